@@ -1,0 +1,131 @@
+"""Command line: ``python -m analysis_utils COMMAND``.
+
+Exit codes: 0 success; 1 a notebook failed; 2 bad input (parameters, notebook
+names, raw data), refused before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from analysis_utils.errors import InputError, ParameterError
+from analysis_utils.paths import layout
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis_utils",
+        description="Reproduction of Nazarova (2014): run the notebooks, inspect parameters, "
+                    "verify the raw data.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute notebooks with Papermill in dependency order")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                     help="notebook names, files or unique prefixes (default: all)")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                     metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    run.add_argument("-f", "--parameters-file", type=Path, metavar="PARAMS.yaml",
+                     help="YAML mapping of parameter names to values")
+    run.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                     help="notebooks run at the same time at most (default 1)")
+    run.add_argument("--update-notebooks", action="store_true",
+                     help="also write the executed notebooks back to notebooks/ "
+                          "(refreshes nbval's reference outputs; default parameters only)")
+
+    params = sub.add_parser("params", help="list a notebook's parameters")
+    params.add_argument("notebook", metavar="NOTEBOOK")
+
+    sub.add_parser("list", help="list the notebooks with what they read and write")
+    sub.add_parser("verify-data", help="check the raw data against SHA256SUMS and the schemas")
+    sub.add_parser("update-checksums",
+                   help="rewrite data/raw/SHA256SUMS after a deliberate change to raw data")
+    return parser
+
+
+def _given(args: argparse.Namespace) -> dict[str, Any]:
+    import yaml
+
+    given: dict[str, Any] = {}
+    if args.parameters_file is not None:
+        try:
+            loaded = yaml.safe_load(args.parameters_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ParameterError(f"{args.parameters_file}: cannot read parameters: {exc}") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ParameterError(f"{args.parameters_file}: expected a mapping of names to values")
+        given.update(loaded or {})
+    given.update(dict(args.parameter))
+    return given
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (ParameterError, InputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    tree = layout()
+    if args.command == "run":
+        from analysis_utils.runner import run
+
+        outcomes = run(tree, args.notebooks, _given(args), jobs=args.jobs,
+                       update_sources=args.update_notebooks)
+        failed = [o for o in outcomes if not o.ok]
+        for outcome in failed:
+            print(f"error: {outcome.describe()}", file=sys.stderr)
+        return 1 if failed else 0
+    if args.command == "params":
+        from analysis_utils.notebooks import load_pipeline, read_parameters, resolve
+
+        steps = load_pipeline(tree.pipeline)
+        (name,) = resolve([args.notebook], steps)
+        declared = read_parameters(steps[name].path)
+        print(f"{name}: {len(declared)} parameter(s)")
+        for p in declared.values():
+            print(f"  {p.name}: {p.type} = {p.default!r}  # {p.help}")
+        return 0
+    if args.command == "list":
+        from analysis_utils.notebooks import load_pipeline
+
+        for step in load_pipeline(tree.pipeline).values():
+            print(f"{step.name}: {step.description}")
+            print(f"  reads:  {', '.join(step.reads)}")
+            print(f"  writes: {', '.join(step.writes)}")
+        return 0
+    if args.command == "verify-data":
+        from analysis_utils.io import verify_checksums
+        from analysis_utils.validate import validate_package
+
+        files = verify_checksums(tree.raw)
+        print(f"checksums: {len(files)} file(s) in data/raw match SHA256SUMS")
+        validate_package(tree.datapackage, root=tree.root)
+        print("schemas: every table in data/raw/datapackage.json is valid")
+        return 0
+    if args.command == "update-checksums":
+        from analysis_utils.io import write_checksums
+
+        target = write_checksums(tree.raw)
+        print(f"wrote {target.relative_to(tree.root)}; update the table in data/raw/README.md")
+        return 0
+    raise AssertionError(args.command)  # argparse restricts the choices

@@ -1,0 +1,312 @@
+"""Execute the notebooks with Papermill in dependency order.
+
+Before any kernel starts, the runner checks the parameters against every
+selected notebook's ``parameters`` cell and verifies the raw data (checksums,
+then schemas). Notebooks whose inputs are ready run concurrently, up to
+``jobs`` at a time, each in its own process and kernel. An executed notebook
+reaches ``reports/executed/`` only when it ran to the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from analysis_utils.io import atomic_write_bytes, verify_checksums
+from analysis_utils.notebooks import (
+    bind_parameters,
+    dependencies,
+    execution_order,
+    load_pipeline,
+    read_parameters,
+    resolve,
+)
+from analysis_utils.paths import Layout
+from analysis_utils.validate import validate_package
+
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one notebook run ended.
+
+    Attributes
+    ----------
+    name : str
+    ok : bool
+    seconds : float
+    cell : int or None
+        Index of the failing cell in the executed notebook.
+    error : str
+        ``"ExceptionName: message"`` of the failure.
+    cell_source : str
+        First line of the failing cell.
+    kept : str
+        Where the failed executed notebook was kept.
+    """
+
+    name: str
+    ok: bool
+    seconds: float
+    cell: int | None = None
+    error: str = ""
+    cell_source: str = ""
+    kept: str = ""
+
+    def describe(self) -> str:
+        """One-line account of a failure."""
+        where = (f"cell {self.cell} (0-based, in the source notebook)"
+                 if self.cell is not None else "an unlocated cell")
+        first = f" ({self.cell_source!r})" if self.cell_source else ""
+        kept = f"; executed copy kept at {self.kept}" if self.kept else ""
+        return f"notebook {self.name} failed in {where}{first}: {self.error}{kept}"
+
+
+def execute_one(name: str, source: str, output: str, parameters: dict[str, Any],
+                cwd: str) -> Outcome:
+    """Run one notebook with Papermill (in a worker process).
+
+    Parameters
+    ----------
+    name : str
+        Notebook name, for the outcome.
+    source, output : str
+        Input notebook and where to write the executed copy.
+    parameters : dict
+        Checked parameters to inject.
+    cwd : str
+        Working directory of the kernel.
+
+    Returns
+    -------
+    Outcome
+    """
+    import papermill
+
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            source, output, parameters=parameters, cwd=cwd, kernel_name=KERNEL,
+            progress_bar=False, log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        cell, first = _failing_cell(Path(source), Path(output))
+        return Outcome(name, False, time.perf_counter() - start, cell,
+                       f"{exc.ename}: {exc.evalue}", first)
+    except Exception as exc:  # kernel could not start, notebook unreadable, ...
+        return Outcome(name, False, time.perf_counter() - start, None,
+                       f"{type(exc).__name__}: {exc}")
+    return Outcome(name, True, time.perf_counter() - start)
+
+
+def _failing_cell(source: Path, output: Path) -> tuple[int | None, str]:
+    """Locate the failed cell: its index in the *source* notebook and first line.
+
+    Papermill adds cells to the executed copy (injected parameters, an error
+    banner), so the cell is matched back to the source by its id.
+    """
+    try:
+        executed = json.loads(output.read_text(encoding="utf-8"))["cells"]
+        ids = [c.get("id") for c in json.loads(source.read_text(encoding="utf-8"))["cells"]]
+    except (OSError, KeyError, ValueError):
+        return None, ""
+    for cell in executed:
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            lines = "".join(cell.get("source", "")).strip().splitlines()
+            index = ids.index(cell.get("id")) if cell.get("id") in ids else None
+            return index, lines[0] if lines else ""
+    return None, ""
+
+
+def verify_inputs(layout: Layout) -> None:
+    """Check the raw data's checksums, then its schemas.
+
+    Parameters
+    ----------
+    layout : Layout
+
+    Raises
+    ------
+    InputError
+        Naming file, row, column and rule of every problem.
+    """
+    verify_checksums(layout.raw)
+    validate_package(layout.datapackage, root=layout.root)
+
+
+def plan(layout: Layout, names: list[str], given: Mapping[str, Any]
+         ) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """Resolve notebooks and bind parameters, without starting anything.
+
+    Parameters
+    ----------
+    layout : Layout
+    names : list of str
+        Notebooks asked for (empty: all).
+    given : mapping
+        Parameters given by the user.
+
+    Returns
+    -------
+    order : list of str
+        Notebooks in execution order.
+    parameters : dict
+        Notebook to the checked parameters it receives.
+
+    Raises
+    ------
+    ParameterError
+        Unknown notebook or parameter, or a value of the wrong type.
+    """
+    steps = load_pipeline(layout.pipeline)
+    order = execution_order(steps, resolve(names, steps))
+    declared = {name: read_parameters(steps[name].path) for name in order}
+    return order, bind_parameters(given, declared)
+
+
+def run(
+    layout: Layout,
+    names: list[str],
+    given: Mapping[str, Any],
+    *,
+    jobs: int = 1,
+    update_sources: bool = False,
+    log: TextIO = sys.stderr,
+    executor: Callable[..., Outcome] = execute_one,
+) -> list[Outcome]:
+    """Check everything, then execute the notebooks.
+
+    Parameters
+    ----------
+    layout : Layout
+    names : list of str
+        Notebooks to run (empty: all), in any order.
+    given : mapping
+        Parameters (name to value).
+    jobs : int
+        Notebooks run at the same time at most.
+    update_sources : bool
+        Also copy each executed notebook back over its source (to refresh the
+        outputs that nbval compares against); only with default parameters.
+    log : text stream
+        Where progress is written.
+    executor : callable
+        Runs one notebook (replaceable in tests).
+
+    Returns
+    -------
+    list of Outcome
+        One per notebook started; a notebook after a failure is not started.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs, for a bad notebook name or parameter.
+    InputError
+        Before anything runs, for raw data that fail verification.
+    """
+    from analysis_utils.errors import ParameterError
+
+    if jobs < 1:
+        raise ParameterError(f"--jobs must be at least 1, got {jobs}")
+    order, bound = plan(layout, names, given)
+    if update_sources and any(given):
+        raise ParameterError("--update-notebooks refreshes the committed notebooks: "
+                             "run it with default parameters only")
+    verify_inputs(layout)
+
+    steps = load_pipeline(layout.pipeline)
+    needs = {n: deps & set(order) for n, deps in dependencies(steps).items() if n in order}
+    staging = Path(tempfile.mkdtemp(prefix="analysis-utils-run-"))
+    outcomes: list[Outcome] = []
+    total = len(order)
+    print(f"running {total} notebook(s), up to {jobs} at a time", file=log, flush=True)
+
+    def finish(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        done = len(outcomes)
+        if outcome.ok:
+            executed = staging / f"{outcome.name}.ipynb"
+            atomic_write_bytes(layout.executed / executed.name, executed.read_bytes())
+            if update_sources:
+                atomic_write_bytes(steps[outcome.name].path, _strip_run_metadata(executed))
+            print(f"[{done}/{total}] {outcome.name} done in {outcome.seconds:.1f} s",
+                  file=log, flush=True)
+        else:
+            failed = staging / f"{outcome.name}.ipynb"
+            if failed.exists():
+                kept = Path(tempfile.gettempdir()) / f"{outcome.name}.failed.ipynb"
+                shutil.copyfile(failed, kept)
+                outcome = Outcome(**{**outcome.__dict__, "kept": str(kept)})
+                outcomes[-1] = outcome
+            print(f"[{done}/{total}] {outcome.describe()}", file=log, flush=True)
+
+    def arguments(name: str) -> tuple[Any, ...]:
+        print(f"[start] {name}", file=log, flush=True)
+        return (name, str(steps[name].path), str(staging / f"{name}.ipynb"), bound[name],
+                str(layout.notebooks))
+
+    try:
+        if jobs == 1:
+            for name in order:
+                finish(executor(*arguments(name)))
+                if not outcomes[-1].ok:
+                    break
+        else:
+            _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return outcomes
+
+
+def _run_parallel(
+    order: list[str],
+    needs: dict[str, set[str]],
+    jobs: int,
+    arguments: Callable[[str], tuple[Any, ...]],
+    finish: Callable[[Outcome], None],
+    executor: Callable[..., Outcome],
+    outcomes: Callable[[], list[Outcome]],
+) -> None:
+    """Submit notebooks as their inputs become ready; stop submitting after a failure."""
+    done: set[str] = set()
+    running: dict[Future[Outcome], str] = {}
+    failed = False
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        while True:
+            if not failed:
+                for name in order:
+                    started = name in done or name in running.values()
+                    if not started and needs[name] <= done and len(running) < jobs:
+                        running[pool.submit(executor, *arguments(name))] = name
+            if not running:
+                return
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                running.pop(future)
+                finish(future.result())
+                outcome = outcomes()[-1]
+                if outcome.ok:
+                    done.add(outcome.name)
+                else:
+                    failed = True
+
+
+def _strip_run_metadata(executed: Path) -> bytes:
+    """Executed notebook without Papermill's per-run timestamps, for committing."""
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    notebook.get("metadata", {}).pop("papermill", None)
+    for cell in notebook.get("cells", []):
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return text.encode("utf-8")

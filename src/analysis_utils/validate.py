@@ -1,0 +1,144 @@
+"""Schema and rule checks of tabular files, with errors that name file, row, column, rule.
+
+Tabular files are described by Frictionless data-package descriptors; Frictionless
+does the validation and this module turns its reports into :class:`Problem` objects.
+Rules that a Table Schema cannot express (a percentage above 100 in a column of
+mixed units) are run as Frictionless row checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from analysis_utils.errors import InputError, Problem
+
+#: Row rules beyond the table schemas: resource name -> (column, formula, rule text).
+ROW_RULES: dict[str, list[tuple[str, str, str]]] = {
+    "article_numbers": [
+        ("value", "unit != 'percent' or value <= 100", "a percentage is at most 100"),
+    ],
+}
+
+
+def _encoding_location(path: Path) -> tuple[int | None, str]:
+    """Find the first line that is not UTF-8 and the column it falls in."""
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    header = lines[0].decode("utf-8", errors="replace").rstrip("\r").split(",")
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            index = line[: exc.start].count(b",")
+            column = header[index] if index < len(header) else f"(field {index + 1})"
+            return number, column
+    return None, "(whole file)"
+
+
+def _problem(path: Path, shown: str, error: Any, schema: dict[str, Any]) -> Problem:
+    """Translate one Frictionless error into a :class:`Problem`."""
+    kind = error.type
+    row = getattr(error, "row_number", None)
+    column = getattr(error, "field_name", None) or ""
+    message = error.message
+    if kind in {"primary-key", "unique-error"} and not column:
+        column = ", ".join(schema.get("primaryKey", [])) or "(key)"
+    if kind == "foreign-key":
+        column = ", ".join(getattr(error, "field_names", None) or []) or column
+    if kind == "encoding-error":
+        row, column = _encoding_location(path)
+        message = f"the file is not valid UTF-8 ({message})"
+    if kind == "source-error" and path.exists() and path.stat().st_size == 0:
+        row, column, kind, message = 1, "(whole file)", "empty-file", "the file is empty"
+    if kind in {"missing-label", "incorrect-label", "blank-label", "duplicate-label", "extra-label"}:
+        row = 1
+    if kind == "constraint-error":
+        note = getattr(error, "note", "")
+        kind = f"constraint: {note}" if note else kind
+    if kind == "row-constraint":
+        column = column or "(row)"
+    return Problem(shown, row, column or "(whole file)", kind, message)
+
+
+def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
+    """Validate every resource of a Frictionless data package.
+
+    Parameters
+    ----------
+    descriptor : Path
+        Path of ``datapackage.json``.
+    root : Path, optional
+        Paths in error messages are shown relative to this folder.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each with file, row, column and rule.
+    """
+    from frictionless import Checklist, Package, checks
+
+    base = descriptor.parent
+    package = Package(str(descriptor))
+    problems: list[Problem] = []
+    for resource in package.resources:
+        path = base / resource.path
+        schema = resource.schema.to_descriptor()
+        shown = _shown(path, root)
+        if not path.is_file():
+            problems.append(Problem(shown, None, "(whole file)", "missing-file", "file not found"))
+            continue
+        rules = ROW_RULES.get(resource.name, [])
+        checklist = Checklist(checks=[checks.row_constraint(formula=f) for _, f, _ in rules])
+        report = resource.validate(checklist=checklist)
+        for error in report.tasks[0].errors:
+            problem = _problem(path, shown, error, schema)
+            if error.type == "row-constraint":
+                for column, formula, text in rules:
+                    if formula in error.message:
+                        problem = Problem(shown, problem.row, column, text, error.message)
+            problems.append(problem)
+    if problems:
+        raise InputError(problems)
+
+
+def validate_table(path: Path, schema: dict[str, Any], *, shown: str | None = None) -> None:
+    """Validate one CSV file against a Table Schema descriptor.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file (UTF-8, header row).
+    schema : dict
+        Frictionless Table Schema descriptor.
+    shown : str, optional
+        Name of the file in error messages (defaults to ``path``).
+
+    Raises
+    ------
+    InputError
+        Listing every problem found.
+    """
+    from frictionless import Resource, Schema
+
+    resource = Resource(
+        path=path.name,
+        basepath=str(path.parent),
+        format="csv",
+        encoding="utf-8",
+        schema=Schema.from_descriptor(schema),
+    )
+    report = resource.validate()
+    errors = report.tasks[0].errors
+    if errors:
+        raise InputError(_problem(path, shown or str(path), e, schema) for e in errors)
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    """Path relative to ``root`` when possible, for messages."""
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
