@@ -50,7 +50,7 @@ _DECIMAL = re.compile(r"\d+\.(\d+)")
 
 
 def repair_text(text: str) -> str:
-    """Replace the PDF-extraction artefact U+FFFD by what the print shows.
+    r"""Replace the PDF-extraction artefact U+FFFD by what the print shows.
 
     The extraction turned soft hyphens and narrow spaces into U+FFFD. Rules,
     applied in order:
@@ -178,21 +178,28 @@ def tidy_article_numbers(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame,
             continue
         if value not in parsed.readings:
             problems.append(
-                Problem(file, line, "value", "value is a reading of value_as_printed x scale",
-                        f"value {row.value} is not a reading of {row.value_as_printed!r} "
-                        f"{row.scale} (readings: {', '.join(map(str, parsed.readings))})")
+                Problem(
+                    file,
+                    line,
+                    "value",
+                    "value is a reading of value_as_printed x scale",
+                    f"value {row.value} is not a reading of {row.value_as_printed!r} "
+                    f"{row.scale} (readings: {', '.join(map(str, parsed.readings))})",
+                )
             )
             continue
         values.append(_number(value))
         decimals.append(parsed.decimals if not parsed.ambiguous else 0)
-        checks.append({
-            "id": row.id,
-            "value_as_printed": row.value_as_printed,
-            "scale": row.scale,
-            "readings": " | ".join(str(_number(r)) for r in parsed.readings),
-            "value": _number(value),
-            "result": "ambiguous print; reading chosen" if parsed.ambiguous else "agrees",
-        })
+        checks.append(
+            {
+                "id": row.id,
+                "value_as_printed": row.value_as_printed,
+                "scale": row.scale,
+                "readings": " | ".join(str(_number(r)) for r in parsed.readings),
+                "value": _number(value),
+                "result": "ambiguous print; reading chosen" if parsed.ambiguous else "agrees",
+            }
+        )
     if problems:
         raise InputError(problems)
     numbers = raw.copy()
@@ -202,11 +209,28 @@ def tidy_article_numbers(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame,
     numbers["context"] = numbers["context"].map(repair_text)
     numbers["note"] = numbers["note"].map(repair_text)
     numbers["status"] = "reported"
-    order = ["id", "value_as_printed", "decimals", "scale", "qualifier", "value", "unit",
-             "currency", "period", "kind", "status", "section", "text_line", "context",
-             "reference", "note"]
-    return (numbers[order].sort_values("id", kind="stable").reset_index(drop=True),
-            pd.DataFrame(checks).sort_values("id", kind="stable").reset_index(drop=True))
+    order = [
+        "id",
+        "value_as_printed",
+        "decimals",
+        "scale",
+        "qualifier",
+        "value",
+        "unit",
+        "currency",
+        "period",
+        "kind",
+        "status",
+        "section",
+        "text_line",
+        "context",
+        "reference",
+        "note",
+    ]
+    return (
+        numbers[order].sort_values("id", kind="stable").reset_index(drop=True),
+        pd.DataFrame(checks).sort_values("id", kind="stable").reset_index(drop=True),
+    )
 
 
 def survey_items(
@@ -251,39 +275,78 @@ def survey_items(
     for offset, row in enumerate(options.itertuples(index=False)):
         line = offset + 2
         if row.question_id not in known:
-            problems.append(Problem(o_file, line, "question_id", "question in questions.csv",
-                                    f"unknown question {row.question_id!r}"))
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "question_id",
+                    "question in questions.csv",
+                    f"unknown question {row.question_id!r}",
+                )
+            )
         printed, cited = row.reported_percent, row.number_id
         if bool(printed) != bool(cited):
-            problems.append(Problem(o_file, line, "number_id", "a reported percent cites its number",
-                                    "reported_percent and number_id must be both given or both empty"))
-        elif cited and cited in by_id.index and by_id.at[cited, "value_as_printed"] != printed:
-            problems.append(Problem(o_file, line, "reported_percent",
-                                    "agrees with article_numbers.csv",
-                                    f"{printed!r} here but {by_id.at[cited, 'value_as_printed']!r} "
-                                    f"in article_numbers.csv row {cited!r}"))
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "number_id",
+                    "a reported percent cites its number",
+                    "reported_percent and number_id must be both given or both empty",
+                )
+            )
+        elif cited and cited in by_id.index and by_id.loc[cited, "value_as_printed"] != printed:
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "reported_percent",
+                    "agrees with article_numbers.csv",
+                    f"{printed!r} here but {by_id.loc[cited, 'value_as_printed']!r} "
+                    f"in article_numbers.csv row {cited!r}",
+                )
+            )
     for offset, row in enumerate(questions.itertuples(index=False)):
         mine = options[options["question_id"] == row.question_id]
         if mine.empty:
-            problems.append(Problem(q_file, offset + 2, "question_id", "each question has options",
-                                    f"question {row.question_id!r} has no options in {o_file}"))
+            problems.append(
+                Problem(
+                    q_file,
+                    offset + 2,
+                    "question_id",
+                    "each question has options",
+                    f"question {row.question_id!r} has no options in {o_file}",
+                )
+            )
             continue
         stated = [Decimal(p) for p in mine["reported_percent"] if p]
         slack = Decimal("0.5") * len(stated)
         if row.choice == "single" and sum(stated) > 100 + slack:
-            problems.append(Problem(o_file, int(mine.index[0]) + 2, "reported_percent",
-                                    "single-choice percentages sum to at most 100 + rounding",
-                                    f"question {row.question_id!r}: reported percentages sum to "
-                                    f"{sum(stated)}"))
+            problems.append(
+                Problem(
+                    o_file,
+                    int(mine.index[0]) + 2,
+                    "reported_percent",
+                    "single-choice percentages sum to at most 100 + rounding",
+                    f"question {row.question_id!r}: reported percentages sum to {sum(stated)}",
+                )
+            )
     if problems:
         raise InputError(problems)
 
     items = options.copy()
     items["option_position"] = items.groupby("question_id", sort=False).cumcount() + 1
     items = items.merge(
-        questions.rename(columns={"position": "question_position", "source": "question_source",
-                                  "note": "question_note"}),
-        on="question_id", how="left", validate="many_to_one",
+        questions.rename(
+            columns={
+                "position": "question_position",
+                "source": "question_source",
+                "note": "question_note",
+            }
+        ),
+        on="question_id",
+        how="left",
+        validate="many_to_one",
     )
     items["question_position"] = items["question_position"].astype(int)
     items["question_text"] = items["question_text"].map(repair_text)
@@ -294,17 +357,36 @@ def survey_items(
     items["reported_percent"] = items["reported_percent"].map(
         lambda s: _number(Decimal(s)) if s else None
     )
-    items["decimals"] = items["reported_percent_as_printed"].map(
-        lambda s: parse_printed_number(s).decimals if s else pd.NA
-    ).astype("Int64")
+    items["decimals"] = (
+        items["reported_percent_as_printed"]
+        .map(lambda s: parse_printed_number(s).decimals if s else pd.NA)
+        .astype("Int64")
+    )
     items["status"] = items["reported_percent_as_printed"].map(
         lambda s: "reported" if s else "unreported"
     )
-    order = ["question_id", "question_position", "question_source", "question_text", "choice",
-             "stated_n", "option_position", "option_code", "option_label", "labelled_in_article",
-             "reported_percent_as_printed", "reported_percent", "decimals", "status", "number_id"]
-    return items[order].sort_values(["question_position", "option_position"],
-                                     kind="stable").reset_index(drop=True)
+    order = [
+        "question_id",
+        "question_position",
+        "question_source",
+        "question_text",
+        "choice",
+        "stated_n",
+        "option_position",
+        "option_code",
+        "option_label",
+        "labelled_in_article",
+        "reported_percent_as_printed",
+        "reported_percent",
+        "decimals",
+        "status",
+        "number_id",
+    ]
+    return (
+        items[order]
+        .sort_values(["question_position", "option_position"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def case_statistics(numbers: pd.DataFrame) -> pd.DataFrame:
@@ -323,20 +405,22 @@ def case_statistics(numbers: pd.DataFrame) -> pd.DataFrame:
     """
     rows = numbers[numbers["kind"] == "official_statistic"].copy()
     bounds = rows["period"].str.split("-", n=1, expand=True)
-    out = pd.DataFrame({
-        "indicator": rows["id"],
-        "period_start": bounds[0].astype(int),
-        "period_end": bounds[1].astype(int),
-        "value": rows["value"].astype(int),
-        "unit": rows["unit"],
-        "value_as_printed": rows["value_as_printed"],
-        "reference": rows["reference"],
-    })
+    out = pd.DataFrame(
+        {
+            "indicator": rows["id"],
+            "period_start": bounds[0].astype(int),
+            "period_end": bounds[1].astype(int),
+            "value": rows["value"].astype(int),
+            "unit": rows["unit"],
+            "value_as_printed": rows["value_as_printed"],
+            "reference": rows["reference"],
+        }
+    )
     return out.sort_values("indicator", kind="stable").reset_index(drop=True)
 
 
 def funding_2010(numbers: pd.DataFrame) -> pd.DataFrame:
-    """The 2010 contributions by donor, each in the currency the article gives.
+    """Tabulate the 2010 contributions by donor, each in the currency the article gives.
 
     Parameters
     ----------
@@ -359,14 +443,16 @@ def funding_2010(numbers: pd.DataFrame) -> pd.DataFrame:
     unknown = sorted(set(rows["id"]) - set(FUNDING_SOURCES))
     if unknown:
         raise KeyError(f"no donor classification for {unknown}; add them to FUNDING_SOURCES")
-    out = pd.DataFrame({
-        "id": rows["id"],
-        "donor": rows["id"].map(lambda i: FUNDING_SOURCES[i][0]),
-        "donor_type": rows["id"].map(lambda i: FUNDING_SOURCES[i][1]),
-        "amount": rows["value"].astype(int),
-        "currency": rows["currency"],
-        "amount_as_printed": rows["value_as_printed"],
-    })
+    out = pd.DataFrame(
+        {
+            "id": rows["id"],
+            "donor": rows["id"].map(lambda i: FUNDING_SOURCES[i][0]),
+            "donor_type": rows["id"].map(lambda i: FUNDING_SOURCES[i][1]),
+            "amount": rows["value"].astype(int),
+            "currency": rows["currency"],
+            "amount_as_printed": rows["value_as_printed"],
+        }
+    )
     return out.sort_values("id", kind="stable").reset_index(drop=True)
 
 

@@ -20,30 +20,56 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis_utils",
         description="Reproduction of Nazarova (2014): run the notebooks, inspect parameters, "
-                    "verify the raw data.",
+        "verify the raw data.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="execute notebooks with Papermill in dependency order")
-    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
-                     help="notebook names, files or unique prefixes (default: all)")
-    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                     metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
-    run.add_argument("-f", "--parameters-file", type=Path, metavar="PARAMS.yaml",
-                     help="YAML mapping of parameter names to values")
-    run.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                     help="notebooks run at the same time at most (default 1)")
-    run.add_argument("--update-notebooks", action="store_true",
-                     help="also write the executed notebooks back to notebooks/ "
-                          "(refreshes nbval's reference outputs; default parameters only)")
+    run.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebook names, files or unique prefixes (default: all)",
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (repeatable)",
+    )
+    run.add_argument(
+        "-f",
+        "--parameters-file",
+        type=Path,
+        metavar="PARAMS.yaml",
+        help="YAML mapping of parameter names to values",
+    )
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="notebooks run at the same time at most (default 1)",
+    )
+    run.add_argument(
+        "--update-notebooks",
+        action="store_true",
+        help="also write the executed notebooks back to notebooks/ "
+        "(refreshes nbval's reference outputs; default parameters only)",
+    )
 
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
 
     sub.add_parser("list", help="list the notebooks with what they read and write")
     sub.add_parser("verify-data", help="check the raw data against SHA256SUMS and the schemas")
-    sub.add_parser("update-checksums",
-                   help="rewrite data/raw/SHA256SUMS after a deliberate change to raw data")
+    sub.add_parser(
+        "update-checksums", help="rewrite data/raw/SHA256SUMS after a deliberate change to raw data"
+    )
     return parser
 
 
@@ -89,8 +115,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from analysis_utils.runner import run
 
-        outcomes = run(tree, args.notebooks, _given(args), jobs=args.jobs,
-                       update_sources=args.update_notebooks)
+        outcomes = run(
+            tree, args.notebooks, _given(args), jobs=args.jobs, update_sources=args.update_notebooks
+        )
         failed = [o for o in outcomes if not o.ok]
         for outcome in failed:
             print(f"error: {outcome.describe()}", file=sys.stderr)
@@ -114,12 +141,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  writes: {', '.join(step.writes)}")
         return 0
     if args.command == "verify-data":
-        from analysis_utils.io import verify_checksums
-        from analysis_utils.validate import validate_package
+        from analysis_utils.runner import verify_inputs
 
-        files = verify_checksums(tree.raw)
-        print(f"checksums: {len(files)} file(s) in data/raw match SHA256SUMS")
-        validate_package(tree.datapackage, root=tree.root)
+        verify_inputs(tree)
+        print("checksums: every file in data/raw matches data/raw/SHA256SUMS")
         print("schemas: every table in data/raw/datapackage.json is valid")
         return 0
     if args.command == "update-checksums":

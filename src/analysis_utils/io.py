@@ -141,22 +141,37 @@ def verify_checksums(raw: Path, *, shown_prefix: str = "data/raw/") -> list[str]
         path = raw / name
         if not path.is_file():
             problems.append(
-                Problem(shown_prefix + name, None, "(whole file)", "missing-file",
-                        f"listed in SHA256SUMS line {number} but not found")
+                Problem(
+                    shown_prefix + name,
+                    None,
+                    "(whole file)",
+                    "missing-file",
+                    f"listed in SHA256SUMS line {number} but not found",
+                )
             )
         elif (actual := sha256(path)) != digest:
             problems.append(
-                Problem(shown_prefix + name, None, "(whole file)", CHECKSUM_RULE,
-                        f"SHA-256 is {actual}, SHA256SUMS line {number} says {digest}; "
-                        "raw data are immutable: restore the file, or if the change is "
-                        "deliberate run 'python -m analysis_utils update-checksums'")
+                Problem(
+                    shown_prefix + name,
+                    None,
+                    "(whole file)",
+                    CHECKSUM_RULE,
+                    f"SHA-256 is {actual}, SHA256SUMS line {number} says {digest}; "
+                    "raw data are immutable: restore the file, or if the change is "
+                    "deliberate run 'python -m analysis_utils update-checksums'",
+                )
             )
     for path in checksum_files(raw):
         name = path.relative_to(raw).as_posix()
         if name not in expected:
             problems.append(
-                Problem(shown_prefix + name, None, "(whole file)", "unlisted-file",
-                        "not listed in SHA256SUMS")
+                Problem(
+                    shown_prefix + name,
+                    None,
+                    "(whole file)",
+                    "unlisted-file",
+                    "not listed in SHA256SUMS",
+                )
             )
     if problems:
         raise InputError(problems)
@@ -202,7 +217,7 @@ def read_raw_csv(path: Path) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Serialise a table deterministically (UTF-8, ``\\n`` line ends, no index).
+    r"""Serialise a table deterministically (UTF-8, ``\\n`` line ends, no index).
 
     Parameters
     ----------

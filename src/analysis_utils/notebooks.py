@@ -80,7 +80,7 @@ class Step:
 
 
 def parameters_cells(notebook: Mapping[str, Any]) -> list[int]:
-    """Indices of the cells tagged ``parameters``.
+    """Return the indices of the cells tagged ``parameters``.
 
     Parameters
     ----------
@@ -92,7 +92,8 @@ def parameters_cells(notebook: Mapping[str, Any]) -> list[int]:
     list of int
     """
     return [
-        i for i, cell in enumerate(notebook.get("cells", []))
+        i
+        for i, cell in enumerate(notebook.get("cells", []))
         if "parameters" in cell.get("metadata", {}).get("tags", [])
     ]
 
@@ -128,8 +129,11 @@ def parse_parameters(source: str, *, where: str = "<parameters>") -> dict[str, P
             comments[token.start[0]] = token.string.lstrip("#").strip()
     found: dict[str, Parameter] = {}
     for node in ast.parse(source).body:
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-                and node.value is not None):
+        if not (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.value is not None
+        ):
             raise ParameterError(f"{where}: line {node.lineno}: expected 'name: type = literal'")
         kind = ast.unparse(node.annotation)
         name = node.target.id
@@ -140,8 +144,9 @@ def parse_parameters(source: str, *, where: str = "<parameters>") -> dict[str, P
         except ValueError as exc:
             raise ParameterError(f"{where}: {name}: default is not a literal") from exc
         help_text = comments.get(node.end_lineno or node.lineno, "")
-        found[name] = Parameter(name, kind, coerce(Parameter(name, kind, None, ""), default),
-                                help_text)
+        found[name] = Parameter(
+            name, kind, coerce(Parameter(name, kind, None, ""), default), help_text
+        )
     return found
 
 
@@ -260,8 +265,13 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
             raise ValueError(f"{pipeline.name}: {name}: notebook {path.name} not found")
         if not isinstance(entry, dict) or "reads" not in entry or "writes" not in entry:
             raise ValueError(f"{pipeline.name}: {name}: needs 'reads' and 'writes' lists")
-        steps[name] = Step(name, path, tuple(entry["reads"]), tuple(entry["writes"]),
-                           str(entry.get("description", "")))
+        steps[name] = Step(
+            name,
+            path,
+            tuple(entry["reads"]),
+            tuple(entry["writes"]),
+            str(entry.get("description", "")),
+        )
     return steps
 
 
@@ -286,7 +296,8 @@ def dependencies(steps: Mapping[str, Step]) -> dict[str, set[str]]:
     """
     return {
         name: {
-            other for other, before in steps.items()
+            other
+            for other, before in steps.items()
             if other != name and any(_covers(w, r) for w in before.writes for r in step.reads)
         }
         for name, step in steps.items()
@@ -320,7 +331,9 @@ def execution_order(steps: Mapping[str, Step], selected: Iterable[str]) -> list[
     while len(order) < len(chosen):
         ready = [n for n in chosen if n not in order and needs[n] <= set(order)]
         if not ready:
-            raise ValueError(f"cycle in notebooks/pipeline.yaml among {sorted(set(chosen) - set(order))}")
+            raise ValueError(
+                f"cycle in notebooks/pipeline.yaml among {sorted(set(chosen) - set(order))}"
+            )
         order.append(ready[0])
     return order
 

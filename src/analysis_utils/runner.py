@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from analysis_utils.errors import InputError, ParameterError, Problem
 from analysis_utils.io import atomic_write_bytes, verify_checksums
 from analysis_utils.notebooks import (
     bind_parameters,
@@ -64,15 +65,19 @@ class Outcome:
 
     def describe(self) -> str:
         """One-line account of a failure."""
-        where = (f"cell {self.cell} (0-based, in the source notebook)"
-                 if self.cell is not None else "an unlocated cell")
+        where = (
+            f"cell {self.cell} (0-based, in the source notebook)"
+            if self.cell is not None
+            else "an unlocated cell"
+        )
         first = f" ({self.cell_source!r})" if self.cell_source else ""
         kept = f"; executed copy kept at {self.kept}" if self.kept else ""
         return f"notebook {self.name} failed in {where}{first}: {self.error}{kept}"
 
 
-def execute_one(name: str, source: str, output: str, parameters: dict[str, Any],
-                cwd: str) -> Outcome:
+def execute_one(
+    name: str, source: str, output: str, parameters: dict[str, Any], cwd: str
+) -> Outcome:
     """Run one notebook with Papermill (in a worker process).
 
     Parameters
@@ -95,16 +100,23 @@ def execute_one(name: str, source: str, output: str, parameters: dict[str, Any],
     start = time.perf_counter()
     try:
         papermill.execute_notebook(
-            source, output, parameters=parameters, cwd=cwd, kernel_name=KERNEL,
-            progress_bar=False, log_output=False,
+            source,
+            output,
+            parameters=parameters,
+            cwd=cwd,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
         cell, first = _failing_cell(Path(source), Path(output))
-        return Outcome(name, False, time.perf_counter() - start, cell,
-                       f"{exc.ename}: {exc.evalue}", first)
+        return Outcome(
+            name, False, time.perf_counter() - start, cell, f"{exc.ename}: {exc.evalue}", first
+        )
     except Exception as exc:  # kernel could not start, notebook unreadable, ...
-        return Outcome(name, False, time.perf_counter() - start, None,
-                       f"{type(exc).__name__}: {exc}")
+        return Outcome(
+            name, False, time.perf_counter() - start, None, f"{type(exc).__name__}: {exc}"
+        )
     return Outcome(name, True, time.perf_counter() - start)
 
 
@@ -139,12 +151,22 @@ def verify_inputs(layout: Layout) -> None:
     InputError
         Naming file, row, column and rule of every problem.
     """
-    verify_checksums(layout.raw)
-    validate_package(layout.datapackage, root=layout.root)
+    problems: list[Problem] = []
+    for check in (
+        lambda: verify_checksums(layout.raw),
+        lambda: validate_package(layout.datapackage, root=layout.root),
+    ):
+        try:
+            check()
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
 
 
-def plan(layout: Layout, names: list[str], given: Mapping[str, Any]
-         ) -> tuple[list[str], dict[str, dict[str, Any]]]:
+def plan(
+    layout: Layout, names: list[str], given: Mapping[str, Any]
+) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """Resolve notebooks and bind parameters, without starting anything.
 
     Parameters
@@ -214,14 +236,14 @@ def run(
     InputError
         Before anything runs, for raw data that fail verification.
     """
-    from analysis_utils.errors import ParameterError
-
     if jobs < 1:
         raise ParameterError(f"--jobs must be at least 1, got {jobs}")
     order, bound = plan(layout, names, given)
     if update_sources and any(given):
-        raise ParameterError("--update-notebooks refreshes the committed notebooks: "
-                             "run it with default parameters only")
+        raise ParameterError(
+            "--update-notebooks refreshes the committed notebooks: "
+            "run it with default parameters only"
+        )
     verify_inputs(layout)
 
     steps = load_pipeline(layout.pipeline)
@@ -239,8 +261,11 @@ def run(
             atomic_write_bytes(layout.executed / executed.name, executed.read_bytes())
             if update_sources:
                 atomic_write_bytes(steps[outcome.name].path, _strip_run_metadata(executed))
-            print(f"[{done}/{total}] {outcome.name} done in {outcome.seconds:.1f} s",
-                  file=log, flush=True)
+            print(
+                f"[{done}/{total}] {outcome.name} done in {outcome.seconds:.1f} s",
+                file=log,
+                flush=True,
+            )
         else:
             failed = staging / f"{outcome.name}.ipynb"
             if failed.exists():
@@ -252,8 +277,13 @@ def run(
 
     def arguments(name: str) -> tuple[Any, ...]:
         print(f"[start] {name}", file=log, flush=True)
-        return (name, str(steps[name].path), str(staging / f"{name}.ipynb"), bound[name],
-                str(layout.notebooks))
+        return (
+            name,
+            str(steps[name].path),
+            str(staging / f"{name}.ipynb"),
+            bound[name],
+            str(layout.notebooks),
+        )
 
     try:
         if jobs == 1:
@@ -302,7 +332,7 @@ def _run_parallel(
 
 
 def _strip_run_metadata(executed: Path) -> bytes:
-    """Executed notebook without Papermill's per-run timestamps, for committing."""
+    """Return an executed notebook without Papermill's per-run timestamps, for committing."""
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     notebook.get("metadata", {}).pop("papermill", None)
     for cell in notebook.get("cells", []):

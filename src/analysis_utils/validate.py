@@ -36,6 +36,48 @@ def _encoding_location(path: Path) -> tuple[int | None, str]:
     return None, "(whole file)"
 
 
+_LABEL_ERRORS = {
+    "missing-label",
+    "incorrect-label",
+    "blank-label",
+    "duplicate-label",
+    "extra-label",
+}
+
+
+def _header_problems(path: Path, shown: str, schema: dict[str, Any]) -> list[Problem]:
+    """Name missing and unexpected columns plainly (Frictionless compares by position)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    fields = [f["name"] for f in schema.get("fields", [])]
+    missing = [f for f in fields if f not in header]
+    extra = [h for h in header if h not in fields]
+    return [
+        *(
+            Problem(
+                shown,
+                1,
+                name,
+                "missing-column",
+                f"column {name!r} is required by the schema but absent from the header",
+            )
+            for name in missing
+        ),
+        *(
+            Problem(
+                shown,
+                1,
+                name or "(blank)",
+                "unexpected-column",
+                f"column {name!r} is not in the schema (expected: {', '.join(fields)})",
+            )
+            for name in extra
+        ),
+    ]
+
+
 def _problem(path: Path, shown: str, error: Any, schema: dict[str, Any]) -> Problem:
     """Translate one Frictionless error into a :class:`Problem`."""
     kind = error.type
@@ -51,7 +93,7 @@ def _problem(path: Path, shown: str, error: Any, schema: dict[str, Any]) -> Prob
         message = f"the file is not valid UTF-8 ({message})"
     if kind == "source-error" and path.exists() and path.stat().st_size == 0:
         row, column, kind, message = 1, "(whole file)", "empty-file", "the file is empty"
-    if kind in {"missing-label", "incorrect-label", "blank-label", "duplicate-label", "extra-label"}:
+    if kind in _LABEL_ERRORS:
         row = 1
     if kind == "constraint-error":
         note = getattr(error, "note", "")
@@ -91,13 +133,7 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
         rules = ROW_RULES.get(resource.name, [])
         checklist = Checklist(checks=[checks.row_constraint(formula=f) for _, f, _ in rules])
         report = resource.validate(checklist=checklist)
-        for error in report.tasks[0].errors:
-            problem = _problem(path, shown, error, schema)
-            if error.type == "row-constraint":
-                for column, formula, text in rules:
-                    if formula in error.message:
-                        problem = Problem(shown, problem.row, column, text, error.message)
-            problems.append(problem)
+        problems.extend(_translate(path, shown, report.tasks[0].errors, schema, rules))
     if problems:
         raise InputError(problems)
 
@@ -129,9 +165,32 @@ def validate_table(path: Path, schema: dict[str, Any], *, shown: str | None = No
         schema=Schema.from_descriptor(schema),
     )
     report = resource.validate()
-    errors = report.tasks[0].errors
-    if errors:
-        raise InputError(_problem(path, shown or str(path), e, schema) for e in errors)
+    problems = _translate(path, shown or str(path), report.tasks[0].errors, schema, [])
+    if problems:
+        raise InputError(problems)
+
+
+def _translate(
+    path: Path,
+    shown: str,
+    errors: list[Any],
+    schema: dict[str, Any],
+    rules: list[tuple[str, str, str]],
+) -> list[Problem]:
+    """Turn one file's Frictionless errors into problems."""
+    if any(e.type in _LABEL_ERRORS for e in errors):
+        header = _header_problems(path, shown, schema)
+        if header:  # row errors after a missing column are consequences of the shift
+            return header
+    problems = []
+    for error in errors:
+        problem = _problem(path, shown, error, schema)
+        if error.type == "row-constraint":
+            for column, formula, text in rules:
+                if formula in error.message:
+                    problem = Problem(shown, problem.row, column, text, error.message)
+        problems.append(problem)
+    return problems
 
 
 def _shown(path: Path, root: Path | None) -> str:

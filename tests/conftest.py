@@ -1,0 +1,54 @@
+"""Shared fixtures: a private copy of the project to break and run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from analysis_utils import paths
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> paths.Layout:
+    """A copy of data/raw, data/processed and notebooks/ under tmp_path, set as the root."""
+    root = tmp_path / "project"
+    for part in ("data/raw", "data/processed", "notebooks"):
+        shutil.copytree(
+            ROOT / part,
+            root / part,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    monkeypatch.setenv(paths.ROOT_ENV, str(root))
+    return paths.layout(root)
+
+
+def run_cli(*args: str, root: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m analysis_utils ARGS`` against the project at ``root``."""
+    env = {**os.environ, paths.ROOT_ENV: str(root)}
+    return subprocess.run(
+        [sys.executable, "-m", "analysis_utils", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (empty if the folder is missing)."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

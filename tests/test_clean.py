@@ -1,0 +1,177 @@
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis_utils import clean, io, paths
+from analysis_utils.errors import InputError
+
+F = clean.REPLACEMENT_CHAR
+
+
+@pytest.mark.parametrize(
+    ("extracted", "repaired"),
+    [
+        (f"(in{F}%)", "(in %)"),
+        (f"highly{F}educated", "highly-educated"),
+        (f"prevent re{F}victimization? (in{F}%)", "prevent re-victimization? (in %)"),
+        (f"one{F}time allowances", "one-time allowances"),
+        (f"жен{F}щинами", "жен-щинами"),
+        (f"2009{F}2013", "20092013"),
+        ("no artefact", "no artefact"),
+    ],
+)
+def test_repair_text(extracted, repaired):
+    assert clean.repair_text(extracted) == repaired
+
+
+@given(st.text())
+def test_repair_text_leaves_no_artefact_and_keeps_clean_text(text):
+    assert F not in clean.repair_text(text)
+    assert clean.repair_text(text.replace(F, "")) == text.replace(F, "")
+
+
+@pytest.mark.parametrize(
+    ("printed", "scale", "readings", "decimals"),
+    [
+        ("44", "", ("44",), 0),
+        ("44.0", "", ("44.0",), 1),
+        ("52,000", "", ("52000",), 0),
+        ("87 000", "", ("87000",), 0),
+        ("20.9", "million", ("20900000",), 1),
+        ("400", "thousand", ("400000",), 0),
+        ("30.400", "", ("30.4", "30400"), 3),
+        ("two fold", "", ("2",), 0),
+        ("one", "", ("1",), 0),
+    ],
+)
+def test_parse_printed_number(printed, scale, readings, decimals):
+    parsed = clean.parse_printed_number(printed, scale)
+    assert parsed.readings == tuple(Decimal(r) for r in readings)
+    assert parsed.decimals == decimals
+    assert parsed.ambiguous == (len(readings) > 1)
+
+
+@pytest.mark.parametrize(("printed", "scale"), [("abc", ""), ("1,00", ""), ("", ""), ("5", "lakh")])
+def test_parse_printed_number_refuses_what_the_article_does_not_print(printed, scale):
+    with pytest.raises(ValueError, match=r"number|scale"):
+        clean.parse_printed_number(printed, scale)
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from([",", " "]))
+def test_grouped_integers_read_back(number, separator):
+    printed = f"{number:,}".replace(",", separator)
+    assert clean.parse_printed_number(printed).readings == (Decimal(number),)
+
+
+@given(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False))
+def test_decimals_count_the_printed_digits(value):
+    printed = f"{value:.2f}"
+    parsed = clean.parse_printed_number(printed)
+    assert parsed.decimals == 2
+    assert Decimal(printed) in parsed.readings
+
+
+@pytest.fixture(scope="module")
+def raw_tables():
+    raw = paths.layout().raw
+    return (
+        io.read_raw_csv(raw / "article_numbers.csv"),
+        io.read_raw_csv(raw / "survey" / "questions.csv"),
+        io.read_raw_csv(raw / "survey" / "options.csv"),
+    )
+
+
+def test_article_numbers_are_tidy(raw_tables):
+    numbers, checks = clean.tidy_article_numbers(raw_tables[0], file="article_numbers.csv")
+    assert len(numbers) == len(raw_tables[0])
+    assert numbers["id"].is_unique
+    assert numbers["id"].is_monotonic_increasing
+    assert set(numbers["status"]) == {"reported"}
+    assert not clean.remaining_artefacts({"n": numbers})
+    row = numbers.set_index("id").loc["ilo_2012_victims_forced_labour_trafficking_slavery"]
+    assert (row["value"], row["decimals"], row["value_as_printed"]) == (20900000, 1, "20.9")
+    assert checks.loc[checks["result"] != "agrees", "id"].tolist() == ["assistance_center_expenses"]
+
+
+def test_a_value_that_is_not_a_reading_is_refused(raw_tables):
+    broken = raw_tables[0].copy()
+    broken.loc[3, "value"] = "999"
+    with pytest.raises(InputError) as caught:
+        clean.tidy_article_numbers(broken, file="article_numbers.csv")
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (5, "value")
+
+
+def test_survey_items_long_form(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
+    items = clean.survey_items(raw_tables[1], raw_tables[2], numbers, files=("q.csv", "o.csv"))
+    assert len(items) == len(raw_tables[2])
+    reported = items[items["status"] == "reported"]
+    assert reported.set_index("option_code")["reported_percent_as_printed"].to_dict() == {
+        "female": "67",
+        "male": "33",
+        "highly_educated": "78",
+        "government_official": "57",
+        "c": "44",
+    }
+    assert items.loc[items["status"] == "unreported", "reported_percent"].isna().all()
+    assert items["stated_n"].eq(4).all()
+    assert (
+        items.groupby("question_id")["option_position"]
+        .apply(lambda s: s.tolist() == list(range(1, len(s) + 1)))
+        .all()
+    )
+
+
+def test_survey_percent_must_agree_with_the_number_it_cites(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
+    options = raw_tables[2].copy()
+    options.loc[0, "reported_percent"] = "67.0"
+    with pytest.raises(InputError) as caught:
+        clean.survey_items(raw_tables[1], options, numbers, files=("q.csv", "o.csv"))
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("o.csv", 2, "reported_percent")
+
+
+def test_single_choice_percentages_cannot_exceed_100_plus_rounding(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
+    numbers.loc[numbers["id"] == "survey_male_pct", "value_as_printed"] = "43"
+    options = raw_tables[2].copy()
+    options.loc[1, "reported_percent"] = "43"
+    with pytest.raises(InputError, match="sum to 110"):
+        clean.survey_items(raw_tables[1], options, numbers, files=("q.csv", "o.csv"))
+
+
+def test_case_statistics_and_funding(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
+    cases = clean.case_statistics(numbers).set_index("indicator")
+    assert cases.loc["cases_revealed", "value"] == 484
+    assert cases.loc["cases_forced_labour", "value"] == 10
+    assert (cases["period_start"] == 2006).all()
+    assert (cases["period_end"] == 2012).all()
+    funding = clean.funding_2010(numbers)
+    assert len(funding) == 9
+    by = funding.groupby(["currency", "donor_type"])["amount"].sum().to_dict()
+    assert by == {
+        ("AZN", "domestic"): 52000 + 46500,
+        ("AZN", "international"): 87000 + 90000 + 55000 + 100000,
+        ("USD", "international"): 125000 + 120000 + 20000,
+    }
+
+
+def test_unclassified_funding_is_refused():
+    numbers = pd.DataFrame(
+        {
+            "id": ["funding_2010_new"],
+            "kind": ["funding"],
+            "period": ["2010"],
+            "value": [1],
+            "currency": ["AZN"],
+            "value_as_printed": ["1"],
+        }
+    )
+    with pytest.raises(KeyError, match="FUNDING_SOURCES"):
+        clean.funding_2010(numbers)

@@ -1,0 +1,106 @@
+import sys
+
+import pytest
+from bad_inputs import CASES
+from conftest import run_cli, snapshot
+
+from analysis_utils import cli, io
+
+
+def _state(layout):
+    return snapshot(layout.processed), snapshot(layout.root / "reports")
+
+
+def test_an_unknown_parameter_is_refused_before_any_kernel(project, capsys, monkeypatch):
+    monkeypatch.delitem(sys.modules, "papermill", raising=False)
+    before = _state(project)
+    assert cli.main(["run", "-p", "alpah", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown parameter 'alpah'" in err
+    assert "valid parameters: processed_dir (str), raw_dir (str), results_dir (str)" in err
+    assert "papermill" not in sys.modules
+    assert _state(project) == before
+
+
+def test_a_value_of_the_wrong_type_is_refused(project, capsys, tmp_path):
+    (tmp_path / "p.yaml").write_text("raw_dir: 3\n")
+    assert cli.main(["run", "-f", str(tmp_path / "p.yaml")]) == 2
+    assert "parameter 'raw_dir' expects str, got 3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", ["- a\n- b\n", "x: [unclosed\n"])
+def test_a_bad_parameters_file_is_refused(project, capsys, tmp_path, content):
+    (tmp_path / "p.yaml").write_text(content)
+    assert cli.main(["run", "-f", str(tmp_path / "p.yaml")]) == 2
+    assert "p.yaml" in capsys.readouterr().err
+
+
+def test_an_unknown_notebook_is_refused(project, capsys):
+    assert cli.main(["run", "99_nothing"]) == 2
+    assert "matches no notebooks" in capsys.readouterr().err
+
+
+def test_params_lists_type_default_and_help(project, capsys):
+    assert cli.main(["params", "01"]) == 0
+    out = capsys.readouterr().out
+    assert "01_clean_raw_data: 3 parameter(s)" in out
+    assert "  raw_dir: str = 'data/raw'  # raw data folder (datapackage.json" in out
+
+
+def test_list_shows_reads_and_writes(project, capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "01_clean_raw_data:" in out
+    assert "writes: data/processed/article_numbers.csv" in out
+
+
+def test_verify_data_passes_on_the_committed_data(project, capsys):
+    assert cli.main(["verify-data"]) == 0
+    assert "checksums: every file" in capsys.readouterr().out
+
+
+def test_a_changed_checksum_is_refused(project, capsys):
+    before = _state(project)
+    path = project.raw / "external" / "exchange_rates.csv"
+    path.write_bytes(path.read_bytes().replace(b"0.80224", b"0.80225"))
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "data/raw/external/exchange_rates.csv: row -, column (whole file): [sha256" in err
+    assert _state(project) == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_bad_raw_input_exits_2_and_writes_nothing(project, capsys, case):
+    case.corrupt(project.raw / case.file)
+    io.write_checksums(project.raw)  # as if the user had edited deliberately
+    before = _state(project)
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    row = "-" if case.row is None else str(case.row)
+    assert f"data/raw/{case.file}: row {row}, column {case.column}: [" in err
+    assert case.rule in err
+    assert _state(project) == before
+
+
+def test_update_checksums_rewrites_the_list(project, capsys):
+    (project.raw / "SHA256SUMS").write_text("")
+    assert cli.main(["update-checksums"]) == 0
+    assert cli.main(["verify-data"]) == 0
+
+
+@pytest.mark.slow
+def test_the_command_line_runs_the_study(project):
+    result = run_cli("run", "--jobs", "2", root=project.root)
+    assert result.returncode == 0, result.stderr
+    assert "[1/1] 01_clean_raw_data done in" in result.stderr
+    assert (project.executed / "01_clean_raw_data.ipynb").is_file()
+
+
+@pytest.mark.slow
+def test_the_command_line_exits_1_naming_the_failing_notebook_and_cell(project):
+    result = run_cli(
+        "run", "-p", "processed_dir", "data/raw/article_numbers.csv/x", root=project.root
+    )
+    assert result.returncode == 1
+    assert "error: notebook 01_clean_raw_data failed in cell" in result.stderr
+    assert "io.write_tables" in result.stderr or "targets = " in result.stderr

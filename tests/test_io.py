@@ -1,0 +1,105 @@
+import hashlib
+import os
+
+import pandas as pd
+import pytest
+
+from analysis_utils import io
+from analysis_utils.errors import InputError
+
+
+def test_sha256_agrees_with_hashlib(tmp_path):
+    path = tmp_path / "f.bin"
+    data = os.urandom(200_000)
+    path.write_bytes(data)
+    assert io.sha256(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_sha256_of_a_known_string(tmp_path):
+    path = tmp_path / "abc.txt"
+    path.write_bytes(b"abc")  # FIPS 180-2, appendix B.1
+    assert io.sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_checksums_round_trip_and_detect_a_change(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    (tmp_path / "sub" / "b.csv").write_text("y\n2\n", encoding="utf-8")
+    io.write_checksums(tmp_path)
+    assert io.verify_checksums(tmp_path) == ["a.csv", "sub/b.csv"]
+    (tmp_path / "sub" / "b.csv").write_text("y\n3\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        io.verify_checksums(tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.file == "data/raw/sub/b.csv"
+    assert "sha256" in problem.rule
+    assert "line 2" in problem.message
+
+
+def test_checksums_report_missing_and_unlisted_files(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n", encoding="utf-8")
+    io.write_checksums(tmp_path)
+    (tmp_path / "a.csv").unlink()
+    (tmp_path / "new.csv").write_text("y\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        io.verify_checksums(tmp_path)
+    assert sorted(p.rule for p in caught.value.problems) == ["missing-file", "unlisted-file"]
+
+
+def test_a_malformed_checksum_line_is_named(tmp_path):
+    (tmp_path / "SHA256SUMS").write_text("abc  a.csv\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 1"):
+        io.read_checksums(tmp_path / "SHA256SUMS")
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "t.txt"
+    target.write_bytes(b"old")
+
+    def broken(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(io.os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        io.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]
+
+
+def test_read_raw_csv_keeps_the_print(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("id,v\na,44\nb,44.0\nc,\n", encoding="utf-8")
+    frame = io.read_raw_csv(path)
+    assert frame["v"].tolist() == ["44", "44.0", ""]
+
+
+def test_csv_and_json_bytes_are_deterministic():
+    frame = pd.DataFrame({"b": [1, 2], "a": ["x", "é"]})
+    assert io.csv_bytes(frame) == io.csv_bytes(frame.copy()) == "b,a\n1,x\n2,é\n".encode()
+    assert io.json_bytes({"b": 1, "a": [1]}) == b'{\n  "a": [\n    1\n  ],\n  "b": 1\n}\n'
+
+
+SCHEMA = {"fields": [{"name": "x", "type": "integer", "constraints": {"maximum": 10}}]}
+
+
+def test_write_tables_is_all_or_nothing(tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(b"previous first\n")
+    second.write_bytes(b"previous second\n")
+    tables = {
+        first: (pd.DataFrame({"x": [1]}), SCHEMA),
+        second: (pd.DataFrame({"x": [11]}), SCHEMA),
+    }
+    with pytest.raises(InputError) as caught:
+        io.write_tables(tables, root=tmp_path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("second.csv", 2, "x")
+    assert first.read_bytes() == b"previous first\n"
+    assert second.read_bytes() == b"previous second\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first.csv", "second.csv"]
+
+
+def test_write_tables_writes_valid_tables(tmp_path):
+    target = tmp_path / "out" / "t.csv"
+    io.write_tables({target: (pd.DataFrame({"x": [3, 4]}), SCHEMA)})
+    assert target.read_text(encoding="utf-8") == "x\n3\n4\n"

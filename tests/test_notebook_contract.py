@@ -1,0 +1,103 @@
+"""The contract every notebook keeps (see README, 'Notebooks')."""
+
+import ast
+import json
+import re
+
+import pytest
+
+from analysis_utils import notebooks as nbs
+from analysis_utils import paths
+
+LAYOUT = paths.layout()
+NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
+STEPS = nbs.load_pipeline(LAYOUT.pipeline)
+
+
+def _relative(path):
+    return str(path.relative_to(LAYOUT.root))
+
+
+#: Parameter name -> the library's value its default must equal.
+LIBRARY_DEFAULTS = {
+    "raw_dir": _relative(LAYOUT.raw),
+    "processed_dir": _relative(LAYOUT.processed),
+    "results_dir": _relative(LAYOUT.results),
+}
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_there_are_notebooks_and_the_pipeline_lists_exactly_them():
+    assert NOTEBOOKS
+    assert [p.stem for p in NOTEBOOKS] == sorted(STEPS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+class TestContract:
+    def test_name_is_number_verb_object(self, path):
+        assert re.fullmatch(r"\d{2}_[a-z]+(_[a-z0-9]+)+\.ipynb", path.name)
+
+    def test_kernel_is_python3(self, path):
+        assert _load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+    def test_first_cell_says_what_it_reproduces(self, path):
+        first = _load(path)["cells"][0]
+        assert first["cell_type"] == "markdown"
+        text = _code(first)
+        assert re.search(r"\*\*Reproduces", text)
+        assert "**Reads**" in text
+        assert "**Writes**" in text
+
+    def test_second_cell_is_the_only_parameters_cell(self, path):
+        assert nbs.parameters_cells(_load(path)) == [1]
+
+    def test_every_parameter_is_annotated_with_help(self, path):
+        params = nbs.read_parameters(path)
+        assert params
+        for p in params.values():
+            assert p.help, f"{p.name} has no help comment"
+
+    def test_defaults_agree_with_the_library(self, path):
+        for p in nbs.read_parameters(path).values():
+            assert p.name in LIBRARY_DEFAULTS, f"tie {p.name} to a library value in this test"
+            assert p.default == LIBRARY_DEFAULTS[p.name]
+
+    def test_our_reader_agrees_with_papermill(self, path):
+        import papermill
+
+        theirs = papermill.inspect_notebook(str(path))
+        ours = nbs.read_parameters(path)
+        assert list(theirs) == list(ours)
+        for name, p in ours.items():
+            assert theirs[name]["inferred_type_name"] == p.type
+            assert ast.literal_eval(theirs[name]["default"]) == p.default
+            assert theirs[name]["help"] == p.help
+
+    def test_defines_no_functions_or_classes(self, path):
+        for cell in _load(path)["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse(_code(cell))):
+                assert not isinstance(
+                    node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+                ), f"{path.name}: move logic to analysis_utils"
+
+    def test_committed_executed_without_errors_or_machine_paths(self, path):
+        cells = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
+        assert all(c["execution_count"] is not None for c in cells), "commit it executed"
+        counts = [c["execution_count"] for c in cells]
+        assert counts == list(range(1, len(cells) + 1)), "execute top to bottom in one run"
+        for cell in cells:
+            for output in cell["outputs"]:
+                assert output["output_type"] != "error"
+                assert not re.search(r"(/tmp/|/root/|/home/|/Users/|/work/)", json.dumps(output))
+
+    def test_declares_its_results_file(self, path):
+        assert f"reports/results/{path.stem}.json" in STEPS[path.stem].writes

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+import pytest
+
+from analysis_utils import paths
+
+
+def test_find_root_walks_up_from_a_subfolder(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "datapackage.json").write_text("{}")
+    deep = tmp_path / "notebooks" / "sub"
+    deep.mkdir(parents=True)
+    assert paths.find_root(deep) == tmp_path.resolve()
+
+
+def test_environment_variable_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.ROOT_ENV, str(tmp_path))
+    assert paths.find_root(Path("/")) == tmp_path.resolve()
+
+
+def test_source_tree_is_the_fallback(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    expected = Path(paths.__file__).resolve().parents[2]
+    assert paths.find_root(tmp_path) == expected
+
+
+def test_layout_names_every_folder(tmp_path):
+    layout = paths.layout(tmp_path)
+    assert layout.raw == tmp_path.resolve() / "data" / "raw"
+    assert layout.processed == tmp_path.resolve() / "data" / "processed"
+    assert layout.executed == tmp_path.resolve() / "reports" / "executed"
+    assert layout.results == tmp_path.resolve() / "reports" / "results"
+    assert layout.pipeline == tmp_path.resolve() / "notebooks" / "pipeline.yaml"
+    assert layout.checksums.name == "SHA256SUMS"
+
+
+def test_missing_root_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "a" / "b" / "paths.py"))
+    with pytest.raises(FileNotFoundError, match=r"datapackage\.json"):
+        paths.find_root(tmp_path)

@@ -1,0 +1,172 @@
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, snapshot
+
+from analysis_utils import runner
+from analysis_utils.errors import InputError, ParameterError
+from analysis_utils.notebooks import load_pipeline
+
+PIPELINE = """notebooks:
+  01_make_a:
+    reads: [data/raw]
+    writes: [data/processed/a.csv, reports/results/01_make_a.json]
+  02_use_a:
+    reads: [data/processed/a.csv]
+    writes: [reports/results/02_use_a.json]
+  03_other_thing:
+    reads: [data/raw]
+    writes: [reports/results/03_other_thing.json]
+"""
+
+
+def _notebook(source: str, params: str = "x: int = 1  # a number") -> dict:
+    cells = [
+        {"cell_type": "markdown", "id": "m", "metadata": {}, "source": "# t"},
+        {
+            "cell_type": "code",
+            "id": "p",
+            "metadata": {"tags": ["parameters"]},
+            "outputs": [],
+            "execution_count": None,
+            "source": params,
+        },
+        {
+            "cell_type": "code",
+            "id": "c",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": source,
+        },
+    ]
+    return {
+        "cells": cells,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    }
+
+
+@pytest.fixture
+def toy(project):
+    """The project with a three-notebook toy pipeline (real raw data)."""
+    for old in project.notebooks.glob("*.ipynb"):
+        old.unlink()
+    project.pipeline.write_text(PIPELINE)
+    for name in ("01_make_a", "02_use_a", "03_other_thing"):
+        (project.notebooks / f"{name}.ipynb").write_text(json.dumps(_notebook("x")))
+    return project
+
+
+def fake_executor(name, source, output, parameters, cwd):
+    """Stands in for Papermill: logs start and end, copies the notebook, fails on request."""
+    log = Path(cwd) / "calls.log"
+    with log.open("a") as handle:
+        handle.write(f"start {name} {json.dumps(parameters, sort_keys=True)}\n")
+    time.sleep(0.2)
+    shutil.copyfile(source, output)
+    with log.open("a") as handle:
+        handle.write(f"end {name}\n")
+    if name in parameters.get("fail_in", ()) or "fail" in Path(source).read_text():
+        return runner.Outcome(name, False, 0.2, 2, "ValueError: boom", "raise ValueError")
+    return runner.Outcome(name, True, 0.2)
+
+
+def _calls(layout):
+    return (layout.notebooks / "calls.log").read_text().splitlines()
+
+
+def test_runs_in_dependency_order_and_keeps_executed_copies(toy):
+    outcomes = runner.run(toy, ["03", "02", "01"], {"x": "5"}, executor=fake_executor)
+    assert [o.name for o in outcomes] == ["01_make_a", "02_use_a", "03_other_thing"]
+    assert all(o.ok for o in outcomes)
+    assert _calls(toy)[0] == 'start 01_make_a {"x": 5}'
+    assert sorted(p.name for p in toy.executed.iterdir()) == [
+        "01_make_a.ipynb",
+        "02_use_a.ipynb",
+        "03_other_thing.ipynb",
+    ]
+
+
+def test_parallel_runs_respect_dependencies(toy):
+    outcomes = runner.run(toy, [], {}, jobs=2, executor=fake_executor)
+    assert sorted(o.name for o in outcomes) == ["01_make_a", "02_use_a", "03_other_thing"]
+    calls = _calls(toy)
+    assert calls.index("end 01_make_a") < calls.index("start 02_use_a {}")
+    # the independent notebook overlaps the first one
+    assert calls.index("start 03_other_thing {}") < calls.index("end 01_make_a")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failure_stops_what_depends_on_it(toy, jobs):
+    (toy.notebooks / "01_make_a.ipynb").write_text(json.dumps(_notebook("fail")))
+    before = snapshot(toy.root / "reports")
+    outcomes = runner.run(toy, ["01", "02"], {}, jobs=jobs, executor=fake_executor)
+    assert [(o.name, o.ok) for o in outcomes] == [("01_make_a", False)]
+    assert "notebook 01_make_a failed in cell 2" in outcomes[0].describe()
+    assert "ValueError: boom" in outcomes[0].describe()
+    assert snapshot(toy.root / "reports") == before
+
+
+def test_parameters_are_checked_before_anything_runs(toy):
+    with pytest.raises(ParameterError, match="unknown parameter 'y'"):
+        runner.run(toy, [], {"y": 1}, executor=fake_executor)
+    with pytest.raises(ParameterError, match="expects int"):
+        runner.run(toy, [], {"x": "one"}, executor=fake_executor)
+    with pytest.raises(ParameterError, match="at least 1"):
+        runner.run(toy, [], {}, jobs=0, executor=fake_executor)
+    assert not (toy.notebooks / "calls.log").exists()
+
+
+def test_raw_data_are_verified_before_anything_runs(toy):
+    path = toy.raw / "article_numbers.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",67,,,67,", ",67,,,x,"), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        runner.run(toy, [], {}, executor=fake_executor)
+    rules = {p.rule for p in caught.value.problems}
+    assert any("sha256" in r for r in rules)
+    assert "type-error" in rules
+    assert not (toy.notebooks / "calls.log").exists()
+
+
+def test_update_notebooks_refuses_parameters(toy):
+    with pytest.raises(ParameterError, match="default parameters only"):
+        runner.run(toy, [], {"x": 2}, update_sources=True, executor=fake_executor)
+
+
+@pytest.mark.slow
+def test_the_study_runs_end_to_end_and_deterministically(project):
+    outcomes = runner.run(project, [], {})
+    assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
+    first = snapshot(project.processed)
+    results = snapshot(project.results)
+    for step in load_pipeline(project.pipeline).values():
+        for written in step.writes:
+            assert (project.root / written).exists(), f"{step.name} did not write {written}"
+    runner.run(project, [], {})
+    assert snapshot(project.processed) == first
+    assert snapshot(project.results) == results
+    # the committed processed data are exactly what the notebooks write
+    assert first == snapshot(ROOT / "data" / "processed")
+
+
+@pytest.mark.slow
+def test_a_failing_cell_is_named(toy):
+    (toy.notebooks / "01_make_a.ipynb").write_text(
+        json.dumps(_notebook("raise RuntimeError('no data here')"))
+    )
+    (outcome,) = runner.run(toy, ["01"], {"x": "3"})
+    assert not outcome.ok
+    assert outcome.cell == 2
+    assert outcome.error == "RuntimeError: no data here"
+    assert outcome.cell_source == "raise RuntimeError('no data here')"
+    assert Path(outcome.kept).is_file()
+    assert not toy.executed.exists()
