@@ -103,3 +103,23 @@ def test_write_tables_writes_valid_tables(tmp_path):
     target = tmp_path / "out" / "t.csv"
     io.write_tables({target: (pd.DataFrame({"x": [3, 4]}), SCHEMA)})
     assert target.read_text(encoding="utf-8") == "x\n3\n4\n"
+
+
+def test_the_raw_readme_lists_every_checksum():
+    from analysis_utils import paths
+
+    raw = paths.layout().raw
+    table = io.checksum_table(io.read_checksums(raw / "SHA256SUMS"))
+    assert table in (raw / "README.md").read_text(encoding="utf-8")
+
+
+def test_update_checksum_table_replaces_only_the_table(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{io.checksum_table({'a.csv': '0' * 64})}\noutro\n")
+    io.update_checksum_table(readme, {"b.csv": "1" * 64})
+    text = readme.read_text()
+    assert text.startswith("intro\n") and text.endswith("\noutro\n")
+    assert "b.csv" in text and "a.csv" not in text
+    readme.write_text("no markers")
+    with pytest.raises(ValueError, match="markers"):
+        io.update_checksum_table(readme, {})

@@ -148,9 +148,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("schemas: every table in data/raw/datapackage.json is valid")
         return 0
     if args.command == "update-checksums":
-        from analysis_utils.io import write_checksums
+        from analysis_utils.io import read_checksums, update_checksum_table, write_checksums
 
         target = write_checksums(tree.raw)
-        print(f"wrote {target.relative_to(tree.root)}; update the table in data/raw/README.md")
+        update_checksum_table(tree.raw / "README.md", read_checksums(target))
+        print(f"wrote {target.relative_to(tree.root)} and the table in data/raw/README.md")
         return 0
     raise AssertionError(args.command)  # argparse restricts the choices

@@ -114,6 +114,50 @@ def write_checksums(raw: Path) -> Path:
     return target
 
 
+CHECKSUM_TABLE_START = "<!-- checksums:start -->"
+CHECKSUM_TABLE_END = "<!-- checksums:end -->"
+
+
+def checksum_table(entries: Mapping[str, str]) -> str:
+    """Render checksums as the Markdown table of ``data/raw/README.md``.
+
+    Parameters
+    ----------
+    entries : mapping
+        Relative path to hex digest, as :func:`read_checksums` returns.
+
+    Returns
+    -------
+    str
+        The table, between its start and end markers.
+    """
+    rows = "".join(f"| `{name}` | `{digest}` |\n" for name, digest in entries.items())
+    return f"{CHECKSUM_TABLE_START}\n| file | sha256 |\n|---|---|\n{rows}{CHECKSUM_TABLE_END}"
+
+
+def update_checksum_table(readme: Path, entries: Mapping[str, str]) -> None:
+    """Replace the checksum table between its markers in a README.
+
+    Parameters
+    ----------
+    readme : Path
+        The Markdown file holding the markers.
+    entries : mapping
+        Relative path to hex digest.
+
+    Raises
+    ------
+    ValueError
+        If the markers are missing.
+    """
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(CHECKSUM_TABLE_START), text.find(CHECKSUM_TABLE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{readme}: checksum table markers not found")
+    new = text[:start] + checksum_table(entries) + text[end + len(CHECKSUM_TABLE_END) :]
+    atomic_write_bytes(readme, new.encode("utf-8"))
+
+
 def verify_checksums(raw: Path, *, shown_prefix: str = "data/raw/") -> list[str]:
     """Check every raw file against ``SHA256SUMS``.
 
