@@ -118,8 +118,10 @@ def test_update_checksum_table_replaces_only_the_table(tmp_path):
     readme.write_text(f"intro\n{io.checksum_table({'a.csv': '0' * 64})}\noutro\n")
     io.update_checksum_table(readme, {"b.csv": "1" * 64})
     text = readme.read_text()
-    assert text.startswith("intro\n") and text.endswith("\noutro\n")
-    assert "b.csv" in text and "a.csv" not in text
+    assert text.startswith("intro\n")
+    assert text.endswith("\noutro\n")
+    assert "b.csv" in text
+    assert "a.csv" not in text
     readme.write_text("no markers")
     with pytest.raises(ValueError, match="markers"):
         io.update_checksum_table(readme, {})
