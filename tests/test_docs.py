@@ -1,0 +1,74 @@
+"""Documentation that must not drift from the code."""
+
+import re
+import tomllib
+
+import yaml
+
+from analysis_utils import notebooks as nbs
+from analysis_utils import paths
+
+LAYOUT = paths.layout()
+README = (LAYOUT.root / "README.md").read_text(encoding="utf-8")
+
+
+def _paper_items():
+    block = README.split("<!-- paper-items:start -->")[1].split("<!-- paper-items:end -->")[0]
+    rows = [line for line in block.strip().splitlines()[2:] if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+def test_paper_item_table_matches_what_the_runner_writes():
+    steps = nbs.load_pipeline(LAYOUT.pipeline)
+    items = _paper_items()
+    assert items
+    for item, _where, notebook, output, status in items:
+        name, target = notebook.strip("`"), output.strip("`")
+        assert name in steps, f"{item}: unknown notebook {name}"
+        assert target in steps[name].writes, f"{item}: {name} does not declare {target}"
+        assert status
+
+
+def test_every_declared_output_appears_in_the_readme():
+    for step in nbs.load_pipeline(LAYOUT.pipeline).values():
+        for written in step.writes:
+            if written.endswith(".csv") or (written.endswith(".json") and "results" in written):
+                assert f"`{written}`" in README, written
+
+
+def test_readme_gives_the_two_commands():
+    assert "make reproduce" in README
+    assert "make test" in README
+
+
+def _names(requirements):
+    return {re.split(r"[<>=!\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
+
+
+def test_environment_yml_has_the_same_libraries_as_pyproject():
+    project = tomllib.loads((LAYOUT.root / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = _names(project["project"]["dependencies"])
+    wanted |= _names(project["project"]["optional-dependencies"]["test"])
+    env = yaml.safe_load((LAYOUT.root / "environment.yml").read_text(encoding="utf-8"))
+    conda = _names(d for d in env["dependencies"] if isinstance(d, str))
+    assert wanted == conda - {"python", "pip"}
+
+
+def test_every_pinned_library_is_pinned_exactly():
+    lines = (LAYOUT.root / "requirements" / "lock.txt").read_text().splitlines()
+    assert lines
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^=\s]+", line) for line in lines)
+    project = tomllib.loads((LAYOUT.root / "pyproject.toml").read_text(encoding="utf-8"))
+    pinned = _names(lines)
+    for name in _names(project["project"]["dependencies"]):
+        assert name in pinned, name
+
+
+def test_citation_cites_the_package_and_the_article():
+    cff = yaml.safe_load((LAYOUT.root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["type"] == "software"
+    (article,) = cff["references"]
+    assert article["type"] == "article"
+    assert article["authors"][0]["family-names"] == "Nazarova"
+    assert article["journal"] == "Economic Annals-XXI"
