@@ -21,16 +21,25 @@ F = clean.REPLACEMENT_CHAR
         (f"жен{F}щинами", "жен-щинами"),
         (f"2009{F}2013", "20092013"),
         ("no artefact", "no artefact"),
+        (f"social reha{F}\nbilitation assistance", "social rehabilitation assistance"),
+        ("two\nlines", "two lines"),
     ],
 )
 def test_repair_text(extracted, repaired):
     assert clean.repair_text(extracted) == repaired
 
 
-@given(st.text())
+@given(st.text(alphabet=st.characters(blacklist_characters="\r\n")))
 def test_repair_text_leaves_no_artefact_and_keeps_clean_text(text):
     assert F not in clean.repair_text(text)
     assert clean.repair_text(text.replace(F, "")) == text.replace(F, "")
+
+
+@given(st.text())
+def test_repair_text_leaves_no_artefact_or_line_break(text):
+    repaired = clean.repair_text(text)
+    assert F not in repaired
+    assert "\n" not in repaired
 
 
 @pytest.mark.parametrize(

@@ -55,10 +55,14 @@ def repair_text(text: str) -> str:
     The extraction turned soft hyphens and narrow spaces into U+FFFD. Rules,
     applied in order:
 
-    1. before ``%`` it stood for a narrow space: ``"(in\\ufffd%)"`` -> ``"(in %)"``;
-    2. between two letters it is a printed hyphen: ``"re\\ufffdvictimization"``
+    1. at the end of a line it is a soft hyphen: the word continues on the next
+       line, ``"reha\ufffd\nbilitation"`` -> ``"rehabilitation"``;
+    2. before ``%`` it stood for a narrow space: ``"(in\ufffd%)"`` -> ``"(in %)"``;
+    3. between two letters it is a printed hyphen: ``"re\ufffdvictimization"``
        -> ``"re-victimization"``;
-    3. anywhere else it is dropped.
+    4. anywhere else it is dropped.
+
+    Any remaining line break becomes a single space.
 
     Parameters
     ----------
@@ -70,9 +74,11 @@ def repair_text(text: str) -> str:
     str
         Text without U+FFFD.
     """
+    text = re.sub(f"{REPLACEMENT_CHAR}[ \t]*\r?\n[ \t]*", "", text)
     text = re.sub(f"{REPLACEMENT_CHAR}(?=%)", " ", text)
     text = re.sub(f"(?<=[^\\W\\d_]){REPLACEMENT_CHAR}(?=[^\\W\\d_])", "-", text)
-    return text.replace(REPLACEMENT_CHAR, "")
+    text = text.replace(REPLACEMENT_CHAR, "")
+    return re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
 
 
 @dataclass(frozen=True)
@@ -387,6 +393,28 @@ def survey_items(
         .sort_values(["question_position", "option_position"], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def article_claims(raw: pd.DataFrame) -> pd.DataFrame:
+    """Tidy the article's hypotheses and claims: repaired text, integer lines.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        ``article_claims.csv`` as text.
+
+    Returns
+    -------
+    DataFrame
+        Same columns, sorted by ``id``, statements and contexts without
+        extraction artefacts or line breaks.
+    """
+    claims = raw.copy()
+    for column in ("statement", "verdict_context"):
+        claims[column] = claims[column].map(repair_text)
+    for column in ("text_line", "verdict_text_line"):
+        claims[column] = claims[column].astype(int)
+    return claims.sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def case_statistics(numbers: pd.DataFrame) -> pd.DataFrame:

@@ -98,6 +98,37 @@ SURVEY_ITEMS: dict[str, Any] = {
     "primaryKey": ["question_id", "option_code"],
 }
 
+ARTICLE_CLAIMS: dict[str, Any] = {
+    "fields": [
+        _field(
+            "id", "string", "H1-H3 hypotheses, D1-D4 descriptive claims", required=True, unique=True
+        ),
+        _field(
+            "kind",
+            "string",
+            "hypothesis or descriptive",
+            required=True,
+            enum=["hypothesis", "descriptive"],
+        ),
+        _field("statement", "string", "As printed (artefacts repaired)", required=True),
+        _field("section", "string", "Section of the article", required=True),
+        _field("text_line", "integer", "Line in the article's text extraction", required=True),
+        _field(
+            "article_verdict",
+            "string",
+            "The article's own verdict",
+            required=True,
+            enum=["proved", "stated"],
+        ),
+        _field("verdict_section", "string", "Where the article gives its verdict", required=True),
+        _field("verdict_text_line", "integer", "Line of the verdict", required=True),
+        _field(
+            "verdict_context", "string", "Words of the verdict (artefacts repaired)", required=True
+        ),
+    ],
+    "primaryKey": ["id"],
+}
+
 CASE_STATISTICS: dict[str, Any] = {
     "fields": [
         _field(
@@ -141,6 +172,7 @@ FUNDING_2010: dict[str, Any] = {
 PROCESSED: dict[str, tuple[dict[str, Any], str]] = {
     "article_numbers.csv": (ARTICLE_NUMBERS, "Every number the article states, tidy"),
     "survey_items.csv": (SURVEY_ITEMS, "Survey codebook in long form, one row per answer option"),
+    "article_claims.csv": (ARTICLE_CLAIMS, "The article's hypotheses and claims with its verdicts"),
     "case_statistics.csv": (CASE_STATISTICS, "Official trafficking case statistics, 2006-2012"),
     "funding_2010.csv": (FUNDING_2010, "2010 anti-trafficking funding by donor, own currency"),
 }
