@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from analysis_utils import audit, hypotheses, paths
 from analysis_utils import notebooks as nbs
-from analysis_utils import paths
 
 LAYOUT = paths.layout()
 NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
@@ -23,6 +23,17 @@ LIBRARY_DEFAULTS = {
     "raw_dir": _relative(LAYOUT.raw),
     "processed_dir": _relative(LAYOUT.processed),
     "results_dir": _relative(LAYOUT.results),
+    "tables_dir": _relative(LAYOUT.tables),
+    "claims_file": _relative(LAYOUT.claims),
+    "rounding": audit.DEFAULT_ROUNDING,
+    "n_max": audit.DEFAULT_N_MAX,
+    "subgroup_questions": list(audit.DEFAULT_SUBGROUP_QUESTIONS),
+    "n_candidates": [],  # empty: audit.candidate_sizes decides
+    "unstated_single_choice": hypotheses.DEFAULT_UNSTATED_SINGLE_CHOICE,
+    "alpha": hypotheses.DEFAULT_ALPHA,
+    "prior": hypotheses.DEFAULT_PRIOR,
+    "draws": hypotheses.DEFAULT_DRAWS,
+    "seed": hypotheses.DEFAULT_SEED,
 }
 
 

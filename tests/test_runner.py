@@ -148,12 +148,15 @@ def test_the_study_runs_end_to_end_and_deterministically(project):
     assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
     first = snapshot(project.processed)
     results = snapshot(project.results)
+    tables = snapshot(project.tables)
+    assert tables
     for step in load_pipeline(project.pipeline).values():
         for written in step.writes:
             assert (project.root / written).exists(), f"{step.name} did not write {written}"
     runner.run(project, [], {})
     assert snapshot(project.processed) == first
     assert snapshot(project.results) == results
+    assert snapshot(project.tables) == tables
     # the committed processed data are exactly what the notebooks write
     assert first == snapshot(ROOT / "data" / "processed")
 

@@ -260,6 +260,38 @@ def read_raw_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
+def read_table(path: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
+    """Read a processed CSV with the column types its Table Schema declares.
+
+    Strings stay text (empty cells ``""``), so printed values keep their form;
+    ``integer`` columns become nullable ``Int64``, ``number`` columns floats
+    (empty -> NaN) and ``boolean`` columns ``bool``.
+
+    Parameters
+    ----------
+    path : Path
+        A CSV written by :func:`write_tables`.
+    schema : mapping
+        Its Table Schema descriptor.
+
+    Returns
+    -------
+    DataFrame
+    """
+    frame = read_raw_csv(path)
+    for field in schema["fields"]:
+        name, kind = field["name"], field.get("type", "string")
+        if kind == "integer":
+            frame[name] = pd.to_numeric(frame[name].replace("", None)).astype("Int64")
+        elif kind == "number":
+            frame[name] = pd.to_numeric(frame[name].replace("", None)).astype(float)
+        elif kind == "boolean":
+            frame[name] = frame[name].map(
+                {"True": True, "False": False, "true": True, "false": False}
+            )
+    return frame
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     r"""Serialise a table deterministically (UTF-8, ``\\n`` line ends, no index).
 

@@ -103,6 +103,16 @@ class Layout:
         return self.reports / "executed"
 
     @property
+    def claims(self) -> Path:
+        """Registry of the article's claims and how each is tested."""
+        return self.notebooks / "claims.yaml"
+
+    @property
+    def tables(self) -> Path:
+        """Result tables written by the notebooks."""
+        return self.reports / "tables"
+
+    @property
     def results(self) -> Path:
         """Headline results, one JSON per notebook."""
         return self.reports / "results"

@@ -168,6 +168,102 @@ FUNDING_2010: dict[str, Any] = {
     "primaryKey": ["id"],
 }
 
+GRANULARITY_AUDIT: dict[str, Any] = {
+    "fields": [
+        _field("number_id", "string", "article_numbers id of the percentage", required=True),
+        _field("percent", "string", "Percentage as printed (reported)", required=True),
+        _field("n", "integer", "Candidate sample size", required=True, minimum=1),
+        _field(
+            "consistent", "boolean", "Whether a count of n rounds to the percentage", required=True
+        ),
+        _field("counts", "string", "The consistent counts (reconstructed)"),
+    ],
+    "primaryKey": ["number_id", "n"],
+}
+
+SUBGROUPS: dict[str, Any] = {
+    "fields": [
+        _field("number_id", "string", "article_numbers id of the percentage", required=True),
+        _field("percent", "string", "Percentage as printed (reported)", required=True),
+        _field("n", "integer", "Sample size", required=True, minimum=1),
+        _field(
+            "consistent_with_n",
+            "boolean",
+            "Whether the percentage is possible of n itself",
+            required=True,
+        ),
+        _field(
+            "subgroup_size",
+            "integer",
+            "A denominator m <= n making it possible",
+            required=True,
+            minimum=1,
+        ),
+        _field("matches", "string", "Reported options that can have exactly m respondents"),
+    ],
+    "primaryKey": ["number_id", "n", "subgroup_size"],
+}
+
+CLAIM_TESTS: dict[str, Any] = {
+    "fields": [
+        _field("claim_id", "string", "Claim", required=True),
+        _field("n", "integer", "Candidate sample size", required=True, minimum=1),
+        _field("single_choice", "boolean", "Counts required to sum to n", required=True),
+        _field("reconstructions", "integer", "Consistent count vectors", required=True, minimum=0),
+        _field("holds", "integer", "Reconstructions in which the claim holds", required=True),
+        _field("significant", "integer", "Reconstructions with p < alpha", required=True),
+        _field("alpha", "number", "Significance level", required=True),
+        _field("share_min", "number", "Smallest share of the option (reconstructed)"),
+        _field("share_max", "number", "Largest share of the option (reconstructed)"),
+        _field("pvalue_min", "number", "Smallest exact p-value"),
+        _field("pvalue_max", "number", "Largest exact p-value"),
+        _field("posterior_min", "number", "Smallest posterior P(largest share)"),
+        _field("posterior_max", "number", "Largest posterior P(largest share)"),
+        _field("posterior_se_max", "number", "Largest Monte Carlo standard error"),
+        _field("test", "string", "What the p-value tests", required=True),
+        _field("posterior_method", "string", "How the posterior was computed", required=True),
+    ],
+    "primaryKey": ["claim_id", "n"],
+}
+
+CLAIM_RECONSTRUCTIONS: dict[str, Any] = {
+    "fields": [
+        _field("claim_id", "string", "Claim", required=True),
+        _field("n", "integer", "Sample size", required=True, minimum=1),
+        _field(
+            "counts", "string", "Count per option, in codebook order (reconstructed)", required=True
+        ),
+        _field("share", "number", "Share of the claim's option", required=True),
+        _field("holds", "boolean", "Whether the claim holds in this reconstruction", required=True),
+        _field("pvalue", "number", "Exact p-value"),
+        _field("posterior_largest", "number", "Posterior P(option has the largest share)"),
+    ],
+    "primaryKey": ["claim_id", "n", "counts"],
+}
+
+VERDICTS: dict[str, Any] = {
+    "fields": [
+        _field("id", "string", "Claim", required=True, unique=True),
+        _field("kind", "string", "hypothesis or descriptive", required=True),
+        _field("article_statement", "string", "The article's words (reported)", required=True),
+        _field("article_verdict", "string", "The article's verdict (reported)", required=True),
+        _field("tested_claim", "string", "What is tested here", required=True),
+        _field("evidence", "string", "survey or external", required=True),
+        _field("our_verdict", "string", "Our verdict", required=True),
+        _field("our_evidence", "string", "What our verdict rests on", required=True),
+    ],
+    "primaryKey": ["id"],
+}
+
+#: Tables under reports/tables/ -> schema.
+REPORT_TABLES: dict[str, dict[str, Any]] = {
+    "granularity_audit.csv": GRANULARITY_AUDIT,
+    "subgroups.csv": SUBGROUPS,
+    "claim_tests.csv": CLAIM_TESTS,
+    "claim_reconstructions.csv": CLAIM_RECONSTRUCTIONS,
+    "verdicts.csv": VERDICTS,
+}
+
 #: Processed file name -> (schema, description).
 PROCESSED: dict[str, tuple[dict[str, Any], str]] = {
     "article_numbers.csv": (ARTICLE_NUMBERS, "Every number the article states, tidy"),
