@@ -33,6 +33,8 @@ def test_layout_names_every_folder(tmp_path):
     assert layout.results == tmp_path.resolve() / "reports" / "results"
     assert layout.pipeline == tmp_path.resolve() / "notebooks" / "pipeline.yaml"
     assert layout.checksums.name == "SHA256SUMS"
+    assert layout.tables == tmp_path.resolve() / "reports" / "tables"
+    assert layout.claims == tmp_path.resolve() / "notebooks" / "claims.yaml"
 
 
 def test_missing_root_is_an_error(tmp_path, monkeypatch):
