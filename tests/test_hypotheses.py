@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils import hypotheses as h
 from analysis_utils import io, paths, schemas
@@ -68,6 +69,11 @@ def test_majority_claim_by_hand(claims, items):
     assert evaluation.pvalue_min == pytest.approx(130 / 512)  # P(X >= 6), X ~ Bin(9, 1/2)
     assert evaluation.posterior_min == pytest.approx(sps.beta.sf(0.5, 7, 4))
     assert evaluation.significant == 0
+    cp = proportion_confint(6, 9, alpha=0.05, method="beta")
+    wilson = proportion_confint(6, 9, alpha=0.05, method="wilson")
+    assert (evaluation.cp_low_min, evaluation.cp_high_max) == pytest.approx(cp)
+    assert (evaluation.wilson_low_min, evaluation.wilson_high_max) == pytest.approx(wilson)
+    assert per[["ci_cp_low", "ci_cp_high"]].iloc[0].tolist() == pytest.approx(cp)
 
 
 def test_mode_claim_counts_every_reconstruction(claims, items):
@@ -104,7 +110,27 @@ def test_external_claims_are_not_evaluated(claims, items):
 
 def _evaluation(holds, total, significant, n=9):
     return h.Evaluation(
-        "X", n, True, total, holds, significant, 0.05, 0, 1, 0.01, 0.2, 0.5, 0.9, 0.0, "t", "m"
+        "X",
+        n,
+        True,
+        total,
+        holds,
+        significant,
+        0.05,
+        0,
+        1,
+        0.95,
+        0,
+        1,
+        0,
+        1,
+        0.01,
+        0.2,
+        0.5,
+        0.9,
+        0.0,
+        "t",
+        "m",
     )
 
 

@@ -31,6 +31,7 @@ LIBRARY_DEFAULTS = {
     "n_candidates": [],  # empty: audit.candidate_sizes decides
     "unstated_single_choice": hypotheses.DEFAULT_UNSTATED_SINGLE_CHOICE,
     "alpha": hypotheses.DEFAULT_ALPHA,
+    "confidence": hypotheses.DEFAULT_CONFIDENCE,
     "prior": hypotheses.DEFAULT_PRIOR,
     "draws": hypotheses.DEFAULT_DRAWS,
     "seed": hypotheses.DEFAULT_SEED,

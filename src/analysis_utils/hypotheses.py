@@ -161,6 +161,12 @@ class Evaluation:
     alpha : float
     share_min, share_max : float
         Range of the option's share.
+    confidence : float
+        Level of the intervals.
+    cp_low_min, cp_high_max : float
+        Widest span of the Clopper-Pearson intervals of the share.
+    wilson_low_min, wilson_high_max : float
+        Widest span of the Wilson intervals of the share.
     pvalue_min, pvalue_max : float
         Range of the exact p-value (NaN where no test applies).
     posterior_min, posterior_max : float
@@ -181,6 +187,11 @@ class Evaluation:
     alpha: float
     share_min: float
     share_max: float
+    confidence: float
+    cp_low_min: float
+    cp_high_max: float
+    wilson_low_min: float
+    wilson_high_max: float
     pvalue_min: float
     pvalue_max: float
     posterior_min: float
@@ -202,6 +213,7 @@ def evaluate(
     rounding: str,
     unstated_single_choice: bool = DEFAULT_UNSTATED_SINGLE_CHOICE,
     alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
     prior: float = DEFAULT_PRIOR,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
@@ -222,6 +234,8 @@ def evaluate(
         Treat a question of unstated type as single choice.
     alpha : float
         Significance level.
+    confidence : float
+        Level of the Clopper-Pearson and Wilson intervals of the option's share.
     prior : float
         Dirichlet concentration of the posterior.
     draws : int
@@ -233,8 +247,9 @@ def evaluate(
     -------
     evaluation : Evaluation
     per_reconstruction : DataFrame
-        One row per reconstruction: the counts, whether the claim holds, the
-        p-value and the posterior probability.
+        One row per reconstruction: the counts, the option's share with its
+        exact intervals, whether the claim holds, the p-value and the posterior
+        probability.
 
     Raises
     ------
@@ -256,9 +271,15 @@ def evaluate(
     chunks = list(reconstructions(percents, n, rounding=rounding, complete=single))
     rows = np.concatenate(chunks) if chunks else np.zeros((0, len(options)), dtype=np.int64)
     k = rows[:, target]
+    binomials = {
+        int(x): stats.binomial(int(x), n, p0=0.5, confidence=confidence) for x in np.unique(k)
+    }
+    intervals = np.array(
+        [binomials[int(x)].ci_clopper_pearson + binomials[int(x)].ci_wilson for x in k]
+    ).reshape(-1, 4)
     if claim.test == "majority":
         holds = 2 * k > n
-        pvalues = np.array([stats.binomial(int(x), n, p0=0.5).pvalue for x in k])
+        pvalues = np.array([binomials[int(x)].pvalue for x in k])
         described = "exact one-sided binomial test of share > 1/2 (scipy.stats.binomtest)"
         pair = np.column_stack([k, n - k])
         posterior = stats.posterior_largest(pair, 0, prior=prior, draws=draws, seed=seed)
@@ -278,6 +299,10 @@ def evaluate(
             "n": n,
             "counts": [" ".join(map(str, r)) for r in rows.tolist()],
             "share": k / n,
+            "ci_cp_low": intervals[:, 0],
+            "ci_cp_high": intervals[:, 1],
+            "ci_wilson_low": intervals[:, 2],
+            "ci_wilson_high": intervals[:, 3],
             "holds": holds,
             "pvalue": pvalues,
             "posterior_largest": posterior.probability,
@@ -297,6 +322,11 @@ def evaluate(
         int(np.sum(pvalues < alpha)),
         alpha,
         *span(k / n),
+        confidence,
+        span(intervals[:, 0])[0],
+        span(intervals[:, 1])[1],
+        span(intervals[:, 2])[0],
+        span(intervals[:, 3])[1],
         *span(pvalues),
         *span(posterior.probability),
         float(posterior.standard_error.max()) if len(rows) else 0.0,
