@@ -287,3 +287,51 @@ def candidate_sizes(
     if stated is not None:
         out.append(stated)
     return list(dict.fromkeys(out))
+
+
+def option_ranges(
+    items: pd.DataFrame,
+    question_id: str,
+    n: int,
+    *,
+    rounding: str,
+    single_choice: bool,
+) -> tuple[pd.DataFrame, int]:
+    """Per option: the reported percentage, or the range the reconstructions allow.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    question_id : str
+    n : int
+        Sample size of the reconstructions.
+    rounding : str
+    single_choice : bool
+        Whether counts sum to n.
+
+    Returns
+    -------
+    options : DataFrame
+        ``option_code, option_label, reported_percent`` (NaN if unreported),
+        ``range_low, range_high`` (percent of n, reconstructed; NaN if no
+        reconstruction is consistent).
+    reconstructions : int
+        How many count vectors are consistent.
+    """
+    from analysis_utils.reconstruction import count, count_ranges
+
+    rows = items[items["question_id"] == question_id].sort_values("option_position")
+    _, percents, _ = question(items, question_id)
+    ranges = count_ranges(percents, n, rounding=rounding, complete=single_choice)
+    total = count(percents, n, rounding=rounding, complete=single_choice)
+    options = pd.DataFrame(
+        {
+            "option_code": rows["option_code"].to_numpy(),
+            "option_label": rows["option_label"].to_numpy(),
+            "reported_percent": pd.to_numeric(rows["reported_percent"]).to_numpy(dtype=float),
+            "range_low": [100 * r.start / n if r else float("nan") for r in ranges],
+            "range_high": [100 * (r.stop - 1) / n if r else float("nan") for r in ranges],
+        }
+    )
+    return options, total

@@ -484,6 +484,26 @@ def funding_2010(numbers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("id", kind="stable").reset_index(drop=True)
 
 
+def exchange_rates(raw: pd.DataFrame) -> pd.DataFrame:
+    """Type and sort the sourced exchange-rate observations.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        ``external/exchange_rates.csv`` as text.
+
+    Returns
+    -------
+    DataFrame
+        Same columns, ``azn_per_usd`` numeric, sorted by period and kind.
+    """
+    rates = raw.copy()
+    rates["azn_per_usd"] = rates["azn_per_usd"].astype(float)
+    return rates.sort_values(["period_start", "period_end", "kind"], kind="stable").reset_index(
+        drop=True
+    )
+
+
 def remaining_artefacts(tables: dict[str, pd.DataFrame]) -> list[str]:
     """List ``table.column`` cells that still contain U+FFFD.
 

@@ -20,6 +20,9 @@ import pandas as pd
 from analysis_utils.errors import InputError, Problem
 from analysis_utils.validate import validate_table
 
+#: Permissions of every file written (temporary files start private).
+FILE_MODE = 0o644
+
 CHECKSUM_RULE = "sha256 must match data/raw/SHA256SUMS"
 
 
@@ -237,6 +240,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -356,6 +360,7 @@ def write_tables(
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".csv", dir=target.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(csv_bytes(frame))
+            os.chmod(tmp, FILE_MODE)
             staged.append((Path(tmp), target))
             shown = str(target.relative_to(root)) if root else str(target)
             validate_table(Path(tmp), schema, shown=shown)

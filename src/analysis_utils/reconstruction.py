@@ -189,3 +189,37 @@ def _product(lows: np.ndarray, highs: np.ndarray, chunk_rows: int) -> Iterator[n
     for start in builtins.range(0, total, chunk_rows):
         flat = np.arange(start, min(start + chunk_rows, total), dtype=np.int64)
         yield np.column_stack(np.unravel_index(flat, shape)).astype(np.int64) + lows
+
+
+def count_ranges(
+    percents: Sequence[str | None],
+    n: int,
+    *,
+    rounding: str = "up_or_down",
+    complete: bool = True,
+) -> list[range]:
+    """Smallest to largest count each option takes across the consistent vectors.
+
+    Parameters
+    ----------
+    percents, n, rounding, complete
+        As for :func:`count`.
+
+    Returns
+    -------
+    list of range
+        Per option, every count it takes in at least one consistent vector
+        (the counts form one contiguous range); all empty when no vector is
+        consistent.
+    """
+    bounds = _bounds(percents, n, rounding)
+    if count(percents, n, rounding=rounding, complete=complete) == 0:
+        return [range(0) for _ in bounds]
+    if not complete:
+        return [range(lo, hi + 1) for lo, hi in bounds]
+    low_total = sum(lo for lo, _ in bounds)
+    high_total = sum(hi for _, hi in bounds)
+    return [
+        range(max(lo, n - (high_total - hi)), min(hi, n - (low_total - lo)) + 1)
+        for lo, hi in bounds
+    ]

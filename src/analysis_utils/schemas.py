@@ -273,6 +273,18 @@ REPORT_TABLES: dict[str, dict[str, Any]] = {
     "verdicts.csv": VERDICTS,
 }
 
+EXCHANGE_RATES: dict[str, Any] = {
+    "fields": [
+        _field("period_start", "date", "First day the rate covers", required=True),
+        _field("period_end", "date", "Last day the rate covers", required=True),
+        _field("kind", "string", "Weekly or annual official average", required=True),
+        _field("azn_per_usd", "number", "Manat per US dollar (external)", required=True, minimum=0),
+        _field("source_url", "string", "Where the rate was read", required=True),
+        _field("note", "string", "Context"),
+    ],
+    "primaryKey": ["period_start", "period_end", "kind"],
+}
+
 #: Processed file name -> (schema, description).
 PROCESSED: dict[str, tuple[dict[str, Any], str]] = {
     "article_numbers.csv": (ARTICLE_NUMBERS, "Every number the article states, tidy"),
@@ -280,6 +292,7 @@ PROCESSED: dict[str, tuple[dict[str, Any], str]] = {
     "article_claims.csv": (ARTICLE_CLAIMS, "The article's hypotheses and claims with its verdicts"),
     "case_statistics.csv": (CASE_STATISTICS, "Official trafficking case statistics, 2006-2012"),
     "funding_2010.csv": (FUNDING_2010, "2010 anti-trafficking funding by donor, own currency"),
+    "exchange_rates.csv": (EXCHANGE_RATES, "Official AZN per USD rates (external, sourced)"),
 }
 
 

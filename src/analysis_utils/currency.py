@@ -1,0 +1,146 @@
+"""Exchange rates: a year's AZN per USD rate from sourced observations, and conversion.
+
+Only rates read from a source are used (``data/raw/external/exchange_rates.csv``).
+Where no annual average was published, the year's rate is *derived*: the mean of
+that year's official weekly averages, with their minimum and maximum as the
+sensitivity range, and the result says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Manat per US dollar for one year.
+
+    Attributes
+    ----------
+    year : int
+    azn_per_usd : float
+        Central value.
+    low, high : float
+        Sensitivity range.
+    observations : int
+        Rates the value rests on.
+    method : str
+        How it was obtained (``reported annual average`` or ``derived``).
+    sources : tuple of str
+        URLs of the observations.
+    """
+
+    year: int
+    azn_per_usd: float
+    low: float
+    high: float
+    observations: int
+    method: str
+    sources: tuple[str, ...]
+
+    def describe(self) -> str:
+        """One-line statement of the rate and where it comes from."""
+        if self.observations == 1 and self.low == self.high:
+            return f"{self.azn_per_usd:.4f} AZN/USD ({self.method}, {self.year})"
+        return (
+            f"{self.azn_per_usd:.4f} AZN/USD ({self.method}; range {self.low:.4f}-"
+            f"{self.high:.4f}, {self.year})"
+        )
+
+
+def rate_for_year(rates: pd.DataFrame, year: int) -> Rate:
+    """Find a year's AZN per USD rate: the official annual average, else the weekly ones.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        Columns ``period_start, period_end, kind, azn_per_usd, source_url``
+        (``period_*`` as ISO date text or dates).
+    year : int
+
+    Returns
+    -------
+    Rate
+
+    Raises
+    ------
+    LookupError
+        If no rate of that year is available.
+    """
+    start = pd.to_datetime(rates["period_start"]).dt.year
+    end = pd.to_datetime(rates["period_end"]).dt.year
+    in_year = rates[(start == year) & (end == year)]
+    annual = in_year[in_year["kind"] == "cba_official_annual_average"]
+    if len(annual):
+        value = float(annual["azn_per_usd"].iloc[0])
+        return Rate(
+            year, value, value, value, 1, "official annual average", tuple(annual["source_url"])
+        )
+    weekly = in_year[in_year["kind"] == "cba_official_weekly_average"]
+    if weekly.empty:
+        raise LookupError(f"no exchange rate for {year} in the sourced observations")
+    values = weekly["azn_per_usd"].astype(float)
+    return Rate(
+        year,
+        float(values.mean()),
+        float(values.min()),
+        float(values.max()),
+        len(values),
+        f"derived: mean of {len(values)} official weekly averages",
+        tuple(dict.fromkeys(weekly["source_url"])),
+    )
+
+
+def to_azn(amount: float, currency: str, azn_per_usd: float) -> float:
+    """Convert an amount to manat.
+
+    Parameters
+    ----------
+    amount : float
+    currency : {"AZN", "USD"}
+    azn_per_usd : float
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For another currency.
+    """
+    if currency == "AZN":
+        return float(amount)
+    if currency == "USD":
+        return float(amount) * azn_per_usd
+    raise ValueError(f"no conversion for currency {currency!r}")
+
+
+def funding_in_azn(funding: pd.DataFrame, rate: Rate) -> pd.DataFrame:
+    """Add manat amounts (central, low, high) to a funding table.
+
+    Parameters
+    ----------
+    funding : DataFrame
+        Columns ``amount, currency`` (as in ``funding_2010.csv``).
+    rate : Rate
+
+    Returns
+    -------
+    DataFrame
+        The table with ``azn, azn_low, azn_high`` (equal for AZN amounts) and
+        ``conversion`` (``reported`` or ``derived``).
+    """
+    out = funding.copy()
+    for column, value in (
+        ("azn", rate.azn_per_usd),
+        ("azn_low", rate.low),
+        ("azn_high", rate.high),
+    ):
+        out[column] = [
+            to_azn(a, c, value) for a, c in zip(out["amount"], out["currency"], strict=True)
+        ]
+    out["conversion"] = ["reported" if c == "AZN" else "derived" for c in out["currency"]]
+    return out

@@ -1,0 +1,334 @@
+"""Figures: pure functions that build a matplotlib Figure, and one helper that saves it.
+
+Every ``plot_*`` function takes data first and keyword options after, draws on
+the ``ax`` given or on a new Figure (never pyplot's global state), changes no
+global settings and neither saves nor shows. :func:`save` writes SVG and PNG
+byte-identically run to run (no timestamps, no version stamps, a fixed SVG
+hash salt).
+"""
+
+from __future__ import annotations
+
+import io as _io
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import StrMethodFormatter
+
+from analysis_utils.io import atomic_write_bytes
+
+SVG_HASH_SALT = "nazarova2014"
+PALETTE = sns.color_palette("colorblind")
+REPORTED_COLOUR = PALETTE[0]
+RANGE_COLOUR = PALETTE[7]
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        figure = ax.get_figure()
+        assert isinstance(figure, Figure)
+        return figure, ax
+    figure = Figure(figsize=size, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def plot_survey_question(
+    options: pd.DataFrame,
+    *,
+    title: str,
+    n: int,
+    reconstructions: int,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw one survey question as the article's figure shows it, and no more.
+
+    A percentage the article reports is a solid bar of that height. A
+    percentage it does not report is drawn as a hatched span from the smallest
+    to the largest share that option has across the reconstructions consistent
+    with the reported values at sample size ``n``: never as an invented bar.
+
+    Parameters
+    ----------
+    options : DataFrame
+        One row per option, in order: ``option_code``, ``option_label``,
+        ``reported_percent`` (NaN where unreported), ``range_low``,
+        ``range_high`` (percent).
+    title : str
+        The question.
+    n : int
+        Sample size of the reconstructions.
+    reconstructions : int
+        How many reconstructions the ranges summarise.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    figure, ax = _axes(ax, (7.5, 4.6))
+    x = np.arange(len(options))
+    reported = options["reported_percent"].notna().to_numpy()
+    heights = options["reported_percent"].to_numpy(dtype=float)
+    ax.bar(x[reported], heights[reported], color=REPORTED_COLOUR, width=0.6, zorder=2)
+    low = options["range_low"].to_numpy(dtype=float)
+    high = options["range_high"].to_numpy(dtype=float)
+    ax.bar(
+        x[~reported],
+        (high - low)[~reported],
+        bottom=low[~reported],
+        width=0.6,
+        facecolor="none",
+        edgecolor=RANGE_COLOUR,
+        hatch="///",
+        linewidth=1.0,
+        zorder=2,
+    )
+    for i in x[reported]:
+        ax.annotate(
+            f"{heights[i]:g} %",
+            (i, heights[i]),
+            ha="center",
+            va="bottom",
+            xytext=(0, 2),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    for i in x[~reported]:
+        ax.annotate(
+            "not reported",
+            (i, high[i]),
+            ha="center",
+            va="bottom",
+            xytext=(0, 2),
+            textcoords="offset points",
+            fontsize=8,
+            color="0.35",
+        )
+    labels = [
+        f"{code}) " + "\n".join(textwrap.wrap(label, 22))
+        for code, label in zip(options["option_code"], options["option_label"], strict=True)
+    ]
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_ylim(0, 112)
+    ax.set_ylabel("share of respondents (%)")
+    ax.set_title("\n".join(textwrap.wrap(title, 70)), fontsize=10)
+    ax.grid(axis="y", color="0.9", zorder=0)
+    handles = [
+        Patch(facecolor=REPORTED_COLOUR, label="reported in the article"),
+        Patch(
+            facecolor="none",
+            edgecolor=RANGE_COLOUR,
+            hatch="///",
+            label=f"not reported: range over the {reconstructions} reconstructions at n = {n}",
+        ),
+    ]
+    figure.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    return figure
+
+
+def plot_funding(
+    funding: pd.DataFrame,
+    *,
+    rate_text: str,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the 2010 contributions in manat, domestic and international.
+
+    Parameters
+    ----------
+    funding : DataFrame
+        Columns ``donor, donor_type, currency, azn, azn_low, azn_high,
+        conversion`` (see :func:`analysis_utils.currency.funding_in_azn`).
+    rate_text : str
+        How USD amounts were converted (shown under the chart).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    figure, ax = _axes(ax, (7.5, 5.2))
+    data = funding.sort_values(
+        ["donor_type", "azn"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+    y = np.arange(len(data))
+    colours = {"domestic": PALETTE[2], "international": PALETTE[0]}
+    for i, row in data.iterrows():
+        derived = row["conversion"] == "derived"
+        ax.barh(
+            i,
+            row["azn"],
+            color=colours[row["donor_type"]],
+            height=0.6,
+            hatch="//" if derived else None,
+            edgecolor="white" if derived else None,
+            zorder=2,
+        )
+        if derived:
+            ax.errorbar(
+                row["azn"],
+                i,
+                xerr=[[row["azn"] - row["azn_low"]], [row["azn_high"] - row["azn"]]],
+                color="black",
+                capsize=3,
+                linewidth=1,
+                zorder=3,
+            )
+        ax.annotate(
+            f"{row['azn']:,.0f}" + (" (from USD)" if derived else ""),
+            (row["azn"], i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(y, data["donor"], fontsize=8)
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    note = "\n".join(textwrap.wrap(f"USD amounts converted at {rate_text}", 80))
+    ax.set_xlabel(f"AZN (manat)\n{note}", fontsize=8)
+    ax.set_xlim(0, float(data["azn_high"].max()) * 1.35)
+    totals = data.groupby("donor_type")["azn"].sum()
+    share = totals.get("international", 0.0) / totals.sum()
+    ax.set_title(
+        f"Anti-trafficking funding in 2010 by source (reported amounts)\n"
+        f"total {totals.sum():,.0f} AZN, {share:.0%} international (derived)",
+        fontsize=10,
+    )
+    ax.grid(axis="x", color="0.9", zorder=0)
+    ax.legend(
+        handles=[
+            Patch(facecolor=colours["domestic"], label="domestic (reported AZN)"),
+            Patch(facecolor=colours["international"], label="international"),
+            Patch(
+                facecolor="white",
+                edgecolor="0.3",
+                hatch="//",
+                label="converted from USD; bar = sensitivity range",
+            ),
+        ],
+        loc="lower right",
+        fontsize=8,
+        frameon=True,
+        framealpha=0.9,
+    )
+    return figure
+
+
+def plot_feasible_sizes(
+    feasibility: pd.DataFrame,
+    *,
+    stated_n: int | None,
+    joint_sizes: Sequence[int],
+    n_shown: int = 60,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw which sample sizes each reported percentage allows.
+
+    Parameters
+    ----------
+    feasibility : DataFrame
+        ``number_id, percent, n, consistent`` (``granularity_audit.csv``).
+    stated_n : int or None
+        The sample size the article states (highlighted).
+    joint_sizes : sequence of int
+        Sizes consistent with all full-sample percentages (marked on the axis).
+    n_shown : int
+        Largest n drawn.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    figure, ax = _axes(ax, (8.0, 3.2))
+    data = feasibility[feasibility["n"] <= n_shown]
+    order = list(dict.fromkeys(data["number_id"]))
+    labels = [f"{data.loc[data['number_id'] == i, 'percent'].iloc[0]} %  ({i})" for i in order]
+    row_of = {number_id: k for k, number_id in enumerate(order)}
+    ok = data[data["consistent"].astype(bool)]
+    ax.scatter(
+        ok["n"],
+        ok["number_id"].map(row_of),
+        marker="s",
+        s=18,
+        color=REPORTED_COLOUR,
+        zorder=3,
+        label="possible",
+    )
+    if stated_n is not None:
+        ax.axvline(
+            stated_n, color=PALETTE[3], linewidth=1.5, zorder=2, label=f"stated n = {stated_n}"
+        )
+    for k, size in enumerate(s for s in joint_sizes if s <= n_shown):
+        ax.axvline(
+            size,
+            color="0.6",
+            linestyle=":",
+            linewidth=1,
+            zorder=1,
+            label="n possible for all full-sample percentages" if k == 0 else None,
+        )
+    ax.set_yticks(range(len(order)), labels, fontsize=8)
+    ax.set_ylim(-0.6, len(order) - 0.4)
+    ax.set_xlim(0, n_shown + 1)
+    ax.set_xlabel("sample size n")
+    ax.set_title("Sample sizes each reported percentage allows (GRIM, derived)", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8, frameon=False)
+    return figure
+
+
+def figure_bytes(figure: Figure, kind: str, *, dpi: int = 150) -> bytes:
+    """Render a figure to SVG or PNG bytes without timestamps or version stamps.
+
+    Parameters
+    ----------
+    figure : Figure
+    kind : {"svg", "png"}
+    dpi : int
+        Resolution of the PNG.
+
+    Returns
+    -------
+    bytes
+    """
+    buffer = _io.BytesIO()
+    if kind == "svg":
+        with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    elif kind == "png":
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    else:
+        raise ValueError(f"unknown figure format {kind!r}; use 'svg' or 'png'")
+    return buffer.getvalue()
+
+
+def save(figure: Figure, folder: Path, stem: str, *, dpi: int = 150) -> list[Path]:
+    """Write a figure as ``stem.svg`` and ``stem.png`` (atomically, deterministically).
+
+    Parameters
+    ----------
+    figure : Figure
+    folder : Path
+    stem : str
+        File name without extension (``fig1_causes``).
+    dpi : int
+
+    Returns
+    -------
+    list of Path
+        The two files written.
+    """
+    paths = []
+    for kind in ("svg", "png"):
+        target = folder / f"{stem}.{kind}"
+        atomic_write_bytes(target, figure_bytes(figure, kind, dpi=dpi))
+        paths.append(target)
+    return paths
