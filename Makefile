@@ -7,13 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce test lint notebooks verify-data benchmark clean-venv help
+.PHONY: reproduce test lint browser notebooks verify-data benchmark clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
 	@echo "make test        run every test: ruff, unit and contract tests, nbval"
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
+	@echo "make benchmark   measure the command line and the reconstruction (not part of the tests)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +27,20 @@ $(STAMP): pyproject.toml requirements/lock.txt | $(BIN)/python
 reproduce: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS)
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest --nbval
+
+# The report's browser test drives Debian's chromium. Where it is missing and we may
+# install packages (root with apt-get), install it; elsewhere the browser test is skipped.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the report's browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+	else \
+	  echo "chromium not found: the browser test will be skipped (install Debian's chromium)"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
@@ -38,6 +51,10 @@ notebooks: $(STAMP)
 
 verify-data: $(STAMP)
 	$(BIN)/python -m analysis_utils verify-data
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_reconstruction.py
 
 clean-venv:
 	rm -rf $(VENV)

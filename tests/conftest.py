@@ -21,15 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> paths.Layout:
     """A copy of data/raw, data/processed and notebooks/ under tmp_path, set as the root."""
-    root = tmp_path / "project"
-    for part in ("data/raw", "data/processed", "notebooks"):
-        shutil.copytree(
-            ROOT / part,
-            root / part,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-        )
-    monkeypatch.setenv(paths.ROOT_ENV, str(root))
-    return paths.layout(root)
+    layout = copy_project(tmp_path / "project")
+    monkeypatch.setenv(paths.ROOT_ENV, str(layout.root))
+    return layout
 
 
 def run_cli(*args: str, root: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -52,3 +46,33 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def copy_project(root: Path) -> paths.Layout:
+    """Copy data/raw, data/processed and notebooks/ to ``root``."""
+    for part in ("data/raw", "data/processed", "notebooks"):
+        shutil.copytree(
+            ROOT / part,
+            root / part,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    return paths.layout(root)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> paths.Layout:
+    """A copy of the project in which the whole study has run once (shared by tests)."""
+    from analysis_utils import runner
+
+    layout = copy_project(tmp_path_factory.mktemp("built") / "project")
+    previous = os.environ.get(paths.ROOT_ENV)
+    os.environ[paths.ROOT_ENV] = str(layout.root)
+    try:
+        outcomes = runner.run(layout, [], {}, jobs=2)
+    finally:
+        if previous is None:
+            os.environ.pop(paths.ROOT_ENV, None)
+        else:
+            os.environ[paths.ROOT_ENV] = previous
+    assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
+    return layout

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis_utils import audit, hypotheses, paths
+from analysis_utils import audit, clean, figures, hypotheses, paths
 from analysis_utils import notebooks as nbs
 
 LAYOUT = paths.layout()
@@ -24,6 +24,12 @@ LIBRARY_DEFAULTS = {
     "processed_dir": _relative(LAYOUT.processed),
     "results_dir": _relative(LAYOUT.results),
     "tables_dir": _relative(LAYOUT.tables),
+    "figures_dir": _relative(LAYOUT.figures),
+    "report_dir": _relative(LAYOUT.reports),
+    "figure_n": 0,  # 0: the smallest full-sample size, as audit.joint_sizes finds it
+    "rate_year": clean.FUNDING_YEAR,
+    "n_shown": figures.DEFAULT_N_SHOWN,
+    "dpi": figures.DEFAULT_DPI,
     "claims_file": _relative(LAYOUT.claims),
     "rounding": audit.DEFAULT_ROUNDING,
     "n_max": audit.DEFAULT_N_MAX,

@@ -30,6 +30,9 @@ SCALES: dict[str, Decimal] = {
     "billion": Decimal(1_000_000_000),
 }
 
+#: The year of the article's funding-by-donor list.
+FUNDING_YEAR = 2010
+
 #: Who gave each 2010 contribution, and whether the source is domestic (an
 #: Azerbaijani state body) or international. This classification is ours.
 FUNDING_SOURCES: dict[str, tuple[str, str]] = {
@@ -467,7 +470,7 @@ def funding_2010(numbers: pd.DataFrame) -> pd.DataFrame:
     KeyError
         If a 2010 funding row has no entry in :data:`FUNDING_SOURCES`.
     """
-    rows = numbers[(numbers["kind"] == "funding") & (numbers["period"] == "2010")]
+    rows = numbers[(numbers["kind"] == "funding") & (numbers["period"] == str(FUNDING_YEAR))]
     unknown = sorted(set(rows["id"]) - set(FUNDING_SOURCES))
     if unknown:
         raise KeyError(f"no donor classification for {unknown}; add them to FUNDING_SOURCES")

@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks run at the same time at most (default 1)",
     )
     run.add_argument(
+        "--no-html", action="store_true", help="do not render the executed notebooks as HTML"
+    )
+    run.add_argument(
         "--update-notebooks",
         action="store_true",
         help="also write the executed notebooks back to notebooks/ "
@@ -116,7 +119,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analysis_utils.runner import run
 
         outcomes = run(
-            tree, args.notebooks, _given(args), jobs=args.jobs, update_sources=args.update_notebooks
+            tree,
+            args.notebooks,
+            _given(args),
+            jobs=args.jobs,
+            update_sources=args.update_notebooks,
+            html=not args.no_html,
         )
         failed = [o for o in outcomes if not o.ok]
         for outcome in failed:

@@ -26,6 +26,10 @@ from matplotlib.ticker import StrMethodFormatter
 from analysis_utils.io import atomic_write_bytes
 
 SVG_HASH_SALT = "nazarova2014"
+#: Resolution of the PNG files.
+DEFAULT_DPI = 150
+#: Largest sample size drawn in the feasibility figure.
+DEFAULT_N_SHOWN = 60
 PALETTE = sns.color_palette("colorblind")
 REPORTED_COLOUR = PALETTE[0]
 RANGE_COLOUR = PALETTE[7]
@@ -227,7 +231,7 @@ def plot_feasible_sizes(
     *,
     stated_n: int | None,
     joint_sizes: Sequence[int],
-    n_shown: int = 60,
+    n_shown: int = DEFAULT_N_SHOWN,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw which sample sizes each reported percentage allows.
@@ -285,7 +289,7 @@ def plot_feasible_sizes(
     return figure
 
 
-def figure_bytes(figure: Figure, kind: str, *, dpi: int = 150) -> bytes:
+def figure_bytes(figure: Figure, kind: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     """Render a figure to SVG or PNG bytes without timestamps or version stamps.
 
     Parameters
@@ -310,7 +314,7 @@ def figure_bytes(figure: Figure, kind: str, *, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def save(figure: Figure, folder: Path, stem: str, *, dpi: int = 150) -> list[Path]:
+def save(figure: Figure, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI) -> list[Path]:
     """Write a figure as ``stem.svg`` and ``stem.png`` (atomically, deterministically).
 
     Parameters

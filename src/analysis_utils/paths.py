@@ -108,6 +108,11 @@ class Layout:
         return self.notebooks / "claims.yaml"
 
     @property
+    def figures(self) -> Path:
+        """Figures (SVG and PNG)."""
+        return self.reports / "figures"
+
+    @property
     def tables(self) -> Path:
         """Result tables written by the notebooks."""
         return self.reports / "tables"

@@ -202,6 +202,7 @@ def run(
     *,
     jobs: int = 1,
     update_sources: bool = False,
+    html: bool = True,
     log: TextIO = sys.stderr,
     executor: Callable[..., Outcome] = execute_one,
 ) -> list[Outcome]:
@@ -219,6 +220,8 @@ def run(
     update_sources : bool
         Also copy each executed notebook back over its source (to refresh the
         outputs that nbval compares against); only with default parameters.
+    html : bool
+        Also render each executed notebook as ``reports/executed/<name>.html``.
     log : text stream
         Where progress is written.
     executor : callable
@@ -259,6 +262,8 @@ def run(
         if outcome.ok:
             executed = staging / f"{outcome.name}.ipynb"
             atomic_write_bytes(layout.executed / executed.name, executed.read_bytes())
+            if html:
+                atomic_write_bytes(layout.executed / f"{outcome.name}.html", _as_html(executed))
             if update_sources:
                 atomic_write_bytes(steps[outcome.name].path, _strip_run_metadata(executed))
             print(
@@ -329,6 +334,14 @@ def _run_parallel(
                     done.add(outcome.name)
                 else:
                     failed = True
+
+
+def _as_html(executed: Path) -> bytes:
+    """Render an executed notebook as a standalone HTML page."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_filename(str(executed))
+    return body.encode("utf-8")
 
 
 def _strip_run_metadata(executed: Path) -> bytes:

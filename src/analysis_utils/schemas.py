@@ -264,6 +264,25 @@ VERDICTS: dict[str, Any] = {
     "primaryKey": ["id"],
 }
 
+REPRODUCTION_REPORT: dict[str, Any] = {
+    "fields": [
+        _field(
+            "id",
+            "string",
+            "article_numbers id, figure value or derived check",
+            required=True,
+            unique=True,
+        ),
+        _field("kind", "string", "Kind of number or check", required=True),
+        _field("location", "string", "Where in the article", required=True),
+        _field("value_as_printed", "string", "As printed (empty if unstated)"),
+        _field("recomputed", "string", "What was recomputed or checked"),
+        _field("status", "string", "Status (see analysis_utils.report.STATUSES)", required=True),
+        _field("reason", "string", "One-line reason", required=True),
+    ],
+    "primaryKey": ["id"],
+}
+
 #: Tables under reports/tables/ -> schema.
 REPORT_TABLES: dict[str, dict[str, Any]] = {
     "granularity_audit.csv": GRANULARITY_AUDIT,

@@ -1,0 +1,442 @@
+"""The reproduction report: one row per number of the article, plus derived checks.
+
+Every number the article states gets exactly one row saying where it is, the
+value as printed, what was recomputed or checked, and a status from a small
+vocabulary (:data:`STATUSES`) with a one-line reason. Values the article's
+figures show but its text does not state get a row each too, and derived
+checks (do the parts add up, do two figures agree) get rows of their own.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis_utils.audit import option_ranges, question
+from analysis_utils.granularity import matching_counts
+
+#: Status vocabulary, with what each status means.
+STATUSES: dict[str, str] = {
+    "reproduced": "recomputed from other numbers of the article; equal at the printed precision",
+    "consistent": "possible given the other numbers of the article; no contradiction found",
+    "inconsistent": "contradicted by other numbers of the article",
+    "not reproducible: cited": "taken from a cited source whose data are not in the package",
+    "not reproducible: unreported": "the article does not state the value (a figure's bar)",
+    "external check": "compared with official statistics from outside the article",
+}
+
+COLUMNS = ["id", "kind", "location", "value_as_printed", "recomputed", "status", "reason"]
+
+SECONDS_PER_YEAR = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class SurveyContext:
+    """What the survey checks need: the sample sizes that matter.
+
+    Attributes
+    ----------
+    stated_n : int
+    full_sample_n : int
+        Smallest n consistent with every full-sample percentage.
+    all_n : int or None
+        Smallest n consistent with every percentage of the whole sample.
+    rounding : str
+    subgroup_questions : tuple of str
+    """
+
+    stated_n: int
+    full_sample_n: int
+    all_n: int | None
+    rounding: str
+    subgroup_questions: tuple[str, ...]
+
+
+def _location(row: Any) -> str:
+    return f"{row.section}, line {row.text_line}"
+
+
+def _value(numbers: pd.DataFrame, number_id: str) -> float:
+    return float(numbers.loc[numbers["id"] == number_id, "value"].iloc[0])
+
+
+def _survey_row(row: Any, items: pd.DataFrame, ctx: SurveyContext) -> dict[str, Any]:
+    option = items[items["number_id"] == row.id].iloc[0]
+    sizes = [n for n in dict.fromkeys([ctx.full_sample_n, ctx.all_n]) if n]
+    parts = []
+    possible = False
+    for n in sizes:
+        counts = matching_counts(row.value_as_printed, n, percent=True, rounding=ctx.rounding)
+        if counts:
+            possible = True
+            parts.append(f"n = {n}: {counts.start} respondents")
+        else:
+            parts.append(f"n = {n}: impossible as a share of all")
+    stated = matching_counts(
+        row.value_as_printed, ctx.stated_n, percent=True, rounding=ctx.rounding
+    )
+    parts.append(f"stated n = {ctx.stated_n}: {'possible' if stated else 'impossible'}")
+    subgroup = option["question_id"] in ctx.subgroup_questions
+    reason = "a count of the derived sample size rounds to it; not of the stated 4" + (
+        "; its base (all or a subgroup) is not stated" if subgroup else ""
+    )
+    return {
+        "recomputed": "; ".join(parts),
+        "status": "consistent" if possible else "inconsistent",
+        "reason": reason,
+    }
+
+
+def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
+    """One row per number the article states.
+
+    Parameters
+    ----------
+    numbers : DataFrame
+        ``article_numbers.csv`` (processed).
+    items : DataFrame
+        ``survey_items.csv``.
+    ctx : SurveyContext
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`, in the order of ``numbers``.
+    """
+    rows = []
+    for row in numbers.itertuples(index=False):
+        base = {
+            "id": row.id,
+            "kind": row.kind,
+            "location": _location(row),
+            "value_as_printed": row.value_as_printed,
+        }
+        if row.kind == "survey_percentage":
+            base |= _survey_row(row, items, ctx)
+        elif row.kind == "survey_sample_size":
+            reported = items[items["status"] == "reported"]["reported_percent_as_printed"]
+            ok = sum(
+                bool(matching_counts(p, int(row.value), percent=True, rounding=ctx.rounding))
+                for p in reported
+            )
+            base |= {
+                "recomputed": f"{ok} of {len(reported)} reported percentages possible "
+                f"with n = {int(row.value)}",
+                "status": "inconsistent" if ok < len(reported) else "consistent",
+                "reason": f"{int(row.value)} respondents give only multiples of "
+                f"{100 / row.value:g} %",
+            }
+        else:
+            cited = row.reference or "the author's statement"
+            note = f"; {row.note}" if row.id == "assistance_center_expenses" else ""
+            base |= {
+                "recomputed": "",
+                "status": "not reproducible: cited",
+                "reason": f"stated from {cited}; its data are not part of the package{note}",
+            }
+        rows.append(base)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def figure_rows(
+    items: pd.DataFrame,
+    ctx: SurveyContext,
+    *,
+    unstated_single_choice: bool,
+    figures: Mapping[str, str],
+) -> pd.DataFrame:
+    """One row per value a figure of the article shows but its text does not state.
+
+    Parameters
+    ----------
+    items : DataFrame
+    ctx : SurveyContext
+    unstated_single_choice : bool
+    figures : mapping
+        Question id to the article's figure label (``"Fig. 1"``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`.
+    """
+    rows = []
+    for question_id, label in figures.items():
+        _, _, choice = question(items, question_id)
+        single = choice == "single" or (choice == "not stated" and unstated_single_choice)
+        options, total = option_ranges(
+            items, question_id, ctx.full_sample_n, rounding=ctx.rounding, single_choice=single
+        )
+        for option in options.itertuples(index=False):
+            if not math.isnan(option.reported_percent):
+                continue
+            rows.append(
+                {
+                    "id": f"{question_id}_{option.option_code}_pct",
+                    "kind": "figure_value",
+                    "location": f"{label}, option {option.option_code}) {option.option_label}",
+                    "value_as_printed": "",
+                    "recomputed": f"{option.range_low:.0f}-{option.range_high:.0f} % over {total} "
+                    f"reconstructions at n = {ctx.full_sample_n}",
+                    "status": "not reproducible: unreported",
+                    "reason": "the bar is an image; the text does not state its value",
+                }
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _check(
+    check_id: str, location: str, printed: str, recomputed: str, status: str, reason: str
+) -> dict[str, Any]:
+    return {
+        "id": check_id,
+        "kind": "derived_check",
+        "location": location,
+        "value_as_printed": printed,
+        "recomputed": recomputed,
+        "status": status,
+        "reason": reason,
+    }
+
+
+def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
+    """Run the checks that combine numbers of the article.
+
+    Parameters
+    ----------
+    numbers : DataFrame
+        ``article_numbers.csv`` (processed).
+    ctx : SurveyContext
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`.
+    """
+    v = {row.id: float(row.value) for row in numbers.itertuples(index=False)}
+    rows = []
+    total = v["survey_female_pct"] + v["survey_male_pct"]
+    rows.append(
+        _check(
+            "check_gender_shares",
+            "Methodology",
+            "67 % + 33 %",
+            f"{total:g} %",
+            "reproduced" if total == 100 else "inconsistent",
+            "the two shares of a complete breakdown sum to 100",
+        )
+    )
+    rows.append(
+        _check(
+            "check_sample_size",
+            "Abstract; Methodology; Results",
+            "4 experts",
+            f"smallest consistent n = {ctx.full_sample_n} (all percentages of the "
+            f"whole sample: {ctx.all_n})",
+            "inconsistent",
+            "the stated sample size cannot give the reported percentages",
+        )
+    )
+    yearly = v["ilo_profit_per_interval"] * SECONDS_PER_YEAR / v["ilo_profit_interval"]
+    rows.append(
+        _check(
+            "check_profit_per_year",
+            "Financial resources, lines 391-411",
+            "$30,000 every 30 seconds; $32 billion a year",
+            f"{yearly / 1e9:.2f} billion USD a year",
+            "reproduced"
+            if round(yearly / 1e9) == round(v["un_annual_revenue"] / 1e9)
+            else "inconsistent",
+            "more than $30,000 per 30 s over a 365-day year rounds to $32 billion",
+        )
+    )
+    shelter, allowance = v["shelter_cost_per_victim"], v["one_time_allowance"]
+    capacity = (v["state_budget_annual"] - v["assistance_center_expenses"]) / (shelter + allowance)
+    per_year = v["persons_freed_rehabilitated"] / 7
+    rows.append(
+        _check(
+            "check_budget_capacity",
+            "Financial resources, lines 419-431; literature overview, line 172",
+            "AZN 400 thousand a year; AZN 570 + 400 per victim; 473 rehabilitated",
+            f"{capacity:.0f} victims a year fit the budget; {per_year:.0f} a year "
+            "were rehabilitated (2006-2012)",
+            "consistent" if capacity >= per_year else "inconsistent",
+            "budget minus the centre's expenses, over shelter plus allowance per victim",
+        )
+    )
+    rows.append(
+        _check(
+            "check_allowance",
+            "Financial resources, lines 429 and 469",
+            "AZN 400 (allowance); doubled to AZN 400 in 2011",
+            f"{v['allowance_2011_amount']:g} = {allowance:g} AZN; before 2011: "
+            f"{v['allowance_2011_amount'] / v['allowance_2011_increase_factor']:g} AZN",
+            "reproduced" if v["allowance_2011_amount"] == allowance else "inconsistent",
+            "the allowance of the budget paragraph is the 2011 amount",
+        )
+    )
+    rows.append(
+        _check(
+            "check_case_parts",
+            "Literature overview, lines 164-172",
+            "10 of 484 cases forced labour; 8 of 222 groups organized",
+            f"{v['cases_forced_labour'] / v['cases_revealed']:.1%} forced labour",
+            "consistent"
+            if v["cases_forced_labour"] <= v["cases_revealed"]
+            and v["groups_organized_criminal"] <= v["groups_rendered_harmless"]
+            else "inconsistent",
+            "each part is at most its total",
+        )
+    )
+    nested = (
+        v["ilo_victims_forced_labour_trafficking"]
+        <= v["ilo_victims_private_agents"]
+        <= v["ilo_victims_forced_labour"]
+    )
+    rows.append(
+        _check(
+            "check_ilo_parts",
+            "Introduction, lines 73-81",
+            "2.4 of 9.8 of 12.3 million",
+            "2.4 <= 9.8 <= 12.3 million",
+            "consistent" if nested else "inconsistent",
+            "each ILO subgroup is at most the group it belongs to",
+        )
+    )
+    yearly_council = v["nap_ngo_council_funding"] / 5
+    rows.append(
+        _check(
+            "check_ngo_council",
+            "Financial resources, lines 445 and 473",
+            "46,500 AZN in 2010; more than 230 thousand AZN in 2009-2013",
+            f"{yearly_council:,.0f} AZN a year on average",
+            "consistent"
+            if v["funding_2010_ngo_council"] <= v["nap_ngo_council_funding"]
+            else "inconsistent",
+            "one year's grant fits within the five-year total",
+        )
+    )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+#: Which numbers each derived check uses (their rows point to the check).
+CHECK_USES: dict[str, tuple[str, ...]] = {
+    "check_gender_shares": ("survey_female_pct", "survey_male_pct"),
+    "check_sample_size": ("survey_stated_n",),
+    "check_profit_per_year": (
+        "ilo_profit_interval",
+        "ilo_profit_per_interval",
+        "un_annual_revenue",
+    ),
+    "check_budget_capacity": (
+        "state_budget_annual",
+        "assistance_center_expenses",
+        "shelter_cost_per_victim",
+        "one_time_allowance",
+        "persons_freed_rehabilitated",
+    ),
+    "check_allowance": (
+        "one_time_allowance",
+        "allowance_2011_amount",
+        "allowance_2011_increase_factor",
+    ),
+    "check_case_parts": (
+        "cases_revealed",
+        "cases_forced_labour",
+        "groups_rendered_harmless",
+        "groups_organized_criminal",
+    ),
+    "check_ilo_parts": (
+        "ilo_victims_forced_labour",
+        "ilo_victims_private_agents",
+        "ilo_victims_forced_labour_trafficking",
+    ),
+    "check_ngo_council": ("funding_2010_ngo_council", "nap_ngo_council_funding"),
+}
+
+
+def reproduction_report(
+    numbers: pd.DataFrame,
+    items: pd.DataFrame,
+    ctx: SurveyContext,
+    *,
+    unstated_single_choice: bool,
+    figures: Mapping[str, str],
+) -> pd.DataFrame:
+    """Assemble the whole report: numbers, figure values, derived checks.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`; ids are unique.
+    """
+    report = pd.concat(
+        [
+            number_rows(numbers, items, ctx),
+            figure_rows(items, ctx, unstated_single_choice=unstated_single_choice, figures=figures),
+            derived_checks(numbers, ctx),
+        ],
+        ignore_index=True,
+    )
+    for check, uses in CHECK_USES.items():
+        mask = report["id"].isin(uses)
+        report.loc[mask, "reason"] = report.loc[mask, "reason"] + f"; checked in {check}"
+    if not report["id"].is_unique:
+        raise ValueError("duplicate ids in the reproduction report")
+    unknown = set(report["status"]) - set(STATUSES)
+    if unknown:
+        raise ValueError(f"statuses outside the vocabulary: {sorted(unknown)}")
+    return report
+
+
+def render_html(
+    report: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    *,
+    figures: Sequence[Path],
+    notebooks: Sequence[str],
+    title: str,
+) -> str:
+    """Render the report page (relative links only).
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`reproduction_report`.
+    verdicts : DataFrame
+        ``verdicts.csv``.
+    figures : sequence of Path
+        SVG files, relative to the page.
+    notebooks : sequence of str
+        Notebook names; linked as ``executed/<name>.html``.
+    title : str
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+    """
+    from importlib.resources import files
+
+    from jinja2 import Environment, select_autoescape
+
+    env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+    template = env.from_string(
+        files("analysis_utils").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
+    )
+    counts = report["status"].value_counts()
+    return template.render(
+        title=title,
+        statuses=[(s, text, int(counts.get(s, 0))) for s, text in STATUSES.items()],
+        rows=report.to_dict("records"),
+        verdicts=verdicts.to_dict("records"),
+        figures=[{"src": p.as_posix(), "name": p.stem} for p in figures],
+        notebooks=notebooks,
+        escape=html.escape,
+    )

@@ -1,0 +1,58 @@
+import pandas as pd
+import pytest
+
+from analysis_utils import currency, io, paths
+
+RATES = pd.DataFrame(
+    {
+        "period_start": ["2010-10-04", "2010-11-29", "2016-01-01"],
+        "period_end": ["2010-10-08", "2010-12-03", "2016-12-31"],
+        "kind": [
+            "cba_official_weekly_average",
+            "cba_official_weekly_average",
+            "cba_official_annual_average",
+        ],
+        "azn_per_usd": [0.80224, 0.8001, 1.5965],
+        "source_url": ["u1", "u2", "u3"],
+    }
+)
+
+
+def test_a_year_without_annual_average_is_derived_from_weekly_rates():
+    rate = currency.rate_for_year(RATES, 2010)
+    assert rate.azn_per_usd == pytest.approx((0.80224 + 0.8001) / 2)
+    assert (rate.low, rate.high, rate.observations) == (0.8001, 0.80224, 2)
+    assert rate.method.startswith("derived")
+    assert rate.sources == ("u1", "u2")
+    assert "range 0.8001-0.8022" in rate.describe()
+
+
+def test_an_annual_average_is_used_as_reported():
+    rate = currency.rate_for_year(RATES, 2016)
+    assert (rate.azn_per_usd, rate.low, rate.high) == (1.5965, 1.5965, 1.5965)
+    assert rate.method == "official annual average"
+
+
+def test_a_missing_year_is_an_error():
+    with pytest.raises(LookupError, match="2011"):
+        currency.rate_for_year(RATES, 2011)
+
+
+def test_the_committed_2010_rate():
+    rates = io.read_raw_csv(paths.layout().raw / "external" / "exchange_rates.csv")
+    rate = currency.rate_for_year(rates, 2010)
+    assert rate.observations == 4
+    assert rate.azn_per_usd == pytest.approx((0.80224 + 0.80276 + 0.8001 + 0.79926) / 4)
+
+
+def test_conversion():
+    assert currency.to_azn(100, "AZN", 2.0) == 100
+    assert currency.to_azn(100, "USD", 0.8) == pytest.approx(80)
+    with pytest.raises(ValueError, match="EUR"):
+        currency.to_azn(1, "EUR", 1.0)
+    funding = pd.DataFrame({"amount": [52000, 125000], "currency": ["AZN", "USD"]})
+    rate = currency.rate_for_year(RATES, 2010)
+    out = currency.funding_in_azn(funding, rate)
+    assert out["azn"].tolist() == pytest.approx([52000, 125000 * rate.azn_per_usd])
+    assert out["azn_low"].tolist() == pytest.approx([52000, 125000 * 0.8001])
+    assert out["conversion"].tolist() == ["reported", "derived"]

@@ -1,0 +1,112 @@
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis_utils import figures
+
+
+@pytest.fixture
+def options():
+    return pd.DataFrame(
+        {
+            "option_code": ["a", "b", "c"],
+            "option_label": ["one", "two", "three"],
+            "reported_percent": [np.nan, 44.0, np.nan],
+            "range_low": [0.0, 44.4, 10.0],
+            "range_high": [55.6, 44.4, 30.0],
+        }
+    )
+
+
+@pytest.fixture
+def funding():
+    return pd.DataFrame(
+        {
+            "donor": ["Ministry", "Fund"],
+            "donor_type": ["domestic", "international"],
+            "currency": ["AZN", "USD"],
+            "azn": [52000.0, 80000.0],
+            "azn_low": [52000.0, 79000.0],
+            "azn_high": [52000.0, 81000.0],
+            "conversion": ["reported", "derived"],
+        }
+    )
+
+
+@pytest.fixture
+def feasibility():
+    return pd.DataFrame(
+        {
+            "number_id": ["p"] * 4 + ["q"] * 4,
+            "percent": ["67"] * 4 + ["78"] * 4,
+            "n": [1, 2, 3, 4] * 2,
+            "consistent": [False, False, True, False, False, False, False, False],
+        }
+    )
+
+
+def test_reported_values_are_bars_and_unreported_ones_are_ranges(options):
+    figure = figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21)
+    ax = figure.axes[0]
+    solid, hatched = ax.containers
+    assert [b.get_height() for b in solid] == [44.0]
+    assert [b.get_x() + b.get_width() / 2 for b in solid] == pytest.approx([1.0])
+    spans = [v for b in hatched for v in (b.get_y(), b.get_y() + b.get_height())]
+    assert spans == pytest.approx([0.0, 55.6, 10.0, 30.0])
+    assert all(b.get_hatch() == "///" for b in hatched)
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend == [
+        "reported in the article",
+        "not reported: range over the 21 reconstructions at n = 9",
+    ]
+    assert [t.get_text() for t in ax.get_xticklabels()][1] == "b) two"
+
+
+def test_the_funding_figure_is_in_manat_with_ranges(funding):
+    figure = figures.plot_funding(funding, rate_text="0.80 AZN/USD")
+    ax = figure.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches if p.get_width() > 1)
+    assert widths == [52000.0, 80000.0]
+    assert "0.80 AZN/USD" in ax.get_xlabel()
+    assert "132,000 AZN" in ax.get_title()
+    assert "61% international" in ax.get_title()
+
+
+def test_the_feasibility_figure_marks_possible_sizes(feasibility):
+    figure = figures.plot_feasible_sizes(feasibility, stated_n=4, joint_sizes=[3], n_shown=4)
+    ax = figure.axes[0]
+    (points,) = ax.collections
+    assert points.get_offsets().tolist() == [[3.0, 0.0]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["67 %  (p)", "78 %  (q)"]
+    assert any(line.get_xdata()[0] == 4 for line in ax.lines)
+
+
+def test_plots_draw_on_a_given_axes(options):
+    figure = Figure()
+    ax = figure.add_subplot()
+    assert figures.plot_survey_question(options, title="Q", n=9, reconstructions=1, ax=ax) is figure
+
+
+@pytest.mark.parametrize("kind", ["svg", "png"])
+def test_rendering_twice_gives_identical_bytes(options, kind):
+    first = figures.figure_bytes(
+        figures.plot_survey_question(options, title="Q", n=9, reconstructions=21), kind
+    )
+    second = figures.figure_bytes(
+        figures.plot_survey_question(options, title="Q", n=9, reconstructions=21), kind
+    )
+    assert first == second
+    text = first.decode("latin-1")
+    assert "Date" not in text or kind == "png"
+    assert "matplotlib.org" not in text.lower() or kind == "svg"
+
+
+def test_save_writes_svg_and_png(tmp_path, options):
+    figure = figures.plot_survey_question(options, title="Q", n=9, reconstructions=21)
+    written = figures.save(figure, tmp_path, "fig1_test")
+    assert [p.name for p in written] == ["fig1_test.svg", "fig1_test.png"]
+    assert written[0].read_bytes().startswith(b"<?xml")
+    assert written[1].read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="format"):
+        figures.figure_bytes(figure, "gif")

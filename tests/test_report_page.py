@@ -1,0 +1,86 @@
+"""The HTML report in a real headless browser (Debian's chromium, driven by Playwright)."""
+
+import csv
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def page_report(built):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it where it can)")
+    from playwright.sync_api import sync_playwright
+
+    index = built.reports / "index.html"
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+        page.goto(index.as_uri(), wait_until="load")
+        result = {
+            "problems": problems,
+            "images": page.eval_on_selector_all(
+                "img", "els => els.map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])"
+            ),
+            "links": page.eval_on_selector_all("a", "els => els.map(a => a.href)"),
+            "rows": page.eval_on_selector_all(
+                "#reproduction-table tbody tr", "els => els.map(r => r.dataset.id)"
+            ),
+            "verdicts": page.locator("#verdicts-table tbody tr").count(),
+            "title": page.title(),
+        }
+        browser.close()
+    return built, result
+
+
+def test_the_page_loads_without_console_errors(page_report):
+    _, result = page_report
+    assert result["problems"] == []
+    assert "Nazarova" in result["title"]
+
+
+def test_every_image_is_drawn(page_report):
+    built, result = page_report
+    figures = sorted(p.name for p in (built.reports / "figures").glob("*.svg"))
+    assert sorted(Path(src).name for src, _, _ in result["images"]) == figures
+    assert all(complete and width > 0 for _, complete, width in result["images"])
+
+
+def test_every_link_resolves(page_report):
+    _, result = page_report
+    assert result["links"]
+    for href in result["links"]:
+        url = urlparse(href)
+        assert url.scheme == "file", href
+        assert Path(unquote(url.path)).is_file(), href
+
+
+def test_the_table_has_a_row_per_reported_number(page_report):
+    built, result = page_report
+    with (built.reports / "reproduction_report.csv").open(encoding="utf-8") as handle:
+        expected = [row["id"] for row in csv.DictReader(handle)]
+    assert result["rows"] == expected
+    with (built.processed / "article_numbers.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            assert result["rows"].count(row["id"]) == 1
+    assert result["verdicts"] == 7
