@@ -56,3 +56,13 @@ def test_conversion():
     assert out["azn"].tolist() == pytest.approx([52000, 125000 * rate.azn_per_usd])
     assert out["azn_low"].tolist() == pytest.approx([52000, 125000 * 0.8001])
     assert out["conversion"].tolist() == ["reported", "derived"]
+
+
+def test_choose_an_end_of_the_range():
+    rate = currency.rate_for_year(RATES, 2010)
+    assert rate.choose("low").azn_per_usd == 0.8001
+    assert rate.choose("high").azn_per_usd == 0.80224
+    assert rate.choose("mean") == rate
+    assert "low end" in rate.choose("low").method
+    with pytest.raises(ValueError, match="rate choice"):
+        rate.choose("median")

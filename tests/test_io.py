@@ -125,3 +125,17 @@ def test_update_checksum_table_replaces_only_the_table(tmp_path):
     readme.write_text("no markers")
     with pytest.raises(ValueError, match="markers"):
         io.update_checksum_table(readme, {})
+
+
+def test_write_tables_orders_columns_by_schema_and_names_missing_ones(tmp_path):
+    schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]}
+    target = tmp_path / "t.csv"
+    io.write_tables({target: (pd.DataFrame({"b": ["x"], "a": [1]}), schema)})
+    assert target.read_text(encoding="utf-8") == "a,b\n1,x\n"
+    with pytest.raises(InputError) as caught:
+        io.write_tables({target: (pd.DataFrame({"a": [1], "c": [2]}), schema)}, root=tmp_path)
+    assert sorted((p.column, p.rule) for p in caught.value.problems) == [
+        ("b", "missing-column"),
+        ("c", "unexpected-column"),
+    ]
+    assert target.read_text(encoding="utf-8") == "a,b\n1,x\n"

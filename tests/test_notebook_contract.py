@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis_utils import audit, clean, figures, hypotheses, paths
+from analysis_utils import audit, clean, currency, figures, hypotheses, paths
 from analysis_utils import notebooks as nbs
 
 LAYOUT = paths.layout()
@@ -30,6 +30,8 @@ LIBRARY_DEFAULTS = {
     "rate_year": clean.FUNDING_YEAR,
     "n_shown": figures.DEFAULT_N_SHOWN,
     "dpi": figures.DEFAULT_DPI,
+    "years": [],  # empty: every year with data
+    "rate_choice": currency.DEFAULT_RATE_CHOICE,
     "claims_file": _relative(LAYOUT.claims),
     "rounding": audit.DEFAULT_ROUNDING,
     "n_max": audit.DEFAULT_N_MAX,

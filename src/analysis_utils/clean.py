@@ -507,6 +507,29 @@ def exchange_rates(raw: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def tip_reports(raw: pd.DataFrame) -> pd.DataFrame:
+    """Type and sort the TIP report figures (one row per number in one edition).
+
+    Parameters
+    ----------
+    raw : DataFrame
+        ``external/tip_azerbaijan.csv`` as text.
+
+    Returns
+    -------
+    DataFrame
+        Same columns; editions and years as integers, values as numbers;
+        sorted by indicator, unit, year, edition.
+    """
+    tip = raw.copy()
+    for column in ("report_edition", "reference_year"):
+        tip[column] = tip[column].astype(int)
+    tip["value"] = tip["value"].astype(float)
+    return tip.sort_values(
+        ["indicator", "unit", "reference_year", "report_edition", "stated_as"], kind="stable"
+    ).reset_index(drop=True)
+
+
 def remaining_artefacts(tables: dict[str, pd.DataFrame]) -> list[str]:
     """List ``table.column`` cells that still contain U+FFFD.
 

@@ -8,9 +8,12 @@ sensitivity range, and the result says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
+
+#: Which end of a year's rate range converts by default (``mean``, ``low`` or ``high``).
+DEFAULT_RATE_CHOICE = "mean"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,31 @@ class Rate:
     observations: int
     method: str
     sources: tuple[str, ...]
+
+    def choose(self, choice: str) -> Rate:
+        """Return this rate with its central value set to ``mean``, ``low`` or ``high``.
+
+        Parameters
+        ----------
+        choice : {"mean", "low", "high"}
+
+        Returns
+        -------
+        Rate
+
+        Raises
+        ------
+        ValueError
+            For another choice.
+        """
+        values = {"mean": self.azn_per_usd, "low": self.low, "high": self.high}
+        if choice not in values:
+            raise ValueError(f"rate choice must be one of {sorted(values)}, got {choice!r}")
+        return replace(
+            self,
+            azn_per_usd=values[choice],
+            method=self.method if choice == "mean" else f"{self.method}, {choice} end",
+        )
 
     def describe(self) -> str:
         """One-line statement of the rate and where it comes from."""

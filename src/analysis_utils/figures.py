@@ -336,3 +336,105 @@ def save(figure: Figure, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI) -> 
         atomic_write_bytes(target, figure_bytes(figure, kind, dpi=dpi))
         paths.append(target)
     return paths
+
+
+def plot_victims_by_form(counts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+    """Draw identified victims per year by sex and form of exploitation (stacked).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Index ``year``; columns ``female sex trafficking``, ``female forced
+        labour``, ``male forced labour``, ``other or not specified``.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    figure, ax = _axes(ax, (7.5, 4.2))
+    years = counts.index.astype(int).to_numpy()
+    bottom = np.zeros(len(counts))
+    colours = [PALETTE[0], PALETTE[4], PALETTE[2], "0.8"]
+    for column, colour in zip(counts.columns, colours, strict=False):
+        values = counts[column].fillna(0).to_numpy(dtype=float)
+        ax.bar(years, values, bottom=bottom, color=colour, width=0.7, label=column, zorder=2)
+        bottom += values
+    for year, total in zip(years, bottom, strict=True):
+        ax.annotate(
+            f"{total:.0f}",
+            (year, total),
+            ha="center",
+            va="bottom",
+            xytext=(0, 2),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylabel("identified victims")
+    ax.set_ylim(0, bottom.max() * 1.15)
+    ax.set_title(
+        "Victims identified in Azerbaijan by form of exploitation (external: US TIP reports)",
+        fontsize=10,
+    )
+    ax.grid(axis="y", color="0.9", zorder=0)
+    figure.legend(loc="outside lower center", ncol=4, fontsize=8, frameon=False)
+    return figure
+
+
+def plot_funding_per_victim(
+    table: pd.DataFrame, *, budget_per_victim: float | None = None, ax: Axes | None = None
+) -> Figure:
+    """Draw government victim-protection funding per identified victim over time.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``year, funding_azn, victims, azn_per_victim``.
+    budget_per_victim : float, optional
+        The article's state budget per rehabilitated victim, drawn as a line.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    figure, ax = _axes(ax, (7.5, 4.0))
+    years = table["year"].astype(int).to_numpy()
+    ax.bar(
+        years,
+        table["azn_per_victim"],
+        color=PALETTE[0],
+        width=0.6,
+        zorder=2,
+        label="TIP: victim-protection funding / identified victims",
+    )
+    for year, value, funding, victims in zip(
+        years, table["azn_per_victim"], table["funding_azn"], table["victims"], strict=True
+    ):
+        ax.annotate(
+            f"{value:,.0f}\n({funding:,.0f} / {victims:.0f})",
+            (year, value),
+            ha="center",
+            va="bottom",
+            xytext=(0, 2),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    if budget_per_victim is not None:
+        ax.axhline(
+            budget_per_victim,
+            color=PALETTE[3],
+            linestyle="--",
+            linewidth=1.2,
+            label="article: AZN 400 thousand a year / 68 victims a year (2006-2012)",
+        )
+    top = max(float(table["azn_per_victim"].max()), budget_per_victim or 0.0)
+    ax.set_ylim(0, top * 1.3)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylabel("AZN per identified victim")
+    ax.set_title("Funding per victim (derived from external and reported figures)", fontsize=10)
+    ax.grid(axis="y", color="0.9", zorder=0)
+    figure.legend(loc="outside lower center", ncol=1, fontsize=8, frameon=False)
+    return figure

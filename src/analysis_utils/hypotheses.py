@@ -389,6 +389,39 @@ def verdict(claim: Claim, evaluations: Sequence[Evaluation]) -> tuple[str, str]:
     return "holds, not significant", sentence
 
 
+def merge_verdicts(survey: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
+    """Put the external verdicts into the verdict table of the survey claims.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        :func:`verdict_table` (external claims marked not testable from the survey).
+    external : DataFrame
+        ``id, evidence, our_verdict, our_evidence`` for claims tested on external data.
+
+    Returns
+    -------
+    DataFrame
+        The survey table with those claims' evidence and verdict replaced.
+
+    Raises
+    ------
+    ValueError
+        If an external verdict names a claim the table does not have.
+    """
+    unknown = set(external["id"]) - set(survey["id"])
+    if unknown:
+        raise ValueError(f"external verdicts for unknown claims: {sorted(unknown)}")
+    merged = survey.set_index("id")
+    for row in external.itertuples(index=False):
+        merged.loc[row.id, ["evidence", "our_verdict", "our_evidence"]] = [
+            row.evidence,
+            row.our_verdict,
+            row.our_evidence,
+        ]
+    return merged.reset_index()
+
+
 def verdict_table(
     claims: Sequence[Claim],
     article_claims: pd.DataFrame,

@@ -326,6 +326,24 @@ def json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _in_schema_order(frame: pd.DataFrame, schema: Mapping[str, Any], shown: str) -> pd.DataFrame:
+    """Columns in the schema's order; a missing or extra column is an error."""
+    fields = [f["name"] for f in schema["fields"]]
+    missing = [f for f in fields if f not in frame.columns]
+    extra = [c for c in frame.columns if c not in fields]
+    problems = [
+        Problem(shown, 1, name, "missing-column", "the table lacks this schema column")
+        for name in missing
+    ]
+    problems += [
+        Problem(shown, 1, str(name), "unexpected-column", "not in the table's schema")
+        for name in extra
+    ]
+    if problems:
+        raise InputError(problems)
+    return frame[fields]
+
+
 def write_tables(
     tables: Mapping[Path, tuple[pd.DataFrame, dict[str, Any]]], *, root: Path | None = None
 ) -> list[Path]:
@@ -356,13 +374,14 @@ def write_tables(
     staged: list[tuple[Path, Path]] = []
     try:
         for target, (frame, schema) in tables.items():
+            shown = str(target.relative_to(root)) if root else str(target)
+            frame = _in_schema_order(frame, schema, shown)
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".csv", dir=target.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(csv_bytes(frame))
             os.chmod(tmp, FILE_MODE)
             staged.append((Path(tmp), target))
-            shown = str(target.relative_to(root)) if root else str(target)
             validate_table(Path(tmp), schema, shown=shown)
         for tmp_path, target in staged:
             os.replace(tmp_path, target)

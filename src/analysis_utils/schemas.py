@@ -283,6 +283,106 @@ REPRODUCTION_REPORT: dict[str, Any] = {
     "primaryKey": ["id"],
 }
 
+EXTERNAL_VERDICTS: dict[str, Any] = {
+    "fields": [
+        _field("id", "string", "Claim", required=True, unique=True),
+        _field("evidence", "string", "External evidence used", required=True),
+        _field("our_verdict", "string", "Our verdict", required=True),
+        _field("our_evidence", "string", "What the verdict rests on", required=True),
+    ],
+    "primaryKey": ["id"],
+}
+
+EXTERNAL_CHECKS: dict[str, Any] = {
+    "fields": [
+        *REPRODUCTION_REPORT["fields"],
+        _field("article_ids", "string", "Article numbers the check concerns (;-separated)"),
+    ],
+    "primaryKey": ["id"],
+}
+
+SHARES: dict[str, Any] = {
+    "fields": [
+        _field("claim_id", "string", "Claim the share tests", required=True),
+        _field("year", "string", "Year, or pooled", required=True),
+        _field("part", "integer", "Victims in the part (external)", required=True),
+        _field("total", "integer", "Victims identified (external)", required=True),
+        _field("share", "number", "Share (derived)", required=True),
+        _field("cp_low", "number", "Clopper-Pearson lower bound", required=True),
+        _field("cp_high", "number", "Clopper-Pearson upper bound", required=True),
+        _field("wilson_low", "number", "Wilson lower bound", required=True),
+        _field("wilson_high", "number", "Wilson upper bound", required=True),
+        _field(
+            "pvalue_majority", "number", "Exact one-sided binomial p of share > 1/2", required=True
+        ),
+    ],
+    "primaryKey": ["claim_id", "year"],
+}
+
+TIP_BY_YEAR: dict[str, Any] = {
+    "fields": [
+        _field("reference_year", "integer", "Year", required=True),
+        _field("indicator", "string", "What was counted", required=True),
+        _field("unit", "string", "Unit", required=True),
+        _field("value", "number", "Figure (external)", required=True),
+        _field("report_edition", "integer", "Edition the figure is taken from", required=True),
+        _field("stated_as", "string", "current or prior_year_in_brackets", required=True),
+        _field("source_url", "string", "Where the figure was read", required=True),
+    ],
+    "primaryKey": ["reference_year", "indicator", "unit"],
+}
+
+TIP_EDITION_CHECKS: dict[str, Any] = {
+    "fields": [
+        _field("reference_year", "integer", "Year", required=True),
+        _field("indicator", "string", "What was counted", required=True),
+        _field("unit", "string", "Unit", required=True),
+        _field("later_edition", "integer", "Edition quoting the prior-year figure", required=True),
+        _field("later_value", "number", "Its figure", required=True),
+        _field("earlier_edition", "integer", "Edition giving the figure as its own"),
+        _field("earlier_value", "number", "That edition's figure"),
+        _field(
+            "result",
+            "string",
+            "agrees, differs or no earlier figure",
+            required=True,
+            enum=["agrees", "differs", "no earlier figure"],
+        ),
+    ],
+}
+
+TIP_SUBTOTAL_CHECKS: dict[str, Any] = {
+    "fields": [
+        _field("report_edition", "integer", "Edition", required=True),
+        _field("reference_year", "integer", "Year", required=True),
+        _field("partition", "string", "by form or by sex", required=True),
+        _field("parts_given", "string", "Indicators summed", required=True),
+        _field("parts_sum", "number", "Their sum (derived)", required=True),
+        _field("total", "number", "Total identified (external)", required=True),
+        _field("result", "string", "agrees or differs", required=True, enum=["agrees", "differs"]),
+    ],
+}
+
+TIP_IMPLIED_RATES: dict[str, Any] = {
+    "fields": [
+        _field("report_edition", "integer", "Edition", required=True),
+        _field("reference_year", "integer", "Year", required=True),
+        _field("indicator", "string", "Money figure", required=True),
+        _field("azn", "number", "Manat amount (external)", required=True),
+        _field("usd", "number", "Dollar amount printed beside it (external)", required=True),
+        _field("azn_per_usd", "number", "Implied rate (derived)", required=True),
+    ],
+}
+
+FUNDING_PER_VICTIM: dict[str, Any] = {
+    "fields": [
+        _field("year", "integer", "Year", required=True, unique=True),
+        _field("funding_azn", "number", "Victim-protection funding, AZN (external)", required=True),
+        _field("victims", "number", "Victims identified (external)", required=True),
+        _field("azn_per_victim", "number", "Funding per victim (derived)", required=True),
+    ],
+}
+
 #: Tables under reports/tables/ -> schema.
 REPORT_TABLES: dict[str, dict[str, Any]] = {
     "granularity_audit.csv": GRANULARITY_AUDIT,
@@ -304,6 +404,32 @@ EXCHANGE_RATES: dict[str, Any] = {
     "primaryKey": ["period_start", "period_end", "kind"],
 }
 
+TIP_REPORTS: dict[str, Any] = {
+    "fields": [
+        _field("report_edition", "integer", "TIP Report edition (year released)", required=True),
+        _field("reference_year", "integer", "Year the figure refers to", required=True),
+        _field("indicator", "string", "What was counted (see the dictionary)", required=True),
+        _field("value", "number", "The figure as printed (external)", required=True, minimum=0),
+        _field(
+            "unit",
+            "string",
+            "persons, cases, AZN or USD",
+            required=True,
+            enum=["persons", "cases", "AZN", "USD"],
+        ),
+        _field(
+            "stated_as",
+            "string",
+            "current or prior_year_in_brackets",
+            required=True,
+            enum=["current", "prior_year_in_brackets"],
+        ),
+        _field("source_url", "string", "Where the figure was read", required=True),
+        _field("note", "string", "Context"),
+    ],
+    "primaryKey": ["report_edition", "reference_year", "indicator", "unit", "stated_as"],
+}
+
 #: Processed file name -> (schema, description).
 PROCESSED: dict[str, tuple[dict[str, Any], str]] = {
     "article_numbers.csv": (ARTICLE_NUMBERS, "Every number the article states, tidy"),
@@ -312,6 +438,7 @@ PROCESSED: dict[str, tuple[dict[str, Any], str]] = {
     "case_statistics.csv": (CASE_STATISTICS, "Official trafficking case statistics, 2006-2012"),
     "funding_2010.csv": (FUNDING_2010, "2010 anti-trafficking funding by donor, own currency"),
     "exchange_rates.csv": (EXCHANGE_RATES, "Official AZN per USD rates (external, sourced)"),
+    "tip_azerbaijan.csv": (TIP_REPORTS, "US TIP report figures for Azerbaijan (external)"),
 }
 
 
