@@ -44,6 +44,20 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
+def _label(ax: Axes, x: float, y: float, text: str, **style: object) -> None:
+    """Write ``text`` just above the point ``(x, y)``."""
+    ax.annotate(
+        text,
+        (x, y),
+        ha="center",
+        va="bottom",
+        xytext=(0, 2),
+        textcoords="offset points",
+        fontsize=style.pop("fontsize", 8),
+        **style,
+    )
+
+
 def plot_survey_question(
     options: pd.DataFrame,
     *,
@@ -96,26 +110,9 @@ def plot_survey_question(
         zorder=2,
     )
     for i in x[reported]:
-        ax.annotate(
-            f"{heights[i]:g} %",
-            (i, heights[i]),
-            ha="center",
-            va="bottom",
-            xytext=(0, 2),
-            textcoords="offset points",
-            fontsize=9,
-        )
+        _label(ax, i, heights[i], f"{heights[i]:g} %", fontsize=9)
     for i in x[~reported]:
-        ax.annotate(
-            "not reported",
-            (i, high[i]),
-            ha="center",
-            va="bottom",
-            xytext=(0, 2),
-            textcoords="offset points",
-            fontsize=8,
-            color="0.35",
-        )
+        _label(ax, i, high[i], "not reported", fontsize=8, color="0.35")
     labels = [
         f"{code}) " + "\n".join(textwrap.wrap(label, 22))
         for code, label in zip(options["option_code"], options["option_label"], strict=True)
@@ -361,15 +358,7 @@ def plot_victims_by_form(counts: pd.DataFrame, *, ax: Axes | None = None) -> Fig
         ax.bar(years, values, bottom=bottom, color=colour, width=0.7, label=column, zorder=2)
         bottom += values
     for year, total in zip(years, bottom, strict=True):
-        ax.annotate(
-            f"{total:.0f}",
-            (year, total),
-            ha="center",
-            va="bottom",
-            xytext=(0, 2),
-            textcoords="offset points",
-            fontsize=8,
-        )
+        _label(ax, year, total, f"{total:.0f}", fontsize=8)
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylabel("identified victims")
     ax.set_ylim(0, bottom.max() * 1.15)
@@ -412,15 +401,7 @@ def plot_funding_per_victim(
     for year, value, funding, victims in zip(
         years, table["azn_per_victim"], table["funding_azn"], table["victims"], strict=True
     ):
-        ax.annotate(
-            f"{value:,.0f}\n({funding:,.0f} / {victims:.0f})",
-            (year, value),
-            ha="center",
-            va="bottom",
-            xytext=(0, 2),
-            textcoords="offset points",
-            fontsize=8,
-        )
+        _label(ax, year, value, f"{value:,.0f}\n({funding:,.0f} / {victims:.0f})", fontsize=8)
     if budget_per_victim is not None:
         ax.axhline(
             budget_per_victim,
