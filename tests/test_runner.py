@@ -156,3 +156,26 @@ def test_a_failing_cell_is_named(toy):
     assert outcome.cell_source == "raise RuntimeError('no data here')"
     assert Path(outcome.kept).is_file()
     assert not toy.executed.exists()
+
+
+def test_committed_notebooks_merge_split_streams(tmp_path):
+    cell = {
+        "cell_type": "code",
+        "metadata": {"papermill": {"duration": 1}},
+        "source": "",
+        "outputs": [
+            {"output_type": "stream", "name": "stdout", "text": ["a\n", "b"]},
+            {"output_type": "stream", "name": "stdout", "text": ["c\n"]},
+            {"output_type": "stream", "name": "stderr", "text": ["w\n"]},
+        ],
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"cells": [cell], "metadata": {"papermill": {}}}))
+    cleaned = json.loads(runner._strip_run_metadata(path))
+    (out_cell,) = cleaned["cells"]
+    assert out_cell["outputs"] == [
+        {"output_type": "stream", "name": "stdout", "text": ["a\n", "bc\n"]},
+        {"output_type": "stream", "name": "stderr", "text": ["w\n"]},
+    ]
+    assert "papermill" not in cleaned["metadata"]
+    assert out_cell["metadata"] == {}

@@ -345,11 +345,31 @@ def _as_html(executed: Path) -> bytes:
 
 
 def _strip_run_metadata(executed: Path) -> bytes:
-    """Return an executed notebook without Papermill's per-run timestamps, for committing."""
+    """Return an executed notebook ready to commit.
+
+    Papermill's per-run timestamps are dropped and consecutive stream outputs
+    of the same name are merged (the kernel splits them at random points), so
+    an unchanged notebook re-executes to the same file.
+    """
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     notebook.get("metadata", {}).pop("papermill", None)
     for cell in notebook.get("cells", []):
         cell.get("metadata", {}).pop("papermill", None)
         cell.get("metadata", {}).pop("execution", None)
+        merged: list[dict[str, Any]] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and output.get("output_type") == "stream"
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                text = "".join(previous["text"]) + "".join(output["text"])
+                previous["text"] = text.splitlines(keepends=True)
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
     text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     return text.encode("utf-8")
