@@ -184,3 +184,16 @@ def test_unclassified_funding_is_refused():
     )
     with pytest.raises(KeyError, match="FUNDING_SOURCES"):
         clean.funding_2010(numbers)
+
+
+def test_external_tables_are_typed_and_sorted():
+    raw = paths.layout().raw / "external"
+    tip = clean.tip_reports(io.read_raw_csv(raw / "tip_azerbaijan.csv"))
+    assert tip["report_edition"].dtype.kind == "i"
+    assert tip["value"].dtype.kind == "f"
+    keys = ["indicator", "unit", "reference_year", "report_edition", "stated_as"]
+    assert tip[keys].equals(tip[keys].sort_values(keys).reset_index(drop=True))
+    assert len(tip) == len(io.read_raw_csv(raw / "tip_azerbaijan.csv"))
+    rates = clean.exchange_rates(io.read_raw_csv(raw / "exchange_rates.csv"))
+    assert rates["azn_per_usd"].dtype.kind == "f"
+    assert rates["period_start"].is_monotonic_increasing

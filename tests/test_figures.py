@@ -88,18 +88,39 @@ def test_plots_draw_on_a_given_axes(options):
     assert figures.plot_survey_question(options, title="Q", n=9, reconstructions=1, ax=ax) is figure
 
 
+PLOTS = {
+    "survey": lambda o, f, s: figures.plot_survey_question(o, title="Q", n=9, reconstructions=21),
+    "funding": lambda o, f, s: figures.plot_funding(f, rate_text="0.80 AZN/USD"),
+    "feasible": lambda o, f, s: figures.plot_feasible_sizes(s, stated_n=4, joint_sizes=[3]),
+    "victims": lambda o, f, s: figures.plot_victims_by_form(
+        pd.DataFrame(
+            {"female sex trafficking": [69, 66], "male forced labour": [1, 5]}, index=[2016, 2017]
+        )
+    ),
+    "per_victim": lambda o, f, s: figures.plot_funding_per_victim(
+        pd.DataFrame(
+            {
+                "year": [2015, 2016],
+                "funding_azn": [109000.0, 154000.0],
+                "victims": [63.0, 70.0],
+                "azn_per_victim": [1730.2, 2200.0],
+            }
+        ),
+        budget_per_victim=5900.0,
+    ),
+}
+
+
 @pytest.mark.parametrize("kind", ["svg", "png"])
-def test_rendering_twice_gives_identical_bytes(options, kind):
-    first = figures.figure_bytes(
-        figures.plot_survey_question(options, title="Q", n=9, reconstructions=21), kind
-    )
-    second = figures.figure_bytes(
-        figures.plot_survey_question(options, title="Q", n=9, reconstructions=21), kind
-    )
+@pytest.mark.parametrize("plot", sorted(PLOTS))
+def test_rendering_twice_gives_identical_bytes(options, funding, feasibility, plot, kind):
+    first = figures.figure_bytes(PLOTS[plot](options, funding, feasibility), kind)
+    second = figures.figure_bytes(PLOTS[plot](options, funding, feasibility), kind)
     assert first == second
-    text = first.decode("latin-1")
-    assert "Date" not in text or kind == "png"
-    assert "matplotlib.org" not in text.lower() or kind == "svg"
+    if kind == "svg":
+        assert b"<dc:date>" not in first
+    else:
+        assert b"Software" not in first
 
 
 def test_save_writes_svg_and_png(tmp_path, options):
@@ -110,3 +131,29 @@ def test_save_writes_svg_and_png(tmp_path, options):
     assert written[1].read_bytes().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="format"):
         figures.figure_bytes(figure, "gif")
+
+
+def test_victims_by_form_stacks_the_counts():
+    counts = pd.DataFrame(
+        {"female sex trafficking": [69.0, 66.0], "male forced labour": [1.0, 5.0]},
+        index=[2016, 2017],
+    )
+    ax = figures.plot_victims_by_form(counts).axes[0]
+    first, second = ax.containers
+    assert [b.get_height() for b in first] == [69.0, 66.0]
+    assert [(b.get_y(), b.get_height()) for b in second] == [(69.0, 1.0), (66.0, 5.0)]
+    assert [t.get_text() for t in ax.texts] == ["70", "71"]
+
+
+def test_funding_per_victim_bars_and_the_budget_line():
+    table = pd.DataFrame(
+        {
+            "year": [2015, 2016],
+            "funding_azn": [109000.0, 154000.0],
+            "victims": [63.0, 70.0],
+            "azn_per_victim": [1730.2, 2200.0],
+        }
+    )
+    ax = figures.plot_funding_per_victim(table, budget_per_victim=5900.0).axes[0]
+    assert [b.get_height() for b in ax.containers[0]] == [1730.2, 2200.0]
+    assert ax.lines[0].get_ydata()[0] == 5900.0
