@@ -76,3 +76,29 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> paths.Layout:
             os.environ[paths.ROOT_ENV] = previous
     assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
     return layout
+
+
+def _processed(name: str):
+    """A committed processed table, read with its schema's types."""
+    from analysis_utils import io, schemas
+
+    schema, _ = schemas.PROCESSED[name]
+    return io.read_table(ROOT / "data" / "processed" / name, schema)
+
+
+@pytest.fixture(scope="session")
+def items():
+    """The committed survey_items.csv."""
+    return _processed("survey_items.csv")
+
+
+@pytest.fixture(scope="session")
+def numbers():
+    """The committed article_numbers.csv."""
+    return _processed("article_numbers.csv")
+
+
+@pytest.fixture(scope="session")
+def article_claims():
+    """The committed article_claims.csv."""
+    return _processed("article_claims.csv")

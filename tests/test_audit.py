@@ -1,12 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis_utils import audit, io, paths, schemas
-
-
-@pytest.fixture(scope="module")
-def items():
-    return io.read_table(paths.layout().processed / "survey_items.csv", schemas.SURVEY_ITEMS)
+from analysis_utils import audit
 
 
 def _toy(percents, choice="single", question="q", stated=None):

@@ -4,20 +4,10 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils import hypotheses as h
-from analysis_utils import io, paths, schemas
+from analysis_utils import paths
 from analysis_utils.reconstruction import count
 
 LAYOUT = paths.layout()
-
-
-@pytest.fixture(scope="module")
-def items():
-    return io.read_table(LAYOUT.processed / "survey_items.csv", schemas.SURVEY_ITEMS)
-
-
-@pytest.fixture(scope="module")
-def article_claims():
-    return io.read_table(LAYOUT.processed / "article_claims.csv", schemas.ARTICLE_CLAIMS)
 
 
 @pytest.fixture(scope="module")

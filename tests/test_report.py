@@ -1,23 +1,13 @@
 import pandas as pd
 import pytest
 
-from analysis_utils import io, paths, report, schemas
+from analysis_utils import paths, report
 
 LAYOUT = paths.layout()
 CTX = report.SurveyContext(
     stated_n=4, full_sample_n=9, all_n=54, rounding="up_or_down", subgroup_questions=("position",)
 )
 FIGS = {"causes": "Fig. 1", "assisted": "Fig. 2", "measures": "Fig. 3"}
-
-
-@pytest.fixture(scope="module")
-def numbers():
-    return io.read_table(LAYOUT.processed / "article_numbers.csv", schemas.ARTICLE_NUMBERS)
-
-
-@pytest.fixture(scope="module")
-def items():
-    return io.read_table(LAYOUT.processed / "survey_items.csv", schemas.SURVEY_ITEMS)
 
 
 @pytest.fixture(scope="module")
