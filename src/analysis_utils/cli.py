@@ -65,6 +65,36 @@ def _parser() -> argparse.ArgumentParser:
         "(refreshes nbval's reference outputs; default parameters only)",
     )
 
+    sweep = sub.add_parser("sweep", help="run notebooks over a grid of parameters")
+    sweep.add_argument(
+        "-f",
+        "--file",
+        type=Path,
+        required=True,
+        metavar="SWEEP.yaml",
+        help="sweep file: name, notebooks, grid, fixed",
+    )
+    sweep.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="local processes (default 1; ignored with --scheduler)",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://127.0.0.1:8786",
+    )
+    sweep.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="Dask retries of a run whose worker was lost (default 2)",
+    )
+
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
 
@@ -129,6 +159,26 @@ def _dispatch(args: argparse.Namespace) -> int:
         failed = [o for o in outcomes if not o.ok]
         for outcome in failed:
             print(f"error: {outcome.describe()}", file=sys.stderr)
+        return 1 if failed else 0
+    if args.command == "sweep":
+        from analysis_utils.sweep import load_spec, sweep
+
+        if args.jobs < 1:
+            raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
+        results = sweep(
+            tree,
+            load_spec(args.file),
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            retries=args.retries,
+        )
+        failed = [r for r in results if not r.ok]
+        for r in failed:
+            print(f"error: run {r.index:03d} {r.parameters} failed: {r.error}", file=sys.stderr)
+        print(
+            f"{len(results) - len(failed)} of {len(results)} runs finished; results in "
+            f"reports/sweeps/"
+        )
         return 1 if failed else 0
     if args.command == "params":
         from analysis_utils.notebooks import load_pipeline, read_parameters, resolve

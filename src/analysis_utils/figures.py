@@ -419,3 +419,44 @@ def plot_funding_per_victim(
     ax.grid(axis="y", color="0.9", zorder=0)
     figure.legend(loc="outside lower center", ncol=1, fontsize=8, frameon=False)
     return figure
+
+
+def plot_sweep_verdicts(verdicts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+    """Draw how each claim's verdict moves across the runs of a sweep.
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        ``run, label, claim, verdict`` (:func:`analysis_utils.sweep.verdict_changes`).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    runs = verdicts.drop_duplicates("run").sort_values("run")
+    claims = sorted(verdicts["claim"].unique())
+    labels = sorted(verdicts["verdict"].unique())
+    height = max(3.0, 0.28 * len(runs) + 1.5)
+    figure, ax = _axes(ax, (2.2 + 1.1 * len(claims) + 3.0, height))
+    code = {label: k for k, label in enumerate(labels)}
+    grid = np.full((len(runs), len(claims)), np.nan)
+    row_of = {run: i for i, run in enumerate(runs["run"])}
+    for row in verdicts.itertuples(index=False):
+        grid[row_of[row.run], claims.index(row.claim)] = code[row.verdict]
+    colours = sns.color_palette("colorblind", len(labels))
+    cmap = matplotlib.colors.ListedColormap(colours)
+    ax.imshow(
+        grid, aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, interpolation="nearest"
+    )
+    ax.set_xticks(range(len(claims)), claims, fontsize=8)
+    ax.set_yticks(range(len(runs)), runs["label"], fontsize=7)
+    ax.set_title("Verdict of each claim in each run of the sweep", fontsize=10)
+    figure.legend(
+        handles=[Patch(facecolor=c, label=label) for c, label in zip(colours, labels, strict=True)],
+        loc="outside lower center",
+        ncol=min(3, len(labels)),
+        fontsize=8,
+        frameon=False,
+    )
+    return figure

@@ -1,0 +1,435 @@
+"""Sensitivity sweeps: run notebooks over a grid of parameters and collect the results.
+
+A sweep file (YAML) names the notebooks, a grid of parameter values and fixed
+parameters::
+
+    name: sensitivity
+    notebooks: [03_test_claims]
+    grid:
+      n_candidates: [[9], [18], [27], [54]]
+      rounding: [up_or_down, even, up]
+      prior: [1.0, 0.5]
+    fixed:
+      draws: 2000
+
+Every combination is one run. A run executes its notebooks in order with
+Papermill, each writing to its own folder ``reports/sweeps/<name>/run-NNN/``
+(every ``*_dir`` output parameter is pointed there), and its results JSON are
+collected. Runs execute on a local process pool, or on an existing Dask
+cluster (``distributed``) given its scheduler address; finished runs are
+appended to ``progress.jsonl`` as they arrive, so a failed run or a lost worker
+loses nothing that had finished.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from analysis_utils.errors import ParameterError
+from analysis_utils.io import atomic_write_bytes, json_bytes
+from analysis_utils.notebooks import bind_parameters, load_pipeline, read_parameters, resolve
+from analysis_utils.paths import Layout
+
+#: Output-folder parameters a sweep points at each run's own folder (and
+#: ``processed_dir`` when a notebook of the run writes the processed tables).
+OUTPUT_DIRS: tuple[str, ...] = ("tables_dir", "results_dir", "figures_dir", "report_dir")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A sweep: notebooks, a grid of values and fixed parameters.
+
+    Attributes
+    ----------
+    name : str
+    notebooks : tuple of str
+    grid : dict
+        Parameter name to the list of its values (in file order).
+    fixed : dict
+        Parameters every run gets.
+    """
+
+    name: str
+    notebooks: tuple[str, ...]
+    grid: dict[str, list[Any]]
+    fixed: dict[str, Any]
+
+
+def load_spec(path: Path) -> SweepSpec:
+    """Read a sweep file.
+
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    SweepSpec
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and the key that is wrong.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{path}: cannot read the sweep file: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping with name, notebooks, grid")
+    unknown = set(data) - {"name", "notebooks", "grid", "fixed"}
+    if unknown:
+        raise ParameterError(f"{path}: unknown key(s) {sorted(unknown)}")
+    name = str(data.get("name", path.stem))
+    if not name.replace("-", "_").isidentifier():
+        raise ParameterError(f"{path}: name {name!r} must be letters, digits, - or _")
+    notebooks = data.get("notebooks")
+    if not isinstance(notebooks, list) or not notebooks:
+        raise ParameterError(f"{path}: 'notebooks' must be a non-empty list")
+    grid = data.get("grid")
+    if not isinstance(grid, dict) or not grid:
+        raise ParameterError(f"{path}: 'grid' must map parameter names to lists of values")
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            raise ParameterError(f"{path}: grid '{key}' must be a non-empty list of values")
+    fixed = data.get("fixed") or {}
+    if not isinstance(fixed, dict):
+        raise ParameterError(f"{path}: 'fixed' must map parameter names to values")
+    clash = set(grid) & set(fixed)
+    if clash:
+        raise ParameterError(f"{path}: {sorted(clash)} both in grid and fixed")
+    # YAML reads an unquoted prefix such as 03 as the number 3
+    names = tuple(f"{n:02d}" if isinstance(n, int) else str(n) for n in notebooks)
+    return SweepSpec(name, names, dict(grid), dict(fixed))
+
+
+def expand(spec: SweepSpec) -> list[dict[str, Any]]:
+    """Every combination of the grid (the last parameter varies fastest), plus fixed ones.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+
+    Returns
+    -------
+    list of dict
+    """
+    keys = list(spec.grid)
+    return [
+        {**spec.fixed, **dict(zip(keys, values, strict=True))}
+        for values in itertools.product(*(spec.grid[k] for k in keys))
+    ]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How one run of a sweep ended.
+
+    Attributes
+    ----------
+    index : int
+    parameters : dict
+        The grid values of this run.
+    ok : bool
+    error : str
+        What failed, naming the notebook and cell.
+    results : dict
+        Notebook name to its results JSON.
+    seconds : float
+    """
+
+    index: int
+    parameters: dict[str, Any]
+    ok: bool
+    error: str
+    results: dict[str, Any]
+    seconds: float
+
+
+def run_one(
+    index: int,
+    grid_values: dict[str, Any],
+    steps: list[tuple[str, str, dict[str, Any]]],
+    run_dir: str,
+    cwd: str,
+) -> RunResult:
+    """Execute one run: its notebooks in order, outputs in ``run_dir``.
+
+    Parameters
+    ----------
+    index : int
+    grid_values : dict
+        For the record.
+    steps : list of (name, source notebook, checked parameters)
+    run_dir : str
+        Absolute folder of this run.
+    cwd : str
+        Working directory of the kernels.
+
+    Returns
+    -------
+    RunResult
+    """
+    from analysis_utils.runner import execute_one
+
+    start = time.perf_counter()
+    folder = Path(run_dir)
+    (folder / "executed").mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {}
+    for name, source, parameters in steps:
+        outcome = execute_one(
+            name, source, str(folder / "executed" / f"{name}.ipynb"), parameters, cwd
+        )
+        if not outcome.ok:
+            return RunResult(
+                index, grid_values, False, outcome.describe(), results, time.perf_counter() - start
+            )
+        produced = folder / "results" / f"{name}.json"
+        if produced.is_file():
+            results[name] = json.loads(produced.read_text(encoding="utf-8"))
+    return RunResult(index, grid_values, True, "", results, time.perf_counter() - start)
+
+
+def plan(
+    layout: Layout, spec: SweepSpec
+) -> list[tuple[dict[str, Any], list[tuple[str, str, dict[str, Any]]], Path]]:
+    """Check every run's parameters before anything runs.
+
+    Parameters
+    ----------
+    layout : Layout
+    spec : SweepSpec
+
+    Returns
+    -------
+    list
+        Per run: its grid values, its steps (name, source, parameters) and its folder.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown notebook or parameter, a wrong type, or a notebook
+        that cannot write its results into a run folder.
+    """
+    steps = load_pipeline(layout.pipeline)
+    names = resolve(spec.notebooks, steps)
+    declared = {name: read_parameters(steps[name].path) for name in names}
+    for name, params in declared.items():
+        if "results_dir" not in params:
+            raise ParameterError(
+                f"notebook {name} has no results_dir parameter: a sweep cannot keep its runs apart"
+            )
+    # a run that rebuilds the processed tables keeps them in its own folder too
+    outputs = OUTPUT_DIRS + (
+        ("processed_dir",)
+        if any(w.startswith("data/processed") for n in names for w in steps[n].writes)
+        else ()
+    )
+    base = layout.reports / "sweeps" / spec.name
+    runs = []
+    for index, values in enumerate(expand(spec)):
+        bound = bind_parameters(values, declared)
+        folder = base / f"run-{index:03d}"
+        relative = folder.relative_to(layout.root).as_posix()
+        run_steps = []
+        for name in names:
+            folders = {
+                key: f"{relative}/{key.removesuffix('_dir')}"
+                for key in outputs
+                if key in declared[name]
+            }
+            run_steps.append((name, str(steps[name].path), {**bound[name], **folders}))
+        grid_values = {k: values[k] for k in spec.grid}
+        runs.append((grid_values, run_steps, folder))
+    return runs
+
+
+def _local(jobs: int) -> Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]:
+    def engine(calls: list[tuple[Any, ...]]) -> Iterator[RunResult]:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(run_one, *call): call for call in calls}
+            for future in as_completed(futures):
+                call = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:  # a worker process died
+                    yield RunResult(
+                        call[0], call[1], False, f"{type(exc).__name__}: {exc}", {}, 0.0
+                    )
+
+    return engine
+
+
+def _dask(address: str, retries: int) -> Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]:
+    def engine(calls: list[tuple[Any, ...]]) -> Iterator[RunResult]:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+
+        with Client(address) as client:
+            futures = {
+                client.submit(
+                    run_one,
+                    *call,
+                    pure=False,
+                    retries=retries,
+                    key=f"sweep-run-{call[0]:03d}-{time.time_ns()}",
+                ): call
+                for call in calls
+            }
+            for future in dask_completed(list(futures)):
+                call = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:  # the run's worker was lost more than `retries` times
+                    yield RunResult(
+                        call[0], call[1], False, f"{type(exc).__name__}: {exc}", {}, 0.0
+                    )
+
+    return engine
+
+
+def sweep(
+    layout: Layout,
+    spec: SweepSpec,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    retries: int = 2,
+    log: TextIO = sys.stderr,
+) -> list[RunResult]:
+    """Run a sweep and write its collected results.
+
+    Parameters
+    ----------
+    layout : Layout
+    spec : SweepSpec
+    jobs : int
+        Local processes (ignored with ``scheduler``).
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``).
+    retries : int
+        How often Dask reruns a run whose worker was lost.
+    log : text stream
+
+    Returns
+    -------
+    list of RunResult
+        Sorted by run index.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs, for a bad notebook or parameter.
+    """
+    runs = plan(layout, spec)
+    base = layout.reports / "sweeps" / spec.name
+    base.mkdir(parents=True, exist_ok=True)
+    progress = base / "progress.jsonl"
+    progress.write_text("", encoding="utf-8")
+    calls = [
+        (i, values, steps, str(folder), str(layout.notebooks))
+        for i, (values, steps, folder) in enumerate(runs)
+    ]
+    engine = _dask(scheduler, retries) if scheduler else _local(jobs)
+    where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs} local process(es)"
+    print(f"sweep {spec.name}: {len(calls)} runs on {where}", file=log, flush=True)
+    finished: list[RunResult] = []
+    for result in engine(calls):
+        finished.append(result)
+        with progress.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(result), sort_keys=True, default=str) + "\n")
+        state = "done" if result.ok else f"FAILED: {result.error}"
+        print(
+            f"[{len(finished)}/{len(calls)}] run {result.index:03d} {result.parameters} {state}",
+            file=log,
+            flush=True,
+        )
+    finished.sort(key=lambda r: r.index)
+    table = collect(finished)
+    atomic_write_bytes(
+        base / "sweep_results.csv", table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    )
+    atomic_write_bytes(
+        base / "sweep_runs.json",
+        json_bytes([{k: v for k, v in asdict(r).items() if k != "seconds"} for r in finished]),
+    )
+    verdicts = verdict_changes(finished)
+    if not verdicts.empty:
+        from analysis_utils.figures import plot_sweep_verdicts, save
+
+        save(plot_sweep_verdicts(verdicts), base, "sweep_verdicts")
+    return finished
+
+
+def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key in sorted(value):
+            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), value[key])
+    elif isinstance(value, list):
+        yield prefix, json.dumps(value)
+    else:
+        yield prefix, value
+
+
+def collect(results: list[RunResult]) -> pd.DataFrame:
+    """One tidy table: a row per run, notebook and result key.
+
+    Parameters
+    ----------
+    results : list of RunResult
+
+    Returns
+    -------
+    DataFrame
+        ``run, ok, error, <grid parameters...>, notebook, key, value``; failed
+        runs have one row with empty notebook and key.
+    """
+    rows = []
+    for r in results:
+        base = {
+            "run": r.index,
+            "ok": r.ok,
+            "error": r.error,
+            **{k: json.dumps(v) if isinstance(v, list) else v for k, v in r.parameters.items()},
+        }
+        if not r.results:
+            rows.append({**base, "notebook": "", "key": "", "value": ""})
+        for notebook, data in sorted(r.results.items()):
+            for key, value in _flatten("", data):
+                rows.append({**base, "notebook": notebook, "key": key, "value": value})
+    return pd.DataFrame(rows)
+
+
+def verdict_changes(results: list[RunResult]) -> pd.DataFrame:
+    """Each claim's verdict in each run (from results that carry ``verdicts``).
+
+    Parameters
+    ----------
+    results : list of RunResult
+
+    Returns
+    -------
+    DataFrame
+        ``run, label, claim, verdict``; ``label`` describes the run's grid values.
+    """
+    rows = []
+    for r in results:
+        label = ", ".join(
+            f"{k}={json.dumps(v) if isinstance(v, list) else v}" for k, v in r.parameters.items()
+        )
+        for data in r.results.values():
+            for claim, verdict in sorted((data.get("verdicts") or {}).items()):
+                rows.append({"run": r.index, "label": label, "claim": claim, "verdict": verdict})
+    return pd.DataFrame(rows, columns=["run", "label", "claim", "verdict"])

@@ -1,0 +1,196 @@
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis_utils import cli, sweep
+from analysis_utils.errors import ParameterError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _spec(tmp_path, text):
+    path = tmp_path / "sweep.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_the_committed_sensitivity_sweep_has_24_runs():
+    spec = sweep.load_spec(ROOT / "sweeps" / "sensitivity.yaml")
+    runs = sweep.expand(spec)
+    assert len(runs) == 24
+    assert runs[0] == {"draws": 4000, "n_candidates": [9], "rounding": "up_or_down", "prior": 1.0}
+    assert runs[1]["prior"] == 0.5  # the last grid key varies fastest
+    assert spec.notebooks == ("03_test_claims",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n", "mapping"),
+        ("name: x\nnotebooks: []\ngrid: {a: [1]}\n", "notebooks"),
+        ("name: x\nnotebooks: [a]\ngrid: {a: 1}\n", "non-empty list"),
+        ("name: x\nnotebooks: [a]\n", "grid"),
+        ("name: x y\nnotebooks: [a]\ngrid: {a: [1]}\n", "name"),
+        ("name: x\nnotebooks: [a]\ngrid: {a: [1]}\nfixed: {a: 2}\n", "both in grid and fixed"),
+        ("name: x\nnotebooks: [a]\ngrid: {a: [1]}\ncolour: red\n", "unknown key"),
+    ],
+)
+def test_a_bad_sweep_file_is_refused(tmp_path, text, message):
+    with pytest.raises(ParameterError, match=message):
+        sweep.load_spec(_spec(tmp_path, text))
+
+
+def test_unquoted_notebook_prefixes_are_read_as_prefixes(tmp_path):
+    spec = sweep.load_spec(_spec(tmp_path, "name: x\nnotebooks: [03]\ngrid: {alpha: [0.1]}\n"))
+    assert spec.notebooks == ("03",)
+
+
+def test_plan_points_every_output_folder_at_the_run(project, tmp_path):
+    spec = sweep.load_spec(
+        _spec(
+            tmp_path, "name: t\nnotebooks: ['03']\ngrid: {alpha: [0.1, 0.2]}\nfixed: {draws: 100}\n"
+        )
+    )
+    runs = sweep.plan(project, spec)
+    assert len(runs) == 2
+    values, steps, folder = runs[1]
+    assert values == {"alpha": 0.2}
+    ((name, _, params),) = steps
+    assert name == "03_test_claims"
+    assert params["results_dir"] == "reports/sweeps/t/run-001/results"
+    assert params["tables_dir"] == "reports/sweeps/t/run-001/tables"
+    assert params["alpha"] == 0.2
+    assert params["draws"] == 100
+    assert folder == project.reports / "sweeps" / "t" / "run-001"
+
+
+def test_parameters_are_checked_before_anything_runs(project, tmp_path):
+    bad = _spec(tmp_path, "name: t\nnotebooks: ['03']\ngrid: {alpah: [0.1]}\n")
+    with pytest.raises(ParameterError, match="unknown parameter 'alpah'"):
+        sweep.sweep(project, sweep.load_spec(bad))
+    wrong = _spec(tmp_path, "name: t\nnotebooks: ['03']\ngrid: {draws: [many]}\n")
+    with pytest.raises(ParameterError, match="expects int"):
+        sweep.sweep(project, sweep.load_spec(wrong))
+    assert not (project.reports / "sweeps").exists()
+
+
+def test_the_command_line_refuses_a_bad_sweep_with_exit_2(project, tmp_path, capsys):
+    bad = _spec(tmp_path, "name: t\nnotebooks: ['99']\ngrid: {alpha: [0.1]}\n")
+    assert cli.main(["sweep", "-f", str(bad)]) == 2
+    assert "matches no notebooks" in capsys.readouterr().err
+    assert not (project.reports / "sweeps").exists()
+
+
+def test_a_run_that_rebuilds_processed_tables_keeps_them_apart(project, tmp_path):
+    spec = sweep.load_spec(
+        _spec(tmp_path, "name: c\nnotebooks: ['01', '02']\ngrid: {n_max: [50, 100]}\n")
+    )
+    _, steps, _ = sweep.plan(project, spec)[0]
+    for _, _, params in steps:
+        assert params["processed_dir"] == "reports/sweeps/c/run-000/processed"
+
+
+def _result(index, ok=True, verdicts=None):
+    results = {"03_test_claims": {"verdicts": verdicts or {}, "alpha": 0.05, "candidates": [9]}}
+    return sweep.RunResult(
+        index,
+        {"rounding": "up", "n_candidates": [9]},
+        ok,
+        "" if ok else "boom",
+        results if ok else {},
+        1.0,
+    )
+
+
+def test_collect_and_verdicts_are_tidy():
+    results = [_result(0, verdicts={"H1": "undetermined", "D1": "supported"}), _result(1, False)]
+    table = sweep.collect(results)
+    assert set(table.columns) == {
+        "run",
+        "ok",
+        "error",
+        "rounding",
+        "n_candidates",
+        "notebook",
+        "key",
+        "value",
+    }
+    assert table.loc[table["key"] == "verdicts.H1", "value"].tolist() == ["undetermined"]
+    assert table.loc[table["run"] == 1, "error"].tolist() == ["boom"]
+    assert table.loc[table["key"] == "candidates", "value"].tolist() == ["[9]"]
+    verdicts = sweep.verdict_changes(results)
+    assert verdicts[["claim", "verdict"]].values.tolist() == [
+        ["D1", "supported"],
+        ["H1", "undetermined"],
+    ]
+    assert verdicts["label"].iloc[0] == "rounding=up, n_candidates=[9]"
+
+
+SMALL = (
+    "name: small\nnotebooks: ['03']\ngrid:\n  n_candidates: [[9]]\n  rounding: [{}]\n"
+    "fixed:\n  draws: 300\n"
+)
+
+
+@pytest.mark.slow
+def test_a_failed_run_is_reported_and_loses_nothing(project, tmp_path):
+    spec = sweep.load_spec(_spec(tmp_path, SMALL.format("up_or_down, nonsense")))
+    results = sweep.sweep(project, spec, jobs=2)
+    assert [(r.index, r.ok) for r in results] == [(0, True), (1, False)]
+    assert "unknown rounding 'nonsense'" in results[1].error
+    assert results[1].parameters == {"n_candidates": [9], "rounding": "nonsense"}
+    base = project.reports / "sweeps" / "small"
+    assert len((base / "progress.jsonl").read_text().splitlines()) == 2
+    assert (base / "run-000" / "results" / "03_test_claims.json").is_file()
+    assert (base / "sweep_results.csv").is_file()
+    assert (base / "sweep_verdicts.svg").is_file()
+
+
+@pytest.fixture
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+@pytest.mark.slow
+def test_a_sweep_runs_on_a_dask_cluster_and_survives_a_killed_worker(project, tmp_path, cluster):
+    from distributed import Client
+
+    spec = sweep.load_spec(
+        _spec(
+            tmp_path,
+            "name: dask\nnotebooks: ['03']\n"
+            "grid:\n  n_candidates: [[9], [18], [27], [54]]\n"
+            "fixed:\n  draws: 300\n",
+        )
+    )
+    progress = project.reports / "sweeps" / "dask" / "progress.jsonl"
+    outcome = {}
+    runner = threading.Thread(
+        target=lambda: outcome.setdefault(
+            "results", sweep.sweep(project, spec, scheduler=cluster.scheduler_address, retries=3)
+        )
+    )
+    runner.start()
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not (progress.exists() and progress.read_text()):
+        time.sleep(0.2)
+    first = progress.read_text().splitlines()[0]
+    with Client(cluster.scheduler_address) as client:
+        pids = client.run(os.getpid)
+    os.kill(next(iter(pids.values())), signal.SIGKILL)  # one worker dies mid-sweep
+    runner.join(timeout=300)
+    results = outcome["results"]
+    assert [r.index for r in results] == [0, 1, 2, 3]
+    assert all(r.ok for r in results), [r.error for r in results]
+    lines = progress.read_text().splitlines()
+    assert lines[0] == first  # what had finished was kept
+    assert sorted(json.loads(line)["index"] for line in lines) == [0, 1, 2, 3]
