@@ -373,14 +373,17 @@ def sweep(
     return finished
 
 
+def _cell(value: Any) -> Any:
+    """A parameter value as one table cell (lists as JSON)."""
+    return json.dumps(value) if isinstance(value, list) else value
+
+
 def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(value, Mapping):
         for key in sorted(value):
             yield from _flatten(f"{prefix}.{key}" if prefix else str(key), value[key])
-    elif isinstance(value, list):
-        yield prefix, json.dumps(value)
     else:
-        yield prefix, value
+        yield prefix, _cell(value)
 
 
 def collect(results: list[RunResult]) -> pd.DataFrame:
@@ -402,7 +405,7 @@ def collect(results: list[RunResult]) -> pd.DataFrame:
             "run": r.index,
             "ok": r.ok,
             "error": r.error,
-            **{k: json.dumps(v) if isinstance(v, list) else v for k, v in r.parameters.items()},
+            **{k: _cell(v) for k, v in r.parameters.items()},
         }
         if not r.results:
             rows.append({**base, "notebook": "", "key": "", "value": ""})
@@ -426,9 +429,7 @@ def verdict_changes(results: list[RunResult]) -> pd.DataFrame:
     """
     rows = []
     for r in results:
-        label = ", ".join(
-            f"{k}={json.dumps(v) if isinstance(v, list) else v}" for k, v in r.parameters.items()
-        )
+        label = ", ".join(f"{k}={_cell(v)}" for k, v in r.parameters.items())
         for data in r.results.values():
             for claim, verdict in sorted((data.get("verdicts") or {}).items()):
                 rows.append({"run": r.index, "label": label, "claim": claim, "verdict": verdict})
