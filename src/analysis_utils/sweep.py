@@ -374,7 +374,7 @@ def sweep(
 
 
 def _cell(value: Any) -> Any:
-    """A parameter value as one table cell (lists as JSON)."""
+    """Return a parameter value as one table cell (lists as JSON)."""
     return json.dumps(value) if isinstance(value, list) else value
 
 
