@@ -462,6 +462,12 @@ def render_html(
     )
 
 
+def _first_azn(tip: pd.DataFrame, indicator: str) -> pd.Series | None:
+    """Return the first manat figure of an indicator in the TIP table, if any."""
+    rows = tip[(tip["indicator"] == indicator) & (tip["unit"] == "AZN")]
+    return rows.iloc[0] if len(rows) else None
+
+
 def external_check_rows(
     numbers: pd.DataFrame,
     *,
@@ -590,9 +596,8 @@ def external_check_rows(
         "both show forced labour as a small minority (cases and victims are different units)",
         "cases_forced_labour;cases_revealed",
     )
-    allowance = tip[(tip["indicator"] == "one_time_allowance_per_victim") & (tip["unit"] == "AZN")]
-    if len(allowance):
-        first = allowance.iloc[0]
+    first = _first_azn(tip, "one_time_allowance_per_victim")
+    if first is not None:
         add(
             "ext_allowance",
             f"Financial resources, line 429; US TIP report {int(first['report_edition'])}",
@@ -603,9 +608,8 @@ def external_check_rows(
             else "the TIP report gives a different one-time allowance",
             "one_time_allowance",
         )
-    shelter = tip[(tip["indicator"] == "shelter_cost_per_resident_month") & (tip["unit"] == "AZN")]
-    if len(shelter):
-        first = shelter.iloc[0]
+    first = _first_azn(tip, "shelter_cost_per_resident_month")
+    if first is not None:
         add(
             "ext_shelter_cost",
             f"Financial resources, line 427; US TIP report {int(first['report_edition'])}",
