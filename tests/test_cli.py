@@ -95,7 +95,7 @@ def test_the_command_line_runs_the_study(project):
     result = run_cli("run", "--jobs", "2", root=project.root)
     assert result.returncode == 0, result.stderr
     assert "01_clean_raw_data done in" in result.stderr
-    assert "05_build_report done in" in result.stderr
+    assert "06_build_report done in" in result.stderr
     assert (project.executed / "01_clean_raw_data.ipynb").is_file()
 
 

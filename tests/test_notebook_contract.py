@@ -18,6 +18,15 @@ def _relative(path):
     return str(path.relative_to(LAYOUT.root))
 
 
+def test_name_order_is_an_execution_order():
+    """nbval runs the notebooks one by one in name order, on a fresh clone too."""
+    after = nbs.dependencies(STEPS)
+    for name, needs in after.items():
+        late = sorted(need for need in needs if need > name)
+        assert not late, f"{name} reads what {late} write: number it after them"
+    assert [p.stem for p in NOTEBOOKS] == sorted(STEPS)
+
+
 #: Parameter name -> the library's value its default must equal.
 LIBRARY_DEFAULTS = {
     "raw_dir": _relative(LAYOUT.raw),
