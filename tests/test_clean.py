@@ -114,44 +114,28 @@ def test_a_value_that_is_not_a_reading_is_refused(raw_tables):
     assert (problem.row, problem.column) == (5, "value")
 
 
-def test_survey_items_long_form(raw_tables):
+def test_survey_percentages_agree_with_the_numbers_they_cite(raw_tables):
     numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
-    items = clean.survey_items(raw_tables[1], raw_tables[2], numbers, files=("q.csv", "o.csv"))
-    assert len(items) == len(raw_tables[2])
-    reported = items[items["status"] == "reported"]
-    assert reported.set_index("option_code")["reported_percent_as_printed"].to_dict() == {
-        "female": "67",
-        "male": "33",
-        "highly_educated": "78",
-        "government_official": "57",
-        "c": "44",
-    }
-    assert items.loc[items["status"] == "unreported", "reported_percent"].isna().all()
-    assert items["stated_n"].eq(4).all()
-    assert (
-        items.groupby("question_id")["option_position"]
-        .apply(lambda s: s.tolist() == list(range(1, len(s) + 1)))
-        .all()
-    )
+    clean.check_survey_citations(raw_tables[2], numbers, file="o.csv")
 
 
-def test_survey_percent_must_agree_with_the_number_it_cites(raw_tables):
+@pytest.mark.parametrize(
+    ("row", "column", "value", "rule_column"),
+    [
+        (0, "reported_percent", "67.0", "reported_percent"),  # print differs from the cited one
+        (0, "number_id", "", "number_id"),  # a percentage citing nothing
+        (0, "number_id", "no_such_number", "number_id"),
+        (3, "number_id", "survey_male_pct", "number_id"),  # a citation without a percentage
+    ],
+)
+def test_survey_citation_errors_name_row_and_column(raw_tables, row, column, value, rule_column):
     numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
     options = raw_tables[2].copy()
-    options.loc[0, "reported_percent"] = "67.0"
+    options.loc[row, column] = value
     with pytest.raises(InputError) as caught:
-        clean.survey_items(raw_tables[1], options, numbers, files=("q.csv", "o.csv"))
+        clean.check_survey_citations(options, numbers, file="o.csv")
     (problem,) = caught.value.problems
-    assert (problem.file, problem.row, problem.column) == ("o.csv", 2, "reported_percent")
-
-
-def test_single_choice_percentages_cannot_exceed_100_plus_rounding(raw_tables):
-    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="n.csv")
-    numbers.loc[numbers["id"] == "survey_male_pct", "value_as_printed"] = "43"
-    options = raw_tables[2].copy()
-    options.loc[1, "reported_percent"] = "43"
-    with pytest.raises(InputError, match="sum to 110"):
-        clean.survey_items(raw_tables[1], options, numbers, files=("q.csv", "o.csv"))
+    assert (problem.file, problem.row, problem.column) == ("o.csv", row + 2, rule_column)
 
 
 def test_case_statistics_and_funding(raw_tables):

@@ -105,5 +105,5 @@ def test_the_command_line_exits_1_naming_the_failing_notebook_and_cell(project):
         "run", "-p", "processed_dir", "data/raw/article_numbers.csv/x", root=project.root
     )
     assert result.returncode == 1
-    assert "error: notebook 01_clean_raw_data failed in cell" in result.stderr
-    assert "io.write_tables" in result.stderr or "targets = " in result.stderr
+    assert "error: notebook 00_clean_survey failed in cell" in result.stderr
+    assert "written = survey.write(" in result.stderr

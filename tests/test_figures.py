@@ -49,7 +49,8 @@ def feasibility():
 def test_reported_values_are_bars_and_unreported_ones_are_ranges(options):
     figure = figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21)
     ax = figure.axes[0]
-    solid, hatched = ax.containers
+    solid, counted, hatched = ax.containers
+    assert len(counted) == 0
     assert [b.get_height() for b in solid] == [44.0]
     assert [b.get_x() + b.get_width() / 2 for b in solid] == pytest.approx([1.0])
     spans = [v for b in hatched for v in (b.get_y(), b.get_y() + b.get_height())]
@@ -61,6 +62,29 @@ def test_reported_values_are_bars_and_unreported_ones_are_ranges(options):
         "not reported: range over the 21 reconstructions at n = 9",
     ]
     assert [t.get_text() for t in ax.get_xticklabels()][1] == "b) two"
+
+
+def test_counted_values_are_bars_and_withheld_ones_are_ranges(options):
+    counted_options = options.assign(
+        reported_percent=np.nan,
+        range_low=[62.5, 25.0, 0.0],
+        range_high=[62.5, 37.5, 12.5],
+        status=["recomputed", "suppressed", "suppressed"],
+    )
+    figure = figures.plot_survey_question(counted_options, title="Q?", n=8, reconstructions=2)
+    ax = figure.axes[0]
+    solid, counted, hatched = ax.containers
+    assert len(solid) == 0
+    assert [b.get_height() for b in counted] == [62.5]
+    spans = [v for b in hatched for v in (b.get_y(), b.get_y() + b.get_height())]
+    assert spans == pytest.approx([25.0, 37.5, 0.0, 12.5])
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["62.5 %", "withheld", "withheld"]
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend == [
+        "counted from the answers (n = 8)",
+        "withheld (small count): range over the 2 reconstructions at n = 8",
+    ]
 
 
 def test_the_funding_figure_is_in_manat_with_ranges(funding):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis_utils import audit, clean, currency, figures, hypotheses, paths
+from analysis_utils import audit, clean, currency, figures, hypotheses, paths, survey
 from analysis_utils import notebooks as nbs
 
 LAYOUT = paths.layout()
@@ -35,6 +35,12 @@ LIBRARY_DEFAULTS = {
     "tables_dir": _relative(LAYOUT.tables),
     "figures_dir": _relative(LAYOUT.figures),
     "report_dir": _relative(LAYOUT.reports),
+    "survey_dir": _relative(LAYOUT.raw / "survey"),
+    "min_cell": survey.DEFAULT_MIN_CELL,
+    "keep_respondent_data": False,  # respondent-level data reach the outputs only when asked
+    "article_claims_file": _relative(LAYOUT.processed / "article_claims.csv"),
+    "figure_questions": list(figures.STUDY_FIGURE_QUESTIONS),
+    "sizes_figure": figures.STUDY_SIZES_FIGURE,
     "figure_n": 0,  # 0: the smallest full-sample size, as audit.joint_sizes finds it
     "rate_year": clean.FUNDING_YEAR,
     "n_shown": figures.DEFAULT_N_SHOWN,

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from analysis_utils.granularity import consistent_sizes, matching_counts, subgroup_sizes
+from analysis_utils.granularity import consistent_sizes, grim, matching_counts, subgroup_sizes
+from analysis_utils.reconstruction import count, count_ranges
 
 #: Rounding assumed for the article's percentages unless a parameter says otherwise.
 DEFAULT_ROUNDING = "up_or_down"
@@ -36,12 +37,19 @@ def reported(items: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``number_id, question_id, option_code, option_label, percent`` where
-        ``percent`` is the text as printed.
+        ``percent`` is the text as printed and ``number_id`` is
+        ``question_id.option_code`` where the codebook cites no number.
     """
     rows = items[items["status"] == "reported"]
+    ids = [
+        cited or f"{q}.{o}"
+        for cited, q, o in zip(
+            rows["number_id"], rows["question_id"], rows["option_code"], strict=True
+        )
+    ]
     return pd.DataFrame(
         {
-            "number_id": rows["number_id"].to_numpy(),
+            "number_id": ids,
             "question_id": rows["question_id"].to_numpy(),
             "option_code": rows["option_code"].to_numpy(),
             "option_label": rows["option_label"].to_numpy(),
@@ -82,6 +90,31 @@ def question(items: pd.DataFrame, question_id: str) -> tuple[list[str], list[str
     return list(rows["option_code"]), percents, str(rows["choice"].iloc[0])
 
 
+def known_counts(items: pd.DataFrame, question_id: str) -> list[range | None] | None:
+    """One question's counts computed from respondent-level data, where published.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    question_id : str
+
+    Returns
+    -------
+    list of range or None, or None
+        ``None`` when the question has no recomputed counts (reported
+        aggregates only); otherwise per option ``range(k, k + 1)`` for a
+        published count and ``None`` for a suppressed one (any count).
+    """
+    rows = items[items["question_id"] == question_id].sort_values("option_position")
+    if not rows["status"].isin(["recomputed", "suppressed"]).any():
+        return None
+    return [
+        range(int(k), int(k) + 1) if s == "recomputed" else None
+        for s, k in zip(rows["status"], rows["count"], strict=True)
+    ]
+
+
 def stated_n(items: pd.DataFrame) -> int | None:
     """Return the sample size the source states (the largest stated per-question n).
 
@@ -97,6 +130,38 @@ def stated_n(items: pd.DataFrame) -> int | None:
     """
     values = pd.to_numeric(items["stated_n"], errors="coerce").dropna()
     return int(values.max()) if len(values) else None
+
+
+def at_stated_n(
+    items: pd.DataFrame, *, rounding: str
+) -> tuple[int | None, list[str], dict[str, bool]]:
+    """Check the reported percentages against the sample size the source states.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    rounding : str
+
+    Returns
+    -------
+    stated : int or None
+        The stated n (:func:`stated_n`); ``None`` where none is stated.
+    possible : list of str
+        Every percentage ``stated`` respondents can give (``100 k / n``);
+        empty without a stated n.
+    at_stated : dict
+        Reported percentage (as printed) to whether a count of ``stated`` gives
+        it; empty without a stated n.
+    """
+    stated = stated_n(items)
+    if stated is None:
+        return None, [], {}
+    possible = [f"{100 * k / stated:g}" for k in range(stated + 1)]
+    at_stated = {
+        p: grim(p, stated, percent=True, rounding=rounding) for p in reported(items)["percent"]
+    }
+    return stated, possible, at_stated
 
 
 def feasibility(items: pd.DataFrame, n_values: Iterable[int], *, rounding: str) -> pd.DataFrame:
@@ -136,7 +201,7 @@ def feasibility(items: pd.DataFrame, n_values: Iterable[int], *, rounding: str) 
                     "counts": text,
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["number_id", "percent", "n", "consistent", "counts"])
 
 
 def smallest_sizes(feasibility_table: pd.DataFrame, *, listed: int = 10) -> pd.DataFrame:
@@ -168,7 +233,7 @@ def smallest_sizes(feasibility_table: pd.DataFrame, *, listed: int = 10) -> pd.D
                 "count": len(ok),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["number_id", "percent", "smallest", "first_sizes", "count"])
 
 
 def joint_sizes(
@@ -181,6 +246,8 @@ def joint_sizes(
     """Sample sizes at which all reported percentages (but excluded questions') can arise.
 
     A single-choice question whose every option is reported must also sum to n.
+    Where the counts come from respondent-level answers, n is the number of
+    respondents (``stated_n``, recomputed) and no other size is consistent.
 
     Parameters
     ----------
@@ -196,10 +263,21 @@ def joint_sizes(
     """
     excluded = set(exclude_questions)
     ok = list(n_values)
+    if items["status"].isin(["recomputed", "suppressed"]).any():
+        ok = [n for n in ok if n == stated_n(items)]  # respondents counted: n is known
     for question_id in dict.fromkeys(items["question_id"]):
         if question_id in excluded:
             continue
         _, percents, choice = question(items, question_id)
+        counts = known_counts(items, question_id)
+        if counts is not None:
+            complete = choice == "single"
+            ok = [
+                n
+                for n in ok
+                if count(percents, n, rounding=rounding, complete=complete, counts=counts)
+            ]
+            continue
         stated = [p for p in percents if p is not None]
         if not stated:
             continue
@@ -315,16 +393,15 @@ def option_ranges(
     options : DataFrame
         ``option_code, option_label, reported_percent`` (NaN if unreported),
         ``range_low, range_high`` (percent of n, reconstructed; NaN if no
-        reconstruction is consistent).
+        reconstruction is consistent), ``status`` (as in ``survey_items.csv``).
     reconstructions : int
         How many count vectors are consistent.
     """
-    from analysis_utils.reconstruction import count, count_ranges
-
     rows = items[items["question_id"] == question_id].sort_values("option_position")
     _, percents, _ = question(items, question_id)
-    ranges = count_ranges(percents, n, rounding=rounding, complete=single_choice)
-    total = count(percents, n, rounding=rounding, complete=single_choice)
+    counts = known_counts(items, question_id)
+    ranges = count_ranges(percents, n, rounding=rounding, complete=single_choice, counts=counts)
+    total = count(percents, n, rounding=rounding, complete=single_choice, counts=counts)
     options = pd.DataFrame(
         {
             "option_code": rows["option_code"].to_numpy(),
@@ -332,6 +409,7 @@ def option_ranges(
             "reported_percent": pd.to_numeric(rows["reported_percent"]).to_numpy(dtype=float),
             "range_low": [100 * r.start / n if r else float("nan") for r in ranges],
             "range_high": [100 * (r.stop - 1) / n if r else float("nan") for r in ranges],
+            "status": rows["status"].to_numpy(),
         }
     )
     return options, total

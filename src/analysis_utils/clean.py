@@ -144,8 +144,17 @@ def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
     raise ValueError(f"{printed!r} is not a number as the article prints numbers")
 
 
-def _number(value: Decimal) -> int | float:
-    """Plain Python number: int when integral."""
+def number_value(value: Decimal) -> int | float:
+    """Turn an exact decimal into a plain Python number: int when integral.
+
+    Parameters
+    ----------
+    value : Decimal
+
+    Returns
+    -------
+    int or float
+    """
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -197,15 +206,15 @@ def tidy_article_numbers(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame,
                 )
             )
             continue
-        values.append(_number(value))
+        values.append(number_value(value))
         decimals.append(parsed.decimals if not parsed.ambiguous else 0)
         checks.append(
             {
                 "id": row.id,
                 "value_as_printed": row.value_as_printed,
                 "scale": row.scale,
-                "readings": " | ".join(str(_number(r)) for r in parsed.readings),
-                "value": _number(value),
+                "readings": " | ".join(str(number_value(r)) for r in parsed.readings),
+                "value": number_value(value),
                 "result": "ambiguous print; reading chosen" if parsed.ambiguous else "agrees",
             }
         )
@@ -242,160 +251,61 @@ def tidy_article_numbers(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame,
     )
 
 
-def survey_items(
-    questions: pd.DataFrame,
-    options: pd.DataFrame,
-    numbers: pd.DataFrame,
-    *,
-    files: tuple[str, str],
-) -> pd.DataFrame:
-    """Join the survey codebook into one long table: one row per answer option.
+def check_survey_citations(options: pd.DataFrame, numbers: pd.DataFrame, *, file: str) -> None:
+    """Check each reported survey percentage against the article number it cites.
 
     Parameters
     ----------
-    questions, options : DataFrame
-        ``survey/questions.csv`` and ``survey/options.csv`` as text.
+    options : DataFrame
+        The codebook's ``options.csv`` as text.
     numbers : DataFrame
         Tidy article numbers (:func:`tidy_article_numbers`).
-    files : tuple of str
-        Names of the questions and options files, for messages.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``question_id, question_position, question_source, question_text,
-        choice, stated_n, option_position, option_code, option_label,
-        labelled_in_article, reported_percent_as_printed, reported_percent,
-        decimals, status, number_id``; sorted by question then option position.
-        ``status`` is ``reported`` where the article states the percentage,
-        ``unreported`` where it does not (the percentage is then missing).
+    file : str
+        Name of ``options.csv``, for messages.
 
     Raises
     ------
     InputError
-        If a reported percentage disagrees with the article-numbers row it
-        cites, a question has no options, or a single-choice question's
-        reported percentages sum to more than rounding allows.
+        If a reported percentage cites no number or an unknown one, a number is
+        cited without a percentage, or the two prints differ.
     """
-    q_file, o_file = files
     problems: list[Problem] = []
-    by_id = numbers.set_index("id")
-    known = set(questions["question_id"])
-    for offset, row in enumerate(options.itertuples(index=False)):
-        line = offset + 2
-        if row.question_id not in known:
-            problems.append(
-                Problem(
-                    o_file,
-                    line,
-                    "question_id",
-                    "question in questions.csv",
-                    f"unknown question {row.question_id!r}",
-                )
-            )
+    printed_by_id = dict(zip(numbers["id"], numbers["value_as_printed"], strict=True))
+    for line, row in enumerate(options.itertuples(index=False), start=2):
         printed, cited = row.reported_percent, row.number_id
         if bool(printed) != bool(cited):
             problems.append(
                 Problem(
-                    o_file,
+                    file,
                     line,
                     "number_id",
                     "a reported percent cites its number",
                     "reported_percent and number_id must be both given or both empty",
                 )
             )
-        elif cited and cited in by_id.index and by_id.loc[cited, "value_as_printed"] != printed:
+        elif cited and cited not in printed_by_id:
             problems.append(
                 Problem(
-                    o_file,
+                    file,
+                    line,
+                    "number_id",
+                    "cites a row of article_numbers.csv",
+                    f"unknown number {cited!r}",
+                )
+            )
+        elif cited and printed_by_id[cited] != printed:
+            problems.append(
+                Problem(
+                    file,
                     line,
                     "reported_percent",
                     "agrees with article_numbers.csv",
-                    f"{printed!r} here but {by_id.loc[cited, 'value_as_printed']!r} "
+                    f"{printed!r} here but {printed_by_id[cited]!r} "
                     f"in article_numbers.csv row {cited!r}",
-                )
-            )
-    for offset, row in enumerate(questions.itertuples(index=False)):
-        mine = options[options["question_id"] == row.question_id]
-        if mine.empty:
-            problems.append(
-                Problem(
-                    q_file,
-                    offset + 2,
-                    "question_id",
-                    "each question has options",
-                    f"question {row.question_id!r} has no options in {o_file}",
-                )
-            )
-            continue
-        stated = [Decimal(p) for p in mine["reported_percent"] if p]
-        slack = Decimal("0.5") * len(stated)
-        if row.choice == "single" and sum(stated) > 100 + slack:
-            problems.append(
-                Problem(
-                    o_file,
-                    int(mine.index[0]) + 2,
-                    "reported_percent",
-                    "single-choice percentages sum to at most 100 + rounding",
-                    f"question {row.question_id!r}: reported percentages sum to {sum(stated)}",
                 )
             )
     if problems:
         raise InputError(problems)
-
-    items = options.copy()
-    items["option_position"] = items.groupby("question_id", sort=False).cumcount() + 1
-    items = items.merge(
-        questions.rename(
-            columns={
-                "position": "question_position",
-                "source": "question_source",
-                "note": "question_note",
-            }
-        ),
-        on="question_id",
-        how="left",
-        validate="many_to_one",
-    )
-    items["question_position"] = items["question_position"].astype(int)
-    items["question_text"] = items["question_text"].map(repair_text)
-    items["option_label"] = items["option_label"].map(repair_text)
-    items["stated_n"] = items["stated_n"].map(lambda s: int(s) if s else pd.NA).astype("Int64")
-    items["labelled_in_article"] = items["labelled_in_article"].map({"true": True, "false": False})
-    items["reported_percent_as_printed"] = items["reported_percent"]
-    items["reported_percent"] = items["reported_percent"].map(
-        lambda s: _number(Decimal(s)) if s else None
-    )
-    items["decimals"] = (
-        items["reported_percent_as_printed"]
-        .map(lambda s: parse_printed_number(s).decimals if s else pd.NA)
-        .astype("Int64")
-    )
-    items["status"] = items["reported_percent_as_printed"].map(
-        lambda s: "reported" if s else "unreported"
-    )
-    order = [
-        "question_id",
-        "question_position",
-        "question_source",
-        "question_text",
-        "choice",
-        "stated_n",
-        "option_position",
-        "option_code",
-        "option_label",
-        "labelled_in_article",
-        "reported_percent_as_printed",
-        "reported_percent",
-        "decimals",
-        "status",
-        "number_id",
-    ]
-    return (
-        items[order]
-        .sort_values(["question_position", "option_position"], kind="stable")
-        .reset_index(drop=True)
-    )
 
 
 def article_claims(raw: pd.DataFrame) -> pd.DataFrame:

@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="set a parameter (repeatable)",
+        help="set a parameter (repeatable); -p survey_dir DIR runs the survey notebooks on "
+        "your own survey, writing to DIR/output (or -p output_dir OUT)",
     )
     run.add_argument(
         "-f",
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="Dask retries of a run whose worker was lost (default 2)",
     )
+
+    new = sub.add_parser(
+        "new-survey", help="write an empty, valid survey template (format, claims, parameters)"
+    )
+    new.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
 
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
@@ -180,6 +186,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             f"reports/sweeps/"
         )
         return 1 if failed else 0
+    if args.command == "new-survey":
+        from analysis_utils.survey import scaffold
+
+        try:
+            written = scaffold(args.folder)
+        except FileExistsError as exc:
+            raise ParameterError(str(exc)) from None
+        print(f"wrote {', '.join(p.name for p in written)} to {args.folder}")
+        print(f"fill them in (see {args.folder / 'README.md'}), then run:")
+        print(f"  python -m analysis_utils run -p survey_dir {args.folder}")
+        return 0
     if args.command == "params":
         from analysis_utils.notebooks import load_pipeline, read_parameters, resolve
 

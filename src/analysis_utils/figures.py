@@ -33,6 +33,11 @@ DEFAULT_N_SHOWN = 60
 PALETTE = sns.color_palette("colorblind")
 REPORTED_COLOUR = PALETTE[0]
 RANGE_COLOUR = PALETTE[7]
+COUNTED_COLOUR = PALETTE[2]
+#: Questions drawn as the article's Figs. 1-3 (``fig1_causes``, ...), in order.
+STUDY_FIGURE_QUESTIONS: tuple[str, ...] = ("causes", "assisted", "measures")
+#: File name of the feasible-sample-size figure of the study (Fig. 5).
+STUDY_SIZES_FIGURE = "fig5_feasible_sizes"
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -72,13 +77,16 @@ def plot_survey_question(
     percentage it does not report is drawn as a hatched span from the smallest
     to the largest share that option has across the reconstructions consistent
     with the reported values at sample size ``n``: never as an invented bar.
+    For respondent-level answers, a count recomputed from them is a solid bar
+    in another colour, and a withheld (suppressed) count a hatched span too.
 
     Parameters
     ----------
     options : DataFrame
         One row per option, in order: ``option_code``, ``option_label``,
         ``reported_percent`` (NaN where unreported), ``range_low``,
-        ``range_high`` (percent).
+        ``range_high`` (percent), and optionally ``status`` (as in
+        ``survey_items.csv``).
     title : str
         The question.
     n : int
@@ -94,14 +102,22 @@ def plot_survey_question(
     figure, ax = _axes(ax, (7.5, 4.6))
     x = np.arange(len(options))
     reported = options["reported_percent"].notna().to_numpy()
+    status = (
+        options["status"].to_numpy()
+        if "status" in options
+        else np.where(reported, "reported", "unreported")
+    )
+    counted = status == "recomputed"
+    spans = ~reported & ~counted
     heights = options["reported_percent"].to_numpy(dtype=float)
-    ax.bar(x[reported], heights[reported], color=REPORTED_COLOUR, width=0.6, zorder=2)
     low = options["range_low"].to_numpy(dtype=float)
     high = options["range_high"].to_numpy(dtype=float)
+    ax.bar(x[reported], heights[reported], color=REPORTED_COLOUR, width=0.6, zorder=2)
+    ax.bar(x[counted], low[counted], color=COUNTED_COLOUR, width=0.6, zorder=2)
     ax.bar(
-        x[~reported],
-        (high - low)[~reported],
-        bottom=low[~reported],
+        x[spans],
+        (high - low)[spans],
+        bottom=low[spans],
         width=0.6,
         facecolor="none",
         edgecolor=RANGE_COLOUR,
@@ -111,8 +127,11 @@ def plot_survey_question(
     )
     for i in x[reported]:
         _label(ax, i, heights[i], f"{heights[i]:g} %", fontsize=9)
-    for i in x[~reported]:
-        _label(ax, i, high[i], "not reported", fontsize=8, color="0.35")
+    for i in x[counted]:
+        _label(ax, i, low[i], f"{low[i]:.1f} %", fontsize=9)
+    for i in x[spans]:
+        text = "withheld" if status[i] == "suppressed" else "not reported"
+        _label(ax, i, high[i], text, fontsize=8, color="0.35")
     labels = [
         f"{code}) " + "\n".join(textwrap.wrap(label, 22))
         for code, label in zip(options["option_code"], options["option_label"], strict=True)
@@ -122,15 +141,24 @@ def plot_survey_question(
     ax.set_ylabel("share of respondents (%)")
     ax.set_title("\n".join(textwrap.wrap(title, 70)), fontsize=10)
     ax.grid(axis="y", color="0.9", zorder=0)
-    handles = [
-        Patch(facecolor=REPORTED_COLOUR, label="reported in the article"),
-        Patch(
-            facecolor="none",
-            edgecolor=RANGE_COLOUR,
-            hatch="///",
-            label=f"not reported: range over the {reconstructions} reconstructions at n = {n}",
-        ),
-    ]
+    span = f"range over the {reconstructions} reconstructions at n = {n}"
+    if counted.any() or (status == "suppressed").any():
+        handles = [
+            Patch(facecolor=COUNTED_COLOUR, label=f"counted from the answers (n = {n})"),
+            Patch(
+                facecolor="none",
+                edgecolor=RANGE_COLOUR,
+                hatch="///",
+                label=f"withheld (small count): {span}",
+            ),
+        ]
+    else:
+        handles = [
+            Patch(facecolor=REPORTED_COLOUR, label="reported in the article"),
+            Patch(
+                facecolor="none", edgecolor=RANGE_COLOUR, hatch="///", label=f"not reported: {span}"
+            ),
+        ]
     figure.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     return figure
 

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils import stats
-from analysis_utils.audit import question
+from analysis_utils.audit import known_counts, question
 from analysis_utils.reconstruction import count
 from analysis_utils.reconstruction import enumerate as reconstructions
+from analysis_utils.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
 
 TESTS = ("majority", "mode")
 EVIDENCE = ("survey", "external")
@@ -120,18 +121,26 @@ def load_claims(path: Path) -> list[Claim]:
 
 
 def check_registry(
-    claims: Sequence[Claim], items: pd.DataFrame, article_claims: pd.DataFrame
+    claims: Sequence[Claim], items: pd.DataFrame, article_claims: pd.DataFrame | None
 ) -> None:
-    """Check that every claim is the article's and every survey claim's option exists.
+    """Check that every claim is the source's and every survey claim's option exists.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+    items : DataFrame
+        ``survey_items.csv``.
+    article_claims : DataFrame or None
+        The source's own claims (``article_claims.csv``); ``None`` where the
+        source states none (a survey of one's own), then any claim id is allowed.
 
     Raises
     ------
     ValueError
         Naming the claim and what is missing.
     """
-    known = set(article_claims["id"])
     for claim in claims:
-        if claim.id not in known:
+        if article_claims is not None and claim.id not in set(article_claims["id"]):
             raise ValueError(f"claim {claim.id}: not in article_claims.csv")
         if claim.evidence == "survey":
             options, _, _ = question(items, str(claim.question))
@@ -262,13 +271,14 @@ def evaluate(
     options, percents, choice = question(items, str(claim.question))
     target = options.index(str(claim.option))
     single = choice == "single" or (choice == "not stated" and unstated_single_choice)
-    total = count(percents, n, rounding=rounding, complete=single)
+    counts = known_counts(items, str(claim.question))
+    total = count(percents, n, rounding=rounding, complete=single, counts=counts)
     if total > MAX_RECONSTRUCTIONS:
         raise ValueError(
             f"claim {claim.id} at n={n}: {total} reconstructions exceed "
             f"{MAX_RECONSTRUCTIONS}; choose a smaller n"
         )
-    chunks = list(reconstructions(percents, n, rounding=rounding, complete=single))
+    chunks = list(reconstructions(percents, n, rounding=rounding, complete=single, counts=counts))
     rows = np.concatenate(chunks) if chunks else np.zeros((0, len(options)), dtype=np.int64)
     k = rows[:, target]
     binomials = {
@@ -334,6 +344,53 @@ def evaluate(
         posterior.method,
     )
     return evaluation, per
+
+
+def test_claims(
+    claims: Sequence[Claim],
+    items: pd.DataFrame,
+    candidates: Sequence[int],
+    **options: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Evaluation]]]:
+    """Evaluate every survey claim at every candidate sample size.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+        External claims are skipped.
+    items : DataFrame
+        ``survey_items.csv``.
+    candidates : sequence of int
+        Sample sizes.
+    **options
+        Passed to :func:`evaluate` (``rounding``, ``alpha``, ...).
+
+    Returns
+    -------
+    claim_tests : DataFrame
+        One row per claim and n (:meth:`Evaluation.as_row`).
+    per_reconstruction : DataFrame
+        One row per claim, n and reconstruction.
+    evaluations : dict
+        Claim id to its evaluations, in candidate order.
+    """
+    evaluations: dict[str, list[Evaluation]] = {}
+    tables = []
+    for claim in claims:
+        if claim.evidence != "survey":
+            continue
+        evaluations[claim.id] = []
+        for n in candidates:
+            evaluation, rows = evaluate(claim, items, n, **options)
+            evaluations[claim.id].append(evaluation)
+            tables.append(rows)
+    tested = pd.DataFrame(
+        [e.as_row() for es in evaluations.values() for e in es],
+        columns=[f["name"] for f in CLAIM_TESTS["fields"]],
+    )
+    columns = [f["name"] for f in CLAIM_RECONSTRUCTIONS["fields"]]
+    per = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
+    return tested, per, evaluations
 
 
 def verdict(claim: Claim, evaluations: Sequence[Evaluation]) -> tuple[str, str]:
@@ -432,8 +489,9 @@ def verdict_table(
     Parameters
     ----------
     claims : sequence of Claim
-    article_claims : DataFrame
-        ``article_claims.csv`` (processed).
+    article_claims : DataFrame or None
+        ``article_claims.csv`` (processed); ``None`` where the source states no
+        claims: the statement is then the registry's and the verdict "not stated".
     evaluations : mapping
         Claim id to its evaluations (empty for external claims).
 
@@ -443,7 +501,18 @@ def verdict_table(
         ``id, kind, article_statement, article_verdict, tested_claim, evidence,
         our_verdict, our_evidence`` sorted by id.
     """
-    article = article_claims.set_index("id")
+    article = (
+        article_claims.set_index("id")
+        if article_claims is not None
+        else pd.DataFrame(
+            {
+                "kind": "claim",
+                "statement": [c.claim for c in claims],
+                "article_verdict": "not stated",
+            },
+            index=[c.id for c in claims],
+        )
+    )
     rows = []
     for claim in claims:
         label, sentence = verdict(claim, evaluations.get(claim.id, []))
@@ -459,4 +528,16 @@ def verdict_table(
                 "our_evidence": sentence if claim.evidence == "survey" else claim.note,
             }
         )
-    return pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True)
+    columns = [
+        "id",
+        "kind",
+        "article_statement",
+        "article_verdict",
+        "tested_claim",
+        "evidence",
+        "our_verdict",
+        "our_evidence",
+    ]
+    return (
+        pd.DataFrame(rows, columns=columns).sort_values("id", kind="stable").reset_index(drop=True)
+    )

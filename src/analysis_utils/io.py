@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis_utils import paths
 from analysis_utils.errors import InputError, Problem
 from analysis_utils.validate import validate_table
 
@@ -374,7 +375,7 @@ def write_tables(
     staged: list[tuple[Path, Path]] = []
     try:
         for target, (frame, schema) in tables.items():
-            shown = str(target.relative_to(root)) if root else str(target)
+            shown = paths.shown(target, root)
             frame = _in_schema_order(frame, schema, shown)
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".csv", dir=target.parent)

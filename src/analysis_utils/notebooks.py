@@ -70,6 +70,9 @@ class Step:
     reads, writes : tuple of str
         Project-relative paths (files or folders) it reads and writes.
     description : str
+    survey : bool
+        Whether it is a survey notebook: one that runs on any survey in the
+        documented format (``run -p survey_dir PATH``).
     """
 
     name: str
@@ -77,6 +80,7 @@ class Step:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     description: str
+    survey: bool = False
 
 
 def parameters_cells(notebook: Mapping[str, Any]) -> list[int]:
@@ -271,6 +275,7 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
             tuple(entry["reads"]),
             tuple(entry["writes"]),
             str(entry.get("description", "")),
+            bool(entry.get("survey", False)),
         )
     return steps
 

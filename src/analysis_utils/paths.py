@@ -136,3 +136,25 @@ def layout(root: Path | None = None) -> Layout:
     Layout
     """
     return Layout((root or find_root()).resolve())
+
+
+def shown(path: Path, root: Path | None) -> str:
+    """Name a file for messages and printed output: relative to ``root`` when inside it.
+
+    Parameters
+    ----------
+    path : Path
+    root : Path or None
+
+    Returns
+    -------
+    str
+        ``path`` relative to ``root`` (POSIX separators), or as given when it
+        lies outside ``root`` (a survey folder elsewhere on disk).
+    """
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)

@@ -24,8 +24,20 @@ from analysis_utils.granularity import count_bounds
 CHUNK_ROWS = 1 << 16
 
 
-def _bounds(percents: Sequence[str | None], n: int, rounding: str) -> list[tuple[int, int]]:
+def _bounds(
+    percents: Sequence[str | None],
+    n: int,
+    rounding: str,
+    counts: Sequence[range | None] | None,
+) -> list[tuple[int, int]]:
     ranges = count_bounds(list(percents), n, rounding=rounding)
+    if counts is not None:
+        if len(counts) != len(ranges):
+            raise ValueError(f"{len(counts)} count ranges for {len(ranges)} options")
+        ranges = [
+            r if known is None else range(max(r.start, known.start), min(r.stop, known.stop))
+            for r, known in zip(ranges, counts, strict=True)
+        ]
     return [(r.start, r.stop - 1) for r in ranges]
 
 
@@ -35,6 +47,7 @@ def count(
     *,
     rounding: str = "up_or_down",
     complete: bool = True,
+    counts: Sequence[range | None] | None = None,
 ) -> int:
     """Count the integer count vectors consistent with the reported percentages.
 
@@ -50,6 +63,10 @@ def count(
     complete : bool
         ``True`` for a single-choice question: the counts sum to ``n``.
         ``False``: each option is counted independently (multiple choice).
+    counts : sequence of range or None, optional
+        Per option, the counts known from elsewhere (``range(k, k + 1)`` for a
+        count computed from respondent-level data); ``None`` where nothing is
+        known. Intersected with what the percentage allows.
 
     Returns
     -------
@@ -67,7 +84,7 @@ def count(
     admissible ranges, computed with prefix sums in ``O(m n)`` exact integer
     operations; nothing is enumerated.
     """
-    bounds = _bounds(percents, n, rounding)
+    bounds = _bounds(percents, n, rounding, counts)
     if any(hi < lo for lo, hi in bounds):
         return 0
     if not complete:
@@ -119,13 +136,14 @@ def enumerate(
     *,
     rounding: str = "up_or_down",
     complete: bool = True,
+    counts: Sequence[range | None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[np.ndarray]:
     """Yield every consistent count vector, in chunks, in lexicographic order.
 
     Parameters
     ----------
-    percents, n, rounding, complete
+    percents, n, rounding, complete, counts
         As for :func:`count`.
     chunk_rows : int
         Target number of rows per chunk.
@@ -136,7 +154,7 @@ def enumerate(
         Integer array of shape ``(rows, options)``: one count vector per row.
         Over all chunks there are exactly :func:`count` rows, none repeated.
     """
-    bounds = _bounds(percents, n, rounding)
+    bounds = _bounds(percents, n, rounding, counts)
     m = len(bounds)
     if m == 0 or any(hi < lo for lo, hi in bounds):
         return
@@ -197,12 +215,13 @@ def count_ranges(
     *,
     rounding: str = "up_or_down",
     complete: bool = True,
+    counts: Sequence[range | None] | None = None,
 ) -> list[range]:
     """Smallest to largest count each option takes across the consistent vectors.
 
     Parameters
     ----------
-    percents, n, rounding, complete
+    percents, n, rounding, complete, counts
         As for :func:`count`.
 
     Returns
@@ -212,8 +231,8 @@ def count_ranges(
         (the counts form one contiguous range); all empty when no vector is
         consistent.
     """
-    bounds = _bounds(percents, n, rounding)
-    if count(percents, n, rounding=rounding, complete=complete) == 0:
+    bounds = _bounds(percents, n, rounding, counts)
+    if count(percents, n, rounding=rounding, complete=complete, counts=counts) == 0:
         return [range(0) for _ in bounds]
     if not complete:
         return [range(lo, hi + 1) for lo, hi in bounds]

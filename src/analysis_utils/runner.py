@@ -164,6 +164,79 @@ def verify_inputs(layout: Layout) -> None:
         raise InputError(problems)
 
 
+#: Where a run on one's own survey writes, per folder parameter, inside its output folder.
+SURVEY_OUTPUTS = {
+    "processed_dir": "processed",
+    "tables_dir": "tables",
+    "results_dir": "results",
+    "figures_dir": "figures",
+    "report_dir": "",
+}
+
+
+def survey_run(
+    layout: Layout, names: list[str], given: Mapping[str, Any]
+) -> tuple[list[str], dict[str, Any], Path]:
+    """Turn ``survey_dir`` (and ``output_dir``) into the parameters of a survey run.
+
+    The survey notebooks (``survey: true`` in ``pipeline.yaml``) read the survey
+    folder and write everything under the output folder (``output_dir``;
+    default ``SURVEY_DIR/output``): ``processed/``, ``tables/``, ``results/``,
+    ``figures/``, ``executed/``. The claims tested are ``SURVEY_DIR/claims.yaml``
+    if there is one (none otherwise); the article's own claims and subgroup
+    questions do not apply; every choice question is drawn (``fig1_<question>``,
+    ...) and the feasible sample sizes as ``feasible_sizes``. Parameters the
+    user gives win.
+
+    Parameters
+    ----------
+    layout : Layout
+    names : list of str
+        Notebooks asked for (empty: the survey notebooks).
+    given : mapping
+        The user's parameters, with ``survey_dir``.
+
+    Returns
+    -------
+    names : list of str
+    parameters : dict
+        Parameters to bind (``output_dir`` resolved away).
+    executed : Path
+        Where the executed notebooks go.
+
+    Raises
+    ------
+    ParameterError
+        If the survey folder does not exist or the output folder is inside
+        ``data/raw``.
+    """
+    survey_dir = Path(str(given["survey_dir"])).expanduser().resolve()
+    if not survey_dir.is_dir():
+        raise ParameterError(f"survey_dir: {survey_dir} is not a folder")
+    output = Path(str(given.get("output_dir") or survey_dir / "output")).expanduser().resolve()
+    if output.is_relative_to(layout.raw.resolve()):
+        raise ParameterError(
+            f"output_dir: {output} is inside data/raw, which is never written; "
+            "give -p output_dir FOLDER"
+        )
+    steps = load_pipeline(layout.pipeline)
+    chosen = names or [name for name, step in steps.items() if step.survey]
+    declared = {p for name in resolve(chosen, steps) for p in read_parameters(steps[name].path)}
+    claims = survey_dir / "claims.yaml"
+    preset: dict[str, Any] = {
+        **{key: str(output / sub) for key, sub in SURVEY_OUTPUTS.items()},
+        "claims_file": str(claims) if claims.is_file() else "",
+        "article_claims_file": "",
+        "subgroup_questions": [],
+        "figure_questions": [],
+        "sizes_figure": "feasible_sizes",
+    }
+    parameters = {key: value for key, value in preset.items() if key in declared}
+    parameters.update({key: value for key, value in given.items() if key != "output_dir"})
+    parameters["survey_dir"] = str(survey_dir)
+    return chosen, parameters, output / "executed"
+
+
 def plan(
     layout: Layout, names: list[str], given: Mapping[str, Any]
 ) -> tuple[list[str], dict[str, dict[str, Any]]]:
@@ -214,7 +287,8 @@ def run(
     names : list of str
         Notebooks to run (empty: all), in any order.
     given : mapping
-        Parameters (name to value).
+        Parameters (name to value). With ``survey_dir``, a run on one's own
+        survey (:func:`survey_run`).
     jobs : int
         Notebooks run at the same time at most.
     update_sources : bool
@@ -241,13 +315,21 @@ def run(
     """
     if jobs < 1:
         raise ParameterError(f"--jobs must be at least 1, got {jobs}")
-    order, bound = plan(layout, names, given)
     if update_sources and any(given):
         raise ParameterError(
             "--update-notebooks refreshes the committed notebooks: "
             "run it with default parameters only"
         )
-    verify_inputs(layout)
+    executed_dir = layout.executed
+    if "survey_dir" in given:
+        names, given, executed_dir = survey_run(layout, names, given)
+    order, bound = plan(layout, names, given)
+    if "survey_dir" in given:
+        from analysis_utils.survey import read
+
+        read(Path(given["survey_dir"]))
+    else:
+        verify_inputs(layout)
 
     steps = load_pipeline(layout.pipeline)
     needs = {n: deps & set(order) for n, deps in dependencies(steps).items() if n in order}
@@ -261,9 +343,9 @@ def run(
         done = len(outcomes)
         if outcome.ok:
             executed = staging / f"{outcome.name}.ipynb"
-            atomic_write_bytes(layout.executed / executed.name, executed.read_bytes())
+            atomic_write_bytes(executed_dir / executed.name, executed.read_bytes())
             if html:
-                atomic_write_bytes(layout.executed / f"{outcome.name}.html", _as_html(executed))
+                atomic_write_bytes(executed_dir / f"{outcome.name}.html", _as_html(executed))
             if update_sources:
                 atomic_write_bytes(steps[outcome.name].path, _strip_run_metadata(executed))
             print(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from analysis_utils import paths
 from analysis_utils.errors import InputError, Problem
 
 #: Row rules beyond the table schemas: resource name -> (column, formula, rule text).
@@ -126,7 +127,7 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
     for resource in package.resources:
         path = base / resource.path
         schema = resource.schema.to_descriptor()
-        shown = _shown(path, root)
+        shown = paths.shown(path, root)
         if not path.is_file():
             problems.append(Problem(shown, None, "(whole file)", "missing-file", "file not found"))
             continue
@@ -191,13 +192,3 @@ def _translate(
                     problem = Problem(shown, problem.row, column, text, error.message)
         problems.append(problem)
     return problems
-
-
-def _shown(path: Path, root: Path | None) -> str:
-    """Path relative to ``root`` when possible, for messages."""
-    if root is not None:
-        try:
-            return str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
-            pass
-    return str(path)

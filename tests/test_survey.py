@@ -1,0 +1,264 @@
+"""The survey input format: reading, input errors, tabulation and small-cell suppression.
+
+Respondent-level answers here are made up for the tests (test fixtures, never data of
+any study).
+"""
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis_utils import paths, reconstruction, survey
+from analysis_utils.errors import InputError
+
+QUESTIONS = [
+    ["question_id", "position", "question_text", "choice", "identifying"],
+    ["role", "1", "Your role", "single", ""],
+    ["help", "2", "Kinds of help given", "multiple", ""],
+    ["organisation", "3", "Your organisation", "text", "true"],
+    ["remarks", "4", "Anything else", "text", "false"],
+]
+OPTIONS = [
+    ["question_id", "option_code", "option_label"],
+    ["role", "ngo", "NGO staff"],
+    ["role", "gov", "Government official"],
+    ["role", "other", "Other"],
+    ["help", "shelter", "Shelter"],
+    ["help", "legal", "Legal aid"],
+]
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _responses(roles: list[str], helps: list[str]) -> list[list[str]]:
+    header = ["respondent_id", "role", "help", "organisation", "remarks"]
+    return [header] + [
+        [f"r{i:03d}", role, help_, f"Org {i}", "none"]
+        for i, (role, help_) in enumerate(zip(roles, helps, strict=True), start=1)
+    ]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A respondent-level survey: 15 respondents, 10 NGO, 3 government, 1 other, 1 blank."""
+    target = tmp_path / "my_survey"
+    target.mkdir()
+    _write(target / "questions.csv", QUESTIONS)
+    _write(target / "options.csv", OPTIONS)
+    roles = ["ngo"] * 10 + ["gov"] * 3 + ["other"] + [""]
+    helps = ["shelter;legal"] * 6 + ["shelter"] * 6 + ["legal"] * 2 + [""]
+    _write(target / "responses.csv", _responses(roles, helps))
+    return target
+
+
+def _problem(folder, **where):
+    with pytest.raises(InputError) as caught:
+        survey.read(folder)
+    problems = caught.value.problems
+    matching = [p for p in problems if all(getattr(p, k) == v for k, v in where.items())]
+    assert matching, f"no problem with {where} among {problems}"
+    return matching[0]
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _edit(path: Path, row: int, column: str, value: str) -> None:
+    rows = _rows(path)
+    rows[row - 1][rows[0].index(column)] = value
+    _write(path, rows)
+
+
+def test_the_study_codebook_reads_as_reported_aggregates():
+    study = survey.read(paths.layout().raw / "survey")
+    assert not study.respondent_level
+    items = survey.items(study)
+    reported = items[items["status"] == "reported"]
+    assert reported.set_index("option_code")["reported_percent_as_printed"].to_dict() == {
+        "female": "67",
+        "male": "33",
+        "highly_educated": "78",
+        "government_official": "57",
+        "c": "44",
+    }
+    assert items.loc[items["status"] == "unreported", "reported_percent"].isna().all()
+    assert items["count"].isna().all()
+    assert items["stated_n"].eq(4).all()
+    assert (
+        items.groupby("question_id")["option_position"]
+        .apply(lambda s: s.tolist() == list(range(1, len(s) + 1)))
+        .all()
+    )
+
+
+def test_respondent_counts_are_recomputed_by_hand(folder):
+    items = survey.items(survey.read(folder), min_cell=1).set_index(["question_id", "option_code"])
+    assert items["count"].to_dict() == {
+        ("role", "ngo"): 10,
+        ("role", "gov"): 3,
+        ("role", "other"): 1,
+        ("role", survey.NO_ANSWER): 1,
+        ("help", "shelter"): 12,
+        ("help", "legal"): 8,
+    }
+    assert (items["status"] == "recomputed").all()
+    assert items["stated_n"].eq(15).all()
+    assert "organisation" not in items.index.get_level_values("question_id")
+
+
+def test_small_counts_are_withheld_with_what_would_reveal_them(folder):
+    items = survey.items(survey.read(folder), min_cell=5).set_index(["question_id", "option_code"])
+    status = items["status"].to_dict()
+    # other (1) and no answer (1) are small; together 2 < 5, so gov (3) is withheld too
+    assert status[("role", "ngo")] == "recomputed"
+    assert {status[("role", c)] for c in ("gov", "other", survey.NO_ANSWER)} == {"suppressed"}
+    assert items.loc[("role", "ngo"), "count"] == 10
+    assert items.loc[items["status"] == "suppressed", "count"].isna().all()
+    # help: shelter 12 of 15 leaves 3 who did not choose it: a small complement
+    assert status[("help", "shelter")] == "suppressed"
+    assert status[("help", "legal")] == "recomputed"
+
+
+@pytest.mark.parametrize(
+    ("counts", "min_cell", "complete", "hidden"),
+    [
+        ([10, 3, 1, 1], 5, True, [False, True, True, True]),
+        ([10, 6, 1], 5, True, [False, True, True]),  # the smallest other cell joins
+        ([10, 6, 0], 5, True, [False, False, False]),  # zeros are published
+        ([3, 0], 5, True, [True, True]),  # everything withheld when nothing else helps
+        ([10, 3, 1], 5, False, [False, True, True]),  # multiple choice: no total to subtract from
+        ([10, 3, 1], 1, True, [False, False, False]),  # 1 publishes everything
+    ],
+)
+def test_suppress_examples(counts, min_cell, complete, hidden):
+    assert survey.suppress(counts, min_cell=min_cell, complete=complete) == hidden
+
+
+def test_suppress_refuses_a_threshold_below_one():
+    with pytest.raises(ValueError, match="min_cell"):
+        survey.suppress([1, 2], min_cell=0, complete=True)
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=6),
+    st.integers(min_value=2, max_value=10),
+)
+def test_no_small_count_can_be_told_from_what_is_published(counts, min_cell):
+    hidden = survey.suppress(counts, min_cell=min_cell, complete=True)
+    shown = [k for k, h in zip(counts, hidden, strict=True) if not h]
+    assert all(k == 0 or k >= min_cell for k in shown)
+    withheld = sum(k for k, h in zip(counts, hidden, strict=True) if h)
+    assert withheld == 0 or withheld >= min_cell or all(hidden)
+    # what a reader can reconstruct from the published counts and the total
+    n = sum(counts)
+    if n == 0 or not any(hidden) or withheld == 0:
+        return
+    known = [None if h else range(k, k + 1) for k, h in zip(counts, hidden, strict=True)]
+    ranges = reconstruction.count_ranges([None] * len(counts), n, counts=known)
+    for k, h, r in zip(counts, hidden, ranges, strict=True):
+        if h:
+            assert k in r
+            assert len(r) >= 2, "a withheld count is determined by the published ones"
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "column", "value", "rule"),
+    [
+        ("responses.csv", 3, "role", "pilot", "constraint"),  # unknown option code
+        ("responses.csv", 4, "help", "shelter;food", "constraint"),  # answer outside the codebook
+        ("responses.csv", 5, "respondent_id", "r001", "primary-key"),  # duplicate respondent id
+        ("options.csv", 3, "question_id", "age", "question in questions.csv"),
+        ("questions.csv", 2, "choice", "several", "constraint"),
+        ("questions.csv", 3, "position", "second", "type-error"),
+    ],
+)
+def test_input_errors_name_file_row_column_and_rule(folder, file, row, column, value, rule):
+    _edit(folder / file, row, column, value)
+    problem = _problem(folder, file=str(folder / file), row=row, column=column)
+    assert problem.rule.startswith(rule)
+
+
+def test_a_missing_required_column_is_named(folder):
+    rows = [r[:3] for r in QUESTIONS]  # no choice column
+    _write(folder / "questions.csv", rows)
+    problem = _problem(folder, column="choice", row=1)
+    assert problem.rule == "missing-column"
+
+
+def test_an_answer_to_a_question_not_in_the_codebook_is_refused(folder):
+    rows = _rows(folder / "responses.csv")
+    _write(folder / "responses.csv", [[*r, "x"] for r in rows[:1]] + [[*r, ""] for r in rows[1:]])
+    _edit(folder / "responses.csv", 1, "x", "age")
+    problem = _problem(folder, column="age", row=1)
+    assert problem.rule == "unexpected-column"
+
+
+@pytest.mark.parametrize(
+    ("percents", "message"),
+    [
+        (["60", "20", "10"], "sum to 90, expected 100 +/- 1.5"),  # every option reported
+        (["60", "50", ""], "sum to 110, expected at most 100 + 1.0"),
+    ],
+)
+def test_single_choice_percentages_must_sum_to_100_up_to_rounding(folder, percents, message):
+    (folder / "responses.csv").unlink()
+    rows = [OPTIONS[0] + ["reported_percent"]]
+    rows += [[*r, p] for r, p in zip(OPTIONS[1:4], percents, strict=True)]
+    rows += [[*r, ""] for r in OPTIONS[4:]]
+    _write(folder / "options.csv", rows)
+    problem = _problem(folder, row=2, column="reported_percent")
+    assert message in problem.message
+
+
+def test_aggregates_and_answers_together_are_refused(folder):
+    rows = [OPTIONS[0] + ["reported_percent"]] + [[*r, ""] for r in OPTIONS[1:]]
+    rows[1][-1] = "67"
+    _write(folder / "options.csv", rows)
+    problem = _problem(folder, file=str(folder / "options.csv"), row=2)
+    assert problem.column == "reported_percent"
+
+
+def test_an_empty_file_is_named(folder):
+    (folder / "options.csv").write_text("", encoding="utf-8")
+    assert _problem(folder, row=1).rule == "empty-file"
+
+
+def test_identifying_answers_never_reach_the_respondent_table(folder):
+    codebook = survey.read(folder)
+    assert survey.identifying_columns(codebook) == ["organisation"]
+    table = survey.respondent_table(codebook)
+    assert "organisation" not in table.columns
+    assert list(table.columns) == ["respondent_id", "role", "help", "remarks"]
+
+
+def test_answers_are_written_only_when_asked_and_removed_otherwise(folder, tmp_path):
+    codebook = survey.read(folder)
+    items = survey.items(codebook)
+    out = tmp_path / "processed"
+    written = survey.write(codebook, items, out, keep_respondent_data=True)
+    assert sorted(p.name for p in written) == ["responses.csv", "survey_items.csv"]
+    kept = pd.read_csv(out / "responses.csv", dtype=str, keep_default_na=False)
+    assert "organisation" not in kept.columns
+    assert not any("Org " in cell for cell in kept.to_numpy().ravel())
+    survey.write(codebook, items, out, keep_respondent_data=False)
+    assert sorted(p.name for p in out.iterdir()) == ["survey_items.csv"]
+
+
+def test_the_template_is_valid_and_never_overwrites(tmp_path):
+    target = tmp_path / "new"
+    written = survey.scaffold(target)
+    assert {p.name for p in written} >= {"questions.csv", "options.csv", "README.md"}
+    empty = survey.read(target)
+    assert empty.questions.empty
+    assert empty.options.empty
+    with pytest.raises(FileExistsError):
+        survey.scaffold(target)
