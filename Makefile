@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce test lint browser notebooks verify-data benchmark clean-venv help
+.PHONY: reproduce test lint browser notebooks tutorial verify-data benchmark clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
 	@echo "make test        run every test: ruff, unit and contract tests, nbval"
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
+	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
 	@echo "make benchmark   measure the command line and the reconstruction (not part of the tests)"
 
@@ -48,6 +49,10 @@ lint: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS) --update-notebooks
+
+tutorial: $(STAMP)
+	$(BIN)/python -m papermill tutorial/your_own_survey.ipynb reports/tutorial/your_own_survey.ipynb \
+	  --cwd tutorial -k python3 --no-progress-bar
 
 verify-data: $(STAMP)
 	$(BIN)/python -m analysis_utils verify-data

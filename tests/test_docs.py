@@ -72,3 +72,11 @@ def test_citation_cites_the_package_and_the_article():
     assert article["type"] == "article"
     assert article["authors"][0]["family-names"] == "Nazarova"
     assert article["journal"] == "Economic Annals-XXI"
+
+
+def test_the_readme_documents_every_column_of_the_survey_format():
+    from analysis_utils import survey
+
+    section = README.split("## Bring your own survey")[1].split("### Confidentiality")[0]
+    for name in [*survey.QUESTION_FIELDS, *survey.OPTION_FIELDS, survey.RESPONDENT_ID]:
+        assert f"`{name}`" in section, name

@@ -22,13 +22,11 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def page_report(built):
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (make test installs it where it can)")
+def _open(page_file: Path) -> dict:
+    """Load a page in headless chromium; what it shows and what went wrong."""
     from playwright.sync_api import sync_playwright
 
-    index = built.reports / "index.html"
+    index = page_file
     problems: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -50,24 +48,40 @@ def page_report(built):
             "title": page.title(),
         }
         browser.close()
-    return built, result
+    return result
 
 
-def test_the_page_loads_without_console_errors(page_report):
-    _, result = page_report
+@pytest.fixture(scope="module", params=["index.html", "survey_report.html"])
+def any_page(built, request):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it where it can)")
+    return built, request.param, _open(built.reports / request.param)
+
+
+@pytest.fixture(scope="module")
+def page_report(built):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it where it can)")
+    return built, _open(built.reports / "index.html")
+
+
+def test_the_page_loads_without_console_errors(any_page):
+    _, name, result = any_page
     assert result["problems"] == []
-    assert "Nazarova" in result["title"]
+    assert ("Nazarova" if name == "index.html" else "Survey report") in result["title"]
 
 
-def test_every_image_is_drawn(page_report):
-    built, result = page_report
+def test_every_image_is_drawn(any_page):
+    built, name, result = any_page
     figures = sorted(p.name for p in (built.reports / "figures").glob("*.svg"))
+    if name == "survey_report.html":  # the survey's figures only
+        figures = [f for f in figures if f.split("_")[0] in {"fig1", "fig2", "fig3", "fig5"}]
     assert sorted(Path(src).name for src, _, _ in result["images"]) == figures
     assert all(complete and width > 0 for _, complete, width in result["images"])
 
 
-def test_every_link_resolves(page_report):
-    _, result = page_report
+def test_every_link_resolves(any_page):
+    _, _, result = any_page
     assert result["links"]
     for href in result["links"]:
         url = urlparse(href)
@@ -84,3 +98,12 @@ def test_the_table_has_a_row_per_reported_number(page_report):
         for row in csv.DictReader(handle):
             assert result["rows"].count(row["id"]) == 1
     assert result["verdicts"] == 7
+
+
+def test_the_survey_page_has_a_row_per_answer_option(built):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it where it can)")
+    result = _open(built.reports / "survey_report.html")
+    with (built.processed / "survey_items.csv").open(encoding="utf-8") as handle:
+        expected = [f"{row['question_id']}.{row['option_code']}" for row in csv.DictReader(handle)]
+    assert result["rows"] == expected

@@ -11,30 +11,10 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from surveys import OPTIONS, QUESTIONS, write_rows
 
 from analysis_utils import paths, reconstruction, survey
 from analysis_utils.errors import InputError
-
-QUESTIONS = [
-    ["question_id", "position", "question_text", "choice", "identifying"],
-    ["role", "1", "Your role", "single", ""],
-    ["help", "2", "Kinds of help given", "multiple", ""],
-    ["organisation", "3", "Your organisation", "text", "true"],
-    ["remarks", "4", "Anything else", "text", "false"],
-]
-OPTIONS = [
-    ["question_id", "option_code", "option_label"],
-    ["role", "ngo", "NGO staff"],
-    ["role", "gov", "Government official"],
-    ["role", "other", "Other"],
-    ["help", "shelter", "Shelter"],
-    ["help", "legal", "Legal aid"],
-]
-
-
-def _write(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def _responses(roles: list[str], helps: list[str]) -> list[list[str]]:
@@ -50,11 +30,11 @@ def folder(tmp_path):
     """A respondent-level survey: 15 respondents, 10 NGO, 3 government, 1 other, 1 blank."""
     target = tmp_path / "my_survey"
     target.mkdir()
-    _write(target / "questions.csv", QUESTIONS)
-    _write(target / "options.csv", OPTIONS)
+    write_rows(target / "questions.csv", QUESTIONS)
+    write_rows(target / "options.csv", OPTIONS)
     roles = ["ngo"] * 10 + ["gov"] * 3 + ["other"] + [""]
     helps = ["shelter;legal"] * 6 + ["shelter"] * 6 + ["legal"] * 2 + [""]
-    _write(target / "responses.csv", _responses(roles, helps))
+    write_rows(target / "responses.csv", _responses(roles, helps))
     return target
 
 
@@ -75,7 +55,7 @@ def _rows(path: Path) -> list[list[str]]:
 def _edit(path: Path, row: int, column: str, value: str) -> None:
     rows = _rows(path)
     rows[row - 1][rows[0].index(column)] = value
-    _write(path, rows)
+    write_rows(path, rows)
 
 
 def test_the_study_codebook_reads_as_reported_aggregates():
@@ -189,15 +169,15 @@ def test_input_errors_name_file_row_column_and_rule(folder, file, row, column, v
 
 def test_a_missing_required_column_is_named(folder):
     rows = [r[:3] for r in QUESTIONS]  # no choice column
-    _write(folder / "questions.csv", rows)
+    write_rows(folder / "questions.csv", rows)
     problem = _problem(folder, column="choice", row=1)
     assert problem.rule == "missing-column"
 
 
 def test_an_answer_to_a_question_not_in_the_codebook_is_refused(folder):
     rows = _rows(folder / "responses.csv")
-    _write(folder / "responses.csv", [[*r, "x"] for r in rows[:1]] + [[*r, ""] for r in rows[1:]])
-    _edit(folder / "responses.csv", 1, "x", "age")
+    widened = [[*rows[0], "age"]] + [[*r, ""] for r in rows[1:]]
+    write_rows(folder / "responses.csv", widened)
     problem = _problem(folder, column="age", row=1)
     assert problem.rule == "unexpected-column"
 
@@ -214,7 +194,7 @@ def test_single_choice_percentages_must_sum_to_100_up_to_rounding(folder, percen
     rows = [OPTIONS[0] + ["reported_percent"]]
     rows += [[*r, p] for r, p in zip(OPTIONS[1:4], percents, strict=True)]
     rows += [[*r, ""] for r in OPTIONS[4:]]
-    _write(folder / "options.csv", rows)
+    write_rows(folder / "options.csv", rows)
     problem = _problem(folder, row=2, column="reported_percent")
     assert message in problem.message
 
@@ -222,7 +202,7 @@ def test_single_choice_percentages_must_sum_to_100_up_to_rounding(folder, percen
 def test_aggregates_and_answers_together_are_refused(folder):
     rows = [OPTIONS[0] + ["reported_percent"]] + [[*r, ""] for r in OPTIONS[1:]]
     rows[1][-1] = "67"
-    _write(folder / "options.csv", rows)
+    write_rows(folder / "options.csv", rows)
     problem = _problem(folder, file=str(folder / "options.csv"), row=2)
     assert problem.column == "reported_percent"
 

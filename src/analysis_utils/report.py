@@ -29,6 +29,8 @@ STATUSES: dict[str, str] = {
     "not reproducible: cited": "taken from a cited source whose data are not in the package",
     "not reproducible: unreported": "the article does not state the value (a figure's bar)",
     "external check": "compared with official statistics from outside the article",
+    "recomputed": "counted from respondent-level answers (a survey of one's own)",
+    "withheld": "a count withheld to protect respondents (below the threshold, or revealing one)",
 }
 
 COLUMNS = ["id", "kind", "location", "value_as_printed", "recomputed", "status", "reason"]
@@ -188,6 +190,108 @@ def figure_rows(
                     "reason": "the bar is an image; the text does not state its value",
                 }
             )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def survey_rows(
+    items: pd.DataFrame,
+    *,
+    sizes: Sequence[int],
+    n: int,
+    rounding: str,
+    unstated_single_choice: bool,
+) -> pd.DataFrame:
+    """One row per answer option of any survey: what it reports and what it allows.
+
+    A reported percentage is checked at the candidate sizes and at the stated
+    n (consistent where a count rounds to it; inconsistent where the stated n
+    cannot give it); an unreported one, or a withheld count, gets the range of
+    shares the consistent reconstructions at ``n`` allow; a count recomputed
+    from respondent-level answers is shown as such.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    sizes : sequence of int
+        Candidate sample sizes (derived).
+    n : int
+        Sample size of the ranges.
+    rounding : str
+    unstated_single_choice : bool
+        Treat a question of unstated type as single choice.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`, in codebook order.
+    """
+    from analysis_utils.audit import stated_n
+
+    stated = stated_n(items)
+    rows = []
+    for question_id in dict.fromkeys(items["question_id"]):
+        mine = items[items["question_id"] == question_id].sort_values("option_position")
+        choice = str(mine["choice"].iloc[0])
+        single = choice == "single" or (choice == "not stated" and unstated_single_choice)
+        options, total = option_ranges(
+            items, question_id, n, rounding=rounding, single_choice=single
+        )
+        where = mine["question_source"].iloc[0] or f"question {mine['question_position'].iloc[0]}"
+        for item, option in zip(mine.itertuples(index=False), options.itertuples(), strict=True):
+            if total == 0:
+                span = f"no reconstruction at n = {n}: the question's percentages exclude it"
+            else:
+                low, high = f"{option.range_low:.0f}", f"{option.range_high:.0f}"
+                shown = low if low == high else f"{low}-{high}"
+                span = f"{shown} % over {total} reconstruction(s) at n = {n}"
+            row = {
+                "id": f"{question_id}.{item.option_code}",
+                "kind": "survey_item",
+                "location": f"{where}, option {item.option_code}) {item.option_label}",
+                "value_as_printed": item.reported_percent_as_printed,
+            }
+            if item.status == "reported":
+                printed = item.reported_percent_as_printed
+                allowed = {
+                    size: bool(matching_counts(printed, size, percent=True, rounding=rounding))
+                    for size in sizes
+                }
+                parts = [
+                    f"n = {s}: {'possible' if ok else 'impossible'}" for s, ok in allowed.items()
+                ]
+                at_stated = stated is None or bool(
+                    matching_counts(printed, stated, percent=True, rounding=rounding)
+                )
+                possible = any(allowed.values())
+                row |= {
+                    "recomputed": "; ".join(parts),
+                    "status": "consistent" if possible and at_stated else "inconsistent",
+                    "reason": "a count of a candidate size rounds to it"
+                    if at_stated
+                    else f"no count of the stated n = {stated} rounds to it",
+                }
+            elif item.status == "recomputed":
+                row |= {
+                    "value_as_printed": "",
+                    "recomputed": f"{item.count} of {stated} ({100 * item.count / stated:.1f} %)",
+                    "status": "recomputed",
+                    "reason": "counted from the respondent-level answers",
+                }
+            elif item.status == "suppressed":
+                row |= {
+                    "value_as_printed": "",
+                    "recomputed": span,
+                    "status": "withheld",
+                    "reason": "a small count, or one that would reveal a small count, is withheld",
+                }
+            else:
+                row |= {
+                    "recomputed": span,
+                    "status": "not reproducible: unreported",
+                    "reason": "the source does not state the value",
+                }
+            rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -422,6 +526,8 @@ def render_html(
     figures: Sequence[Path],
     notebooks: Sequence[str],
     title: str,
+    intro: str = "",
+    table_file: str = "reproduction_report.csv",
 ) -> str:
     """Render the report page (relative links only).
 
@@ -436,6 +542,10 @@ def render_html(
     notebooks : sequence of str
         Notebook names; linked as ``executed/<name>.html``.
     title : str
+    intro : str
+        First paragraph; empty for the article's reproduction report.
+    table_file : str
+        The table as CSV, linked from the page.
 
     Returns
     -------
@@ -458,6 +568,8 @@ def render_html(
         verdicts=verdicts.to_dict("records"),
         figures=[{"src": p.as_posix(), "name": p.stem} for p in figures],
         notebooks=notebooks,
+        intro=intro,
+        table_file=table_file,
         escape=html.escape,
     )
 

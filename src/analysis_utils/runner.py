@@ -325,9 +325,9 @@ def run(
         names, given, executed_dir = survey_run(layout, names, given)
     order, bound = plan(layout, names, given)
     if "survey_dir" in given:
-        from analysis_utils.survey import read
+        from analysis_utils.survey import read, require_questions
 
-        read(Path(given["survey_dir"]))
+        require_questions(read(Path(given["survey_dir"])))
     else:
         verify_inputs(layout)
 
@@ -343,11 +343,13 @@ def run(
         done = len(outcomes)
         if outcome.ok:
             executed = staging / f"{outcome.name}.ipynb"
-            atomic_write_bytes(executed_dir / executed.name, executed.read_bytes())
+            tidy = _strip_run_metadata(executed)
+            executed.write_bytes(tidy)
+            atomic_write_bytes(executed_dir / executed.name, tidy)
             if html:
                 atomic_write_bytes(executed_dir / f"{outcome.name}.html", _as_html(executed))
             if update_sources:
-                atomic_write_bytes(steps[outcome.name].path, _strip_run_metadata(executed))
+                atomic_write_bytes(steps[outcome.name].path, tidy)
             print(
                 f"[{done}/{total}] {outcome.name} done in {outcome.seconds:.1f} s",
                 file=log,
@@ -427,15 +429,18 @@ def _as_html(executed: Path) -> bytes:
 
 
 def _strip_run_metadata(executed: Path) -> bytes:
-    """Return an executed notebook ready to commit.
+    """Return an executed notebook that is the same every run.
 
-    Papermill's per-run timestamps are dropped and consecutive stream outputs
-    of the same name are merged (the kernel splits them at random points), so
-    an unchanged notebook re-executes to the same file.
+    Papermill's per-run timestamps are dropped, the cell of injected
+    parameters gets a fixed id instead of a random one, and consecutive stream
+    outputs of the same name are merged (the kernel splits them at random
+    points), so an unchanged notebook re-executes to the same file.
     """
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     notebook.get("metadata", {}).pop("papermill", None)
     for cell in notebook.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
         cell.get("metadata", {}).pop("papermill", None)
         cell.get("metadata", {}).pop("execution", None)
         merged: list[dict[str, Any]] = []

@@ -322,6 +322,33 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
     return Survey(folder, questions, options, responses, shown)
 
 
+def require_questions(survey: Survey) -> None:
+    """Refuse to analyse a survey without any choice question (an unfilled template).
+
+    Parameters
+    ----------
+    survey : Survey
+
+    Raises
+    ------
+    InputError
+        Naming ``questions.csv``.
+    """
+    if (survey.questions["choice"] != "text").any():
+        return
+    raise InputError(
+        [
+            Problem(
+                survey.files[QUESTIONS],
+                None,
+                "(whole file)",
+                "at least one choice question",
+                "no choice question yet: fill in the template (see README.md in the folder)",
+            )
+        ]
+    )
+
+
 def _codebook_problems(
     questions: pd.DataFrame,
     options: pd.DataFrame,
