@@ -85,6 +85,12 @@ def test_counted_values_are_bars_and_withheld_ones_are_ranges(options):
         "counted from the answers (n = 8)",
         "withheld (small count): range over the 2 reconstructions at n = 8",
     ]
+    stated = figures.plot_survey_question(
+        counted_options, title="Q?", n=8, reconstructions=2, min_cell=5
+    )
+    assert [t.get_text() for t in stated.legends[0].get_texts()][1] == (
+        "withheld (a count below 5, or revealing one): range over the 2 reconstructions at n = 8"
+    )
 
 
 def test_the_funding_figure_is_in_manat_with_ranges(funding):

@@ -132,3 +132,18 @@ def test_small_cells_cannot_leak_through_any_output(tmp_path):
         "shelter": "recomputed",
         "legal": "recomputed",
     }
+
+
+def test_the_template_and_its_params_file_lead_to_a_survey_run(tmp_path):
+    folder = tmp_path / "new"
+    made = run_cli("new-survey", str(folder), root=ROOT, timeout=60)
+    assert made.returncode == 0
+    assert f"run -p survey_dir {folder}" in made.stdout
+    again = run_cli("new-survey", str(folder), root=ROOT, timeout=60)
+    assert again.returncode == 2
+    assert "not empty" in again.stderr
+    # the unfilled template is valid but has nothing to analyse: refused before any kernel
+    result = run_cli("run", "-f", str(folder / "params.yaml"), root=ROOT, timeout=60)
+    assert result.returncode == 2
+    assert f"{folder.resolve() / 'questions.csv'}: row -, column (whole file):" in result.stderr
+    assert not (folder / "output").exists()

@@ -69,6 +69,7 @@ def plot_survey_question(
     title: str,
     n: int,
     reconstructions: int,
+    min_cell: int | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw one survey question as the article's figure shows it, and no more.
@@ -93,6 +94,8 @@ def plot_survey_question(
         Sample size of the reconstructions.
     reconstructions : int
         How many reconstructions the ranges summarise.
+    min_cell : int, optional
+        The suppression threshold, stated in the legend of withheld counts.
     ax : Axes, optional
 
     Returns
@@ -149,7 +152,9 @@ def plot_survey_question(
                 facecolor="none",
                 edgecolor=RANGE_COLOUR,
                 hatch="///",
-                label=f"withheld (small count): {span}",
+                label=f"withheld (a count below {min_cell}, or revealing one): {span}"
+                if min_cell
+                else f"withheld (small count): {span}",
             ),
         ]
     else:
@@ -159,7 +164,10 @@ def plot_survey_question(
                 facecolor="none", edgecolor=RANGE_COLOUR, hatch="///", label=f"not reported: {span}"
             ),
         ]
-    figure.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    columns = 1 if counted.any() or (status == "suppressed").any() else 2
+    figure.legend(
+        handles=handles, loc="outside lower center", ncol=columns, fontsize=8, frameon=False
+    )
     return figure
 
 
