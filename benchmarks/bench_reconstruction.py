@@ -13,19 +13,10 @@ Usage: ``python benchmarks/bench_reconstruction.py``. Prints a Markdown table:
 from __future__ import annotations
 
 import platform
-import time
-from collections.abc import Callable
+
+from timing import best
 
 from analysis_utils import granularity, reconstruction
-
-
-def _best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _enumerate(percents: list[str | None], n: int) -> int:
@@ -35,20 +26,20 @@ def _enumerate(percents: list[str | None], n: int) -> int:
 def main() -> None:
     print(f"Python {platform.python_version()}, {platform.machine()}; best of 5 runs\n")
     print("| measurement | result |\n|---|---|")
-    seconds = _best(lambda: reconstruction.count([None] * 20, 10_000))
+    seconds = best(lambda: reconstruction.count([None] * 20, 10_000))
     digits = len(str(reconstruction.count([None] * 20, 10_000)))
     print(f"| count, n = 10,000, 20 options ({digits}-digit answer) | {seconds * 1e3:.1f} ms |")
-    seconds = _best(lambda: reconstruction.count([None, None, "44", None], 10_000))
+    seconds = best(lambda: reconstruction.count([None, None, "44", None], 10_000))
     print(f"| count, n = 10,000, Fig. 1 (44 % reported) | {seconds * 1e3:.1f} ms |")
     for percents, n in (([None] * 5, 60), ([None] * 4, 200)):
         rows = _enumerate(percents, n)
-        seconds = _best(lambda p=percents, m=n: _enumerate(p, m))
+        seconds = best(lambda p=percents, m=n: _enumerate(p, m))
         print(
             f"| enumerate, {len(percents)} options, n = {n} ({rows:,} vectors) "
             f"| {rows / seconds / 1e6:.1f} million vectors/s |"
         )
     calls = [("67", n) for n in range(1, 2001)]
-    seconds = _best(lambda: [granularity.grim(x, n, percent=True) for x, n in calls])
+    seconds = best(lambda: [granularity.grim(x, n, percent=True) for x, n in calls])
     print(f"| grim, percentages | {len(calls) / seconds:,.0f} calls/s |")
 
 

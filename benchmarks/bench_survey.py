@@ -13,24 +13,14 @@ from __future__ import annotations
 import csv
 import platform
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from timing import best
 
 from analysis_utils import survey
 
 SINGLE, MULTIPLE, OPTIONS_SINGLE, OPTIONS_MULTIPLE = 20, 5, 5, 6
-
-
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _write(path: Path, rows: list[list[str]]) -> None:
@@ -70,9 +60,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             _survey(folder, respondents)
-            read = _best(lambda f=folder: survey.read(f))
+            read = best(lambda f=folder: survey.read(f), repeat=3)
             loaded = survey.read(folder)
-            items = _best(lambda s=loaded: survey.items(s, min_cell=5))
+            items = best(lambda s=loaded: survey.items(s, min_cell=5), repeat=3)
             print(f"| {respondents:,} | {read:.2f} s | {items:.2f} s |")
 
 
