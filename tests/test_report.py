@@ -86,3 +86,45 @@ def test_html_escapes_and_links(table):
     assert '<a href="executed/01_x.html">' in page
     assert "<title>T &amp; U</title>" in page
     assert page.count('<tr class="status-') == 3
+
+
+def test_survey_rows_for_reported_percentages(items):
+    rows = report.survey_rows(
+        items, sizes=[9], n=9, rounding="up_or_down", unstated_single_choice=True
+    ).set_index("id")
+    assert len(rows) == len(items)
+    female = rows.loc["gender.female"]
+    assert female["recomputed"] == "n = 9: possible"  # 6 of 9 = 66.7 %
+    assert female["status"] == "inconsistent"  # 4 respondents cannot give 67 %
+    assert female["reason"] == "no count of the stated n = 4 rounds to it"
+    other = rows.loc["education.other"]
+    assert other["status"] == "not reproducible: unreported"
+    assert other["recomputed"] == "22 % over 1 reconstruction(s) at n = 9"  # 2 of 9 = 22.2 %
+
+
+def test_survey_rows_for_recomputed_and_withheld_counts():
+    table = pd.DataFrame(
+        {
+            "question_id": ["role"] * 3,
+            "question_position": [1] * 3,
+            "question_source": [""] * 3,
+            "choice": ["single"] * 3,
+            "stated_n": [12] * 3,
+            "option_position": [1, 2, 3],
+            "option_code": ["ngo", "gov", "other"],
+            "option_label": ["NGO", "Government", "Other"],
+            "reported_percent_as_printed": [""] * 3,
+            "reported_percent": [float("nan")] * 3,
+            "count": pd.array([7, pd.NA, pd.NA], dtype="Int64"),
+            "status": ["recomputed", "suppressed", "suppressed"],
+        }
+    )
+    rows = report.survey_rows(
+        table, sizes=[12], n=12, rounding="up_or_down", unstated_single_choice=True
+    ).set_index("id")
+    assert rows.loc["role.ngo", "recomputed"] == "7 of 12 (58.3 %)"
+    assert rows.loc["role.ngo", "status"] == "recomputed"
+    # the 5 others split in any way: 0-5 of 12 each, 6 splits
+    assert rows.loc["role.gov", "recomputed"] == "0-42 % over 6 reconstruction(s) at n = 12"
+    assert set(rows.loc[["role.gov", "role.other"], "status"]) == {"withheld"}
+    assert rows.loc["role.gov", "location"] == "question 1, option gov) Government"

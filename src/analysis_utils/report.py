@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis_utils.audit import option_ranges, question
+from analysis_utils.audit import option_ranges, question, stated_n
 from analysis_utils.granularity import matching_counts
 
 #: Status vocabulary, with what each status means.
@@ -226,8 +226,6 @@ def survey_rows(
     DataFrame
         :data:`COLUMNS`, in codebook order.
     """
-    from analysis_utils.audit import stated_n
-
     stated = stated_n(items)
     rows = []
     for question_id in dict.fromkeys(items["question_id"]):
