@@ -24,6 +24,15 @@ from typing import Any
 
 from analysis_utils.errors import ParameterError
 
+#: Parameters naming a folder a notebook writes to; a sweep or a survey run points them elsewhere.
+OUTPUT_PARAMETERS: tuple[str, ...] = (
+    "processed_dir",
+    "tables_dir",
+    "results_dir",
+    "figures_dir",
+    "report_dir",
+)
+
 #: Annotations a parameter may have, with the Python types of its elements.
 TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from analysis_utils.errors import InputError, ParameterError, Problem
 from analysis_utils.io import atomic_write_bytes, verify_checksums
 from analysis_utils.notebooks import (
+    OUTPUT_PARAMETERS,
     bind_parameters,
     dependencies,
     execution_order,
@@ -164,13 +165,10 @@ def verify_inputs(layout: Layout) -> None:
         raise InputError(problems)
 
 
-#: Where a run on one's own survey writes, per folder parameter, inside its output folder.
+#: Where a run on one's own survey writes, per folder parameter, inside its output folder
+#: (the report itself at the top).
 SURVEY_OUTPUTS = {
-    "processed_dir": "processed",
-    "tables_dir": "tables",
-    "results_dir": "results",
-    "figures_dir": "figures",
-    "report_dir": "",
+    key: "" if key == "report_dir" else key.removesuffix("_dir") for key in OUTPUT_PARAMETERS
 }
 
 

@@ -37,12 +37,18 @@ import pandas as pd
 
 from analysis_utils.errors import ParameterError
 from analysis_utils.io import atomic_write_bytes, json_bytes
-from analysis_utils.notebooks import bind_parameters, load_pipeline, read_parameters, resolve
+from analysis_utils.notebooks import (
+    OUTPUT_PARAMETERS,
+    bind_parameters,
+    load_pipeline,
+    read_parameters,
+    resolve,
+)
 from analysis_utils.paths import Layout
 
 #: Output-folder parameters a sweep points at each run's own folder (and
 #: ``processed_dir`` when a notebook of the run writes the processed tables).
-OUTPUT_DIRS: tuple[str, ...] = ("tables_dir", "results_dir", "figures_dir", "report_dir")
+OUTPUT_DIRS: tuple[str, ...] = tuple(p for p in OUTPUT_PARAMETERS if p != "processed_dir")
 
 
 @dataclass(frozen=True)
