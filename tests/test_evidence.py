@@ -2,6 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats as sps
+from scipy.special import expit
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils import evidence
@@ -32,7 +34,10 @@ def test_the_glm_wrapper_agrees_with_a_direct_statsmodels_call():
     result = evidence.trend(table, confidence=0.95)
     endog = np.column_stack([COUNTS["part"], COUNTS["total"] - COUNTS["part"]])
     exog = sm.add_constant(np.arange(4.0))
-    direct = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+    binomial = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+    phi = binomial.pearson_chi2 / binomial.df_resid
+    direct = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale=max(phi, 1.0))
+    assert result.dispersion == pytest.approx(phi)
     assert result.slope == pytest.approx(direct.params[1])
     assert result.std_error == pytest.approx(direct.bse[1])
     assert result.pvalue == pytest.approx(direct.pvalues[1])
@@ -43,19 +48,70 @@ def test_the_glm_wrapper_agrees_with_a_direct_statsmodels_call():
         evidence.trend(table.iloc[[0, 1, 4]], confidence=0.95)
 
 
+def test_dispersion_by_hand_and_the_widened_pooled_interval():
+    table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
+    spread = evidence.dispersion(table)
+    k, n = COUNTS["part"].to_numpy(float), COUNTS["total"].to_numpy(float)
+    p = k.sum() / n.sum()
+    chi2 = np.sum((k - n * p) ** 2 / (n * p * (1 - p)))
+    assert spread.chi2 == pytest.approx(chi2)
+    assert spread.df == 3
+    assert spread.pvalue == pytest.approx(sps.chi2.sf(chi2, 3))
+    share, low, high = evidence.pooled_interval(table, confidence=0.95, phi=spread.phi)
+    assert share == pytest.approx(p)
+    half = 1.959964 * np.sqrt(max(spread.phi, 1) / (n.sum() * p * (1 - p)))
+    logit = np.log(p / (1 - p))
+    assert (low, high) == pytest.approx((expit(logit - half), expit(logit + half)), rel=1e-5)
+    # below 1 the dispersion is not used to narrow the interval
+    assert evidence.pooled_interval(table, confidence=0.95, phi=0.2) == pytest.approx(
+        evidence.pooled_interval(table, confidence=0.95, phi=1.0)
+    )
+
+
+def test_overdispersed_binomial_counts_are_detected_by_simulation():
+    rng = np.random.default_rng(11)
+    years, total = 7, 90
+    rejections = 0
+    for _ in range(300):
+        shares = rng.beta(18, 2, size=years)  # yearly shares vary beyond binomial noise
+        counts = pd.DataFrame(
+            {"part": rng.binomial(total, shares), "total": total}, index=range(2015, 2015 + years)
+        )
+        table = evidence.shares(counts, part="part", total="total", confidence=0.95)
+        rejections += evidence.dispersion(table).pvalue < 0.05
+    assert rejections / 300 > 0.5
+    binomial_only = 0
+    for _ in range(300):
+        counts = pd.DataFrame(
+            {"part": rng.binomial(total, 0.9, size=years), "total": total},
+            index=range(2015, 2015 + years),
+        )
+        table = evidence.shares(counts, part="part", total="total", confidence=0.95)
+        binomial_only += evidence.dispersion(table).pvalue < 0.05
+    assert binomial_only / 300 <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / 300)
+
+
 @pytest.mark.parametrize(
     ("parts", "label"),
     [
-        ([69, 66, 82, 85], "supported"),
-        ([40, 38, 50, 47], "holds, not significant"),
+        ([69, 66, 82, 85], "consistent with official identification statistics, 2016-2019"),
         ([69, 20, 82, 85], "undetermined"),
-        ([1, 2, 3, 4], "contradicted"),
+        ([1, 2, 3, 4], "not consistent with official identification statistics, 2016-2019"),
     ],
 )
 def test_share_verdicts(parts, label):
     counts = COUNTS.assign(part=parts)
     table = evidence.shares(counts, part="part", total="total", confidence=0.95)
-    assert evidence.share_verdict(table, alpha=0.05)[0] == label
+    verdict = evidence.share_verdict(table, alpha=0.05, confidence=0.95)
+    assert verdict.label == label
+    assert verdict.period == "2016-2019"
+    assert "census" in verdict.sentence
+
+
+def test_period_text():
+    assert evidence.period([2013, 2011]) == "2011, 2013"
+    assert evidence.period([2016, 2017, 2018]) == "2016-2018"
+    assert evidence.period([2020]) == "2020"
 
 
 def test_female_counts_prefer_the_total():
@@ -70,15 +126,105 @@ def test_female_counts_prefer_the_total():
     assert evidence.female_counts(counts).tolist() == [56, 90]
 
 
-def test_funding_per_victim_and_the_h3_verdict():
+def test_funding_per_victim():
     counts = pd.DataFrame({"victims_identified_total": [63.0, 70.0]}, index=[2015, 2016])
     funding = pd.DataFrame({"funding_victim_protection": [109000.0, 154000.0]}, index=[2015, 2016])
     table = evidence.funding_per_victim(counts, funding)
     assert table["azn_per_victim"].round(0).tolist() == [1730, 2200]
-    facts = evidence.FundingFacts(33, 230000, 381, 68, (63, 98), table, 0.85, 466)
-    label, sentence = evidence.funding_verdict(facts)
-    assert label == "not supported"
-    assert "33 NGO projects" in sentence
-    assert "cannot show" in sentence
-    poor = evidence.FundingFacts(0, 0, 10, 68, (63, 98), table, 0.85, None)
-    assert evidence.funding_verdict(poor)[0] == "undetermined"
+
+
+def _statements(rows):
+    return pd.DataFrame(rows, columns=["id", "reference_year", "topic", "claim", "quote"]).assign(
+        report_edition=lambda t: t["reference_year"] + 1
+    )
+
+
+def test_h3_keeps_the_literal_reading_apart_from_adequacy():
+    statements = _statements(
+        [
+            (
+                "S1",
+                2014,
+                "ngo_funding",
+                "H3",
+                "The government failed to provide support to NGO partners.",
+            ),
+            ("S2", 2015, "ngo_funding", "H3", "It did not fund NGO-run shelters."),
+            (
+                "S3",
+                2016,
+                "ngo_funding",
+                "H3",
+                "The ministry allocated 15,000 manat to civil society.",
+            ),
+            ("S4", 2018, "ngo_funding", "H3", "It allocated fewer resources to NGOs."),
+        ]
+    )
+    civil = pd.Series({2016: 15000.0})
+    verdict = evidence.h3_verdict(
+        statements, ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
+    )
+    assert verdict.label == (
+        "adequacy reading consistent with TIP assessments, 2014-2015; literal reading contradicted"
+    )
+    assert "S1, S2, S4" in verdict.sentence
+    assert "(S3; 2016)" in verdict.sentence
+    assert "2016: 15,000 AZN" in verdict.sentence
+    assert "not the organizations' money" in verdict.assumptions
+    none = evidence.h3_verdict(
+        statements.iloc[[2]], ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
+    )
+    assert none.label == "undetermined"
+
+
+def test_h2_puts_contemporaneous_figures_first():
+    counts = COUNTS.assign(part=[69, 66, 82, 85])
+    table = evidence.shares(counts, part="part", total="total", confidence=0.95)
+    investigations = pd.DataFrame(
+        {
+            "investigations_sex_trafficking": [17.0, np.nan, 17.0],
+            "investigations_labour_trafficking": [2.0, 2.0, 4.0],
+        },
+        index=[2011, 2012, 2013],
+    )
+    statements = _statements(
+        [
+            (
+                "S1",
+                2009,
+                "forced_labour_identification",
+                "H2",
+                "A forced labor case, involving approximately 496 victims, showed gaps.",
+            )
+        ]
+    )
+    verdict = evidence.h2_verdict(
+        table,
+        cases=484,
+        forced_labour_cases=10,
+        investigations=investigations,
+        statements=statements,
+        alpha=0.05,
+        confidence=0.95,
+    )
+    assert verdict.label == "consistent with official identification statistics, 2006-2021"
+    assert (
+        verdict.period
+        == "2006-2012 (cases); 2011, 2013 (investigations); 2016-2019 (identified victims)"
+    )
+    assert verdict.sentence.startswith("contemporaneous")
+    assert 'involving approximately 496 victims" (S1)' in verdict.sentence
+    assert "cannot say which form is most widespread among all victims" in verdict.sentence
+    labour_more = investigations.assign(investigations_labour_trafficking=[20.0, 2.0, 30.0])
+    assert (
+        evidence.h2_verdict(
+            table,
+            cases=484,
+            forced_labour_cases=10,
+            investigations=labour_more,
+            statements=statements,
+            alpha=0.05,
+            confidence=0.95,
+        ).label
+        == "undetermined"
+    )

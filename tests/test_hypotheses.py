@@ -77,13 +77,68 @@ def test_mode_claim_counts_every_reconstruction(claims, items):
     assert 0 < evaluation.posterior_se_max < 0.01
 
 
-def test_multiple_choice_has_no_exact_mode_test(claims, items):
-    evaluation, per = h.evaluate(
-        claims["H1"], items, 9, rounding="up_or_down", unstated_single_choice=False
+def test_mode_claim_uses_the_intersection_union_test(claims, items):
+    evaluation, per = h.evaluate(claims["H1"], items, 9, rounding="up_or_down")
+    for row in per.itertuples():
+        counts = [int(c) for c in row.counts.split()]
+        assert row.pvalue == pytest.approx(h.stats.mode_test(counts, 2).pvalue)
+    assert evaluation.test == h.stats.IUT_METHOD
+    assert evaluation.reading == "single choice (assumed: type not stated)"
+
+
+def test_multiple_choice_reading(claims, items):
+    evaluation, per = h.evaluate(claims["H1"], items, 9, rounding="up_or_down", reading="multiple")
+    assert evaluation.reconstructions == 10**3 == len(per)
+    assert not evaluation.single_choice
+    assert evaluation.reading == "multiple choice (assumed: type not stated)"
+    # c = 4 of 9; the claim holds when each other option has at most 3 of 9: 4 ** 3 vectors
+    assert evaluation.holds == 4**3
+    row = per.iloc[0]
+    counts = [int(c) for c in row["counts"].split()]
+    expected = h.stats.mode_test(counts, 2, n=9, single_choice=False).pvalue
+    assert row["pvalue"] == pytest.approx(expected)
+    assert "Beta(1, 1) prior" in evaluation.posterior_method
+
+
+def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
+    tested, _, evaluations = h.evaluate_claims(
+        [claims["D1"], claims["H1"]], items, [9], rounding="up_or_down"
     )
-    assert evaluation.reconstructions == 10**3
-    assert np.isnan(per["pvalue"]).all()
-    assert "multiple-choice" in evaluation.test
+    assert tested[["claim_id", "reading"]].values.tolist() == [
+        ["D1", "single choice (stated)"],
+        ["H1", "single choice (assumed: type not stated)"],
+        ["H1", "multiple choice (assumed: type not stated)"],
+    ]
+    label, sentence, assumptions = h.verdict(claims["H1"], evaluations["H1"])
+    assert label == "undetermined"
+    assert sentence.startswith("single choice (assumed: type not stated): undetermined")
+    assert "multiple choice (assumed: type not stated): undetermined" in sentence
+    assert "uniform prior over vectors" in assumptions
+    assert "Dirichlet(1) prior" in assumptions
+    assert "Beta(1, 1) prior" in assumptions
+    with pytest.raises(ValueError, match="readings"):
+        h.evaluate_claims([claims["H1"]], items, [9], rounding="up_or_down", readings=["both"])
+
+
+def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_claims):
+    candidates = [9, 54, 4]
+    _, _, evaluations = h.evaluate_claims(
+        [claims[c] for c in ("D1", "D2", "D3")], items, candidates, rounding="up_or_down"
+    )
+    subgroups = h.subgroup_readings(
+        list(claims.values()), items, candidates, rounding="up_or_down", questions=["position"]
+    )
+    assert subgroups == {
+        "D3": {9: "57 % is 4 of the 7 highly-educated (a subgroup reading, reconstructed)"}
+    }
+    table = h.verdict_table(
+        [claims[c] for c in ("D1", "D2", "D3")], article_claims, evaluations, subgroups=subgroups
+    ).set_index("id")
+    assert (table["our_verdict"] == "true of the sample").all()
+    assert "4 of the 7 highly-educated" in table.loc["D3", "our_evidence"]
+    assert "secondary" in table.loc["D1", "our_evidence"]
+    assert claims["D3"].test == "some"
+    assert claims["D3"].scope == "sample"
 
 
 def test_no_reconstruction_at_the_stated_n(claims, items):
@@ -98,11 +153,13 @@ def test_external_claims_are_not_evaluated(claims, items):
         h.evaluate(claims["H2"], items, 9, rounding="up_or_down")
 
 
-def _evaluation(holds, total, significant, n=9):
+def _evaluation(holds, total, significant, n=9, reading="single choice (stated)"):
     return h.Evaluation(
         "X",
         n,
         True,
+        reading,
+        "up_or_down",
         total,
         holds,
         significant,
@@ -120,7 +177,7 @@ def _evaluation(holds, total, significant, n=9):
         0.9,
         0.0,
         "t",
-        "m",
+        "m; Dirichlet(1) prior",
     )
 
 
@@ -132,10 +189,27 @@ def _evaluation(holds, total, significant, n=9):
         ([_evaluation(1, 3, 0)], "undetermined"),
         ([_evaluation(0, 3, 0)], "contradicted"),
         ([_evaluation(0, 0, 0)], "not evaluable"),
+        (
+            [_evaluation(3, 3, 3), _evaluation(1, 3, 0, reading="multiple choice (assumed)")],
+            "undetermined",
+        ),
     ],
 )
 def test_verdict_labels(evaluations, label):
     claim = h.Claim("X", "x", "survey", "q", "a", "majority")
+    assert h.verdict(claim, evaluations)[0] == label
+
+
+@pytest.mark.parametrize(
+    ("evaluations", "label"),
+    [
+        ([_evaluation(3, 3, 0), _evaluation(0, 0, 0, n=4)], "true of the sample"),
+        ([_evaluation(0, 3, 0)], "false of the sample"),
+        ([_evaluation(1, 3, 0)], "undetermined"),
+    ],
+)
+def test_sample_verdict_labels(evaluations, label):
+    claim = h.Claim("X", "x", "survey", "q", "a", "majority", scope="sample")
     assert h.verdict(claim, evaluations)[0] == label
 
 
@@ -145,8 +219,7 @@ def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims
     table = h.verdict_table(chosen, article_claims, evaluations)
     assert table["id"].tolist() == ["D1", "H2"]
     assert table["article_verdict"].tolist() == ["stated", "proved"]
-    assert table["our_verdict"].tolist() == [
-        "holds, not significant",
-        "not testable from the survey",
-    ]
-    assert "holds in 1 of 1 reconstructions" in table["our_evidence"].iloc[0]
+    assert table["our_verdict"].tolist() == ["true of the sample", "not testable from the survey"]
+    assert "true of the sample in 1 of 1 reconstructions" in table["our_evidence"].iloc[0]
+    assert table["period"].iloc[0] == h.SURVEY_PERIOD
+    assert "rounding: up_or_down" in table["assumptions"].iloc[0]

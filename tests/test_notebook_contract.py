@@ -53,6 +53,8 @@ LIBRARY_DEFAULTS = {
     "subgroup_questions": list(audit.DEFAULT_SUBGROUP_QUESTIONS),
     "n_candidates": [],  # empty: audit.candidate_sizes decides
     "unstated_single_choice": hypotheses.DEFAULT_UNSTATED_SINGLE_CHOICE,
+    "readings": list(hypotheses.DEFAULT_READINGS),
+    "size_draws": hypotheses.DEFAULT_SIZE_DRAWS,
     "alpha": hypotheses.DEFAULT_ALPHA,
     "confidence": hypotheses.DEFAULT_CONFIDENCE,
     "prior": hypotheses.DEFAULT_PRIOR,

@@ -1,4 +1,3 @@
-import itertools
 from math import comb
 
 import numpy as np
@@ -29,59 +28,113 @@ def test_binomial_by_hand_and_against_scipy_and_statsmodels():
     assert result.share == pytest.approx(2 / 3)
 
 
-def _brute_mode(counts, target):
-    """Enumerate every answer sequence (options ** n of them, equally likely)."""
-    m, n = len(counts), sum(counts)
-    lead_obs = counts[target] - max(c for i, c in enumerate(counts) if i != target)
-    prob_obs = None
-    tallies = []
-    for seq in itertools.product(range(m), repeat=n):
-        tally = [seq.count(i) for i in range(m)]
-        tallies.append(tally)
-    total = len(tallies)
-
-    def weight(t):
-        return np.exp(sum(np.log(np.arange(1, c + 1)).sum() for c in t) * -1)
-
-    prob_obs = weight(counts)
-    lead = sum(
-        1 for t in tallies if t[target] - max(c for i, c in enumerate(t) if i != target) >= lead_obs
+def _brute_pair(k_target, k_other, n, single_choice):
+    """Largest McNemar p over every overlap, by summing binomial probabilities by hand."""
+    overlaps = (
+        [0] if single_choice else range(max(0, k_target + k_other - n), min(k_target, k_other) + 1)
     )
-    uniform = sum(1 for t in tallies if weight(t) <= prob_obs * (1 + 1e-7))
-    return lead / total, uniform / total
+    worst = 0.0
+    for both in overlaps:
+        b, m = k_target - both, k_target + k_other - 2 * both
+        worst = max(worst, sum(comb(m, x) for x in range(b, m + 1)) / 2**m)
+    return worst
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.integers(0, 3), min_size=2, max_size=3).filter(lambda c: 0 < sum(c) <= 7),
-    st.integers(0, 2),
+    st.lists(st.integers(0, 9), min_size=2, max_size=4),
+    st.integers(0, 3),
+    st.booleans(),
+    st.integers(0, 6),
 )
-def test_exact_mode_test_agrees_with_a_brute_force_reference(counts, target):
+def test_mode_test_is_the_largest_pairwise_test(counts, target, single_choice, extra):
     target = target % len(counts)
-    result = stats.mode_test(counts, target)
-    lead, uniform = _brute_mode(counts, target)
-    assert result.pvalue_lead == pytest.approx(lead)
-    assert result.pvalue_uniform == pytest.approx(uniform)
+    n = sum(counts) if single_choice else max(counts) + extra
+    result = stats.mode_test(counts, target, n=n, single_choice=single_choice)
+    expected = [
+        _brute_pair(counts[target], c, n, single_choice)
+        for j, c in enumerate(counts)
+        if j != target
+    ]
+    assert result.pvalue == pytest.approx(max(expected))
     assert result.strict_mode == (result.lead > 0)
+    if single_choice:  # the exact conditional binomial test among those choosing either option
+        runner = result.runner_up
+        k, m = counts[target], counts[target] + counts[runner]
+        assert result.pvalue == pytest.approx(
+            sps.binomtest(k, m, 0.5, alternative="greater").pvalue if m else 1.0
+        )
 
 
 def test_mode_test_by_hand():
-    # all 9 answers on the target among 4 options: (1/4) ** 9
-    result = stats.mode_test([0, 0, 9, 0], 2)
-    assert result.pvalue_lead == pytest.approx(0.25**9)
-    assert result.pvalue_uniform == pytest.approx(4 * 0.25**9)
+    # the issue's example: c = 24 against b = d = 15 among 54; P(Bin(39, 1/2) >= 24)
+    result = stats.mode_test([0, 15, 24, 15], 2)
+    assert result.pvalue == pytest.approx(sum(comb(39, x) for x in range(24, 40)) / 2**39)
+    assert result.pvalue == pytest.approx(0.0998, abs=1e-4)
+    # all 9 answers on the target: each pairwise test is P(Bin(9, 1/2) >= 9)
+    assert stats.mode_test([0, 0, 9, 0], 2).pvalue == pytest.approx(0.5**9)
     assert not stats.mode_test([3, 3, 3], 0).strict_mode
+    assert stats.mode_test([3, 3, 3], 0).pvalue > 0.5
+    # multiple choice, n = 5: c = 4, a = 3; overlap 2 to 3; the least favourable is 2
+    # (b = 2 of m = 3 discordant): P(Bin(3, 1/2) >= 2) = 1/2
+    multiple = stats.mode_test([3, 2, 4, 0], 2, n=5, single_choice=False)
+    assert multiple.pvalue == pytest.approx(0.5)
+    assert multiple.runner_up == 0
 
 
-def test_mode_pvalues_are_vectorised():
+def test_mode_pvalues_are_vectorised_and_refuse_bad_input():
     rows = np.array([[2, 1, 4, 2], [0, 0, 9, 0], [4, 1, 4, 0]])
-    lead, uniform = stats.mode_pvalues(rows, 2)
+    pvalues, pairwise = stats.mode_pvalues(rows, 2)
     for i, row in enumerate(rows):
-        one = stats.mode_test(row.tolist(), 2)
-        assert lead[i] == pytest.approx(one.pvalue_lead)
-        assert uniform[i] == pytest.approx(one.pvalue_uniform)
-    with pytest.raises(ValueError, match="same total"):
+        assert pvalues[i] == pytest.approx(stats.mode_test(row.tolist(), 2).pvalue)
+    assert np.isnan(pairwise[:, 2]).all()
+    with pytest.raises(ValueError, match="sum to n"):
         stats.mode_pvalues(np.array([[1, 2], [1, 1]]), 0)
+    with pytest.raises(ValueError, match="need the number of respondents"):
+        stats.mode_pvalues(rows, 2, single_choice=False)
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "single_choice", "n"),
+    [
+        ((0.5, 0.5, 0.0, 0.0), True, 9),
+        ((0.5, 0.5, 0.0, 0.0), True, 54),
+        ((0.25, 0.25, 0.25, 0.25), True, 54),
+        ((0.35, 0.35, 0.2, 0.1), True, 30),
+        ((0.5, 0.5, 0.1, 0.1), False, 54),
+        ((0.8, 0.8, 0.3, 0.3), False, 30),
+    ],
+)
+def test_mode_test_keeps_its_level_over_the_composite_null(probabilities, single_choice, n):
+    size = stats.mode_test_size(
+        probabilities, 0, n, single_choice=single_choice, alpha=0.05, draws=20_000, seed=7
+    )
+    assert size.rate <= 0.05 + 3 * size.standard_error
+
+
+def test_the_point_null_would_have_been_too_liberal():
+    # the lead of c over the runner-up judged against equal shares rejects far more often
+    # than alpha when c is tied with one other option (the claim's least favourable null)
+    rng = np.random.default_rng(3)
+    sample = rng.multinomial(54, [0.5, 0.5, 0.0, 0.0], size=4000)
+    lead = sample[:, 0] - sample[:, 1:].max(axis=1)
+    uniform = rng.multinomial(54, [0.25] * 4, size=200_000)
+    null_lead = uniform[:, 0] - uniform[:, 1:].max(axis=1)
+    critical = np.quantile(null_lead, 0.95)
+    assert np.mean(lead > critical) > 0.1
+    pvalues, _ = stats.mode_pvalues(sample, 0)
+    assert np.mean(pvalues < 0.05) <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / 4000)
+
+
+def test_multiple_choice_posterior_agrees_with_monte_carlo():
+    row = np.array([[10, 20, 24, 23]])
+    exact = stats.posterior_largest_multiple(row, 2, 54).probability[0]
+    rng = np.random.default_rng(1)
+    draws = rng.beta(row[0] + 1, 54 - row[0] + 1, size=(200_000, 4))
+    estimate = np.mean(draws.argmax(axis=1) == 2)
+    assert exact == pytest.approx(estimate, abs=4 * np.sqrt(estimate * (1 - estimate) / 200_000))
+    with pytest.raises(ValueError, match="prior"):
+        stats.posterior_largest_multiple(row, 2, 54, prior=0)
 
 
 def test_posterior_with_two_options_is_an_exact_beta_tail():

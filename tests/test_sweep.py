@@ -19,11 +19,19 @@ def _spec(tmp_path, text):
     return path
 
 
-def test_the_committed_sensitivity_sweep_has_24_runs():
+def test_the_committed_sensitivity_sweep_has_48_runs():
     spec = sweep.load_spec(ROOT / "sweeps" / "sensitivity.yaml")
     runs = sweep.expand(spec)
-    assert len(runs) == 24
-    assert runs[0] == {"draws": 4000, "n_candidates": [9], "rounding": "up_or_down", "prior": 1.0}
+    assert len(runs) == 48
+    assert runs[0] == {
+        "draws": 4000,
+        "size_draws": 4000,
+        "n_candidates": [9],
+        "rounding": "up_or_down",
+        "readings": ["single"],
+        "prior": 1.0,
+    }
+    assert {tuple(r["readings"]) for r in runs} == {("single",), ("multiple",)}
     assert runs[1]["prior"] == 0.5  # the last grid key varies fastest
     assert spec.notebooks == ("03_test_claims",)
 

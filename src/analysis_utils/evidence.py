@@ -1,19 +1,25 @@
 """External evidence for claims the survey cannot test: shares, trends, funding.
 
-Shares of identified victims come with exact intervals (Clopper-Pearson and
-Wilson, via :func:`analysis_utils.stats.binomial`); their trend over years is a
-binomial GLM (statsmodels); funding is compared in manat with the number of
-victims it served.
+Shares of identified victims come with exact yearly intervals (Clopper-Pearson
+and Wilson, via :func:`analysis_utils.stats.binomial`); before years are pooled
+their dispersion is tested, and the pooled interval and the trend over years
+(a GLM, statsmodels) are quasi-binomial, widened where the shares vary more than
+a binomial allows. Statements of the TIP narratives (verbatim) are evidence on
+what identification misses and on the funding of NGOs.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import special
+from scipy import stats as scipy_stats
 
 from analysis_utils import stats
 
@@ -79,9 +85,101 @@ def shares(
     )
 
 
+#: What a p-value or interval on identified victims can mean (said at every verdict on them).
+CENSUS_CAVEAT = (
+    "The identified victims are a census of those the authorities identified, not a random "
+    "sample of victims: intervals and p-values describe how much the yearly shares vary "
+    "beyond chance under a stable identification process, not how common a form is among "
+    "all victims"
+)
+
+
+@dataclass(frozen=True)
+class DispersionResult:
+    """Whether yearly shares vary more than one common binomial share allows.
+
+    Attributes
+    ----------
+    chi2 : float
+        Pearson chi-square of the yearly counts against the pooled share.
+    df : int
+        Years minus one.
+    phi : float
+        Dispersion ``chi2 / df`` (1 for binomial variation).
+    pvalue : float
+        Chi-square test of homogeneity (small: overdispersed).
+    method : str
+    """
+
+    chi2: float
+    df: int
+    phi: float
+    pvalue: float
+    method: str = "Pearson chi-square of the yearly shares against the pooled share"
+
+
+def dispersion(table: pd.DataFrame) -> DispersionResult:
+    """Test the yearly shares of :func:`shares` for overdispersion.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``year, part, total`` (the ``pooled`` row is ignored).
+
+    Returns
+    -------
+    DispersionResult
+
+    Raises
+    ------
+    ValueError
+        With fewer than two years.
+    """
+    data = table[table["year"] != "pooled"]
+    if len(data) < 2:
+        raise ValueError(f"overdispersion needs at least two years, got {len(data)}")
+    k = data["part"].to_numpy(dtype=float)
+    n = data["total"].to_numpy(dtype=float)
+    p = k.sum() / n.sum()
+    chi2 = float(np.sum((k - n * p) ** 2 / (n * p * (1 - p)))) if 0 < p < 1 else 0.0
+    df = len(data) - 1
+    return DispersionResult(chi2, df, chi2 / df, float(scipy_stats.chi2.sf(chi2, df)))
+
+
+def _glm(table: pd.DataFrame, exog: np.ndarray, phi: float) -> Any:
+    """Binomial GLM of the yearly counts with the scale fixed at ``max(phi, 1)``."""
+    endog = np.column_stack([table["part"], table["total"] - table["part"]]).astype(float)
+    return sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale=max(phi, 1.0))
+
+
+def pooled_interval(
+    table: pd.DataFrame, *, confidence: float, phi: float
+) -> tuple[float, float, float]:
+    """Pooled share with an interval widened for overdispersion (quasi-binomial).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``year, part, total`` (the ``pooled`` row is ignored).
+    confidence : float
+    phi : float
+        Dispersion (:func:`dispersion`); below 1 it is taken as 1.
+
+    Returns
+    -------
+    share, low, high : float
+        Wald interval on the logit scale with the variance multiplied by ``max(phi, 1)``.
+    """
+    data = table[table["year"] != "pooled"]
+    fit = _glm(data, np.ones((len(data), 1)), phi)
+    low, high = fit.conf_int(alpha=1 - confidence)[0]
+    expit = special.expit
+    return float(expit(fit.params[0])), float(expit(low)), float(expit(high))
+
+
 @dataclass(frozen=True)
 class TrendResult:
-    """Binomial GLM of a yearly share on the year.
+    """Quasi-binomial GLM of a yearly share on the year.
 
     Attributes
     ----------
@@ -89,12 +187,15 @@ class TrendResult:
         Change in log-odds per year.
     std_error : float
     pvalue : float
-        Wald test of slope = 0.
+        Wald test of slope = 0, with the variance scaled by the dispersion.
     odds_ratio : float
         ``exp(slope)``: multiplicative change in the odds per year.
     ci_odds_ratio : tuple of float
     years : int
         Years in the fit.
+    dispersion : float
+        Pearson chi-square over residual df of the binomial fit; the scale used
+        is ``max(dispersion, 1)``.
     method : str
     """
 
@@ -104,7 +205,11 @@ class TrendResult:
     odds_ratio: float
     ci_odds_ratio: tuple[float, float]
     years: int
-    method: str = "binomial GLM, logit link, year as covariate (statsmodels)"
+    dispersion: float
+    method: str = (
+        "quasi-binomial GLM, logit link, year as covariate, scale = Pearson chi-square / df "
+        "where above 1 (statsmodels)"
+    )
 
 
 def trend(table: pd.DataFrame, *, confidence: float) -> TrendResult:
@@ -129,9 +234,10 @@ def trend(table: pd.DataFrame, *, confidence: float) -> TrendResult:
     if len(data) < 3:
         raise ValueError(f"a trend needs at least three years, got {len(data)}")
     year = data["year"].astype(int).to_numpy()
-    endog = np.column_stack([data["part"], data["total"] - data["part"]]).astype(float)
     exog = sm.add_constant((year - year.min()).astype(float))
-    fit = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+    binomial = _glm(data, exog, 1.0)
+    phi = float(binomial.pearson_chi2 / binomial.df_resid)
+    fit = _glm(data, exog, phi)
     low, high = fit.conf_int(alpha=1 - confidence)[1]
     slope = float(fit.params[1])
     return TrendResult(
@@ -141,46 +247,106 @@ def trend(table: pd.DataFrame, *, confidence: float) -> TrendResult:
         float(np.exp(slope)),
         (float(np.exp(low)), float(np.exp(high))),
         len(data),
+        phi,
     )
 
 
-def share_verdict(table: pd.DataFrame, *, alpha: float) -> tuple[str, str]:
-    """Verdict on "the part is the majority" from yearly and pooled shares.
+def period(years: Sequence[int]) -> str:
+    """Years as text: ``2016-2021`` when consecutive, else listed.
 
-    ``supported`` when the share exceeds one half significantly in every year;
-    ``holds, not significant`` when it exceeds one half in every year but not
-    always significantly; ``undetermined`` when it does in some years only;
-    ``contradicted`` when in none.
+    Parameters
+    ----------
+    years : sequence of int
+
+    Returns
+    -------
+    str
+    """
+    ordered = sorted(set(int(y) for y in years))
+    if not ordered:
+        return ""
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return str(ordered[0]) if len(ordered) == 1 else f"{ordered[0]}-{ordered[-1]}"
+    return ", ".join(str(y) for y in ordered)
+
+
+@dataclass(frozen=True)
+class ShareVerdict:
+    """Verdict on "the part is the majority of identified victims".
+
+    Attributes
+    ----------
+    label : str
+    sentence : str
+    period : str
+        Years of the evidence.
+    assumptions : str
+    """
+
+    label: str
+    sentence: str
+    period: str
+    assumptions: str
+
+
+def share_verdict(table: pd.DataFrame, *, alpha: float, confidence: float) -> ShareVerdict:
+    """Verdict on "the part is the majority" from yearly shares of identified victims.
+
+    ``consistent with official identification statistics, <years>`` when the
+    share exceeds one half in every year and the pooled interval, widened for
+    overdispersion, lies above one half; ``not consistent ...`` when the share
+    exceeds one half in no year; ``undetermined`` otherwise. The label says no
+    more: identified victims are not all victims.
 
     Parameters
     ----------
     table : DataFrame
         Output of :func:`shares`.
     alpha : float
+        Level of the overdispersion and trend tests.
+    confidence : float
+        Level of the pooled interval.
 
     Returns
     -------
-    label, sentence : str
+    ShareVerdict
     """
     years = table[table["year"] != "pooled"]
     if years.empty:
-        return "not evaluable", "no year has both figures"
-    pooled = table[table["year"] == "pooled"].iloc[0]
-    majority = years["share"] > 0.5
-    significant = years["pvalue_majority"] < alpha
-    sentence = (
-        f"{int(majority.sum())} of {len(years)} years above one half, "
-        f"{int(significant.sum())} significantly at {alpha:g}; pooled "
-        f"{int(pooled['part'])} of {int(pooled['total'])} = {pooled['share']:.1%} "
-        f"(Clopper-Pearson {pooled['cp_low']:.1%}-{pooled['cp_high']:.1%})"
+        return ShareVerdict("not evaluable", "no year has both figures", "", "")
+    when = period(years["year"].astype(int).tolist())
+    spread = dispersion(years) if len(years) > 1 else DispersionResult(0.0, 0, 1.0, 1.0, "one year")
+    share, low, high = pooled_interval(years, confidence=confidence, phi=spread.phi)
+    parts = [
+        f"identified victims {when} (external): above one half in "
+        f"{int((years['share'] > 0.5).sum())} of {len(years)} years",
+        f"pooled {int(years['part'].sum())} of {int(years['total'].sum())} = {share:.1%}, "
+        f"{confidence:.0%} interval allowing for overdispersion {low:.1%}-{high:.1%} "
+        f"(Pearson chi-square {spread.chi2:.1f} on {spread.df} df, dispersion "
+        f"{spread.phi:.2f}, p = {spread.pvalue:.3g})",
+    ]
+    if len(years) >= 3:
+        fitted = trend(years, confidence=confidence)
+        parts.append(
+            f"trend (quasi-binomial): odds ratio per year {fitted.odds_ratio:.2f} "
+            f"({confidence:.0%} CI {fitted.ci_odds_ratio[0]:.2f}-{fitted.ci_odds_ratio[1]:.2f}, "
+            f"p = {fitted.pvalue:.3g}): "
+            + ("evidence of a trend" if fitted.pvalue < alpha else "no evidence of a trend")
+        )
+    sentence = "; ".join(parts) + f". {CENSUS_CAVEAT}."
+    assumptions = (
+        "identified victims as printed in the TIP editions (each edition's own figure first); "
+        "pooled interval and trend quasi-binomial (variance x max(dispersion, 1)); "
+        f"alpha {alpha:g}"
     )
-    if significant.all():
-        return "supported", sentence
-    if majority.all():
-        return "holds, not significant", sentence
-    if majority.any():
-        return "undetermined", sentence
-    return "contradicted", sentence
+    majority = years["share"] > 0.5
+    if majority.all() and low > 0.5:
+        label = f"consistent with official identification statistics, {when}"
+    elif not majority.any():
+        label = f"not consistent with official identification statistics, {when}"
+    else:
+        label = "undetermined"
+    return ShareVerdict(label, sentence, when, assumptions)
 
 
 def female_counts(counts: pd.DataFrame) -> pd.Series:
@@ -228,84 +394,179 @@ def funding_per_victim(counts: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFr
     return out
 
 
-@dataclass(frozen=True)
-class FundingFacts:
-    """The figures H3 can be judged on (reported, external or derived).
-
-    Attributes
-    ----------
-    ngo_projects : int
-        Projects of NGOs the NGO council funded, 2009-2013 (reported).
-    ngo_funding_azn : float
-        Their funding (reported, "more than").
-    capacity_per_year : float
-        Victims a year whose stated costs the state budget covers (derived).
-    rehabilitated_per_year : float
-        Victims rehabilitated a year, 2006-2012 (derived from reported).
-    identified_range : tuple of int
-        Fewest and most victims identified a year (external).
-    per_victim : DataFrame
-        :func:`funding_per_victim` (external).
-    international_share : float
-        Share of the 2010 funding listed that came from international sources (derived).
-    unrecognised_referrals : int or None
-        NGO referrals the police did not recognise as victims (external).
-    """
-
-    ngo_projects: int
-    ngo_funding_azn: float
-    capacity_per_year: float
-    rehabilitated_per_year: float
-    identified_range: tuple[int, int]
-    per_victim: pd.DataFrame
-    international_share: float
-    unrecognised_referrals: int | None
+#: A TIP statement says the state under-funded NGOs when it matches this (derived rule).
+INADEQUATE_NGO_FUNDING = re.compile(
+    r"(?:failed to provide|did not provide|did not fund|fewer resources)[^.]*NGO", re.IGNORECASE
+)
 
 
-def funding_verdict(facts: FundingFacts) -> tuple[str, str]:
-    """Verdict on H3, "the organizations do not have financial resources".
-
-    As stated the claim is absolute; the article's own figures list funding for
-    the organizations, so where they do and the budget covers the stated costs
-    of the victims identified, the verdict is ``not supported``; what the
-    figures cannot show (sufficiency for each organization, unidentified
-    victims) is said in the sentence.
+def statements_about(statements: pd.DataFrame, claim: str) -> pd.DataFrame:
+    """Select the TIP statements bearing on one claim, by reference year.
 
     Parameters
     ----------
-    facts : FundingFacts
+    statements : DataFrame
+        ``tip_statements.csv``.
+    claim : str
 
     Returns
     -------
-    label, sentence : str
+    DataFrame
+        Its rows sorted by reference year and id.
     """
-    low, high = facts.identified_range
-    tip = facts.per_victim
-    tip_text = (
-        f"TIP victim-protection funding {tip['funding_azn'].min():,.0f}-"
-        f"{tip['funding_azn'].max():,.0f} AZN a year "
-        f"({int(tip['year'].min())}-{int(tip['year'].max())}), "
-        f"{tip['azn_per_victim'].min():,.0f}-{tip['azn_per_victim'].max():,.0f} AZN per "
-        "identified victim; "
-        if len(tip)
-        else ""
+    rows = statements[statements["claim"] == claim]
+    return rows.sort_values(["reference_year", "id"], kind="stable").reset_index(drop=True)
+
+
+def h2_verdict(
+    shares_table: pd.DataFrame,
+    *,
+    cases: int,
+    forced_labour_cases: int,
+    investigations: pd.DataFrame,
+    statements: pd.DataFrame,
+    alpha: float,
+    confidence: float,
+) -> ShareVerdict:
+    """Verdict on H2 ("sexual exploitation is the most widespread form") from official statistics.
+
+    Contemporaneous figures first (the article's cases 2006-2012, investigations
+    by form), then victims identified by form (:func:`share_verdict`), then what
+    the TIP narratives say identification misses. The label says what these
+    decide: whether official statistics are consistent with the claim.
+
+    Parameters
+    ----------
+    shares_table : DataFrame
+        :func:`shares` of sexual exploitation among identified victims.
+    cases, forced_labour_cases : int
+        The article's cases revealed 2006-2012 and those of forced labour (reported).
+    investigations : DataFrame
+        Index reference year; columns ``investigations_sex_trafficking``,
+        ``investigations_labour_trafficking`` (external; rows with both).
+    statements : DataFrame
+        :func:`statements_about` H2.
+    alpha, confidence : float
+
+    Returns
+    -------
+    ShareVerdict
+    """
+    identified = share_verdict(shares_table, alpha=alpha, confidence=confidence)
+    both = investigations.dropna()
+    sex_more = bool(
+        (both["investigations_sex_trafficking"] > both["investigations_labour_trafficking"]).all()
     )
-    referrals = (
-        f"; {facts.unrecognised_referrals} NGO referrals in 2016 were not recognised as victims"
-        if facts.unrecognised_referrals
-        else ""
+    investigated = "; ".join(
+        f"{int(y)}: {int(r['investigations_sex_trafficking'])} sex v. "
+        f"{int(r['investigations_labour_trafficking'])} labour trafficking"
+        for y, r in both.iterrows()
     )
+    missed = ", ".join(f"{r.id} ({r.report_edition} edition)" for r in statements.itertuples())
+    large_cases = "".join(
+        f'{r.reference_year}: a forced-labour case "involving approximately '
+        f'{found.group(1)} victims" ({r.id}), '
+        for r in statements.itertuples()
+        if (found := re.search(r"involving approximately (\d+) victims", r.quote))
+    )
+    other = cases - forced_labour_cases
     sentence = (
-        f"the article itself reports funding for the organizations ({facts.ngo_projects} NGO "
-        f"projects, more than {facts.ngo_funding_azn:,.0f} AZN in 2009-2013); the state budget "
-        f"covers the stated shelter and allowance costs of about {facts.capacity_per_year:.0f} "
-        f"victims a year, against about {facts.rehabilitated_per_year:.0f} rehabilitated a year "
-        f"(2006-2012) and {low}-{high} identified a year (TIP); {tip_text}"
-        f"{facts.international_share:.0%} of the 2010 funding listed was international. "
-        "The figures cannot show whether each organization's budget met its needs, nor the "
-        f"needs of victims who were never identified{referrals}"
+        f"contemporaneous: the article's cases 2006-2012 (reported): {forced_labour_cases} of "
+        f"{cases} forced labour, {other} other (the article does not say how many were sexual "
+        f"exploitation); investigations by form (external, TIP as quoted by news agencies): "
+        f"{investigated}. Later: {identified.sentence} What identification misses (TIP "
+        f"statements, verbatim in tip_statements.csv: {missed}): {large_cases}against at most "
+        f"{int(shares_table.loc[shares_table['year'] != 'pooled', 'total'].max())} victims "
+        f"identified in any year {identified.period}; NGO referrals "
+        "not recognised; begging children not classed as victims; an emphasis on "
+        "transnational cases. Official statistics therefore cannot say which form is most "
+        "widespread among all victims."
     )
-    supported_by_data = (
-        facts.ngo_funding_azn > 0 and facts.capacity_per_year >= facts.rehabilitated_per_year
+    years = [*(int(y) for y in both.index)]
+    when = (
+        f"2006-2012 (cases); {period(years)} (investigations); {identified.period} "
+        "(identified victims)"
     )
-    return ("not supported" if supported_by_data else "undetermined"), sentence
+    agree = (
+        other > forced_labour_cases
+        and sex_more
+        and identified.label.startswith("consistent with official identification statistics")
+    )
+    label = (
+        "consistent with official identification statistics, 2006-2021" if agree else "undetermined"
+    )
+    return ShareVerdict(label, sentence, when, identified.assumptions)
+
+
+def h3_verdict(
+    statements: pd.DataFrame,
+    *,
+    ngo_projects: int,
+    ngo_funding_azn: float,
+    civil_society: pd.Series,
+) -> ShareVerdict:
+    """Verdict on H3 ("the rehabilitation organizations do not have financial resources").
+
+    Two readings, kept apart. Literally (no resources at all), the claim is
+    contradicted where any funding of the organizations is reported. As a claim
+    of inadequate funding, it is judged on the TIP narratives' statements on
+    government funding of NGO partners and NGO-run shelters: a statement counts
+    as "inadequate" where it matches :data:`INADEQUATE_NGO_FUNDING` (derived).
+    These are the State Department's assessments, not measured needs, so the
+    label says "consistent with TIP assessments", for the years they cover.
+
+    Parameters
+    ----------
+    statements : DataFrame
+        :func:`statements_about` H3.
+    ngo_projects : int
+        NGO projects the NGO council funded, 2009-2013 (reported).
+    ngo_funding_azn : float
+        Their funding, "more than" (reported).
+    civil_society : Series
+        Interior-ministry money to civil society for victim support (AZN), by
+        reference year (external).
+
+    Returns
+    -------
+    ShareVerdict
+    """
+    funding = statements[statements["topic"] == "ngo_funding"]
+    inadequate = funding[funding["quote"].str.contains(INADEQUATE_NGO_FUNDING)]
+    other = funding[~funding["id"].isin(inadequate["id"])]
+    years = sorted(int(y) for y in inadequate["reference_year"])
+    first_run = years[:1]
+    for year in years[1:]:
+        if year != first_run[-1] + 1:
+            break
+        first_run.append(year)
+    society = "; ".join(f"{int(y)}: {v:,.0f} AZN" for y, v in civil_society.dropna().items())
+    sentence = (
+        f"Literal reading (no financial resources at all): contradicted by the article itself "
+        f"({ngo_projects} NGO projects funded by the NGO council, more than "
+        f"{ngo_funding_azn:,.0f} AZN in 2009-2013, reported) and by the TIP reports "
+        f"(interior-ministry money to civil society for victim support, {society}, external). "
+        f"Adequacy reading (too little money): the TIP narratives say the government did not "
+        f"adequately or consistently fund NGO partners or NGO-run shelters for reference years "
+        f"{period(years)} ({', '.join(inadequate['id'])}; derived: a statement counts where it "
+        "says the government failed to provide, did not provide or did not fund, or gave fewer "
+        "resources to, NGOs); the other statements on funding "
+        f"({', '.join(other['id'])}; {period([int(y) for y in other['reference_year']])}) "
+        "report money allocated, granted or increased. These are assessments of the State "
+        "Department, not "
+        "measured needs; no source gives the organizations' budgets against their costs."
+    )
+    label = (
+        f"adequacy reading consistent with TIP assessments, {period(first_run)}; "
+        "literal reading contradicted"
+        if first_run and ngo_funding_azn > 0
+        else "undetermined"
+    )
+    tip_years = period(funding["reference_year"].astype(int).tolist())
+    when = f"2009-2013 (article's NGO-council funding); {tip_years} (TIP statements)"
+    assumptions = (
+        "the organizations are the NGOs and shelters providing rehabilitation; the state budget "
+        "for victims is not the organizations' money; each TIP statement dated to its reference "
+        "year (edition - 1)"
+    )
+    return ShareVerdict(label, sentence, when, assumptions)

@@ -19,13 +19,17 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils import stats
-from analysis_utils.audit import known_counts, question
+from analysis_utils.audit import known_counts, question, subgroups
+from analysis_utils.granularity import matching_counts
 from analysis_utils.reconstruction import count
 from analysis_utils.reconstruction import enumerate as reconstructions
 from analysis_utils.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
 
-TESTS = ("majority", "mode")
+TESTS = ("majority", "mode", "some")
 EVIDENCE = ("survey", "external")
+SCOPES = ("sample", "population")
+#: Readings of a question whose type (single or multiple choice) the source does not state.
+READINGS = ("single", "multiple")
 
 #: Defaults of the tests (the notebooks' parameters agree with these).
 DEFAULT_ALPHA = 0.05
@@ -33,7 +37,12 @@ DEFAULT_CONFIDENCE = 0.95
 DEFAULT_PRIOR = 1.0
 DEFAULT_DRAWS = 20_000
 DEFAULT_SEED = 2014
-#: Treat a question whose type the article does not state as single choice.
+#: Simulated surveys per check of the mode test's size.
+DEFAULT_SIZE_DRAWS = 20_000
+#: Readings evaluated for a question whose type the article does not state.
+DEFAULT_READINGS: tuple[str, ...] = READINGS
+#: The reading whose reconstructed ranges figures and report rows draw (the
+#: multiple-choice ranges of an unreported option are 0-100 %, which draw nothing).
 DEFAULT_UNSTATED_SINGLE_CHOICE = True
 #: Refuse to enumerate more reconstructions than this for one claim and n.
 MAX_RECONSTRUCTIONS = 5_000_000
@@ -54,8 +63,12 @@ class Claim:
     question, option : str or None
         For survey claims: the question and the option the claim is about.
     test : str or None
-        ``majority`` (the option's share exceeds one half) or ``mode`` (it is
-        the most common answer).
+        ``majority`` (the option's share exceeds one half), ``mode`` (it is
+        the most common answer) or ``some`` (at least one respondent gave it).
+    scope : str
+        ``sample`` (a statement about the respondents themselves, judged by
+        whether it is true of the sample) or ``population`` (a statement about
+        what experts think, judged by a test).
     note : str
         Caveats; for external claims, the evidence that can test them.
     """
@@ -66,6 +79,7 @@ class Claim:
     question: str | None = None
     option: str | None = None
     test: str | None = None
+    scope: str = "population"
     note: str = ""
 
 
@@ -95,7 +109,15 @@ def load_claims(path: Path) -> list[Claim]:
         where = f"{path.name}: claim {claim_id}"
         if not isinstance(fields, dict):
             raise ValueError(f"{where}: expected a mapping of fields")
-        unknown = set(fields) - {"claim", "evidence", "question", "option", "test", "note"}
+        unknown = set(fields) - {
+            "claim",
+            "evidence",
+            "question",
+            "option",
+            "test",
+            "scope",
+            "note",
+        }
         if unknown:
             raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
         if fields.get("evidence") not in EVIDENCE:
@@ -106,6 +128,8 @@ def load_claims(path: Path) -> list[Claim]:
                     raise ValueError(f"{where}: a survey claim needs '{key}'")
             if fields["test"] not in TESTS:
                 raise ValueError(f"{where}: test must be one of {TESTS}")
+        if fields.get("scope", "population") not in SCOPES:
+            raise ValueError(f"{where}: scope must be one of {SCOPES}")
         claims.append(
             Claim(
                 id=str(claim_id),
@@ -114,6 +138,7 @@ def load_claims(path: Path) -> list[Claim]:
                 question=fields.get("question"),
                 option=fields.get("option"),
                 test=fields.get("test"),
+                scope=str(fields.get("scope", "population")),
                 note=" ".join(str(fields.get("note", "")).split()),
             )
         )
@@ -151,9 +176,37 @@ def check_registry(
                 )
 
 
+def reading_of(choice: str, reading: str) -> tuple[bool, str]:
+    """Whether counts sum to n, and how the question's type is described.
+
+    Parameters
+    ----------
+    choice : str
+        The question's type in the codebook: ``single``, ``multiple`` or ``not stated``.
+    reading : str
+        ``single`` or ``multiple``: the reading used when the type is not stated.
+
+    Returns
+    -------
+    single_choice : bool
+    described : str
+        For example ``single choice (assumed: type not stated)``.
+
+    Raises
+    ------
+    ValueError
+        If ``reading`` is not one of :data:`READINGS`.
+    """
+    if reading not in READINGS:
+        raise ValueError(f"reading must be one of {READINGS}, got {reading!r}")
+    if choice in READINGS:
+        return choice == "single", f"{choice} choice (stated)"
+    return reading == "single", f"{reading} choice (assumed: type not stated)"
+
+
 @dataclass(frozen=True)
 class Evaluation:
-    """A survey claim at one sample size, across every consistent reconstruction.
+    """A survey claim at one sample size and reading, across every consistent reconstruction.
 
     Attributes
     ----------
@@ -161,6 +214,10 @@ class Evaluation:
     n : int
     single_choice : bool
         Whether counts were required to sum to n.
+    reading : str
+        The question's type as used, and whether it is stated or assumed.
+    rounding : str
+        Rounding rule of the reported percentages.
     reconstructions : int
         Count vectors consistent with the reported percentages.
     holds : int
@@ -190,6 +247,8 @@ class Evaluation:
     claim_id: str
     n: int
     single_choice: bool
+    reading: str
+    rounding: str
     reconstructions: int
     holds: int
     significant: int
@@ -214,13 +273,19 @@ class Evaluation:
         return asdict(self)
 
 
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest finite value (NaN, NaN if none)."""
+    finite = values[np.isfinite(values)] if len(values) else values
+    return (float(finite.min()), float(finite.max())) if len(finite) else (np.nan, np.nan)
+
+
 def evaluate(
     claim: Claim,
     items: pd.DataFrame,
     n: int,
     *,
     rounding: str,
-    unstated_single_choice: bool = DEFAULT_UNSTATED_SINGLE_CHOICE,
+    reading: str = "single",
     alpha: float = DEFAULT_ALPHA,
     confidence: float = DEFAULT_CONFIDENCE,
     prior: float = DEFAULT_PRIOR,
@@ -239,8 +304,8 @@ def evaluate(
         Candidate sample size.
     rounding : str
         How the percentages were rounded.
-    unstated_single_choice : bool
-        Treat a question of unstated type as single choice.
+    reading : {"single", "multiple"}
+        How to read the question if its type is not stated (ignored otherwise).
     alpha : float
         Significance level.
     confidence : float
@@ -270,7 +335,7 @@ def evaluate(
         raise ValueError(f"claim {claim.id} is not testable from the survey")
     options, percents, choice = question(items, str(claim.question))
     target = options.index(str(claim.option))
-    single = choice == "single" or (choice == "not stated" and unstated_single_choice)
+    single, described_reading = reading_of(choice, reading)
     counts = known_counts(items, str(claim.question))
     total = count(percents, n, rounding=rounding, complete=single, counts=counts)
     if total > MAX_RECONSTRUCTIONS:
@@ -287,8 +352,8 @@ def evaluate(
     intervals = np.array(
         [binomials[int(x)].ci_clopper_pearson + binomials[int(x)].ci_wilson for x in k]
     ).reshape(-1, 4)
-    if claim.test == "majority":
-        holds = 2 * k > n
+    if claim.test in ("majority", "some"):
+        holds = 2 * k > n if claim.test == "majority" else k > 0
         pvalues = np.array([binomials[int(x)].pvalue for x in k])
         described = "exact one-sided binomial test of share > 1/2 (scipy.stats.binomtest)"
         pair = np.column_stack([k, n - k])
@@ -296,17 +361,22 @@ def evaluate(
     else:
         others = np.delete(rows, target, axis=1).max(axis=1) if len(options) > 1 else 0 * k
         holds = k > others
-        if single and len(rows):
-            pvalues, _ = stats.mode_pvalues(rows, target)
-            described = "exact multinomial test of the lead over the runner-up (equal shares)"
-        else:
-            pvalues = np.full(len(rows), np.nan)
-            described = "no exact test: multiple-choice counts"
-        posterior = stats.posterior_largest(rows, target, prior=prior, draws=draws, seed=seed)
+        pvalues = (
+            stats.mode_pvalues(rows, target, n=n, single_choice=single)[0]
+            if len(rows) and len(options) > 1
+            else np.full(len(rows), np.nan)
+        )
+        described = stats.IUT_METHOD
+        posterior = (
+            stats.posterior_largest(rows, target, prior=prior, draws=draws, seed=seed)
+            if single
+            else stats.posterior_largest_multiple(rows, target, n, prior=prior)
+        )
     per = pd.DataFrame(
         {
             "claim_id": claim.id,
             "n": n,
+            "reading": described_reading,
             "counts": [" ".join(map(str, r)) for r in rows.tolist()],
             "share": k / n,
             "ci_cp_low": intervals[:, 0],
@@ -318,27 +388,24 @@ def evaluate(
             "posterior_largest": posterior.probability,
         }
     )
-
-    def span(values: np.ndarray) -> tuple[float, float]:
-        finite = values[np.isfinite(values)] if len(values) else values
-        return (float(finite.min()), float(finite.max())) if len(finite) else (np.nan, np.nan)
-
     evaluation = Evaluation(
         claim.id,
         n,
         single,
+        described_reading,
+        rounding,
         int(total),
         int(holds.sum()),
         int(np.sum(pvalues < alpha)),
         alpha,
-        *span(k / n),
+        *_span(k / n),
         confidence,
-        span(intervals[:, 0])[0],
-        span(intervals[:, 1])[1],
-        span(intervals[:, 2])[0],
-        span(intervals[:, 3])[1],
-        *span(pvalues),
-        *span(posterior.probability),
+        _span(intervals[:, 0])[0],
+        _span(intervals[:, 1])[1],
+        _span(intervals[:, 2])[0],
+        _span(intervals[:, 3])[1],
+        *_span(pvalues),
+        *_span(posterior.probability),
         float(posterior.standard_error.max()) if len(rows) else 0.0,
         described,
         posterior.method,
@@ -346,13 +413,15 @@ def evaluate(
     return evaluation, per
 
 
-def test_claims(
+def evaluate_claims(
     claims: Sequence[Claim],
     items: pd.DataFrame,
     candidates: Sequence[int],
+    *,
+    readings: Sequence[str] = DEFAULT_READINGS,
     **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Evaluation]]]:
-    """Evaluate every survey claim at every candidate sample size.
+    """Evaluate every survey claim at every candidate sample size and reading.
 
     Parameters
     ----------
@@ -362,28 +431,40 @@ def test_claims(
         ``survey_items.csv``.
     candidates : sequence of int
         Sample sizes.
+    readings : sequence of str
+        Readings of a question whose type is not stated (each is evaluated);
+        a question of stated type is evaluated once, as stated.
     **options
         Passed to :func:`evaluate` (``rounding``, ``alpha``, ...).
 
     Returns
     -------
     claim_tests : DataFrame
-        One row per claim and n (:meth:`Evaluation.as_row`).
+        One row per claim, n and reading (:meth:`Evaluation.as_row`).
     per_reconstruction : DataFrame
-        One row per claim, n and reconstruction.
+        One row per claim, n, reading and reconstruction.
     evaluations : dict
-        Claim id to its evaluations, in candidate order.
+        Claim id to its evaluations, reading by reading, in candidate order.
+
+    Raises
+    ------
+    ValueError
+        If ``readings`` is empty or names an unknown reading.
     """
+    if not readings or any(r not in READINGS for r in readings):
+        raise ValueError(f"readings must be a non-empty list of {READINGS}, got {list(readings)}")
     evaluations: dict[str, list[Evaluation]] = {}
     tables = []
     for claim in claims:
         if claim.evidence != "survey":
             continue
         evaluations[claim.id] = []
-        for n in candidates:
-            evaluation, rows = evaluate(claim, items, n, **options)
-            evaluations[claim.id].append(evaluation)
-            tables.append(rows)
+        _, _, choice = question(items, str(claim.question))
+        for reading in readings if choice not in READINGS else readings[:1]:
+            for n in candidates:
+                evaluation, rows = evaluate(claim, items, n, reading=reading, **options)
+                evaluations[claim.id].append(evaluation)
+                tables.append(rows)
     tested = pd.DataFrame(
         [e.as_row() for es in evaluations.values() for e in es],
         columns=[f["name"] for f in CLAIM_TESTS["fields"]],
@@ -393,57 +474,260 @@ def test_claims(
     return tested, per, evaluations
 
 
-def verdict(claim: Claim, evaluations: Sequence[Evaluation]) -> tuple[str, str]:
-    """Summarise a claim's evaluations in a label and a sentence.
+#: Least favourable null configurations of the mode test, by reading: the claimed
+#: option tied with one other, the rest never chosen (single choice) or chosen
+#: rarely (multiple choice).
+LEAST_FAVOURABLE: dict[str, tuple[float, ...]] = {
+    "single": (0.5, 0.5, 0.0, 0.0),
+    "multiple": (0.5, 0.5, 0.1, 0.1),
+}
 
-    Labels: ``supported`` (holds and is significant in every reconstruction at
+
+def mode_test_sizes(
+    candidates: Sequence[int],
+    *,
+    alpha: float,
+    draws: int,
+    seed: int,
+    readings: Sequence[str] = DEFAULT_READINGS,
+) -> pd.DataFrame:
+    """Rejection rate of the mode test at the least favourable null, by n and reading.
+
+    Parameters
+    ----------
+    candidates : sequence of int
+        Sample sizes.
+    alpha : float
+    draws : int
+        Simulated surveys per n and reading.
+    seed : int
+    readings : sequence of str
+
+    Returns
+    -------
+    DataFrame
+        ``n, reading, probabilities, alpha, draws, rate, standard_error,
+        within_level`` where ``within_level`` says whether the rate is at most
+        alpha plus three Monte Carlo standard errors.
+    """
+    rows = []
+    for reading in readings:
+        for n in candidates:
+            size = stats.mode_test_size(
+                LEAST_FAVOURABLE[reading],
+                0,
+                n,
+                single_choice=reading == "single",
+                alpha=alpha,
+                draws=draws,
+                seed=seed,
+            )
+            rows.append(
+                {
+                    "n": n,
+                    "reading": f"{reading} choice",
+                    "probabilities": " ".join(f"{p:g}" for p in size.probabilities),
+                    "alpha": alpha,
+                    "draws": draws,
+                    "rate": size.rate,
+                    "standard_error": size.standard_error,
+                    "within_level": size.rate <= alpha + 3 * size.standard_error,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "n",
+            "reading",
+            "probabilities",
+            "alpha",
+            "draws",
+            "rate",
+            "standard_error",
+            "within_level",
+        ],
+    )
+
+
+def subgroup_readings(
+    claims: Sequence[Claim],
+    items: pd.DataFrame,
+    candidates: Sequence[int],
+    *,
+    rounding: str,
+    questions: Sequence[str],
+) -> dict[str, dict[int, str]]:
+    """Subgroup readings of a claim's percentage at the sizes the whole sample cannot give it.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+    items : DataFrame
+        ``survey_items.csv``.
+    candidates : sequence of int
+        Sample sizes.
+    rounding : str
+    questions : sequence of str
+        Questions whose percentage may be of a subgroup.
+
+    Returns
+    -------
+    dict
+        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % is 4 of the 7
+        highly-educated (78%) (a subgroup reading, reconstructed)"}}``, for the
+        survey claims on those questions at the sizes where the percentage is
+        not a share of all n respondents and another reported option has a
+        matching count.
+    """
+    out: dict[str, dict[int, str]] = {}
+    for claim in claims:
+        if claim.evidence != "survey" or claim.question not in questions:
+            continue
+        for n in candidates:
+            table = subgroups(items, n, rounding=rounding, questions=[str(claim.question)])
+            table = table[(~table["consistent_with_n"]) & (table["matches"] != "")]
+            readings = [
+                f"{r.percent} % is "
+                + " or ".join(
+                    str(k)
+                    for k in matching_counts(
+                        str(r.percent), int(r.subgroup_size), percent=True, rounding=rounding
+                    )
+                )
+                + f" of the {r.subgroup_size} {r.matches.split(' (')[0]} "
+                f"(a subgroup reading, reconstructed)"
+                for r in table.itertuples(index=False)
+            ]
+            if readings:
+                out.setdefault(claim.id, {})[n] = "; ".join(readings)
+    return out
+
+
+#: How a fraction "holds in k of N reconstructions" weighs the reconstructions.
+EQUAL_WEIGHT = "k of N weighs every consistent count vector equally (a uniform prior over vectors)"
+
+
+def _label(evaluable: Sequence[Evaluation], scope: str) -> str:
+    """Verdict label of one reading's evaluations (all with reconstructions)."""
+    if not evaluable:
+        return "not evaluable"
+    if scope == "sample":
+        if all(e.holds == e.reconstructions for e in evaluable):
+            return "true of the sample"
+        if all(e.holds == 0 for e in evaluable):
+            return "false of the sample"
+        return "undetermined"
+    if all(e.holds == 0 for e in evaluable):
+        return "contradicted"
+    if any(e.holds < e.reconstructions for e in evaluable):
+        return "undetermined"
+    if all(e.significant == e.reconstructions for e in evaluable):
+        return "supported"
+    return "holds, not significant"
+
+
+def _part(e: Evaluation, scope: str, subgroup: str) -> str:
+    """One sample size of one reading, in words."""
+    if e.reconstructions == 0:
+        return f"n = {e.n}: no reconstruction is consistent with the reported percentages{subgroup}"
+    if scope == "sample":
+        share = (
+            f"{e.share_min:.0%}"
+            if e.share_min == e.share_max
+            else f"{e.share_min:.0%} to {e.share_max:.0%}"
+        )
+        secondary = (
+            ""
+            if np.isnan(e.pvalue_min)
+            else f" (secondary, a population majority the sampling does not define: exact "
+            f"binomial p {e.pvalue_min:.3g}"
+            + ("" if e.pvalue_min == e.pvalue_max else f" to {e.pvalue_max:.3g}")
+            + ")"
+        )
+        return (
+            f"n = {e.n}: share {share}, true of the sample in {e.holds} of "
+            f"{e.reconstructions} reconstructions{secondary}"
+        )
+    p = (
+        ""
+        if np.isnan(e.pvalue_min)
+        else f"; p from {e.pvalue_min:.3g} to {e.pvalue_max:.3g}, significant at "
+        f"{e.alpha:g} in {e.significant} of {e.reconstructions}"
+    )
+    se = f", Monte Carlo SE <= {e.posterior_se_max:.3f}" if e.posterior_se_max > 0 else ""
+    return (
+        f"n = {e.n}: holds in {e.holds} of {e.reconstructions} reconstructions{p}; "
+        f"posterior P(largest share) {e.posterior_min:.2f} to {e.posterior_max:.2f} "
+        f"({e.posterior_method.split('; ')[-1]}{se})"
+    )
+
+
+def verdict(
+    claim: Claim, evaluations: Sequence[Evaluation], *, subgroups: Mapping[int, str] | None = None
+) -> tuple[str, str, str]:
+    """Summarise a claim's evaluations in a label, a sentence and its assumptions.
+
+    A claim about the sample (``scope: sample``) is judged by whether it is
+    true of the respondents: ``true of the sample`` (in every reconstruction at
+    every evaluable n), ``false of the sample`` (in none), ``undetermined``.
+    A claim about what experts think (``scope: population``) is judged by a
+    test: ``supported`` (holds and is significant in every reconstruction at
     every evaluable n), ``holds, not significant``, ``undetermined`` (holds in
     some reconstructions only: it depends on unreported values),
-    ``contradicted`` (holds in none), ``not evaluable`` (no reconstruction at
-    any candidate n), ``not testable from the survey``.
+    ``contradicted`` (holds in none). Either may be ``not evaluable`` (no
+    reconstruction at any candidate n) or ``not testable from the survey``.
+    Where the readings of a question of unstated type disagree, the label is
+    ``undetermined`` and the sentence gives each reading's label.
 
     Parameters
     ----------
     claim : Claim
     evaluations : sequence of Evaluation
-        Its evaluations at the candidate sizes.
+        Its evaluations at the candidate sizes, for each reading.
+    subgroups : mapping of int to str, optional
+        For a sample size at which the percentage cannot be a share of the whole
+        sample: the subgroup reading that makes it possible, in words.
 
     Returns
     -------
-    label, sentence : str
+    label, sentence, assumptions : str
     """
     if claim.evidence != "survey":
-        return "not testable from the survey", claim.note
-    parts = []
-    for e in evaluations:
-        if e.reconstructions == 0:
-            parts.append(
-                f"n = {e.n}: no reconstruction is consistent with the reported percentages"
-            )
-            continue
-        p = (
-            ""
-            if np.isnan(e.pvalue_min)
-            else f"; exact p from {e.pvalue_min:.3g} to {e.pvalue_max:.3g}, significant at "
-            f"{e.alpha:g} in {e.significant} of {e.reconstructions}"
-        )
-        se = f" (Monte Carlo SE <= {e.posterior_se_max:.3f})" if e.posterior_se_max > 0 else ""
-        parts.append(
-            f"n = {e.n}: holds in {e.holds} of {e.reconstructions} reconstructions"
-            f"{p}; posterior P(largest share) {e.posterior_min:.2f} to "
-            f"{e.posterior_max:.2f}{se}"
-        )
-    sentence = "; ".join(parts) + "."
-    evaluable = [e for e in evaluations if e.reconstructions > 0]
-    if not evaluable:
-        return "not evaluable", sentence
-    if all(e.holds == 0 for e in evaluable):
-        return "contradicted", sentence
-    if any(e.holds < e.reconstructions for e in evaluable):
-        return "undetermined", sentence
-    if all(e.significant == e.reconstructions for e in evaluable):
-        return "supported", sentence
-    return "holds, not significant", sentence
+        return "not testable from the survey", claim.note, ""
+    subgroups = subgroups or {}
+    readings = list(dict.fromkeys(e.reading for e in evaluations))
+    labels, sentences = {}, []
+    for reading in readings:
+        these = [e for e in evaluations if e.reading == reading]
+        parts = [
+            _part(e, claim.scope, f"; {subgroups[e.n]}" if e.n in subgroups else "") for e in these
+        ]
+        labels[reading] = _label([e for e in these if e.reconstructions > 0], claim.scope)
+        prefix = f"{reading}: {labels[reading]}: " if len(readings) > 1 else ""
+        sentences.append(prefix + "; ".join(parts))
+    distinct = set(labels.values())
+    label = distinct.pop() if len(distinct) == 1 else "undetermined"
+    first = evaluations[0] if evaluations else None
+    assumptions = "; ".join(
+        [
+            "question type: " + " / ".join(readings),
+            f"rounding: {first.rounding}" if first else "",
+            "n: " + ", ".join(str(n) for n in dict.fromkeys(e.n for e in evaluations)),
+            EQUAL_WEIGHT,
+            *(
+                [
+                    f"{first.test}, alpha {first.alpha:g}",
+                    "posterior: "
+                    + " / ".join(
+                        dict.fromkeys(e.posterior_method.split("; ")[-1] for e in evaluations)
+                    ),
+                ]
+                if first and claim.scope == "population"
+                else []
+            ),
+        ]
+    )
+    return label, ". ".join(sentences) + ".", assumptions
 
 
 def merge_verdicts(survey: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
@@ -454,12 +738,14 @@ def merge_verdicts(survey: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame
     survey : DataFrame
         :func:`verdict_table` (external claims marked not testable from the survey).
     external : DataFrame
-        ``id, evidence, our_verdict, our_evidence`` for claims tested on external data.
+        ``id, evidence, period, assumptions, our_verdict, our_evidence`` for
+        claims tested on external data.
 
     Returns
     -------
     DataFrame
-        The survey table with those claims' evidence and verdict replaced.
+        The survey table with those claims' evidence, period, assumptions and
+        verdict replaced.
 
     Raises
     ------
@@ -470,19 +756,36 @@ def merge_verdicts(survey: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame
     if unknown:
         raise ValueError(f"external verdicts for unknown claims: {sorted(unknown)}")
     merged = survey.set_index("id")
+    columns = ["evidence", "period", "assumptions", "our_verdict", "our_evidence"]
     for row in external.itertuples(index=False):
-        merged.loc[row.id, ["evidence", "our_verdict", "our_evidence"]] = [
-            row.evidence,
-            row.our_verdict,
-            row.our_evidence,
-        ]
+        merged.loc[row.id, columns] = [getattr(row, c) for c in columns]
     return merged.reset_index()
+
+
+#: Columns of the verdict table (``verdicts.csv``, ``verdict_table.csv``).
+VERDICT_COLUMNS = [
+    "id",
+    "kind",
+    "article_statement",
+    "article_verdict",
+    "tested_claim",
+    "evidence",
+    "period",
+    "assumptions",
+    "our_verdict",
+    "our_evidence",
+]
+#: The period of the survey evidence: the article does not date its survey.
+SURVEY_PERIOD = "survey date not stated (article of about 2014)"
 
 
 def verdict_table(
     claims: Sequence[Claim],
-    article_claims: pd.DataFrame,
+    article_claims: pd.DataFrame | None,
     evaluations: Mapping[str, Sequence[Evaluation]],
+    *,
+    subgroups: Mapping[str, Mapping[int, str]] | None = None,
+    period: str = SURVEY_PERIOD,
 ) -> pd.DataFrame:
     """One row per claim: the article's statement and verdict next to ours.
 
@@ -494,12 +797,15 @@ def verdict_table(
         claims: the statement is then the registry's and the verdict "not stated".
     evaluations : mapping
         Claim id to its evaluations (empty for external claims).
+    subgroups : mapping, optional
+        Claim id to :func:`verdict`'s ``subgroups``.
+    period : str
+        When the survey evidence was collected, as far as known.
 
     Returns
     -------
     DataFrame
-        ``id, kind, article_statement, article_verdict, tested_claim, evidence,
-        our_verdict, our_evidence`` sorted by id.
+        :data:`VERDICT_COLUMNS`, sorted by id.
     """
     article = (
         article_claims.set_index("id")
@@ -515,7 +821,9 @@ def verdict_table(
     )
     rows = []
     for claim in claims:
-        label, sentence = verdict(claim, evaluations.get(claim.id, []))
+        label, sentence, assumptions = verdict(
+            claim, evaluations.get(claim.id, []), subgroups=(subgroups or {}).get(claim.id)
+        )
         rows.append(
             {
                 "id": claim.id,
@@ -524,20 +832,14 @@ def verdict_table(
                 "article_verdict": article.loc[claim.id, "article_verdict"],
                 "tested_claim": claim.claim,
                 "evidence": claim.evidence,
+                "period": period if claim.evidence == "survey" else "",
+                "assumptions": assumptions,
                 "our_verdict": label,
                 "our_evidence": sentence if claim.evidence == "survey" else claim.note,
             }
         )
-    columns = [
-        "id",
-        "kind",
-        "article_statement",
-        "article_verdict",
-        "tested_claim",
-        "evidence",
-        "our_verdict",
-        "our_evidence",
-    ]
     return (
-        pd.DataFrame(rows, columns=columns).sort_values("id", kind="stable").reset_index(drop=True)
+        pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+        .sort_values("id", kind="stable")
+        .reset_index(drop=True)
     )

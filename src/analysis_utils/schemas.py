@@ -238,8 +238,15 @@ CLAIM_TESTS: dict[str, Any] = {
         field("claim_id", "string", "Claim", required=True),
         field("n", "integer", "Candidate sample size", required=True, minimum=1),
         field("single_choice", "boolean", "Counts required to sum to n", required=True),
+        field("reading", "string", "Question type used: stated, or assumed", required=True),
+        field("rounding", "string", "Rounding rule of the percentages", required=True),
         field("reconstructions", "integer", "Consistent count vectors", required=True, minimum=0),
-        field("holds", "integer", "Reconstructions in which the claim holds", required=True),
+        field(
+            "holds",
+            "integer",
+            "Reconstructions in which the claim holds (each vector weighted equally)",
+            required=True,
+        ),
         field("significant", "integer", "Reconstructions with p < alpha", required=True),
         field("alpha", "number", "Significance level", required=True),
         field("share_min", "number", "Smallest share of the option (reconstructed)"),
@@ -257,13 +264,14 @@ CLAIM_TESTS: dict[str, Any] = {
         field("test", "string", "What the p-value tests", required=True),
         field("posterior_method", "string", "How the posterior was computed", required=True),
     ],
-    "primaryKey": ["claim_id", "n"],
+    "primaryKey": ["claim_id", "n", "reading"],
 }
 
 CLAIM_RECONSTRUCTIONS: dict[str, Any] = {
     "fields": [
         field("claim_id", "string", "Claim", required=True),
         field("n", "integer", "Sample size", required=True, minimum=1),
+        field("reading", "string", "Question type used: stated, or assumed", required=True),
         field(
             "counts", "string", "Count per option, in codebook order (reconstructed)", required=True
         ),
@@ -276,7 +284,7 @@ CLAIM_RECONSTRUCTIONS: dict[str, Any] = {
         field("pvalue", "number", "Exact p-value"),
         field("posterior_largest", "number", "Posterior P(option has the largest share)"),
     ],
-    "primaryKey": ["claim_id", "n", "counts"],
+    "primaryKey": ["claim_id", "n", "reading", "counts"],
 }
 
 VERDICTS: dict[str, Any] = {
@@ -287,6 +295,8 @@ VERDICTS: dict[str, Any] = {
         field("article_verdict", "string", "The article's verdict (reported)", required=True),
         field("tested_claim", "string", "What is tested here", required=True),
         field("evidence", "string", "survey or external", required=True),
+        field("period", "string", "When the evidence was collected or refers to"),
+        field("assumptions", "string", "Assumptions the verdict rests on"),
         field("our_verdict", "string", "Our verdict", required=True),
         field("our_evidence", "string", "What our verdict rests on", required=True),
     ],
@@ -316,8 +326,26 @@ EXTERNAL_VERDICTS: dict[str, Any] = {
     "fields": [
         field("id", "string", "Claim", required=True, unique=True),
         field("evidence", "string", "External evidence used", required=True),
+        field("period", "string", "Years the evidence refers to", required=True),
+        field("assumptions", "string", "Assumptions the verdict rests on", required=True),
         field("our_verdict", "string", "Our verdict", required=True),
         field("our_evidence", "string", "What the verdict rests on", required=True),
+    ],
+    "primaryKey": ["id"],
+}
+
+TIP_STATEMENTS: dict[str, Any] = {
+    "fields": [
+        field("id", "string", "Statement", required=True, unique=True),
+        field("report_edition", "integer", "TIP edition", required=True),
+        field("reference_year", "integer", "Year the statement describes", required=True),
+        field("topic", "string", "ngo_funding or forced_labour_identification", required=True),
+        field("claim", "string", "Hypothesis it bears on", required=True),
+        field("quote", "string", "The sentence, verbatim (external)", required=True),
+        field("source_url", "string", "Where it was read", required=True),
+        field("copy", "string", "Kind of copy", required=True),
+        field("edition_printed", "boolean", "Whether the copy prints the edition", required=True),
+        field("note", "string", "Context and caveats"),
     ],
     "primaryKey": ["id"],
 }

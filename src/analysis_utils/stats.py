@@ -1,25 +1,26 @@
 """Exact tests and intervals for one count vector, as small immutable results.
 
-Wrappers around scipy and statsmodels where they have the test; an exact
-multinomial test of "option X is the most common answer" (neither library has
-one) computed by enumerating every outcome; and the posterior probability that
-an option has the largest share under a Dirichlet prior.
+Wrappers around scipy and statsmodels where they have the test; a test of
+"option X is the most common answer" that keeps its level over the claim's
+whole (composite) null, built from scipy's exact binomial tail, with a
+simulation of its size; and the posterior probability that an option has the
+largest share under a Dirichlet prior.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.reconstruction import enumerate as outcomes
-
-#: Relative tolerance for treating two outcome probabilities as equal in the
-#: exact goodness-of-fit test (as in R's EMT::multinomial.test).
-PMF_TIES = 1e-7
+#: How the mode claim is tested (see :class:`ModeResult`).
+IUT_METHOD = (
+    "intersection-union test: for each other option, an exact one-sided McNemar test "
+    "(single choice: the conditional binomial test among those who chose either option; "
+    "multiple choice: at the least favourable overlap); p is the largest"
+)
 
 
 @dataclass(frozen=True)
@@ -103,102 +104,249 @@ def binomial(
 
 @dataclass(frozen=True)
 class ModeResult:
-    """Exact test that one option is the most common answer.
+    """Test that one option is the most common answer, valid over the composite null.
+
+    The claim "option ``target`` is the most common answer" is false when some
+    other option is at least as common, a composite null whose least favourable
+    point is ``target`` tied with one other option. The intersection-union test
+    rejects only if, for *every* other option ``j``, an exact one-sided test of
+    "``target`` is chosen more often than ``j``" rejects; its p-value is the
+    largest of those p-values, and its size is at most the level over the whole
+    null (Berger 1982).
+
+    For each ``j`` the test is McNemar's exact test on the respondents who chose
+    one of the two options but not both: with ``b`` of them choosing ``target``
+    only and ``m`` in all, ``P(Binomial(m, 1/2) >= b)``. Under single choice
+    nobody chooses both, so this is the exact conditional binomial test among
+    those who chose ``target`` or ``j``. Under multiple choice the number who
+    chose both is not known from the counts, so the p-value is the largest over
+    every overlap the counts allow (the least favourable one).
 
     Attributes
     ----------
     counts : tuple of int
     target : int
         Index of the option claimed to be the most common.
+    n : int
+        Respondents.
+    single_choice : bool
+        Whether each respondent chose exactly one option.
     strict_mode : bool
         Whether its count exceeds every other count.
     lead : int
         Its count minus the largest other count.
-    pvalue_lead : float
-        ``P(lead >= observed)`` when all options are equally likely.
-    pvalue_uniform : float
-        Exact multinomial goodness-of-fit p-value against equal shares
-        (probability of outcomes no more likely than the observed one).
+    pvalue : float
+        Intersection-union p-value (the largest pairwise p-value).
+    runner_up : int
+        The option whose pairwise p-value is the largest.
+    pairwise : tuple of float
+        The pairwise p-values (NaN at ``target`` itself).
     method : str
     """
 
     counts: tuple[int, ...]
     target: int
+    n: int
+    single_choice: bool
     strict_mode: bool
     lead: int
-    pvalue_lead: float
-    pvalue_uniform: float
-    method: str = "exact multinomial tests under equal shares, by enumerating every outcome"
+    pvalue: float
+    runner_up: int
+    pairwise: tuple[float, ...]
+    method: str = IUT_METHOD
 
 
-@lru_cache(maxsize=64)
-def _null_distribution(
-    n: int, options: int, target: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every outcome of ``n`` answers over equal-share options: lead, log-pmf, pmf."""
-    rows = np.concatenate(list(outcomes([None] * options, n, complete=True)))
-    log_pmf = special.gammaln(n + 1) - special.gammaln(rows + 1).sum(axis=1) - n * np.log(options)
-    others = np.delete(rows, target, axis=1).max(axis=1)
-    return rows[:, target] - others, log_pmf, np.exp(log_pmf)
+def _pair_pvalue(k_target: int, k_other: int, n: int, single_choice: bool) -> float:
+    """Largest one-sided McNemar p-value of ``target`` over one other option."""
+    if single_choice:
+        both = np.array([0])
+    else:
+        both = np.arange(max(0, k_target + k_other - n), min(k_target, k_other) + 1)
+    only_target = k_target - both
+    discordant = k_target + k_other - 2 * both
+    return float(np.max(stats.binom.sf(only_target - 1, discordant, 0.5)))
 
 
-def mode_pvalues(counts: np.ndarray, target: int) -> tuple[np.ndarray, np.ndarray]:
-    """Exact p-values of the mode claim for many count vectors of the same ``n``.
+def mode_pvalues(
+    counts: np.ndarray, target: int, *, n: int | None = None, single_choice: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Intersection-union p-values of the mode claim for many count vectors.
 
     Parameters
     ----------
     counts : numpy.ndarray
-        Shape ``(rows, options)``; every row sums to the same ``n``.
+        Shape ``(rows, options)``: respondents choosing each option.
     target : int
         Option claimed to be the most common.
+    n : int, optional
+        Respondents; under single choice every row must sum to it (default: the
+        first row's sum). Required for multiple choice.
+    single_choice : bool
+        Whether each respondent chose exactly one option.
 
     Returns
     -------
-    pvalue_lead, pvalue_uniform : numpy.ndarray
-        Per row, see :class:`ModeResult`.
+    pvalue : numpy.ndarray
+        Per row, the largest pairwise p-value (see :class:`ModeResult`).
+    pairwise : numpy.ndarray
+        Shape ``(rows, options)``: the pairwise p-values (NaN at ``target``).
+
+    Raises
+    ------
+    ValueError
+        If single-choice rows do not all sum to ``n``, a count exceeds ``n``, or
+        ``n`` is missing for multiple choice.
     """
     counts = np.atleast_2d(np.asarray(counts, dtype=np.int64))
-    n = int(counts[0].sum())
-    if not (counts.sum(axis=1) == n).all():
-        raise ValueError("every count vector must have the same total")
-    lead, log_pmf, pmf = _null_distribution(n, counts.shape[1], target)
-    others = np.delete(counts, target, axis=1).max(axis=1)
-    observed_lead = counts[:, target] - others
-    order = np.argsort(lead)
-    tail = np.cumsum(pmf[order][::-1])[::-1]  # tail[i] = P(lead >= lead[order][i])
-    index = np.searchsorted(lead[order], observed_lead, side="left")
-    p_lead = np.where(index < len(tail), tail[np.minimum(index, len(tail) - 1)], 0.0)
-    observed_log = (
-        special.gammaln(n + 1)
-        - special.gammaln(counts + 1).sum(axis=1)
-        - n * np.log(counts.shape[1])
-    )
-    sorted_log = np.sort(log_pmf)
-    cumulative = np.cumsum(np.exp(sorted_log))
-    cut = np.searchsorted(sorted_log, observed_log + np.log1p(PMF_TIES), side="right")
-    p_uniform = np.where(cut > 0, cumulative[np.maximum(cut - 1, 0)], 0.0)
-    return np.minimum(p_lead, 1.0), np.minimum(p_uniform, 1.0)
+    if n is None:
+        if not single_choice:
+            raise ValueError("multiple-choice counts need the number of respondents n")
+        n = int(counts[0].sum())
+    if single_choice and not (counts.sum(axis=1) == n).all():
+        raise ValueError(f"every single-choice count vector must sum to n = {n}")
+    if (counts > n).any() or (counts < 0).any():
+        raise ValueError(f"every count must lie between 0 and n = {n}")
+    if counts.shape[1] < 2:
+        raise ValueError("the mode test needs at least two options")
+    pairwise = np.full(counts.shape, np.nan)
+    for j in range(counts.shape[1]):
+        if j == target:
+            continue
+        pairs, inverse = np.unique(counts[:, [target, j]], axis=0, return_inverse=True)
+        values = np.array([_pair_pvalue(int(a), int(b), n, single_choice) for a, b in pairs])
+        pairwise[:, j] = values[inverse.reshape(-1)]
+    return np.nanmax(pairwise, axis=1), pairwise
 
 
-def mode_test(counts: tuple[int, ...] | list[int], target: int) -> ModeResult:
-    """Test that option ``target`` is the most common answer, exactly.
+def mode_test(
+    counts: tuple[int, ...] | list[int],
+    target: int,
+    *,
+    n: int | None = None,
+    single_choice: bool = True,
+) -> ModeResult:
+    """Test that option ``target`` is the most common answer (intersection-union test).
 
     Parameters
     ----------
     counts : sequence of int
-        Respondents per option (single choice: they sum to ``n``).
+        Respondents per option.
     target : int
         Index of the option claimed to be the most common.
+    n : int, optional
+        Respondents (default: the sum of the counts, single choice only).
+    single_choice : bool
+        Whether each respondent chose exactly one option.
 
     Returns
     -------
     ModeResult
     """
     row = np.asarray(counts, dtype=np.int64)
+    total = int(row.sum()) if n is None else int(n)
     lead = int(row[target] - np.delete(row, target).max())
-    p_lead, p_uniform = mode_pvalues(row[None, :], target)
+    pvalue, pairwise = mode_pvalues(row[None, :], target, n=total, single_choice=single_choice)
     return ModeResult(
-        tuple(int(c) for c in row), target, lead > 0, lead, float(p_lead[0]), float(p_uniform[0])
+        tuple(int(c) for c in row),
+        target,
+        total,
+        single_choice,
+        lead > 0,
+        lead,
+        float(pvalue[0]),
+        int(np.nanargmax(pairwise[0])),
+        tuple(float(p) for p in pairwise[0]),
+    )
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    """Rejection rate of the mode test under one configuration of the null, by simulation.
+
+    Attributes
+    ----------
+    probabilities : tuple of float
+        Probability of each option (of a respondent choosing it, under multiple
+        choice; the option shares under single choice).
+    target : int
+    n : int
+    single_choice : bool
+    alpha : float
+    draws : int
+    rejections : int
+    rate : float
+        ``rejections / draws``.
+    standard_error : float
+        Monte Carlo standard error of the rate at ``alpha``: ``sqrt(alpha (1 - alpha) / draws)``.
+    seed : int
+    method : str
+    """
+
+    probabilities: tuple[float, ...]
+    target: int
+    n: int
+    single_choice: bool
+    alpha: float
+    draws: int
+    rejections: int
+    rate: float
+    standard_error: float
+    seed: int
+    method: str = "Monte Carlo rejection rate of the intersection-union mode test"
+
+
+def mode_test_size(
+    probabilities: tuple[float, ...] | list[float],
+    target: int,
+    n: int,
+    *,
+    single_choice: bool = True,
+    alpha: float = 0.05,
+    draws: int = 20_000,
+    seed: int = 2014,
+) -> SizeResult:
+    """Estimate how often the mode test rejects when the data come from a null configuration.
+
+    Parameters
+    ----------
+    probabilities : sequence of float
+        Single choice: option shares (summing to 1). Multiple choice: each
+        option's probability of being chosen, independently of the others.
+    target : int
+    n : int
+        Respondents per simulated survey.
+    single_choice : bool
+    alpha : float
+        Level of the test.
+    draws : int
+        Simulated surveys.
+    seed : int
+        Seed of the ``numpy.random.Generator``.
+
+    Returns
+    -------
+    SizeResult
+    """
+    rng = np.random.default_rng(seed)
+    p = np.asarray(probabilities, dtype=np.float64)
+    if single_choice:
+        sample = rng.multinomial(n, p / p.sum(), size=draws)
+    else:
+        sample = rng.binomial(n, p, size=(draws, len(p)))
+    unique, inverse = np.unique(sample, axis=0, return_inverse=True)
+    pvalues, _ = mode_pvalues(unique, target, n=n, single_choice=single_choice)
+    rejections = int(np.sum(pvalues[inverse.reshape(-1)] < alpha))
+    return SizeResult(
+        tuple(float(x) for x in p),
+        target,
+        n,
+        single_choice,
+        alpha,
+        draws,
+        rejections,
+        rejections / draws,
+        float(np.sqrt(alpha * (1 - alpha) / draws)),
+        seed,
     )
 
 
@@ -257,7 +405,7 @@ def posterior_largest(
         other = 1 - target
         exact = stats.beta.sf(0.5, alpha[:, target], alpha[:, other])
         return PosteriorResult(
-            exact, np.zeros_like(exact), prior, f"exact Beta tail, Dirichlet({prior:g}) prior"
+            exact, np.zeros_like(exact), prior, f"exact Beta tail; Dirichlet({prior:g}) prior"
         )
     rng = np.random.default_rng(seed)
     unique, inverse = np.unique(alpha, axis=0, return_inverse=True)
@@ -271,5 +419,59 @@ def posterior_largest(
         probability,
         error,
         prior,
-        f"Monte Carlo, {draws} draws per vector, seed {seed}, Dirichlet({prior:g}) prior",
+        f"Monte Carlo, {draws} draws per vector, seed {seed}; Dirichlet({prior:g}) prior",
+    )
+
+
+def posterior_largest_multiple(
+    counts: np.ndarray, target: int, n: int, *, prior: float = 1.0, points: int = 2001
+) -> PosteriorResult:
+    """Posterior probability that option ``target`` is chosen most often, multiple choice.
+
+    Under multiple choice each option has its own probability of being chosen;
+    each gets a Beta(``prior``, ``prior``) prior (1 = uniform), independently,
+    so the posterior given ``k`` of ``n`` respondents choosing it is
+    Beta(``k + prior``, ``n - k + prior``). The probability that the target's is
+    the largest, ``integral of f_target(x) * prod_j F_j(x) dx``, is computed by
+    the midpoint rule on ``points`` points (no Monte Carlo error).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape ``(rows, options)``: respondents choosing each option.
+    target : int
+    n : int
+        Respondents.
+    prior : float
+        Beta concentration, > 0.
+    points : int
+        Integration points.
+
+    Returns
+    -------
+    PosteriorResult
+    """
+    if prior <= 0:
+        raise ValueError(f"prior must be positive, got {prior}")
+    counts = np.atleast_2d(np.asarray(counts, dtype=np.int64))
+    x = (np.arange(points) + 0.5) / points
+    values = np.arange(n + 1)
+    cdf = stats.beta.cdf(x[None, :], values[:, None] + prior, n - values[:, None] + prior)
+    pdf = stats.beta.pdf(x[None, :], values[:, None] + prior, n - values[:, None] + prior)
+    others = np.sort(np.delete(counts, target, axis=1), axis=1)
+    keys, inverse = np.unique(
+        np.column_stack([counts[:, target], others]), axis=0, return_inverse=True
+    )
+    probability = np.empty(len(keys))
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        integrand = pdf[chunk[:, 0]] * np.prod(cdf[chunk[:, 1:]], axis=1)
+        probability[start : start + 1000] = integrand.sum(axis=1) / points
+    result = np.clip(probability[inverse.reshape(-1)], 0.0, 1.0)
+    return PosteriorResult(
+        result,
+        np.zeros_like(result),
+        prior,
+        f"independent Beta posteriors per option, midpoint rule on {points} points; "
+        f"Beta({prior:g}, {prior:g}) prior on each option's share",
     )
