@@ -54,6 +54,14 @@ def test_repair_text_leaves_no_artefact_or_line_break(text):
         ("30.400", "", ("30.4", "30400"), 3),
         ("two fold", "", ("2",), 0),
         ("one", "", ("1",), 0),
+        ("2014", "", ("2014",), 0),
+        # the article names the two activities ranked above trafficking instead of a rank
+        (
+            "Behind only drug trafficking and the sale of counterfeit or pirated goods",
+            "",
+            ("3",),
+            0,
+        ),
     ],
 )
 def test_parse_printed_number(printed, scale, readings, decimals):
@@ -63,7 +71,10 @@ def test_parse_printed_number(printed, scale, readings, decimals):
     assert parsed.ambiguous == (len(readings) > 1)
 
 
-@pytest.mark.parametrize(("printed", "scale"), [("abc", ""), ("1,00", ""), ("", ""), ("5", "lakh")])
+@pytest.mark.parametrize(
+    ("printed", "scale"),
+    [("abc", ""), ("1,00", ""), ("", ""), ("5", "lakh"), ("Behind only drug trafficking", "")],
+)
 def test_parse_printed_number_refuses_what_the_article_does_not_print(printed, scale):
     with pytest.raises(ValueError, match=r"number|scale"):
         clean.parse_printed_number(printed, scale)
@@ -103,6 +114,108 @@ def test_article_numbers_are_tidy(raw_tables):
     row = numbers.set_index("id").loc["ilo_2012_victims_forced_labour_trafficking_slavery"]
     assert (row["value"], row["decimals"], row["value_as_printed"]) == (20900000, 1, "20.9")
     assert checks.loc[checks["result"] != "agrees", "id"].tolist() == ["assistance_center_expenses"]
+
+
+TRANSCRIBED = {
+    # id: (value_as_printed, value, unit, kind, section, text_line, period, reference)
+    "un_rank_criminal_activity": (
+        "second",
+        2,
+        "rank",
+        "global_estimate",
+        "Introduction",
+        58,
+        "",
+        "",
+    ),
+    "un_rank_profitable_organized_crime": (
+        "Behind only drug trafficking and the sale of counterfeit or pirated goods",
+        3,
+        "rank",
+        "global_estimate",
+        "Results: financial resources allocated to the elimination of trafficking",
+        407,
+        "",
+        "[6]",
+    ),
+    "nap_next_period_start": (
+        "2014",
+        2014,
+        "year",
+        "plan_period",
+        "Conclusion",
+        555,
+        "2014-2018",
+        "",
+    ),
+    "nap_next_period_end": (
+        "2018",
+        2018,
+        "year",
+        "plan_period",
+        "Conclusion",
+        555,
+        "2014-2018",
+        "",
+    ),
+}
+
+
+def test_every_number_of_the_article_has_a_row(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="article_numbers.csv")
+    assert len(numbers) == 46
+    assert numbers["kind"].value_counts()["plan_period"] == 2
+
+
+@pytest.mark.parametrize("number_id", sorted(TRANSCRIBED))
+def test_ranks_and_the_next_action_plan_are_transcribed(raw_tables, number_id):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="article_numbers.csv")
+    row = numbers.set_index("id").loc[number_id]
+    printed, value, unit, kind, section, line, period, reference = TRANSCRIBED[number_id]
+    assert (row["value_as_printed"], row["value"], row["decimals"]) == (printed, value, 0)
+    assert (row["unit"], row["kind"], row["section"], row["text_line"]) == (
+        unit,
+        kind,
+        section,
+        line,
+    )
+    assert (row["period"], row["reference"]) == (period, reference)
+    assert printed in row["context"]
+
+
+def test_the_two_ranks_note_their_contradiction(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="article_numbers.csv")
+    note = numbers.set_index("id")["note"]
+    assert "contradicted by un_rank_profitable_organized_crime" in note["un_rank_criminal_activity"]
+    assert "contradicts un_rank_criminal_activity" in note["un_rank_profitable_organized_crime"]
+    context = numbers.set_index("id")["context"]
+    assert context["nap_next_period_start"] == (
+        "the next National Action Plan which will cover the period of 2014\u20142018"
+    )
+
+
+def test_the_ilo_estimate_is_called_recent_not_earlier(raw_tables):
+    numbers, _ = clean.tidy_article_numbers(raw_tables[0], file="article_numbers.csv")
+    note = numbers.set_index("id").loc["ilo_victims_forced_labour", "note"]
+    assert "'ILO recently estimated', line 75" in note
+    assert "earlier" not in note
+
+
+PROVED = (
+    "The experts proved the hypotheses developed in this article that there is a need for "
+    "improvement of cooperation among relevant organizations in order to increase efficiency "
+    "of rehabilitation process of victims."
+)
+
+
+def test_the_verdict_is_the_whole_proved_sentence():
+    raw = io.read_raw_csv(paths.layout().raw / "article_claims.csv")
+    claims = clean.article_claims(raw).set_index("id")
+    hypotheses = claims[claims["kind"] == "hypothesis"]
+    assert list(hypotheses.index) == ["H1", "H2", "H3"]
+    assert (hypotheses["verdict_context"] == PROVED).all()
+    assert (hypotheses["verdict_text_line"] == 539).all()
+    assert (hypotheses["article_verdict"] == "proved").all()
 
 
 def test_a_value_that_is_not_a_reading_is_refused(raw_tables):

@@ -80,3 +80,24 @@ def test_the_readme_documents_every_column_of_the_survey_format():
     section = README.split("## Bring your own survey")[1].split("### Confidentiality")[0]
     for name in [*survey.QUESTION_FIELDS, *survey.OPTION_FIELDS, survey.RESPONDENT_ID]:
         assert f"`{name}`" in section, name
+
+
+def test_the_readme_documents_every_status_of_the_report():
+    from analysis_utils import report
+
+    table = README.split("Status vocabulary")[1].split("\n\n")[1]
+    documented = {
+        row.strip("|").split("|")[0].strip(): row.strip("|").split("|")[1].strip()
+        for row in table.strip().splitlines()[2:]
+    }
+    assert documented == report.STATUSES
+
+
+def test_the_readme_counts_the_numbers_of_the_article():
+    import csv
+
+    with (LAYOUT.raw / "article_numbers.csv").open(encoding="utf-8") as handle:
+        count = sum(1 for _ in csv.DictReader(handle))
+    assert f"Every number the article states ({count})" in README
+    assert f"Every number the article states ({count} rows)" in README
+    assert f"one row per number the article states ({count})" in README

@@ -50,3 +50,20 @@ def test_the_report_has_one_row_per_number_of_the_article(built):
     assert by_id["survey_stated_n"]["status"] == "inconsistent"
     assert by_id["check_profit_per_year"]["status"] == "reproduced"
     assert by_id["causes_a_pct"]["status"] == "not reproducible: unreported"
+
+
+def test_the_two_reports_give_a_survey_percentage_one_status(built):
+    def rows(name):
+        with (built.reports / name).open(encoding="utf-8") as handle:
+            return {row["id"]: row for row in csv.DictReader(handle)}
+
+    full, survey = rows("reproduction_report.csv"), rows("survey_report.csv")
+    with (built.processed / "survey_items.csv").open(encoding="utf-8") as handle:
+        reported = [row for row in csv.DictReader(handle) if row["status"] == "reported"]
+    assert len(reported) == 5
+    for item in reported:
+        in_full = full[item["number_id"]]
+        in_survey = survey[f"{item['question_id']}.{item['option_code']}"]
+        assert in_full["value_as_printed"] == in_survey["value_as_printed"]
+        assert (in_full["status"], in_full["reason"]) == (in_survey["status"], in_survey["reason"])
+        assert in_full["status"] == "consistent with each other; inconsistent with the stated n"

@@ -8,6 +8,7 @@ CTX = report.SurveyContext(
     stated_n=4, full_sample_n=9, all_n=54, rounding="up_or_down", subgroup_questions=("position",)
 )
 FIGS = {"causes": "Fig. 1", "assisted": "Fig. 2", "measures": "Fig. 3"}
+AGREE = report.AGREES_NOT_WITH_STATED_N
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def test_one_row_per_number_with_a_known_status(table, numbers):
 
 
 def test_survey_percentages_by_hand(table):
-    assert table.loc["survey_female_pct", "status"] == "consistent"
+    assert table.loc["survey_female_pct", "status"] == AGREE
     assert "n = 9: 6 respondents" in table.loc["survey_female_pct", "recomputed"]
     assert "n = 54: 36 respondents" in table.loc["survey_female_pct", "recomputed"]
     assert "stated n = 4: impossible" in table.loc["survey_female_pct", "recomputed"]
@@ -36,6 +37,15 @@ def test_survey_percentages_by_hand(table):
     )
     assert table.loc["survey_stated_n", "status"] == "inconsistent"
     assert table.loc["survey_stated_n", "recomputed"].startswith("0 of 5")
+    assert "likelier error (an inference" in table.loc["survey_stated_n", "reason"]
+    percentages = table[table["kind"] == "survey_percentage"]
+    assert sorted(percentages["value_as_printed"]) == ["33", "44", "57", "67", "78"]
+    assert set(percentages["status"]) == {AGREE}
+    # the subgroup remark is part of what was recomputed, not of the shared reason
+    assert table.loc["survey_government_officials_pct", "recomputed"].endswith(
+        "; its base (all or a subgroup) is not stated"
+    )
+    assert percentages["reason"].nunique() == 1
 
 
 def test_unstated_figure_values(table):
@@ -55,7 +65,36 @@ def test_derived_checks_by_hand(table):
     assert "200 AZN" in table.loc["check_allowance", "recomputed"]
     assert table.loc["check_gender_shares", "status"] == "reproduced"
     assert table.loc["check_case_parts", "recomputed"] == "2.1% forced labour"
-    assert "checked in check_profit_per_year" in table.loc["un_annual_revenue", "reason"]
+    assert table.loc["un_annual_revenue", "checked_in"] == "check_profit_per_year"
+    assert table.loc["one_time_allowance", "checked_in"] == "check_budget_capacity;check_allowance"
+    assert table.loc["causes_a_pct", "checked_in"] == ""
+
+
+def test_the_two_ranks_of_trafficking_contradict_each_other(table):
+    check = table.loc["check_trafficking_rank"]
+    assert check["status"] == "inconsistent"
+    assert check["recomputed"] == (
+        "rank 2 (after drugs) against rank 3 (after drugs and counterfeit or pirated goods)"
+    )
+    assert "contradict each other" in check["reason"]
+    for number_id, other in [
+        ("un_rank_criminal_activity", "un_rank_profitable_organized_crime"),
+        ("un_rank_profitable_organized_crime", "un_rank_criminal_activity"),
+    ]:
+        row = table.loc[number_id]
+        assert row["status"] == "inconsistent"
+        assert row["reason"].startswith(f"contradicted by {other}; ")
+        assert row["checked_in"] == "check_trafficking_rank"
+
+
+def test_agreeing_ranks_are_not_flagged(numbers, items):
+    changed = numbers.copy()
+    changed.loc[changed["id"] == "un_rank_profitable_organized_crime", "value"] = 2
+    agreed = report.reproduction_report(
+        changed, items, CTX, unstated_single_choice=True, figures=FIGS
+    ).set_index("id")
+    assert agreed.loc["check_trafficking_rank", "status"] == "consistent"
+    assert agreed.loc["un_rank_criminal_activity", "status"] == "not reproducible: cited"
 
 
 def test_an_inconsistent_budget_is_caught(numbers, items):
@@ -94,9 +133,15 @@ def test_survey_rows_for_reported_percentages(items):
     ).set_index("id")
     assert len(rows) == len(items)
     female = rows.loc["gender.female"]
-    assert female["recomputed"] == "n = 9: possible"  # 6 of 9 = 66.7 %
-    assert female["status"] == "inconsistent"  # 4 respondents cannot give 67 %
-    assert female["reason"] == "no count of the stated n = 4 rounds to it"
+    # 6 of 9 = 66.7 %; 4 respondents give only 0, 25, 50, 75, 100 %
+    assert female["recomputed"] == "n = 9: 6 respondents; stated n = 4: impossible"
+    assert female["status"] == AGREE
+    assert female["reason"].startswith(
+        "one of the sample sizes derived from the reported percentages (n = 9) gives it; "
+        "no count of the stated n = 4 rounds to it; blaming the stated n = 4 rather than the "
+        "percentages is an inference"
+    )
+    assert female["checked_in"] == ""
     other = rows.loc["education.other"]
     assert other["status"] == "not reproducible: unreported"
     assert other["recomputed"] == "22 % over 1 reconstruction(s) at n = 9"  # 2 of 9 = 22.2 %
@@ -128,3 +173,88 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
     assert rows.loc["role.gov", "recomputed"] == "0-42 % over 6 reconstruction(s) at n = 12"
     assert set(rows.loc[["role.gov", "role.other"], "status"]) == {"withheld"}
     assert rows.loc["role.gov", "location"] == "question 1, option gov) Government"
+
+
+@pytest.mark.parametrize(
+    ("printed", "sizes", "stated", "recomputed", "status", "reason_part"),
+    [
+        # 6/9 = 66.7, 36/54 = 66.7; 4 respondents give 0, 25, 50, 75 or 100 %
+        (
+            "67",
+            [9, 54],
+            4,
+            "n = 9: 6 respondents; n = 54: 36 respondents; stated n = 4: impossible",
+            AGREE,
+            "which makes n = 4 the likelier error",
+        ),
+        # 57 %: 5/9 = 55.6 and 6/9 = 66.7 miss it; 31/54 = 57.4
+        (
+            "57",
+            [9, 54],
+            4,
+            "n = 9: impossible as a share of all; n = 54: 31 respondents; stated n = 4: impossible",
+            AGREE,
+            "is an inference: the numbers cannot tell which is wrong",
+        ),
+        # 6/9 = 66.7 and the stated 9 is the derived size
+        ("67", [9], 9, "n = 9: 6 respondents; stated n = 9: possible", "consistent", "and so does"),
+        ("67", [9], None, "n = 9: 6 respondents", "consistent", "(n = 9) gives it"),
+        # 50 %: 4/9 = 44.4 and 5/9 = 55.6 miss it; 2 of 4 is 50 %
+        (
+            "50",
+            [9],
+            4,
+            "n = 9: impossible as a share of all; stated n = 4: possible",
+            "inconsistent",
+            "the stated n = 4 does",
+        ),
+        ("67", [], 4, "stated n = 4: impossible", "inconsistent", "does not either"),
+    ],
+)
+def test_check_percentage_by_hand(printed, sizes, stated, recomputed, status, reason_part):
+    checked = report.check_percentage(printed, sizes=sizes, stated=stated, rounding="up_or_down")
+    assert checked.recomputed == recomputed
+    assert checked.status == status
+    assert checked.status in report.STATUSES
+    assert reason_part in checked.reason
+
+
+def _both_reports(numbers, items, stated):
+    """The survey percentages' rows of the reproduction report and of the survey report."""
+    items = items.assign(stated_n=items["stated_n"].where(items["stated_n"].isna(), stated))
+    ctx = report.SurveyContext(
+        stated_n=stated,
+        full_sample_n=9,
+        all_n=54,
+        rounding="up_or_down",
+        subgroup_questions=("position",),
+    )
+    full = report.reproduction_report(
+        numbers, items, ctx, unstated_single_choice=True, figures=FIGS
+    ).set_index("id")
+    survey = report.survey_rows(
+        items, sizes=[9, 54], n=9, rounding="up_or_down", unstated_single_choice=True
+    ).set_index("id")
+    reported = items[items["status"] == "reported"]
+    pairs = [
+        (full.loc[row.number_id], survey.loc[f"{row.question_id}.{row.option_code}"])
+        for row in reported.itertuples(index=False)
+    ]
+    assert len(pairs) == 5
+    return pairs
+
+
+@pytest.mark.parametrize("stated", [4, 9, 54, 7])
+def test_the_two_reports_give_a_number_the_same_status_and_reason(numbers, items, stated):
+    for in_full, in_survey in _both_reports(numbers, items, stated):
+        assert in_full["value_as_printed"] == in_survey["value_as_printed"]
+        assert in_full["status"] == in_survey["status"], in_full.name
+        assert in_full["reason"] == in_survey["reason"], in_full.name
+
+
+def test_the_stated_four_experts_give_one_status_in_both_reports(numbers, items):
+    statuses = {
+        (in_full["status"], in_survey["status"])
+        for in_full, in_survey in _both_reports(numbers, items, 4)
+    }
+    assert statuses == {(AGREE, AGREE)}

@@ -22,6 +22,13 @@ REPLACEMENT_CHAR = "\ufffd"
 #: Number words the article prints instead of digits.
 NUMBER_WORDS: dict[str, Decimal] = {"one": Decimal(1), "second": Decimal(2), "two fold": Decimal(2)}
 
+#: Ranks the article prints as the activities ranked above, with no number:
+#: each phrase reads as one more than the activities it names (Results, line 407:
+#: drug trafficking, and the sale of counterfeit or pirated goods, so third).
+RANK_PHRASES: dict[str, Decimal] = {
+    "Behind only drug trafficking and the sale of counterfeit or pirated goods": Decimal(3),
+}
+
 #: Word multipliers printed after a number.
 SCALES: dict[str, Decimal] = {
     "": Decimal(1),
@@ -112,7 +119,8 @@ def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
     Parameters
     ----------
     printed : str
-        E.g. ``"52,000"``, ``"87 000"``, ``"20.9"``, ``"30.400"``, ``"two fold"``.
+        E.g. ``"52,000"``, ``"87 000"``, ``"20.9"``, ``"30.400"``, ``"two fold"``,
+        or a rank phrase of :data:`RANK_PHRASES`.
     scale : str
         Word printed after it: ``""``, ``"thousand"``, ``"million"`` or ``"billion"``.
 
@@ -130,8 +138,9 @@ def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
         raise ValueError(f"unknown scale word {scale!r}; expected one of {sorted(SCALES)}")
     factor = SCALES[scale]
     text = printed.strip()
-    if text in NUMBER_WORDS:
-        return PrintedNumber((NUMBER_WORDS[text] * factor,), 0)
+    words = NUMBER_WORDS | RANK_PHRASES
+    if text in words:
+        return PrintedNumber((words[text] * factor,), 0)
     if _GROUPED.fullmatch(text) or _PLAIN.fullmatch(text):
         return PrintedNumber((Decimal(re.sub("[ ,]", "", text)) * factor,), 0)
     match = _DECIMAL.fullmatch(text)

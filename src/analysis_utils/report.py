@@ -21,10 +21,17 @@ import pandas as pd
 from analysis_utils.audit import option_ranges, question, stated_n
 from analysis_utils.granularity import matching_counts
 
+#: Status of a reported percentage that a sample size derived from the reported
+#: percentages gives and the stated sample size does not.
+AGREES_NOT_WITH_STATED_N = "consistent with each other; inconsistent with the stated n"
+
 #: Status vocabulary, with what each status means.
 STATUSES: dict[str, str] = {
     "reproduced": "recomputed from other numbers of the article; equal at the printed precision",
     "consistent": "possible given the other numbers of the article; no contradiction found",
+    AGREES_NOT_WITH_STATED_N: "a reported percentage that a sample size derived from all the "
+    "reported percentages gives and the stated sample size cannot; the numbers cannot tell "
+    "which is wrong (blaming the stated n is an inference)",
     "inconsistent": "contradicted by other numbers of the article",
     "not reproducible: cited": "taken from a cited source whose data are not in the package",
     "not reproducible: unreported": "the article does not state the value (a figure's bar)",
@@ -33,7 +40,11 @@ STATUSES: dict[str, str] = {
     "withheld": "a count withheld to protect respondents (below the threshold, or revealing one)",
 }
 
-COLUMNS = ["id", "kind", "location", "value_as_printed", "recomputed", "status", "reason"]
+#: Columns of a report row as the checks build it.
+ROW_COLUMNS = ["id", "kind", "location", "value_as_printed", "recomputed", "status", "reason"]
+
+#: Columns of the reports: a row, plus the derived and external checks that use it.
+COLUMNS = [*ROW_COLUMNS, "checked_in"]
 
 SECONDS_PER_YEAR = 365 * 24 * 3600
 
@@ -60,6 +71,103 @@ class SurveyContext:
     subgroup_questions: tuple[str, ...]
 
 
+def _frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Rows as a report table; ``checked_in`` empty until the checks are known."""
+    return pd.DataFrame([{"checked_in": "", **row} for row in rows], columns=COLUMNS)
+
+
+@dataclass(frozen=True)
+class PercentageCheck:
+    """What a reported percentage allows, with its status and reason.
+
+    Attributes
+    ----------
+    recomputed : str
+        For each candidate size and the stated n, the count that gives the
+        percentage, or that none does.
+    status : str
+        ``consistent``, :data:`AGREES_NOT_WITH_STATED_N` or ``inconsistent``.
+    reason : str
+        One line; the same wherever the percentage is reported.
+    """
+
+    recomputed: str
+    status: str
+    reason: str
+
+
+def check_percentage(
+    printed: str, *, sizes: Sequence[int], stated: int | None, rounding: str
+) -> PercentageCheck:
+    """Check a reported percentage against the derived and the stated sample sizes.
+
+    The one rule both reports (:func:`reproduction_report` and
+    :func:`survey_rows`) use, so a percentage gets the same status and reason
+    in each. ``consistent``: a derived size gives it and so does the stated n
+    (or none is stated). :data:`AGREES_NOT_WITH_STATED_N`: a derived size gives
+    it, the stated n cannot; the reason says that blaming the stated n rather
+    than the percentages is an inference. ``inconsistent``: no derived size
+    gives it.
+
+    Parameters
+    ----------
+    printed : str
+        The percentage as printed (``"67"``).
+    sizes : sequence of int
+        Candidate sample sizes derived from all the reported percentages
+        (``02_audit_reported_percentages``: the smallest n consistent with the
+        full-sample percentages, and with every percentage).
+    stated : int or None
+        The sample size the source states; None if it states none.
+    rounding : str
+        Rounding rule (scrutiny's names).
+
+    Returns
+    -------
+    PercentageCheck
+    """
+    parts: list[str] = []
+    derived = False
+    for n in sizes:
+        counts = matching_counts(printed, n, percent=True, rounding=rounding)
+        derived = derived or bool(counts)
+        parts.append(
+            f"n = {n}: {counts.start} respondents"
+            if counts
+            else f"n = {n}: impossible as a share of all"
+        )
+    at_stated = stated is None or bool(
+        matching_counts(printed, stated, percent=True, rounding=rounding)
+    )
+    if stated is not None:
+        parts.append(f"stated n = {stated}: {'possible' if at_stated else 'impossible'}")
+    listed = ", ".join(str(n) for n in sizes)
+    derived_text = f"one of the sample sizes derived from the reported percentages (n = {listed})"
+    if derived and at_stated:
+        status = "consistent"
+        reason = f"{derived_text} gives it" + (
+            "" if stated is None else f", and so does the stated n = {stated}"
+        )
+    elif derived:
+        status = AGREES_NOT_WITH_STATED_N
+        reason = (
+            f"{derived_text} gives it; no count of the stated n = {stated} rounds to it; "
+            f"blaming the stated n = {stated} rather than the percentages is an inference: the "
+            "numbers cannot tell which is wrong, but the percentages agree with each other, "
+            f"which makes n = {stated} the likelier error"
+        )
+    else:
+        status = "inconsistent"
+        reason = (
+            f"no sample size derived from the reported percentages (n = {listed}) gives it"
+            if sizes
+            else "no sample size gives it together with the other reported percentages"
+        )
+        if stated is not None:
+            reason += f"; the stated n = {stated} {'does' if at_stated else 'does not either'}"
+    return PercentageCheck("; ".join(parts), status, reason)
+
+
 def _location(row: Any) -> str:
     return f"{row.section}, line {row.text_line}"
 
@@ -68,30 +176,21 @@ def _value(numbers: pd.DataFrame, number_id: str) -> float:
     return float(numbers.loc[numbers["id"] == number_id, "value"].iloc[0])
 
 
+def _sizes(ctx: SurveyContext) -> list[int]:
+    return [n for n in dict.fromkeys([ctx.full_sample_n, ctx.all_n]) if n]
+
+
 def _survey_row(row: Any, items: pd.DataFrame, ctx: SurveyContext) -> dict[str, Any]:
     option = items[items["number_id"] == row.id].iloc[0]
-    sizes = [n for n in dict.fromkeys([ctx.full_sample_n, ctx.all_n]) if n]
-    parts = []
-    possible = False
-    for n in sizes:
-        counts = matching_counts(row.value_as_printed, n, percent=True, rounding=ctx.rounding)
-        if counts:
-            possible = True
-            parts.append(f"n = {n}: {counts.start} respondents")
-        else:
-            parts.append(f"n = {n}: impossible as a share of all")
-    stated = matching_counts(
-        row.value_as_printed, ctx.stated_n, percent=True, rounding=ctx.rounding
+    checked = check_percentage(
+        row.value_as_printed, sizes=_sizes(ctx), stated=ctx.stated_n, rounding=ctx.rounding
     )
-    parts.append(f"stated n = {ctx.stated_n}: {'possible' if stated else 'impossible'}")
     subgroup = option["question_id"] in ctx.subgroup_questions
-    reason = "a count of the derived sample size rounds to it; not of the stated 4" + (
-        "; its base (all or a subgroup) is not stated" if subgroup else ""
-    )
     return {
-        "recomputed": "; ".join(parts),
-        "status": "consistent" if possible else "inconsistent",
-        "reason": reason,
+        "recomputed": checked.recomputed
+        + ("; its base (all or a subgroup) is not stated" if subgroup else ""),
+        "status": checked.status,
+        "reason": checked.reason,
     }
 
 
@@ -127,12 +226,19 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
                 bool(matching_counts(p, int(row.value), percent=True, rounding=ctx.rounding))
                 for p in reported
             )
+            agree = (
+                f"; the reported percentages agree with each other (n = "
+                f"{', '.join(map(str, _sizes(ctx)))}), which makes the stated n the likelier "
+                "error (an inference: the numbers cannot tell which is wrong)"
+                if ok < len(reported) and _sizes(ctx)
+                else ""
+            )
             base |= {
                 "recomputed": f"{ok} of {len(reported)} reported percentages possible "
                 f"with n = {int(row.value)}",
                 "status": "inconsistent" if ok < len(reported) else "consistent",
                 "reason": f"{int(row.value)} respondents give only multiples of "
-                f"{100 / row.value:g} %",
+                f"{100 / row.value:g} %{agree}",
             }
         else:
             cited = row.reference or "the author's statement"
@@ -143,7 +249,7 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
                 "reason": f"stated from {cited}; its data are not part of the package{note}",
             }
         rows.append(base)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return _frame(rows)
 
 
 def figure_rows(
@@ -190,7 +296,7 @@ def figure_rows(
                     "reason": "the bar is an image; the text does not state its value",
                 }
             )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return _frame(rows)
 
 
 def survey_rows(
@@ -204,8 +310,8 @@ def survey_rows(
     """One row per answer option of any survey: what it reports and what it allows.
 
     A reported percentage is checked at the candidate sizes and at the stated
-    n (consistent where a count rounds to it; inconsistent where the stated n
-    cannot give it); an unreported one, or a withheld count, gets the range of
+    n by :func:`check_percentage`, the rule the reproduction report uses too
+    (same status and reason); an unreported one, or a withheld count, gets the range of
     shares the consistent reconstructions at ``n`` allow; a count recomputed
     from respondent-level answers is shown as such.
 
@@ -214,7 +320,7 @@ def survey_rows(
     items : DataFrame
         ``survey_items.csv``.
     sizes : sequence of int
-        Candidate sample sizes (derived).
+        Candidate sample sizes derived from the reported percentages.
     n : int
         Sample size of the ranges.
     rounding : str
@@ -250,24 +356,13 @@ def survey_rows(
                 "value_as_printed": item.reported_percent_as_printed,
             }
             if item.status == "reported":
-                printed = item.reported_percent_as_printed
-                allowed = {
-                    size: bool(matching_counts(printed, size, percent=True, rounding=rounding))
-                    for size in sizes
-                }
-                parts = [
-                    f"n = {s}: {'possible' if ok else 'impossible'}" for s, ok in allowed.items()
-                ]
-                at_stated = stated is None or bool(
-                    matching_counts(printed, stated, percent=True, rounding=rounding)
+                checked = check_percentage(
+                    item.reported_percent_as_printed, sizes=sizes, stated=stated, rounding=rounding
                 )
-                possible = any(allowed.values())
                 row |= {
-                    "recomputed": "; ".join(parts),
-                    "status": "consistent" if possible and at_stated else "inconsistent",
-                    "reason": "a count of a candidate size rounds to it"
-                    if at_stated
-                    else f"no count of the stated n = {stated} rounds to it",
+                    "recomputed": checked.recomputed,
+                    "status": checked.status,
+                    "reason": checked.reason,
                 }
             elif item.status == "recomputed":
                 row |= {
@@ -290,7 +385,7 @@ def survey_rows(
                     "reason": "the source does not state the value",
                 }
             rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return _frame(rows)
 
 
 def _check(
@@ -342,7 +437,30 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             f"smallest consistent n = {ctx.full_sample_n} (all percentages of the "
             f"whole sample: {ctx.all_n})",
             "inconsistent",
-            "the stated sample size cannot give the reported percentages",
+            "the stated sample size cannot give the reported percentages; they agree with each "
+            "other, which makes the stated n the likelier error (an inference: the numbers cannot "
+            "tell which is wrong)",
+        )
+    )
+    second, third = v["un_rank_criminal_activity"], v["un_rank_profitable_organized_crime"]
+    rows.append(
+        _check(
+            "check_trafficking_rank",
+            "Introduction, line 58; Financial resources, line 407",
+            "the second largest criminal activity in the world after drugs; Behind only drug "
+            "trafficking and the sale of counterfeit or pirated goods",
+            f"rank {second:g} (after drugs) against rank {third:g} (after drugs and counterfeit "
+            "or pirated goods)",
+            "consistent" if second == third else "inconsistent",
+            "the article ranks trafficking among crimes twice, citing the United Nations in "
+            "both sentences: "
+            + (
+                "the two ranks agree"
+                if second == third
+                else "the two statements contradict each other (largest criminal activity, most "
+                "profitable organized crime; the article reconciles neither the ranks nor the "
+                "activity ranked between)"
+            ),
         )
     )
     yearly = v["ilo_profit_per_interval"] * SECONDS_PER_YEAR / v["ilo_profit_interval"]
@@ -424,13 +542,14 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             "one year's grant fits within the five-year total",
         )
     )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return _frame(rows)
 
 
 #: Which numbers each derived check uses (their rows point to the check).
 CHECK_USES: dict[str, tuple[str, ...]] = {
     "check_gender_shares": ("survey_female_pct", "survey_male_pct"),
     "check_sample_size": ("survey_stated_n",),
+    "check_trafficking_rank": ("un_rank_criminal_activity", "un_rank_profitable_organized_crime"),
     "check_profit_per_year": (
         "ilo_profit_interval",
         "ilo_profit_per_interval",
@@ -484,31 +603,45 @@ def reproduction_report(
         Question id to figure label.
     external : DataFrame, optional
         :func:`external_check_rows`; each check is added as a row and named in
-        the reason of the article numbers it concerns.
+        ``checked_in`` of the article numbers it concerns.
 
     Returns
     -------
     DataFrame
-        :data:`COLUMNS`; ids are unique.
+        :data:`COLUMNS`; ids are unique. ``checked_in`` names the checks that
+        use each number. A number taken from a cited source that a derived check
+        finds contradicted by another number of the article is ``inconsistent``.
     """
+    checks = derived_checks(numbers, ctx)
     report = pd.concat(
         [
             number_rows(numbers, items, ctx),
             figure_rows(items, ctx, unstated_single_choice=unstated_single_choice, figures=figures),
-            derived_checks(numbers, ctx),
+            checks,
         ],
         ignore_index=True,
     )
     uses = dict(CHECK_USES)
     if external is not None and len(external):
-        report = pd.concat([report, external[COLUMNS]], ignore_index=True)
+        report = pd.concat([report, _frame(external[ROW_COLUMNS].to_dict("records"))])
+        report = report.reset_index(drop=True)
         uses |= {
             row.id: tuple(filter(None, str(row.article_ids).split(";")))
             for row in external.itertuples(index=False)
         }
     for check, ids in uses.items():
         mask = report["id"].isin(ids)
-        report.loc[mask, "reason"] = report.loc[mask, "reason"] + f"; checked in {check}"
+        report.loc[mask, "checked_in"] = [
+            f"{before};{check}" if before else check for before in report.loc[mask, "checked_in"]
+        ]
+    contradicted = checks.loc[checks["status"] == "inconsistent", "id"]
+    for check in contradicted:
+        ids = CHECK_USES[check]
+        for number_id in ids:
+            mask = (report["id"] == number_id) & (report["status"] == "not reproducible: cited")
+            others = ", ".join(i for i in ids if i != number_id)
+            report.loc[mask, "status"] = "inconsistent"
+            report.loc[mask, "reason"] = f"contradicted by {others}; " + report.loc[mask, "reason"]
     if not report["id"].is_unique:
         raise ValueError("duplicate ids in the reproduction report")
     unknown = set(report["status"]) - set(STATUSES)
@@ -613,7 +746,7 @@ def external_check_rows(
     Returns
     -------
     DataFrame
-        :data:`COLUMNS` plus ``article_ids`` (the article's numbers each check
+        :data:`ROW_COLUMNS` plus ``article_ids`` (the article's numbers each check
         concerns, ``;``-separated); status ``external check``.
     """
     v = {row.id: float(row.value) for row in numbers.itertuples(index=False)}
@@ -743,4 +876,4 @@ def external_check_rows(
             "cover the stated per-victim costs of the identified victims",
             "state_budget_annual",
         )
-    return pd.DataFrame(rows, columns=[*COLUMNS, "article_ids"])
+    return pd.DataFrame(rows, columns=[*ROW_COLUMNS, "article_ids"])

@@ -303,21 +303,30 @@ VERDICTS: dict[str, Any] = {
     "primaryKey": ["id"],
 }
 
+_REPORT_ROW_FIELDS: list[dict[str, Any]] = [
+    field(
+        "id",
+        "string",
+        "article_numbers id, figure value or derived check",
+        required=True,
+        unique=True,
+    ),
+    field("kind", "string", "Kind of number or check", required=True),
+    field("location", "string", "Where in the article", required=True),
+    field("value_as_printed", "string", "As printed (empty if unstated)"),
+    field("recomputed", "string", "What was recomputed or checked"),
+    field("status", "string", "Status (see analysis_utils.report.STATUSES)", required=True),
+    field("reason", "string", "One-line reason", required=True),
+]
+
 REPRODUCTION_REPORT: dict[str, Any] = {
     "fields": [
+        *_REPORT_ROW_FIELDS,
         field(
-            "id",
+            "checked_in",
             "string",
-            "article_numbers id, figure value or derived check",
-            required=True,
-            unique=True,
+            "Derived and external checks that use this number (;-separated; empty if none)",
         ),
-        field("kind", "string", "Kind of number or check", required=True),
-        field("location", "string", "Where in the article", required=True),
-        field("value_as_printed", "string", "As printed (empty if unstated)"),
-        field("recomputed", "string", "What was recomputed or checked"),
-        field("status", "string", "Status (see analysis_utils.report.STATUSES)", required=True),
-        field("reason", "string", "One-line reason", required=True),
     ],
     "primaryKey": ["id"],
 }
@@ -352,7 +361,7 @@ TIP_STATEMENTS: dict[str, Any] = {
 
 EXTERNAL_CHECKS: dict[str, Any] = {
     "fields": [
-        *REPRODUCTION_REPORT["fields"],
+        *_REPORT_ROW_FIELDS,
         field("article_ids", "string", "Article numbers the check concerns (;-separated)"),
     ],
     "primaryKey": ["id"],
