@@ -477,17 +477,21 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
         )
     )
     shelter, allowance = v["shelter_cost_per_victim"], v["one_time_allowance"]
-    capacity = (v["state_budget_annual"] - v["assistance_center_expenses"]) / (shelter + allowance)
+    available = v["state_budget_annual"] - v["assistance_center_expenses"]
     per_year = v["persons_freed_rehabilitated"] / 7
+    break_even = available / per_year - allowance
     rows.append(
         _check(
             "check_budget_capacity",
             "Financial resources, lines 419-431; literature overview, line 172",
             "AZN 400 thousand a year; AZN 570 + 400 per victim; 473 rehabilitated",
-            f"{capacity:.0f} victims a year fit the budget; {per_year:.0f} a year "
-            "were rehabilitated (2006-2012)",
-            "consistent" if capacity >= per_year else "inconsistent",
-            "budget minus the centre's expenses, over shelter plus allowance per victim",
+            f"{per_year:.0f} victims a year were rehabilitated (2006-2012); the budget less the "
+            f"centre's expenses covers them while a victim's shelter costs at most AZN "
+            f"{break_even:,.0f} ({break_even / shelter:.1f} times the AZN {shelter:,.0f} printed)",
+            "consistent" if break_even >= shelter else "inconsistent",
+            "the period the AZN 570 covers is not stated (a stay, a month?), so the budget's "
+            "capacity in victims is not known; the check says how costly a stay may be before "
+            "the printed budget falls short of the victims rehabilitated",
         )
     )
     rows.append(
