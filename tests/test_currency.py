@@ -66,3 +66,34 @@ def test_choose_an_end_of_the_range():
     assert "low end" in rate.choose("low").method
     with pytest.raises(ValueError, match="rate choice"):
         rate.choose("median")
+
+
+def test_only_official_annual_averages_count_as_a_year_s_rate():
+    assert currency.annual_average_rates(RATES) == {2016: 1.5965}
+    twice = pd.concat([RATES, RATES.tail(1).assign(azn_per_usd=1.6)], ignore_index=True)
+    with pytest.raises(ValueError, match="2016"):
+        currency.annual_average_rates(twice)
+
+
+def test_per_victim_funding_in_dollars_of_each_year():
+    table = pd.DataFrame(
+        {
+            "year": [2015, 2016, 2017],
+            "funding_azn": [109000.0, 154000.0, 150530.0],
+            "victims": [63.0, 70.0, 71.0],
+            "azn_per_victim": [109000 / 63, 2200.0, 150530 / 71],
+        }
+    )
+    out = currency.usd_at_annual_average(table, RATES)
+    # 2016 by hand: 154,000 AZN / 1.5965 AZN per USD = 96,461.0 USD; / 70 = 1,378.0 USD
+    assert out.loc[1, "azn_per_usd"] == 1.5965
+    assert out.loc[1, "funding_usd"] == pytest.approx(96461.008, abs=1e-3)
+    assert out.loc[1, "usd_per_victim"] == pytest.approx(1378.014, abs=1e-3)
+    # 2015 and 2017 have no official annual average: not converted (no weekly rate, no neighbour)
+    assert out.loc[[0, 2], ["azn_per_usd", "funding_usd", "usd_per_victim"]].isna().all().all()
+    assert out[list(table.columns)].equals(table)
+
+
+def test_the_committed_annual_averages():
+    rates = io.read_raw_csv(paths.layout().raw / "external" / "exchange_rates.csv")
+    assert currency.annual_average_rates(rates) == {2016: 1.5965}

@@ -172,3 +172,83 @@ def funding_in_azn(funding: pd.DataFrame, rate: Rate) -> pd.DataFrame:
         ]
     out["conversion"] = ["reported" if c == "AZN" else "derived" for c in out["currency"]]
     return out
+
+
+#: ``kind`` of the rows of ``exchange_rates.csv`` that are official calendar-year averages.
+ANNUAL_AVERAGE_KIND = "cba_official_annual_average"
+
+
+def annual_average_rates(rates: pd.DataFrame) -> dict[int, float]:
+    """Return the official annual average AZN per USD rate of each year that has one.
+
+    Only rows of kind :data:`ANNUAL_AVERAGE_KIND` whose period starts and ends
+    in the same year count; weekly rates are never averaged into one here.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        Columns ``period_start, period_end, kind, azn_per_usd``.
+
+    Returns
+    -------
+    dict of int to float
+        Year -> AZN per USD, in year order.
+
+    Raises
+    ------
+    ValueError
+        If one year has two different official annual averages.
+    """
+    annual = rates[rates["kind"] == ANNUAL_AVERAGE_KIND]
+    start = pd.to_datetime(annual["period_start"]).dt.year
+    end = pd.to_datetime(annual["period_end"]).dt.year
+    found: dict[int, float] = {}
+    for year, value in zip(
+        start[start == end], annual.loc[start == end, "azn_per_usd"], strict=True
+    ):
+        if int(year) in found and found[int(year)] != float(value):
+            raise ValueError(f"two official annual averages for {year}")
+        found[int(year)] = float(value)
+    return dict(sorted(found.items()))
+
+
+def usd_at_annual_average(
+    table: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    columns: dict[str, str] | None = None,
+    year: str = "year",
+) -> pd.DataFrame:
+    """Convert manat amounts to US dollars at each year's official annual average rate.
+
+    A year without an official annual average in ``rates`` is not converted:
+    its rate and its dollar amounts are NaN (never a neighbouring year's rate,
+    never an average of weekly rates).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per year, with a ``year`` column and the manat columns named
+        in ``columns``.
+    rates : DataFrame
+        ``exchange_rates.csv``.
+    columns : dict of str to str, optional
+        Manat column -> dollar column written; by default
+        ``{"funding_azn": "funding_usd", "azn_per_victim": "usd_per_victim"}``
+        (the table of :func:`analysis_utils.evidence.funding_per_victim`).
+    year : str
+        Name of the year column.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with ``azn_per_usd`` (NaN where the year has no
+        official annual average) and the dollar columns (amount / rate).
+    """
+    columns = columns or {"funding_azn": "funding_usd", "azn_per_victim": "usd_per_victim"}
+    known = annual_average_rates(rates)
+    out = table.copy()
+    out["azn_per_usd"] = [known.get(int(y), float("nan")) for y in out[year]]
+    for azn, usd in columns.items():
+        out[usd] = out[azn].astype(float) / out["azn_per_usd"]
+    return out
