@@ -48,6 +48,7 @@ LIBRARY_DEFAULTS = {
     "years": [],  # empty: every year with data
     "rate_choice": currency.DEFAULT_RATE_CHOICE,
     "claims_file": _relative(LAYOUT.claims),
+    "statements_file": _relative(LAYOUT.raw / "external" / "tip_statements.csv"),
     "rounding": audit.DEFAULT_ROUNDING,
     "n_max": audit.DEFAULT_N_MAX,
     "subgroup_questions": list(audit.DEFAULT_SUBGROUP_QUESTIONS),

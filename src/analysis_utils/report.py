@@ -252,6 +252,17 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
     return _frame(rows)
 
 
+def _reading_note(choice: str, single: bool) -> str:
+    """Say which reading a range is drawn under when the question's type is not stated."""
+    if choice != "not stated":
+        return ""
+    return (
+        " (single-choice reading; under multiple choice 0-100 %)"
+        if single
+        else " (multiple-choice reading)"
+    )
+
+
 def figure_rows(
     items: pd.DataFrame,
     ctx: SurveyContext,
@@ -291,7 +302,7 @@ def figure_rows(
                     "location": f"{label}, option {option.option_code}) {option.option_label}",
                     "value_as_printed": "",
                     "recomputed": f"{option.range_low:.0f}-{option.range_high:.0f} % over {total} "
-                    f"reconstructions at n = {ctx.full_sample_n}",
+                    f"reconstructions at n = {ctx.full_sample_n}{_reading_note(choice, single)}",
                     "status": "not reproducible: unreported",
                     "reason": "the bar is an image; the text does not state its value",
                 }
@@ -348,7 +359,10 @@ def survey_rows(
             else:
                 low, high = f"{option.range_low:.0f}", f"{option.range_high:.0f}"
                 shown = low if low == high else f"{low}-{high}"
-                span = f"{shown} % over {total} reconstruction(s) at n = {n}"
+                span = (
+                    f"{shown} % over {total} reconstruction(s) at n = {n}"
+                    f"{_reading_note(choice, single)}"
+                )
             row = {
                 "id": f"{question_id}.{item.option_code}",
                 "kind": "survey_item",
