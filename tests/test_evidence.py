@@ -36,7 +36,9 @@ def test_the_glm_wrapper_agrees_with_a_direct_statsmodels_call():
     exog = sm.add_constant(np.arange(4.0))
     binomial = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
     phi = binomial.pearson_chi2 / binomial.df_resid
-    direct = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale=max(phi, 1.0))
+    direct = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(
+        scale=max(phi, 1.0), use_t=phi > 1
+    )
     assert result.dispersion == pytest.approx(phi)
     assert result.slope == pytest.approx(direct.params[1])
     assert result.std_error == pytest.approx(direct.bse[1])
@@ -59,12 +61,15 @@ def test_dispersion_by_hand_and_the_widened_pooled_interval():
     assert spread.pvalue == pytest.approx(sps.chi2.sf(chi2, 3))
     share, low, high = evidence.pooled_interval(table, confidence=0.95, phi=spread.phi)
     assert share == pytest.approx(p)
-    half = 1.959964 * np.sqrt(max(spread.phi, 1) / (n.sum() * p * (1 - p)))
+    assert spread.phi > 1  # so the interval uses a t reference on 3 df
+    half = sps.t.ppf(0.975, 3) * np.sqrt(spread.phi / (n.sum() * p * (1 - p)))
     logit = np.log(p / (1 - p))
     assert (low, high) == pytest.approx((expit(logit - half), expit(logit + half)), rel=1e-5)
-    # below 1 the dispersion is not used to narrow the interval
-    assert evidence.pooled_interval(table, confidence=0.95, phi=0.2) == pytest.approx(
-        evidence.pooled_interval(table, confidence=0.95, phi=1.0)
+    # below 1 the dispersion is not used to narrow the interval (and the reference is normal)
+    _, low1, high1 = evidence.pooled_interval(table, confidence=0.95, phi=0.2)
+    binomial_half = 1.959964 * np.sqrt(1 / (n.sum() * p * (1 - p)))
+    assert (low1, high1) == pytest.approx(
+        (expit(logit - binomial_half), expit(logit + binomial_half)), rel=1e-5
     )
 
 
@@ -139,24 +144,49 @@ def _statements(rows):
     )
 
 
+@pytest.mark.parametrize(
+    ("quote", "reading"),
+    [
+        ("The government failed to provide adequate support to NGO partners.", "under-funded NGOs"),
+        ("It did not fund NGO-run shelters despite relying on them.", "under-funded NGOs"),
+        ("It allocated fewer resources to NGOs, including shelters.", "reduced NGO funding"),
+        ("Instead, foreign donors provided funding for food.", "donors instead of the state"),
+        ("The ministry allocated 15,000 manat to civil society.", "funding reported"),
+        ("The government increased funding for NGO-run shelters.", "funding reported"),
+    ],
+)
+def test_funding_readings(quote, reading):
+    assert evidence.funding_reading(quote) == reading
+
+
+def test_years_covered():
+    assert evidence.years_covered("did not fund NGOs for the third year in a row.", 2015) == [
+        2013,
+        2014,
+        2015,
+    ]
+    assert evidence.years_covered("did not fund NGOs.", 2015) == [2015]
+
+
+def test_unstated_sex():
+    counts = pd.DataFrame(
+        {
+            "victims_identified_total": [63.0, 70.0, 71.0],
+            "victims_female_total": [56.0, np.nan, 66.0],
+            "victims_male_total": [6.0, np.nan, 5.0],
+        },
+        index=[2015, 2016, 2017],
+    )
+    assert evidence.unstated_sex(counts).to_dict() == {2015: 1}
+
+
 def test_h3_keeps_the_literal_reading_apart_from_adequacy():
     statements = _statements(
         [
-            (
-                "S1",
-                2014,
-                "ngo_funding",
-                "H3",
-                "The government failed to provide support to NGO partners.",
-            ),
-            ("S2", 2015, "ngo_funding", "H3", "It did not fund NGO-run shelters."),
-            (
-                "S3",
-                2016,
-                "ngo_funding",
-                "H3",
-                "The ministry allocated 15,000 manat to civil society.",
-            ),
+            ("S0", 2009, "ngo_funding", "H3", "Instead, foreign donors provided funding for food."),
+            ("S1", 2014, "ngo_funding", "H3", "It failed to provide support to NGO partners."),
+            ("S2", 2015, "ngo_funding", "H3", "It did not fund NGO-run shelters again."),
+            ("S3", 2015, "ngo_funding", "H3", "The ministry allocated 15,000 manat to society."),
             ("S4", 2018, "ngo_funding", "H3", "It allocated fewer resources to NGOs."),
         ]
     )
@@ -165,14 +195,17 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
         statements, ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
     )
     assert verdict.label == (
-        "adequacy reading consistent with TIP assessments, 2014-2015; literal reading contradicted"
+        "adequacy reading consistent with State Department assessments, 2014-2015; "
+        "literal reading contradicted"
     )
-    assert "S1, S2, S4" in verdict.sentence
-    assert "(S3; 2016)" in verdict.sentence
+    assert "under-funded NGO partners or NGO-run shelters in 2014-2015 (S1, S2;" in verdict.sentence
+    assert "fewer resources in 2018 (S4)" in verdict.sentence
+    assert "reported for 2015 (S3); both kinds for 2015" in verdict.sentence
+    assert "for 2009, the article's period, foreign donors" in verdict.sentence
     assert "2016: 15,000 AZN" in verdict.sentence
     assert "not the organizations' money" in verdict.assumptions
     none = evidence.h3_verdict(
-        statements.iloc[[2]], ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
+        statements.iloc[[3]], ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
     )
     assert none.label == "undetermined"
 
@@ -207,7 +240,10 @@ def test_h2_puts_contemporaneous_figures_first():
         alpha=0.05,
         confidence=0.95,
     )
-    assert verdict.label == "consistent with official identification statistics, 2006-2021"
+    assert verdict.label == (
+        "consistent with official identification statistics, 2016-2019 "
+        "(identified victims only; none by form for the article's period)"
+    )
     assert (
         verdict.period
         == "2006-2012 (cases); 2011, 2013 (investigations); 2016-2019 (identified victims)"

@@ -114,6 +114,7 @@ def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
     assert sentence.startswith("single choice (assumed: type not stated): undetermined")
     assert "multiple choice (assumed: type not stated): undetermined" in sentence
     assert "uniform prior over vectors" in assumptions
+    assert "shares of respondents, not of mentions" in assumptions
     assert "Dirichlet(1) prior" in assumptions
     assert "Beta(1, 1) prior" in assumptions
     with pytest.raises(ValueError, match="readings"):
@@ -129,12 +130,19 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
         list(claims.values()), items, candidates, rounding="up_or_down", questions=["position"]
     )
     assert subgroups == {
-        "D3": {9: "57 % is 4 of the 7 highly-educated (a subgroup reading, reconstructed)"}
+        "D3": {
+            9: "57 % is 4 of the 7 highly-educated (4 of all 9 respondents; "
+            "a subgroup reading, reconstructed)"
+        }
     }
     table = h.verdict_table(
         [claims[c] for c in ("D1", "D2", "D3")], article_claims, evaluations, subgroups=subgroups
     ).set_index("id")
-    assert (table["our_verdict"] == "true of the sample").all()
+    assert table["our_verdict"].tolist() == [
+        "true of the sample at the reported percentages (n = 9, 54)",
+        "true of the sample at the reported percentages (n = 9, 54)",
+        "true of the sample at the reported percentages (n = 54)",
+    ]
     assert "4 of the 7 highly-educated" in table.loc["D3", "our_evidence"]
     assert "secondary" in table.loc["D1", "our_evidence"]
     assert claims["D3"].test == "some"
@@ -203,8 +211,11 @@ def test_verdict_labels(evaluations, label):
 @pytest.mark.parametrize(
     ("evaluations", "label"),
     [
-        ([_evaluation(3, 3, 0), _evaluation(0, 0, 0, n=4)], "true of the sample"),
-        ([_evaluation(0, 3, 0)], "false of the sample"),
+        (
+            [_evaluation(3, 3, 0), _evaluation(0, 0, 0, n=4)],
+            "true of the sample at the reported percentages (n = 9)",
+        ),
+        ([_evaluation(0, 3, 0)], "false of the sample at the reported percentages (n = 9)"),
         ([_evaluation(1, 3, 0)], "undetermined"),
     ],
 )
@@ -219,7 +230,10 @@ def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims
     table = h.verdict_table(chosen, article_claims, evaluations)
     assert table["id"].tolist() == ["D1", "H2"]
     assert table["article_verdict"].tolist() == ["stated", "proved"]
-    assert table["our_verdict"].tolist() == ["true of the sample", "not testable from the survey"]
+    assert table["our_verdict"].tolist() == [
+        "true of the sample at the reported percentages (n = 9)",
+        "not testable from the survey",
+    ]
     assert "true of the sample in 1 of 1 reconstructions" in table["our_evidence"].iloc[0]
     assert table["period"].iloc[0] == h.SURVEY_PERIOD
     assert "rounding: up_or_down" in table["assumptions"].iloc[0]

@@ -56,6 +56,7 @@ LIBRARY_DEFAULTS = {
     "unstated_single_choice": hypotheses.DEFAULT_UNSTATED_SINGLE_CHOICE,
     "readings": list(hypotheses.DEFAULT_READINGS),
     "size_draws": hypotheses.DEFAULT_SIZE_DRAWS,
+    "max_listed": hypotheses.MAX_LISTED,
     "alpha": hypotheses.DEFAULT_ALPHA,
     "confidence": hypotheses.DEFAULT_CONFIDENCE,
     "prior": hypotheses.DEFAULT_PRIOR,

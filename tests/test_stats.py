@@ -101,8 +101,10 @@ def test_mode_pvalues_are_vectorised_and_refuse_bad_input():
         ((0.5, 0.5, 0.0, 0.0), True, 54),
         ((0.25, 0.25, 0.25, 0.25), True, 54),
         ((0.35, 0.35, 0.2, 0.1), True, 30),
+        ((0.49, 0.49, 0.01, 0.01), True, 54),
         ((0.5, 0.5, 0.1, 0.1), False, 54),
-        ((0.8, 0.8, 0.3, 0.3), False, 30),
+        ((0.49, 0.49, 0.1, 0.1), False, 54),
+        ((0.45, 0.45, 0.3, 0.3), False, 30),
     ],
 )
 def test_mode_test_keeps_its_level_over_the_composite_null(probabilities, single_choice, n):
@@ -110,6 +112,20 @@ def test_mode_test_keeps_its_level_over_the_composite_null(probabilities, single
         probabilities, 0, n, single_choice=single_choice, alpha=0.05, draws=20_000, seed=7
     )
     assert size.rate <= 0.05 + 3 * size.standard_error
+
+
+def test_the_size_simulation_makes_target_and_rival_disjoint_under_multiple_choice():
+    # p = 1/2 each and never together: every respondent chooses exactly one of the two, so the
+    # test rejects exactly when Bin(54, 1/2) reaches the one-sided binomial critical value
+    n, alpha = 54, 0.05
+    critical = next(k for k in range(n + 1) if sps.binom.sf(k - 1, n, 0.5) < alpha)
+    exact = sps.binom.sf(critical - 1, n, 0.5)
+    size = stats.mode_test_size(
+        (0.5, 0.5, 0.05), 0, n, single_choice=False, alpha=alpha, draws=20_000, seed=5
+    )
+    assert size.rate == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / 20_000))
+    with pytest.raises(ValueError, match="never chosen together"):
+        stats.mode_test_size((0.6, 0.6, 0.1), 0, 54, single_choice=False)
 
 
 def test_the_point_null_would_have_been_too_liberal():

@@ -147,9 +147,16 @@ def dispersion(table: pd.DataFrame) -> DispersionResult:
 
 
 def _glm(table: pd.DataFrame, exog: np.ndarray, phi: float) -> Any:
-    """Binomial GLM of the yearly counts with the scale fixed at ``max(phi, 1)``."""
+    """Binomial GLM of the yearly counts with the scale fixed at ``max(phi, 1)``.
+
+    Where the scale is estimated (``phi > 1``), inference uses the t distribution
+    on the residual degrees of freedom, as a quasi-likelihood fit should with few
+    years.
+    """
     endog = np.column_stack([table["part"], table["total"] - table["part"]]).astype(float)
-    return sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale=max(phi, 1.0))
+    return sm.GLM(endog, exog, family=sm.families.Binomial()).fit(
+        scale=max(phi, 1.0), use_t=phi > 1.0
+    )
 
 
 def pooled_interval(
@@ -168,7 +175,8 @@ def pooled_interval(
     Returns
     -------
     share, low, high : float
-        Wald interval on the logit scale with the variance multiplied by ``max(phi, 1)``.
+        Wald interval on the logit scale with the variance multiplied by
+        ``max(phi, 1)`` (t reference on years - 1 df where ``phi > 1``).
     """
     data = table[table["year"] != "pooled"]
     fit = _glm(data, np.ones((len(data), 1)), phi)
@@ -208,7 +216,7 @@ class TrendResult:
     dispersion: float
     method: str = (
         "quasi-binomial GLM, logit link, year as covariate, scale = Pearson chi-square / df "
-        "where above 1 (statsmodels)"
+        "where above 1, then t reference (statsmodels)"
     )
 
 
@@ -289,7 +297,9 @@ class ShareVerdict:
     assumptions: str
 
 
-def share_verdict(table: pd.DataFrame, *, alpha: float, confidence: float) -> ShareVerdict:
+def share_verdict(
+    table: pd.DataFrame, *, alpha: float, confidence: float, note: str = ""
+) -> ShareVerdict:
     """Verdict on "the part is the majority" from yearly shares of identified victims.
 
     ``consistent with official identification statistics, <years>`` when the
@@ -306,6 +316,8 @@ def share_verdict(table: pd.DataFrame, *, alpha: float, confidence: float) -> Sh
         Level of the overdispersion and trend tests.
     confidence : float
         Level of the pooled interval.
+    note : str
+        A further assumption about the counts (e.g. how victims of unstated sex count).
 
     Returns
     -------
@@ -336,8 +348,8 @@ def share_verdict(table: pd.DataFrame, *, alpha: float, confidence: float) -> Sh
     sentence = "; ".join(parts) + f". {CENSUS_CAVEAT}."
     assumptions = (
         "identified victims as printed in the TIP editions (each edition's own figure first); "
-        "pooled interval and trend quasi-binomial (variance x max(dispersion, 1)); "
-        f"alpha {alpha:g}"
+        "pooled interval and trend quasi-binomial (variance x max(dispersion, 1), t reference "
+        f"on the residual df); alpha {alpha:g}" + (f"; {note}" if note else "")
     )
     majority = years["share"] > 0.5
     if majority.all() and low > 0.5:
@@ -347,6 +359,26 @@ def share_verdict(table: pd.DataFrame, *, alpha: float, confidence: float) -> Sh
     else:
         label = "undetermined"
     return ShareVerdict(label, sentence, when, assumptions)
+
+
+def unstated_sex(counts: pd.DataFrame) -> pd.Series:
+    """Victims whose sex the TIP figures do not give, by year.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Year x indicator (persons).
+
+    Returns
+    -------
+    Series
+        ``victims_identified_total - victims_female_total - victims_male_total``
+        for the years that give all three and leave some victims unsexed.
+    """
+    needed = ["victims_identified_total", "victims_female_total", "victims_male_total"]
+    given = counts.reindex(columns=needed).dropna()
+    rest = given[needed[0]] - given[needed[1]] - given[needed[2]]
+    return rest[rest > 0].astype(int).rename("victims_unstated_sex")
 
 
 def female_counts(counts: pd.DataFrame) -> pd.Series:
@@ -394,10 +426,55 @@ def funding_per_victim(counts: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFr
     return out
 
 
-#: A TIP statement says the state under-funded NGOs when it matches this (derived rule).
-INADEQUATE_NGO_FUNDING = re.compile(
-    r"(?:failed to provide|did not provide|did not fund|fewer resources)[^.]*NGO", re.IGNORECASE
+#: How a TIP statement on funding is read (derived rules, first match wins): the
+#: government under-funded NGO partners or NGO-run shelters; reduced what it gave
+#: NGOs; left victims' assistance to foreign donors; otherwise it reports funding.
+FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "under-funded NGOs",
+        re.compile(r"(?:failed to provide|did not provide|did not fund)[^.]*NGO"),
+    ),
+    ("reduced NGO funding", re.compile(r"fewer resources[^.]*NGO")),
+    ("donors instead of the state", re.compile(r"foreign donors provided funding")),
 )
+#: "for the third year in a row" and the like: the years a statement covers.
+IN_A_ROW = re.compile(r"for the (second|third|fourth|fifth) year in a row")
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def funding_reading(quote: str) -> str:
+    """Read a TIP statement on funding (see :data:`FUNDING_READINGS`).
+
+    Parameters
+    ----------
+    quote : str
+
+    Returns
+    -------
+    str
+        One of the readings, or ``funding reported``.
+    """
+    for reading, pattern in FUNDING_READINGS:
+        if pattern.search(quote):
+            return reading
+    return "funding reported"
+
+
+def years_covered(quote: str, reference_year: int) -> list[int]:
+    """List the reference year and the earlier years "for the third year in a row" implies.
+
+    Parameters
+    ----------
+    quote : str
+    reference_year : int
+
+    Returns
+    -------
+    list of int
+    """
+    found = IN_A_ROW.search(quote)
+    back = ORDINALS[found.group(1)] - 1 if found else 0
+    return list(range(reference_year - back, reference_year + 1))
 
 
 def statements_about(statements: pd.DataFrame, claim: str) -> pd.DataFrame:
@@ -479,8 +556,10 @@ def h2_verdict(
         f"{int(shares_table.loc[shares_table['year'] != 'pooled', 'total'].max())} victims "
         f"identified in any year {identified.period}; NGO referrals "
         "not recognised; begging children not classed as victims; an emphasis on "
-        "transnational cases. Official statistics therefore cannot say which form is most "
-        "widespread among all victims."
+        "transnational cases. No victims by form are reported for the article's own period "
+        "(2006-2012): its cases and the investigations point the same way but count cases, "
+        "not victims. Official statistics therefore cannot say which form is most widespread "
+        "among all victims."
     )
     years = [*(int(y) for y in both.index)]
     when = (
@@ -493,7 +572,10 @@ def h2_verdict(
         and identified.label.startswith("consistent with official identification statistics")
     )
     label = (
-        "consistent with official identification statistics, 2006-2021" if agree else "undetermined"
+        f"consistent with official identification statistics, {identified.period} "
+        "(identified victims only; none by form for the article's period)"
+        if agree
+        else "undetermined"
     )
     return ShareVerdict(label, sentence, when, identified.assumptions)
 
@@ -510,10 +592,10 @@ def h3_verdict(
     Two readings, kept apart. Literally (no resources at all), the claim is
     contradicted where any funding of the organizations is reported. As a claim
     of inadequate funding, it is judged on the TIP narratives' statements on
-    government funding of NGO partners and NGO-run shelters: a statement counts
-    as "inadequate" where it matches :data:`INADEQUATE_NGO_FUNDING` (derived).
-    These are the State Department's assessments, not measured needs, so the
-    label says "consistent with TIP assessments", for the years they cover.
+    government funding of NGO partners and NGO-run shelters, each read by
+    :func:`funding_reading` (derived). These are the State Department's
+    assessments, not measured needs, so the label says "consistent with State
+    Department assessments", for the first run of consecutive years they cover.
 
     Parameters
     ----------
@@ -531,33 +613,60 @@ def h3_verdict(
     -------
     ShareVerdict
     """
-    funding = statements[statements["topic"] == "ngo_funding"]
-    inadequate = funding[funding["quote"].str.contains(INADEQUATE_NGO_FUNDING)]
-    other = funding[~funding["id"].isin(inadequate["id"])]
-    years = sorted(int(y) for y in inadequate["reference_year"])
-    first_run = years[:1]
-    for year in years[1:]:
+    funding = statements[statements["topic"] == "ngo_funding"].assign(
+        reading=lambda t: t["quote"].map(funding_reading)
+    )
+
+    def years(reading: str) -> list[int]:
+        rows = funding[funding["reading"] == reading]
+        return sorted(
+            {y for r in rows.itertuples() for y in years_covered(r.quote, int(r.reference_year))}
+        )
+
+    def ids(reading: str) -> str:
+        return ", ".join(funding.loc[funding["reading"] == reading, "id"])
+
+    under, reported_years = years("under-funded NGOs"), years("funding reported")
+    first_run = under[:1]
+    for year in under[1:]:
         if year != first_run[-1] + 1:
             break
         first_run.append(year)
+    mixed = sorted(set(under) & set(reported_years))
     society = "; ".join(f"{int(y)}: {v:,.0f} AZN" for y, v in civil_society.dropna().items())
-    sentence = (
-        f"Literal reading (no financial resources at all): contradicted by the article itself "
+    parts = [
+        "Literal reading (no financial resources at all): contradicted by the article itself "
         f"({ngo_projects} NGO projects funded by the NGO council, more than "
         f"{ngo_funding_azn:,.0f} AZN in 2009-2013, reported) and by the TIP reports "
-        f"(interior-ministry money to civil society for victim support, {society}, external). "
-        f"Adequacy reading (too little money): the TIP narratives say the government did not "
-        f"adequately or consistently fund NGO partners or NGO-run shelters for reference years "
-        f"{period(years)} ({', '.join(inadequate['id'])}; derived: a statement counts where it "
-        "says the government failed to provide, did not provide or did not fund, or gave fewer "
-        "resources to, NGOs); the other statements on funding "
-        f"({', '.join(other['id'])}; {period([int(y) for y in other['reference_year']])}) "
-        "report money allocated, granted or increased. These are assessments of the State "
-        "Department, not "
-        "measured needs; no source gives the organizations' budgets against their costs."
+        f"(interior-ministry money to civil society for victim support, {society}, external)",
+        "Adequacy reading (too little money), on the TIP narratives' statements (verbatim in "
+        "tip_statements.csv; each read by a derived rule): the government under-funded NGO "
+        f"partners or NGO-run shelters in {period(under)} ({ids('under-funded NGOs')}; a "
+        "statement 'for the third year in a row' covers the two years before it too)",
+    ]
+    if ids("reduced NGO funding"):
+        parts.append(
+            f"it gave NGOs fewer resources in {period(years('reduced NGO funding'))} "
+            f"({ids('reduced NGO funding')})"
+        )
+    if ids("funding reported"):
+        parts.append(
+            f"money allocated, granted or increased is reported for {period(reported_years)} "
+            f"({ids('funding reported')})" + (f"; both kinds for {period(mixed)}" if mixed else "")
+        )
+    if ids("donors instead of the state"):
+        parts.append(
+            f"for {period(years('donors instead of the state'))}, the article's period, foreign "
+            "donors rather than the government paid for victims' basic assistance "
+            f"({ids('donors instead of the state')}; not about funding NGOs)"
+        )
+    sentence = (
+        f"{parts[0]}. " + "; ".join(parts[1:]) + ". These are assessments of the State "
+        "Department, not measured needs; no source gives the organizations' budgets against "
+        "their costs."
     )
     label = (
-        f"adequacy reading consistent with TIP assessments, {period(first_run)}; "
+        f"adequacy reading consistent with State Department assessments, {period(first_run)}; "
         "literal reading contradicted"
         if first_run and ngo_funding_azn > 0
         else "undetermined"

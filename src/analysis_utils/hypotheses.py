@@ -46,6 +46,9 @@ DEFAULT_READINGS: tuple[str, ...] = READINGS
 DEFAULT_UNSTATED_SINGLE_CHOICE = True
 #: Refuse to enumerate more reconstructions than this for one claim and n.
 MAX_RECONSTRUCTIONS = 5_000_000
+#: List the reconstructions of a claim, n and reading one per row only up to this many
+#: (every one is still tested; :func:`evaluate` returns them all).
+MAX_LISTED = 10_000
 
 
 @dataclass(frozen=True)
@@ -419,6 +422,7 @@ def evaluate_claims(
     candidates: Sequence[int],
     *,
     readings: Sequence[str] = DEFAULT_READINGS,
+    max_listed: int = MAX_LISTED,
     **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Evaluation]]]:
     """Evaluate every survey claim at every candidate sample size and reading.
@@ -434,15 +438,20 @@ def evaluate_claims(
     readings : sequence of str
         Readings of a question whose type is not stated (each is evaluated);
         a question of stated type is evaluated once, as stated.
+    max_listed : int
+        Largest number of reconstructions of one claim, n and reading listed in
+        ``per_reconstruction`` (all are tested; column ``listed`` of
+        ``claim_tests`` says whether they are listed).
     **options
         Passed to :func:`evaluate` (``rounding``, ``alpha``, ...).
 
     Returns
     -------
     claim_tests : DataFrame
-        One row per claim, n and reading (:meth:`Evaluation.as_row`).
+        One row per claim, n and reading (:meth:`Evaluation.as_row` and ``listed``).
     per_reconstruction : DataFrame
-        One row per claim, n, reading and reconstruction.
+        One row per claim, n, reading and reconstruction, for the sets of at most
+        ``max_listed`` reconstructions.
     evaluations : dict
         Claim id to its evaluations, reading by reading, in candidate order.
 
@@ -464,9 +473,14 @@ def evaluate_claims(
             for n in candidates:
                 evaluation, rows = evaluate(claim, items, n, reading=reading, **options)
                 evaluations[claim.id].append(evaluation)
-                tables.append(rows)
+                if len(rows) <= max_listed:
+                    tables.append(rows)
     tested = pd.DataFrame(
-        [e.as_row() for es in evaluations.values() for e in es],
+        [
+            {**e.as_row(), "listed": e.reconstructions <= max_listed}
+            for es in evaluations.values()
+            for e in es
+        ],
         columns=[f["name"] for f in CLAIM_TESTS["fields"]],
     )
     columns = [f["name"] for f in CLAIM_RECONSTRUCTIONS["fields"]]
@@ -474,12 +488,25 @@ def evaluate_claims(
     return tested, per, evaluations
 
 
-#: Least favourable null configurations of the mode test, by reading: the claimed
-#: option tied with one other, the rest never chosen (single choice) or chosen
-#: rarely (multiple choice).
-LEAST_FAVOURABLE: dict[str, tuple[float, ...]] = {
-    "single": (0.5, 0.5, 0.0, 0.0),
-    "multiple": (0.5, 0.5, 0.1, 0.1),
+#: Null configurations of the mode test on the boundary of the claim's null: the
+#: claimed option (first) tied with a rival (second). The test is discrete, so its
+#: largest rejection rate lies near, not at, the tie with everything else at zero.
+#: Under multiple choice the two are never chosen together (the least favourable
+#: dependence) and the others independently.
+NULL_CONFIGURATIONS: dict[str, tuple[tuple[float, ...], ...]] = {
+    "single": (
+        (0.5, 0.5, 0.0, 0.0),
+        (0.49, 0.49, 0.01, 0.01),
+        (0.45, 0.45, 0.05, 0.05),
+        (0.3, 0.3, 0.2, 0.2),
+        (0.25, 0.25, 0.25, 0.25),
+    ),
+    "multiple": (
+        (0.5, 0.5, 0.1, 0.1),
+        (0.49, 0.49, 0.1, 0.1),
+        (0.45, 0.45, 0.3, 0.3),
+        (0.3, 0.3, 0.3, 0.3),
+    ),
 }
 
 
@@ -491,7 +518,7 @@ def mode_test_sizes(
     seed: int,
     readings: Sequence[str] = DEFAULT_READINGS,
 ) -> pd.DataFrame:
-    """Rejection rate of the mode test at the least favourable null, by n and reading.
+    """Rejection rate of the mode test at null configurations on the boundary, by n and reading.
 
     Parameters
     ----------
@@ -499,7 +526,7 @@ def mode_test_sizes(
         Sample sizes.
     alpha : float
     draws : int
-        Simulated surveys per n and reading.
+        Simulated surveys per n, reading and configuration.
     seed : int
     readings : sequence of str
 
@@ -513,27 +540,28 @@ def mode_test_sizes(
     rows = []
     for reading in readings:
         for n in candidates:
-            size = stats.mode_test_size(
-                LEAST_FAVOURABLE[reading],
-                0,
-                n,
-                single_choice=reading == "single",
-                alpha=alpha,
-                draws=draws,
-                seed=seed,
-            )
-            rows.append(
-                {
-                    "n": n,
-                    "reading": f"{reading} choice",
-                    "probabilities": " ".join(f"{p:g}" for p in size.probabilities),
-                    "alpha": alpha,
-                    "draws": draws,
-                    "rate": size.rate,
-                    "standard_error": size.standard_error,
-                    "within_level": size.rate <= alpha + 3 * size.standard_error,
-                }
-            )
+            for probabilities in NULL_CONFIGURATIONS[reading]:
+                size = stats.mode_test_size(
+                    probabilities,
+                    0,
+                    n,
+                    single_choice=reading == "single",
+                    alpha=alpha,
+                    draws=draws,
+                    seed=seed,
+                )
+                rows.append(
+                    {
+                        "n": n,
+                        "reading": f"{reading} choice",
+                        "probabilities": " ".join(f"{p:g}" for p in size.probabilities),
+                        "alpha": alpha,
+                        "draws": draws,
+                        "rate": size.rate,
+                        "standard_error": size.standard_error,
+                        "within_level": size.rate <= alpha + 3 * size.standard_error,
+                    }
+                )
     return pd.DataFrame(
         rows,
         columns=[
@@ -586,18 +614,19 @@ def subgroup_readings(
         for n in candidates:
             table = subgroups(items, n, rounding=rounding, questions=[str(claim.question)])
             table = table[(~table["consistent_with_n"]) & (table["matches"] != "")]
-            readings = [
-                f"{r.percent} % is "
-                + " or ".join(
+            readings = []
+            for r in table.itertuples(index=False):
+                counts = " or ".join(
                     str(k)
                     for k in matching_counts(
                         str(r.percent), int(r.subgroup_size), percent=True, rounding=rounding
                     )
                 )
-                + f" of the {r.subgroup_size} {r.matches.split(' (')[0]} "
-                f"(a subgroup reading, reconstructed)"
-                for r in table.itertuples(index=False)
-            ]
+                readings.append(
+                    f"{r.percent} % is {counts} of the {r.subgroup_size} "
+                    f"{r.matches.split(' (')[0]} ({counts} of all {n} respondents; a subgroup "
+                    "reading, reconstructed)"
+                )
             if readings:
                 out.setdefault(claim.id, {})[n] = "; ".join(readings)
     return out
@@ -612,10 +641,11 @@ def _label(evaluable: Sequence[Evaluation], scope: str) -> str:
     if not evaluable:
         return "not evaluable"
     if scope == "sample":
+        sizes = ", ".join(str(e.n) for e in evaluable)
         if all(e.holds == e.reconstructions for e in evaluable):
-            return "true of the sample"
+            return f"true of the sample at the reported percentages (n = {sizes})"
         if all(e.holds == 0 for e in evaluable):
-            return "false of the sample"
+            return f"false of the sample at the reported percentages (n = {sizes})"
         return "undetermined"
     if all(e.holds == 0 for e in evaluable):
         return "contradicted"
@@ -668,8 +698,10 @@ def verdict(
     """Summarise a claim's evaluations in a label, a sentence and its assumptions.
 
     A claim about the sample (``scope: sample``) is judged by whether it is
-    true of the respondents: ``true of the sample`` (in every reconstruction at
-    every evaluable n), ``false of the sample`` (in none), ``undetermined``.
+    true of the respondents as the reported percentages describe them: ``true
+    of the sample at the reported percentages (n = ...)`` (in every
+    reconstruction at every evaluable n, which it names), ``false of the sample
+    ...`` (in none), ``undetermined``.
     A claim about what experts think (``scope: population``) is judged by a
     test: ``supported`` (holds and is significant in every reconstruction at
     every evaluable n), ``holds, not significant``, ``undetermined`` (holds in
@@ -708,9 +740,15 @@ def verdict(
     distinct = set(labels.values())
     label = distinct.pop() if len(distinct) == 1 else "undetermined"
     first = evaluations[0] if evaluations else None
+    mentions = (
+        ["multiple choice: percentages are shares of respondents, not of mentions"]
+        if any(not e.single_choice for e in evaluations)
+        else []
+    )
     assumptions = "; ".join(
         [
             "question type: " + " / ".join(readings),
+            *mentions,
             f"rounding: {first.rounding}" if first else "",
             "n: " + ", ".join(str(n) for n in dict.fromkeys(e.n for e in evaluations)),
             EQUAL_WEIGHT,

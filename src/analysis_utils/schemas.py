@@ -263,6 +263,12 @@ CLAIM_TESTS: dict[str, Any] = {
         field("posterior_se_max", "number", "Largest Monte Carlo standard error"),
         field("test", "string", "What the p-value tests", required=True),
         field("posterior_method", "string", "How the posterior was computed", required=True),
+        field(
+            "listed",
+            "boolean",
+            "Whether every reconstruction is listed in claim_reconstructions.csv",
+            required=True,
+        ),
     ],
     "primaryKey": ["claim_id", "n", "reading"],
 }

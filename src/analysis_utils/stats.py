@@ -304,6 +304,7 @@ def mode_test_size(
     alpha: float = 0.05,
     draws: int = 20_000,
     seed: int = 2014,
+    rival: int | None = None,
 ) -> SizeResult:
     """Estimate how often the mode test rejects when the data come from a null configuration.
 
@@ -311,7 +312,10 @@ def mode_test_size(
     ----------
     probabilities : sequence of float
         Single choice: option shares (summing to 1). Multiple choice: each
-        option's probability of being chosen, independently of the others.
+        option's probability of being chosen. The target and ``rival`` are
+        never chosen together (the least favourable dependence for the test:
+        every chooser of either is discordant); every other option is chosen
+        independently.
     target : int
     n : int
         Respondents per simulated survey.
@@ -322,17 +326,31 @@ def mode_test_size(
         Simulated surveys.
     seed : int
         Seed of the ``numpy.random.Generator``.
+    rival : int, optional
+        Multiple choice: the option never chosen together with the target
+        (default: the first other option).
 
     Returns
     -------
     SizeResult
+
+    Raises
+    ------
+    ValueError
+        If, under multiple choice, the target's and the rival's probabilities
+        add up to more than 1.
     """
     rng = np.random.default_rng(seed)
     p = np.asarray(probabilities, dtype=np.float64)
     if single_choice:
         sample = rng.multinomial(n, p / p.sum(), size=draws)
     else:
+        rival = (1 if target == 0 else 0) if rival is None else rival
+        if p[target] + p[rival] > 1:
+            raise ValueError("the target and the rival are never chosen together: p must sum <= 1")
         sample = rng.binomial(n, p, size=(draws, len(p)))
+        pair = rng.multinomial(n, [p[target], p[rival], 1 - p[target] - p[rival]], size=draws)
+        sample[:, target], sample[:, rival] = pair[:, 0], pair[:, 1]
     unique, inverse = np.unique(sample, axis=0, return_inverse=True)
     pvalues, _ = mode_pvalues(unique, target, n=n, single_choice=single_choice)
     rejections = int(np.sum(pvalues[inverse.reshape(-1)] < alpha))
