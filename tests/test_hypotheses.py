@@ -139,9 +139,9 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
         [claims[c] for c in ("D1", "D2", "D3")], article_claims, evaluations, subgroups=subgroups
     ).set_index("id")
     assert table["our_verdict"].tolist() == [
-        "true of the sample at the reported percentages (n = 9, 54)",
-        "true of the sample at the reported percentages (n = 9, 54)",
-        "true of the sample at the reported percentages (n = 54)",
+        "true of the sample at the reported percentages",
+        "true of the sample at the reported percentages",
+        "true of the sample at the reported percentages",
     ]
     assert "4 of the 7 highly-educated" in table.loc["D3", "our_evidence"]
     assert "secondary" in table.loc["D1", "our_evidence"]
@@ -213,9 +213,9 @@ def test_verdict_labels(evaluations, label):
     [
         (
             [_evaluation(3, 3, 0), _evaluation(0, 0, 0, n=4)],
-            "true of the sample at the reported percentages (n = 9)",
+            "true of the sample at the reported percentages",
         ),
-        ([_evaluation(0, 3, 0)], "false of the sample at the reported percentages (n = 9)"),
+        ([_evaluation(0, 3, 0)], "false of the sample at the reported percentages"),
         ([_evaluation(1, 3, 0)], "undetermined"),
     ],
 )
@@ -229,9 +229,12 @@ def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims
     chosen = [claims["D1"], claims["H2"]]
     table = h.verdict_table(chosen, article_claims, evaluations)
     assert table["id"].tolist() == ["D1", "H2"]
-    assert table["article_verdict"].tolist() == ["stated", "proved"]
+    assert table["article_verdict"].iloc[0] == "stated"
+    # the article's "proved" names no hypothesis: the verdict says that reading it as H2 is ours
+    assert table["article_verdict"].iloc[1].startswith("proved (our reading: ")
+    assert "names none of H1-H3" in table["article_verdict"].iloc[1]
     assert table["our_verdict"].tolist() == [
-        "true of the sample at the reported percentages (n = 9)",
+        "true of the sample at the reported percentages",
         "not testable from the survey",
     ]
     assert "true of the sample in 1 of 1 reconstructions" in table["our_evidence"].iloc[0]

@@ -74,6 +74,9 @@ class Claim:
         what experts think, judged by a test).
     note : str
         Caveats; for external claims, the evidence that can test them.
+    article_verdict_note : str
+        How the source's verdict was read, where that is an interpretation;
+        printed beside the source's verdict.
     """
 
     id: str
@@ -84,6 +87,7 @@ class Claim:
     test: str | None = None
     scope: str = "population"
     note: str = ""
+    article_verdict_note: str = ""
 
 
 def load_claims(path: Path) -> list[Claim]:
@@ -120,6 +124,7 @@ def load_claims(path: Path) -> list[Claim]:
             "test",
             "scope",
             "note",
+            "article_verdict_note",
         }
         if unknown:
             raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
@@ -143,6 +148,7 @@ def load_claims(path: Path) -> list[Claim]:
                 test=fields.get("test"),
                 scope=str(fields.get("scope", "population")),
                 note=" ".join(str(fields.get("note", "")).split()),
+                article_verdict_note=" ".join(str(fields.get("article_verdict_note", "")).split()),
             )
         )
     return claims
@@ -641,11 +647,10 @@ def _label(evaluable: Sequence[Evaluation], scope: str) -> str:
     if not evaluable:
         return "not evaluable"
     if scope == "sample":
-        sizes = ", ".join(str(e.n) for e in evaluable)
         if all(e.holds == e.reconstructions for e in evaluable):
-            return f"true of the sample at the reported percentages (n = {sizes})"
+            return "true of the sample at the reported percentages"
         if all(e.holds == 0 for e in evaluable):
-            return f"false of the sample at the reported percentages (n = {sizes})"
+            return "false of the sample at the reported percentages"
         return "undetermined"
     if all(e.holds == 0 for e in evaluable):
         return "contradicted"
@@ -699,9 +704,9 @@ def verdict(
 
     A claim about the sample (``scope: sample``) is judged by whether it is
     true of the respondents as the reported percentages describe them: ``true
-    of the sample at the reported percentages (n = ...)`` (in every
-    reconstruction at every evaluable n, which it names), ``false of the sample
-    ...`` (in none), ``undetermined``.
+    of the sample at the reported percentages`` (in every reconstruction at
+    every evaluable n; the sentence names each n), ``false of the sample at the
+    reported percentages`` (in none), ``undetermined``.
     A claim about what experts think (``scope: population``) is judged by a
     test: ``supported`` (holds and is significant in every reconstruction at
     every evaluable n), ``holds, not significant``, ``undetermined`` (holds in
@@ -867,7 +872,8 @@ def verdict_table(
                 "id": claim.id,
                 "kind": article.loc[claim.id, "kind"],
                 "article_statement": article.loc[claim.id, "statement"],
-                "article_verdict": article.loc[claim.id, "article_verdict"],
+                "article_verdict": article.loc[claim.id, "article_verdict"]
+                + (f" ({claim.article_verdict_note})" if claim.article_verdict_note else ""),
                 "tested_claim": claim.claim,
                 "evidence": claim.evidence,
                 "period": period if claim.evidence == "survey" else "",
