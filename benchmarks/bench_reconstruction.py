@@ -20,7 +20,7 @@ from analysis_utils import granularity, reconstruction
 
 
 def _enumerate(percents: list[str | None], n: int) -> int:
-    return sum(len(chunk) for chunk in reconstruction.enumerate(percents, n))
+    return sum(len(chunk) for chunk in reconstruction.enumerate_vectors(percents, n))
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from analysis_utils import reconstruction as r
 
 
 def _all(percents, n, **kwargs):
-    chunks = list(r.enumerate(percents, n, **kwargs))
+    chunks = list(r.enumerate_vectors(percents, n, **kwargs))
     if not chunks:
         return np.zeros((0, len(percents)), dtype=np.int64)
     return np.concatenate(chunks)
@@ -79,7 +79,7 @@ def test_consistent_sizes_complete_means_a_reconstruction_exists(percents, n):
 
 
 def test_chunks_respect_the_target_size():
-    chunks = list(r.enumerate([None] * 4, 30, chunk_rows=500))
+    chunks = list(r.enumerate_vectors([None] * 4, 30, chunk_rows=500))
     assert sum(len(c) for c in chunks) == r.count([None] * 4, 30)
     assert max(len(c) for c in chunks) <= 500
     assert all(c.dtype == np.int64 for c in chunks)
@@ -91,4 +91,4 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="positive integer"):
         r.count(["44"], 0)
     with pytest.raises(ValueError, match="unknown rounding"):
-        list(r.enumerate(["44"], 9, rounding="nearest"))
+        list(r.enumerate_vectors(["44"], 9, rounding="nearest"))

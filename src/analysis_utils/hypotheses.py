@@ -22,7 +22,7 @@ from analysis_utils import stats
 from analysis_utils.audit import known_counts, question, subgroups
 from analysis_utils.granularity import matching_counts
 from analysis_utils.reconstruction import count
-from analysis_utils.reconstruction import enumerate as reconstructions
+from analysis_utils.reconstruction import enumerate_vectors as reconstructions
 from analysis_utils.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
 
 TESTS = ("majority", "mode", "some")

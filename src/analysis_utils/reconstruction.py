@@ -7,7 +7,7 @@ unreported one leaves ``0..n``. For a single-choice question the counts also
 sum to ``n`` (``complete=True``).
 
 :func:`count` says how many vectors are consistent without listing them (a
-dynamic programme over exact Python integers); :func:`enumerate` lists them as
+dynamic programme over exact Python integers); :func:`enumerate_vectors` lists them as
 NumPy arrays, in chunks, in lexicographic order.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from analysis_utils.granularity import count_bounds
 
-#: Rows per chunk yielded by :func:`enumerate` (at most, unless one prefix needs more).
+#: Rows per chunk yielded by :func:`enumerate_vectors` (at most, unless one prefix needs more).
 CHUNK_ROWS = 1 << 16
 
 
@@ -130,7 +130,7 @@ def _expand(
     return (np.column_stack([rows[parent], values]), remaining[parent] - values)
 
 
-def enumerate(
+def enumerate_vectors(
     percents: Sequence[str | None],
     n: int,
     *,

@@ -172,10 +172,6 @@ def _location(row: Any) -> str:
     return f"{row.section}, line {row.text_line}"
 
 
-def _value(numbers: pd.DataFrame, number_id: str) -> float:
-    return float(numbers.loc[numbers["id"] == number_id, "value"].iloc[0])
-
-
 def _sizes(ctx: SurveyContext) -> list[int]:
     return [n for n in dict.fromkeys([ctx.full_sample_n, ctx.all_n]) if n]
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-_REQ = {"required": True}
-
 
 def field(name: str, kind: str, description: str, **constraints: Any) -> dict[str, Any]:
     """Describe one column as a Table Schema field.
@@ -453,15 +451,6 @@ FUNDING_PER_VICTIM: dict[str, Any] = {
         field("victims", "number", "Victims identified (external)", required=True),
         field("azn_per_victim", "number", "Funding per victim (derived)", required=True),
     ],
-}
-
-#: Tables under reports/tables/ -> schema.
-REPORT_TABLES: dict[str, dict[str, Any]] = {
-    "granularity_audit.csv": GRANULARITY_AUDIT,
-    "subgroups.csv": SUBGROUPS,
-    "claim_tests.csv": CLAIM_TESTS,
-    "claim_reconstructions.csv": CLAIM_RECONSTRUCTIONS,
-    "verdicts.csv": VERDICTS,
 }
 
 EXCHANGE_RATES: dict[str, Any] = {
