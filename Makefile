@@ -46,6 +46,7 @@ browser:
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
+	$(BIN)/python -m mypy
 
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS) --update-notebooks

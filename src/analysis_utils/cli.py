@@ -178,14 +178,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             retries=args.retries,
         )
-        failed = [r for r in results if not r.ok]
-        for r in failed:
+        failed_runs = [r for r in results if not r.ok]
+        for r in failed_runs:
             print(f"error: run {r.index:03d} {r.parameters} failed: {r.error}", file=sys.stderr)
         print(
-            f"{len(results) - len(failed)} of {len(results)} runs finished; results in "
+            f"{len(results) - len(failed_runs)} of {len(results)} runs finished; results in "
             f"reports/sweeps/"
         )
-        return 1 if failed else 0
+        return 1 if failed_runs else 0
     if args.command == "new-survey":
         from analysis_utils.survey import scaffold
 

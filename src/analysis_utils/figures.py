@@ -13,6 +13,7 @@ import io as _io
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -58,7 +59,7 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
-def _label(ax: Axes, x: float, y: float, text: str, **style: object) -> None:
+def _label(ax: Axes, x: float, y: float, text: str, **style: Any) -> None:
     """Write ``text`` just above the point ``(x, y)``."""
     ax.annotate(
         text,
@@ -621,8 +622,9 @@ def plot_funding_per_victim(
         left, right = figure.subplots(1, 2)
     else:
         left, right = axes
-        figure = left.get_figure()
-        assert isinstance(figure, Figure)
+        parent = left.get_figure()
+        assert isinstance(parent, Figure)
+        figure = parent
     years = table["year"].astype(int).to_numpy()
     period = f"{years.min()}-{years.max()}" if years.min() != years.max() else f"{years.min()}"
     ticks = [str(y) for y in years]

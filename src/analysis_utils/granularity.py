@@ -216,10 +216,10 @@ def matching_counts(
         value /= 100
         digits += 2
     total = n * items
-    low_bound, high_bound = (0, total) if percent else (None, None)
+    bounded = percent
 
     def ok(k: int) -> bool:
-        if low_bound is not None and not low_bound <= k <= high_bound:
+        if bounded and not 0 <= k <= total:
             return False
         return value in reround(Fraction(k, total), digits, rounding=rounding, threshold=threshold)
 

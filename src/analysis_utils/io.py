@@ -309,7 +309,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     -------
     bytes
     """
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
 
 
 def json_bytes(obj: Any) -> bytes:

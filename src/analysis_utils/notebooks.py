@@ -245,7 +245,7 @@ def _scalar(value: Any, element: tuple[type, ...], kind: str, bad: ParameterErro
         raise bad
     if not isinstance(value, element):
         raise bad
-    if float in element and not isinstance(value, bool):
+    if float in element and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return value
 

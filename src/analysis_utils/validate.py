@@ -125,14 +125,16 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
     package = Package(str(descriptor))
     problems: list[Problem] = []
     for resource in package.resources:
-        path = base / resource.path
+        path = base / str(resource.path)
         schema = resource.schema.to_descriptor()
         shown = paths.shown(path, root)
         if not path.is_file():
             problems.append(Problem(shown, None, "(whole file)", "missing-file", "file not found"))
             continue
         rules = ROW_RULES.get(resource.name, [])
-        checklist = Checklist(checks=[checks.row_constraint(formula=f) for _, f, _ in rules])
+        checklist = Checklist(
+            checks=[checks.row_constraint(formula=f) for _, f, _ in rules]  # type: ignore[attr-defined]
+        )
         report = resource.validate(checklist=checklist)
         problems.extend(_translate(path, shown, report.tasks[0].errors, schema, rules))
     if problems:
