@@ -7,6 +7,7 @@ from scipy.special import expit
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils import evidence
+from analysis_utils.hypotheses import Verdict
 
 COUNTS = pd.DataFrame(
     {"part": [69, 66, 82, 85], "total": [70, 71, 98, 91]},
@@ -108,6 +109,7 @@ def test_share_verdicts(parts, label):
     counts = COUNTS.assign(part=parts)
     table = evidence.shares(counts, part="part", total="total", confidence=0.95)
     verdict = evidence.share_verdict(table, alpha=0.05, confidence=0.95)
+    assert isinstance(verdict, Verdict)  # one verdict type for survey and external evidence
     assert verdict.label == label
     assert verdict.period == "2016-2019"
     assert "census" in verdict.sentence

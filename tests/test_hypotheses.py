@@ -109,7 +109,9 @@ def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
         ["H1", "single choice (assumed: type not stated)"],
         ["H1", "multiple choice (assumed: type not stated)"],
     ]
-    label, sentence, assumptions = h.verdict(claims["H1"], evaluations["H1"])
+    found = h.verdict(claims["H1"], evaluations["H1"], period="spring")
+    label, sentence, assumptions = found.label, found.sentence, found.assumptions
+    assert found.period == "spring"
     assert label == "undetermined"
     assert sentence.startswith("single choice (assumed: type not stated): undetermined")
     assert "multiple choice (assumed: type not stated): undetermined" in sentence
@@ -205,7 +207,7 @@ def _evaluation(holds, total, significant, n=9, reading="single choice (stated)"
 )
 def test_verdict_labels(evaluations, label):
     claim = h.Claim("X", "x", "survey", "q", "a", "majority")
-    assert h.verdict(claim, evaluations)[0] == label
+    assert h.verdict(claim, evaluations).label == label
 
 
 @pytest.mark.parametrize(
@@ -221,7 +223,7 @@ def test_verdict_labels(evaluations, label):
 )
 def test_sample_verdict_labels(evaluations, label):
     claim = h.Claim("X", "x", "survey", "q", "a", "majority", scope="sample")
-    assert h.verdict(claim, evaluations)[0] == label
+    assert h.verdict(claim, evaluations).label == label
 
 
 def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims):

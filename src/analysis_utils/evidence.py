@@ -22,6 +22,7 @@ from scipy import special
 from scipy import stats as scipy_stats
 
 from analysis_utils import stats
+from analysis_utils.hypotheses import Verdict
 
 
 def shares(
@@ -278,28 +279,9 @@ def period(years: Sequence[int]) -> str:
     return ", ".join(str(y) for y in ordered)
 
 
-@dataclass(frozen=True)
-class ShareVerdict:
-    """Verdict on "the part is the majority of identified victims".
-
-    Attributes
-    ----------
-    label : str
-    sentence : str
-    period : str
-        Years of the evidence.
-    assumptions : str
-    """
-
-    label: str
-    sentence: str
-    period: str
-    assumptions: str
-
-
 def share_verdict(
     table: pd.DataFrame, *, alpha: float, confidence: float, note: str = ""
-) -> ShareVerdict:
+) -> Verdict:
     """Verdict on "the part is the majority" from yearly shares of identified victims.
 
     ``consistent with official identification statistics, <years>`` when the
@@ -321,11 +303,11 @@ def share_verdict(
 
     Returns
     -------
-    ShareVerdict
+    Verdict
     """
     years = table[table["year"] != "pooled"]
     if years.empty:
-        return ShareVerdict("not evaluable", "no year has both figures", "", "")
+        return Verdict("not evaluable", "no year has both figures", "", "")
     when = period(years["year"].astype(int).tolist())
     spread = dispersion(years) if len(years) > 1 else DispersionResult(0.0, 0, 1.0, 1.0, "one year")
     share, low, high = pooled_interval(years, confidence=confidence, phi=spread.phi)
@@ -358,7 +340,7 @@ def share_verdict(
         label = f"not consistent with official identification statistics, {when}"
     else:
         label = "undetermined"
-    return ShareVerdict(label, sentence, when, assumptions)
+    return Verdict(label, sentence, when, assumptions)
 
 
 def unstated_sex(counts: pd.DataFrame) -> pd.Series:
@@ -504,7 +486,7 @@ def h2_verdict(
     statements: pd.DataFrame,
     alpha: float,
     confidence: float,
-) -> ShareVerdict:
+) -> Verdict:
     """Verdict on H2 ("sexual exploitation is the most widespread form") from official statistics.
 
     Contemporaneous figures first (the article's cases 2006-2012, investigations
@@ -527,7 +509,7 @@ def h2_verdict(
 
     Returns
     -------
-    ShareVerdict
+    Verdict
     """
     identified = share_verdict(shares_table, alpha=alpha, confidence=confidence)
     both = investigations.dropna()
@@ -577,7 +559,7 @@ def h2_verdict(
         if agree
         else "undetermined"
     )
-    return ShareVerdict(label, sentence, when, identified.assumptions)
+    return Verdict(label, sentence, when, identified.assumptions)
 
 
 def h3_verdict(
@@ -586,7 +568,7 @@ def h3_verdict(
     ngo_projects: int,
     ngo_funding_azn: float,
     civil_society: pd.Series,
-) -> ShareVerdict:
+) -> Verdict:
     """Verdict on H3 ("the rehabilitation organizations do not have financial resources").
 
     Two readings, kept apart. Literally (no resources at all), the claim is
@@ -611,7 +593,7 @@ def h3_verdict(
 
     Returns
     -------
-    ShareVerdict
+    Verdict
     """
     funding = statements[statements["topic"] == "ngo_funding"].assign(
         reading=lambda t: t["quote"].map(funding_reading)
@@ -678,4 +660,4 @@ def h3_verdict(
         "for victims is not the organizations' money; each TIP statement dated to its reference "
         "year (edition - 1)"
     )
-    return ShareVerdict(label, sentence, when, assumptions)
+    return Verdict(label, sentence, when, assumptions)

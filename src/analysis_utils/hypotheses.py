@@ -697,10 +697,36 @@ def _part(e: Evaluation, scope: str, subgroup: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A verdict on one claim, from the survey or from external evidence.
+
+    Attributes
+    ----------
+    label : str
+        What the evidence decides, and no more.
+    sentence : str
+        What the label rests on.
+    period : str
+        When the evidence was collected or what years it refers to.
+    assumptions : str
+        The assumptions the label rests on.
+    """
+
+    label: str
+    sentence: str
+    period: str
+    assumptions: str
+
+
 def verdict(
-    claim: Claim, evaluations: Sequence[Evaluation], *, subgroups: Mapping[int, str] | None = None
-) -> tuple[str, str, str]:
-    """Summarise a claim's evaluations in a label, a sentence and its assumptions.
+    claim: Claim,
+    evaluations: Sequence[Evaluation],
+    *,
+    subgroups: Mapping[int, str] | None = None,
+    period: str = "",
+) -> Verdict:
+    """Summarise a claim's evaluations in a verdict.
 
     A claim about the sample (``scope: sample``) is judged by whether it is
     true of the respondents as the reported percentages describe them: ``true
@@ -724,13 +750,15 @@ def verdict(
     subgroups : mapping of int to str, optional
         For a sample size at which the percentage cannot be a share of the whole
         sample: the subgroup reading that makes it possible, in words.
+    period : str
+        When the survey was carried out, as far as known.
 
     Returns
     -------
-    label, sentence, assumptions : str
+    Verdict
     """
     if claim.evidence != "survey":
-        return "not testable from the survey", claim.note, ""
+        return Verdict("not testable from the survey", claim.note, "", "")
     subgroups = subgroups or {}
     readings = list(dict.fromkeys(e.reading for e in evaluations))
     labels, sentences = {}, []
@@ -770,7 +798,7 @@ def verdict(
             ),
         ]
     )
-    return label, ". ".join(sentences) + ".", assumptions
+    return Verdict(label, ". ".join(sentences) + ".", period, assumptions)
 
 
 def merge_verdicts(survey: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
@@ -864,8 +892,11 @@ def verdict_table(
     )
     rows = []
     for claim in claims:
-        label, sentence, assumptions = verdict(
-            claim, evaluations.get(claim.id, []), subgroups=(subgroups or {}).get(claim.id)
+        found = verdict(
+            claim,
+            evaluations.get(claim.id, []),
+            subgroups=(subgroups or {}).get(claim.id),
+            period=period,
         )
         rows.append(
             {
@@ -876,10 +907,10 @@ def verdict_table(
                 + (f" ({claim.article_verdict_note})" if claim.article_verdict_note else ""),
                 "tested_claim": claim.claim,
                 "evidence": claim.evidence,
-                "period": period if claim.evidence == "survey" else "",
-                "assumptions": assumptions,
-                "our_verdict": label,
-                "our_evidence": sentence if claim.evidence == "survey" else claim.note,
+                "period": found.period,
+                "assumptions": found.assumptions,
+                "our_verdict": found.label,
+                "our_evidence": found.sentence,
             }
         )
     return (
