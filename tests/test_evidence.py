@@ -194,7 +194,11 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
     )
     civil = pd.Series({2016: 15000.0})
     verdict = evidence.h3_verdict(
-        statements, ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
+        statements,
+        ngo_projects=33,
+        ngo_funding_azn=230000,
+        ngo_period="2009-2013",
+        civil_society=civil,
     )
     assert verdict.label == (
         "adequacy reading consistent with State Department assessments, 2014-2015; "
@@ -207,7 +211,11 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
     assert "2016: 15,000 AZN" in verdict.sentence
     assert "not the organizations' money" in verdict.assumptions
     none = evidence.h3_verdict(
-        statements.iloc[[3]], ngo_projects=33, ngo_funding_azn=230000, civil_society=civil
+        statements.iloc[[3]],
+        ngo_projects=33,
+        ngo_funding_azn=230000,
+        ngo_period="2009-2013",
+        civil_society=civil,
     )
     assert none.label == "undetermined"
 
@@ -237,6 +245,7 @@ def test_h2_puts_contemporaneous_figures_first():
         table,
         cases=484,
         forced_labour_cases=10,
+        case_period="2006-2012",
         investigations=investigations,
         statements=statements,
         alpha=0.05,
@@ -259,6 +268,7 @@ def test_h2_puts_contemporaneous_figures_first():
             table,
             cases=484,
             forced_labour_cases=10,
+            case_period="2006-2012",
             investigations=labour_more,
             statements=statements,
             alpha=0.05,

@@ -482,6 +482,7 @@ def h2_verdict(
     *,
     cases: int,
     forced_labour_cases: int,
+    case_period: str,
     investigations: pd.DataFrame,
     statements: pd.DataFrame,
     alpha: float,
@@ -489,7 +490,7 @@ def h2_verdict(
 ) -> Verdict:
     """Verdict on H2 ("sexual exploitation is the most widespread form") from official statistics.
 
-    Contemporaneous figures first (the article's cases 2006-2012, investigations
+    Contemporaneous figures first (the article's cases, investigations
     by form), then victims identified by form (:func:`share_verdict`), then what
     the TIP narratives say identification misses. The label says what these
     decide: whether official statistics are consistent with the claim.
@@ -499,7 +500,9 @@ def h2_verdict(
     shares_table : DataFrame
         :func:`shares` of sexual exploitation among identified victims.
     cases, forced_labour_cases : int
-        The article's cases revealed 2006-2012 and those of forced labour (reported).
+        The article's cases revealed and those of forced labour (reported).
+    case_period : str
+        The years those cases cover, as transcribed (``2006-2012``).
     investigations : DataFrame
         Index reference year; columns ``investigations_sex_trafficking``,
         ``investigations_labour_trafficking`` (external; rows with both).
@@ -530,7 +533,7 @@ def h2_verdict(
     )
     other = cases - forced_labour_cases
     sentence = (
-        f"contemporaneous: the article's cases 2006-2012 (reported): {forced_labour_cases} of "
+        f"contemporaneous: the article's cases {case_period} (reported): {forced_labour_cases} of "
         f"{cases} forced labour, {other} other (the article does not say how many were sexual "
         f"exploitation); investigations by form (external, TIP as quoted by news agencies): "
         f"{investigated}. Later: {identified.sentence} What identification misses (TIP "
@@ -539,13 +542,13 @@ def h2_verdict(
         f"identified in any year {identified.period}; NGO referrals "
         "not recognised; begging children not classed as victims; an emphasis on "
         "transnational cases. No victims by form are reported for the article's own period "
-        "(2006-2012): its cases and the investigations point the same way but count cases, "
+        f"({case_period}): its cases and the investigations point the same way but count cases, "
         "not victims. Official statistics therefore cannot say which form is most widespread "
         "among all victims."
     )
     years = [*(int(y) for y in both.index)]
     when = (
-        f"2006-2012 (cases); {period(years)} (investigations); {identified.period} "
+        f"{case_period} (cases); {period(years)} (investigations); {identified.period} "
         "(identified victims)"
     )
     agree = (
@@ -567,6 +570,7 @@ def h3_verdict(
     *,
     ngo_projects: int,
     ngo_funding_azn: float,
+    ngo_period: str,
     civil_society: pd.Series,
 ) -> Verdict:
     """Verdict on H3 ("the rehabilitation organizations do not have financial resources").
@@ -584,9 +588,11 @@ def h3_verdict(
     statements : DataFrame
         :func:`statements_about` H3.
     ngo_projects : int
-        NGO projects the NGO council funded, 2009-2013 (reported).
+        NGO projects the NGO council funded (reported).
     ngo_funding_azn : float
         Their funding, "more than" (reported).
+    ngo_period : str
+        The years of that funding, as transcribed (``2009-2013``).
     civil_society : Series
         Interior-ministry money to civil society for victim support (AZN), by
         reference year (external).
@@ -619,7 +625,7 @@ def h3_verdict(
     parts = [
         "Literal reading (no financial resources at all): contradicted by the article itself "
         f"({ngo_projects} NGO projects funded by the NGO council, more than "
-        f"{ngo_funding_azn:,.0f} AZN in 2009-2013, reported) and by the TIP reports "
+        f"{ngo_funding_azn:,.0f} AZN in {ngo_period}, reported) and by the TIP reports "
         f"(interior-ministry money to civil society for victim support, {society}, external)",
         "Adequacy reading (too little money), on the TIP narratives' statements (verbatim in "
         "tip_statements.csv; each read by a derived rule): the government under-funded NGO "
@@ -654,7 +660,7 @@ def h3_verdict(
         else "undetermined"
     )
     tip_years = period(funding["reference_year"].astype(int).tolist())
-    when = f"2009-2013 (article's NGO-council funding); {tip_years} (TIP statements)"
+    when = f"{ngo_period} (article's NGO-council funding); {tip_years} (TIP statements)"
     assumptions = (
         "the organizations are the NGOs and shelters providing rehabilitation; the state budget "
         "for victims is not the organizations' money; each TIP statement dated to its reference "

@@ -23,7 +23,7 @@ from analysis_utils.audit import known_counts, question, subgroups
 from analysis_utils.granularity import matching_counts
 from analysis_utils.reconstruction import count
 from analysis_utils.reconstruction import enumerate_vectors as reconstructions
-from analysis_utils.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
+from analysis_utils.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS, VERDICTS
 
 TESTS = ("majority", "mode", "some")
 EVIDENCE = ("survey", "external")
@@ -834,18 +834,7 @@ def merge_verdicts(survey: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame
 
 
 #: Columns of the verdict table (``verdicts.csv``, ``verdict_table.csv``).
-VERDICT_COLUMNS = [
-    "id",
-    "kind",
-    "article_statement",
-    "article_verdict",
-    "tested_claim",
-    "evidence",
-    "period",
-    "assumptions",
-    "our_verdict",
-    "our_evidence",
-]
+VERDICT_COLUMNS = [f["name"] for f in VERDICTS["fields"]]
 #: The period of the survey evidence: the article does not date its survey.
 SURVEY_PERIOD = "survey date not stated (article of about 2014)"
 
