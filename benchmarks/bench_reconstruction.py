@@ -16,7 +16,7 @@ import platform
 
 from timing import best
 
-from analysis_utils import granularity, reconstruction
+from analysis_utils.audit import granularity, reconstruction
 
 
 def _enumerate(percents: list[str | None], n: int) -> int:

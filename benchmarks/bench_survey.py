@@ -4,8 +4,8 @@ Usage: ``python benchmarks/bench_survey.py``. Writes a survey of made-up answers
 input only) to a temporary folder: 20 single-choice questions of 5 options and 5 multiple-choice
 questions of 6 options, for 1,000 and 10,000 respondents, and prints a Markdown table of
 
-- ``survey.read``: schema checks (Frictionless) and cross-file rules;
-- ``survey.items``: counts per option with small-cell suppression.
+- ``survey_read.read``: schema checks (Frictionless) and cross-file rules;
+- ``tabulate.items``: counts per option with small-cell suppression.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 from timing import best
 
-from analysis_utils import survey
+from analysis_utils.survey import read as survey_read
+from analysis_utils.survey import tabulate
 
 SINGLE, MULTIPLE, OPTIONS_SINGLE, OPTIONS_MULTIPLE = 20, 5, 5, 6
 
@@ -55,14 +56,14 @@ def _survey(folder: Path, respondents: int) -> None:
 
 def main() -> None:
     print(f"Python {platform.python_version()}, {platform.machine()}; best of 3 runs\n")
-    print("| respondents | `survey.read` | `survey.items` (min_cell 5) |\n|---|---|---|")
+    print("| respondents | `survey_read.read` | `tabulate.items` (min_cell 5) |\n|---|---|---|")
     for respondents in (1_000, 10_000):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             _survey(folder, respondents)
-            read = best(lambda f=folder: survey.read(f), repeat=3)
-            loaded = survey.read(folder)
-            items = best(lambda s=loaded: survey.items(s, min_cell=5), repeat=3)
+            read = best(lambda f=folder: survey_read.read(f), repeat=3)
+            loaded = survey_read.read(folder)
+            items = best(lambda s=loaded: tabulate.items(s, min_cell=5), repeat=3)
             print(f"| {respondents:,} | {read:.2f} s | {items:.2f} s |")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from analysis_utils import paths
+from analysis_utils.core import paths
 
 matplotlib.use("Agg")
 
@@ -62,7 +62,7 @@ def copy_project(root: Path) -> paths.Layout:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> paths.Layout:
     """A copy of the project in which the whole study has run once (shared by tests)."""
-    from analysis_utils import runner
+    from analysis_utils.pipeline import runner
 
     layout = copy_project(tmp_path_factory.mktemp("built") / "project")
     previous = os.environ.get(paths.ROOT_ENV)
@@ -80,7 +80,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> paths.Layout:
 
 def _processed(name: str):
     """A committed processed table, read with its schema's types."""
-    from analysis_utils import io, schemas
+    from analysis_utils.core import io, schemas
 
     schema, _ = schemas.PROCESSED[name]
     return io.read_table(ROOT / "data" / "processed" / name, schema)

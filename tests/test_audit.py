@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis_utils import audit
+from analysis_utils.audit import tables
 
 
 def _toy(percents, choice="single", question="q", stated=None):
@@ -24,33 +24,33 @@ def _toy(percents, choice="single", question="q", stated=None):
 
 
 def test_reported_lists_the_printed_percentages(items):
-    table = audit.reported(items)
+    table = tables.reported(items)
     assert table["percent"].tolist() == ["67", "33", "78", "57", "44"]
     assert table["number_id"].iloc[-1] == "survey_cause_financial_difficulties_pct"
 
 
 def test_question_returns_options_in_codebook_order(items):
-    assert audit.question(items, "causes") == (
+    assert tables.question(items, "causes") == (
         ["a", "b", "c", "d"],
         [None, None, "44", None],
         "not stated",
     )
     with pytest.raises(KeyError, match="nope"):
-        audit.question(items, "nope")
+        tables.question(items, "nope")
 
 
 def test_stated_n(items):
-    assert audit.stated_n(items) == 4
-    assert audit.stated_n(_toy(["50"])) is None
+    assert tables.stated_n(items) == 4
+    assert tables.stated_n(_toy(["50"])) is None
 
 
 def test_feasibility_and_smallest_sizes(items):
-    table = audit.feasibility(items, range(1, 10), rounding="up_or_down")
+    table = tables.feasibility(items, range(1, 10), rounding="up_or_down")
     assert len(table) == 5 * 9
     row = table[(table["number_id"] == "survey_highly_educated_pct") & (table["n"] == 9)].iloc[0]
     assert bool(row["consistent"])
     assert row["counts"] == "7"
-    summary = audit.smallest_sizes(table).set_index("number_id")
+    summary = tables.smallest_sizes(table).set_index("number_id")
     assert summary.loc["survey_female_pct", "smallest"] == 3
     assert summary.loc["survey_female_pct", "first_sizes"] == "3, 6, 9"
     assert summary.loc["survey_government_officials_pct", "smallest"] == 7
@@ -58,29 +58,29 @@ def test_feasibility_and_smallest_sizes(items):
 
 def test_joint_sizes_require_complete_single_choice_sums():
     # 40 % and 40 % of 5 are each possible, but cannot be a complete breakdown
-    assert audit.joint_sizes(_toy(["40", "40"]), [5], rounding="up_or_down") == []
-    assert audit.joint_sizes(_toy(["40", "40"], choice="multiple"), [5], rounding="up_or_down") == [
-        5
-    ]
+    assert tables.joint_sizes(_toy(["40", "40"]), [5], rounding="up_or_down") == []
+    assert tables.joint_sizes(
+        _toy(["40", "40"], choice="multiple"), [5], rounding="up_or_down"
+    ) == [5]
 
 
 def test_joint_sizes_and_candidates_for_the_article(items):
     sizes = range(1, 100)
-    assert audit.joint_sizes(items, sizes, rounding="up_or_down", exclude_questions=["position"])[
+    assert tables.joint_sizes(items, sizes, rounding="up_or_down", exclude_questions=["position"])[
         :3
     ] == [9, 18, 27]
-    assert audit.joint_sizes(items, sizes, rounding="up_or_down")[0] == 54
-    assert audit.candidate_sizes(
+    assert tables.joint_sizes(items, sizes, rounding="up_or_down")[0] == 54
+    assert tables.candidate_sizes(
         items, rounding="up_or_down", n_max=100, subgroup_questions=["position"]
     ) == [9, 54, 4]
-    assert audit.candidate_sizes(
+    assert tables.candidate_sizes(
         items, rounding="up_or_down", n_max=20, subgroup_questions=["position"]
     ) == [9, 4]
 
 
 def test_subgroups_explain_57_percent_as_4_of_the_7_highly_educated(items):
-    table = audit.subgroups(items, 9, rounding="up_or_down", questions=["position"])
+    table = tables.subgroups(items, 9, rounding="up_or_down", questions=["position"])
     assert table[["subgroup_size", "consistent_with_n"]].values.tolist() == [[7, False]]
     assert table["matches"].iloc[0] == "highly-educated (78%)"
-    empty = audit.subgroups(items, 9, rounding="up_or_down", questions=[])
+    empty = tables.subgroups(items, 9, rounding="up_or_down", questions=[])
     assert empty.empty

@@ -5,10 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis_utils import clean, io, paths
-from analysis_utils.errors import InputError
+from analysis_utils.core import io, paths
+from analysis_utils.core import printed as core_printed
+from analysis_utils.core.errors import InputError
+from analysis_utils.study import clean
 
-F = clean.REPLACEMENT_CHAR
+F = core_printed.REPLACEMENT_CHAR
 
 
 @pytest.mark.parametrize(
@@ -26,18 +28,18 @@ F = clean.REPLACEMENT_CHAR
     ],
 )
 def test_repair_text(extracted, repaired):
-    assert clean.repair_text(extracted) == repaired
+    assert core_printed.repair_text(extracted) == repaired
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\r\n")))
 def test_repair_text_leaves_no_artefact_and_keeps_clean_text(text):
-    assert F not in clean.repair_text(text)
-    assert clean.repair_text(text.replace(F, "")) == text.replace(F, "")
+    assert F not in core_printed.repair_text(text)
+    assert core_printed.repair_text(text.replace(F, "")) == text.replace(F, "")
 
 
 @given(st.text())
 def test_repair_text_leaves_no_artefact_or_line_break(text):
-    repaired = clean.repair_text(text)
+    repaired = core_printed.repair_text(text)
     assert F not in repaired
     assert "\n" not in repaired
 
@@ -65,7 +67,7 @@ def test_repair_text_leaves_no_artefact_or_line_break(text):
     ],
 )
 def test_parse_printed_number(printed, scale, readings, decimals):
-    parsed = clean.parse_printed_number(printed, scale)
+    parsed = core_printed.parse_printed_number(printed, scale)
     assert parsed.readings == tuple(Decimal(r) for r in readings)
     assert parsed.decimals == decimals
     assert parsed.ambiguous == (len(readings) > 1)
@@ -77,19 +79,19 @@ def test_parse_printed_number(printed, scale, readings, decimals):
 )
 def test_parse_printed_number_refuses_what_the_article_does_not_print(printed, scale):
     with pytest.raises(ValueError, match=r"number|scale"):
-        clean.parse_printed_number(printed, scale)
+        core_printed.parse_printed_number(printed, scale)
 
 
 @given(st.integers(min_value=0, max_value=10**12), st.sampled_from([",", " "]))
 def test_grouped_integers_read_back(number, separator):
     printed = f"{number:,}".replace(",", separator)
-    assert clean.parse_printed_number(printed).readings == (Decimal(number),)
+    assert core_printed.parse_printed_number(printed).readings == (Decimal(number),)
 
 
 @given(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False))
 def test_decimals_count_the_printed_digits(value):
     printed = f"{value:.2f}"
-    parsed = clean.parse_printed_number(printed)
+    parsed = core_printed.parse_printed_number(printed)
     assert parsed.decimals == 2
     assert Decimal(printed) in parsed.readings
 

@@ -4,7 +4,8 @@ import pytest
 from bad_inputs import CASES
 from conftest import run_cli, snapshot
 
-from analysis_utils import cli, io
+from analysis_utils import cli
+from analysis_utils.core import io
 
 
 def _state(layout):
@@ -106,4 +107,4 @@ def test_the_command_line_exits_1_naming_the_failing_notebook_and_cell(project):
     )
     assert result.returncode == 1
     assert "error: notebook 00_clean_survey failed in cell" in result.stderr
-    assert "written = survey.write(" in result.stderr
+    assert "written = tabulate.write(" in result.stderr

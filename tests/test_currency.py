@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis_utils import currency, io, paths
+from analysis_utils.core import io, paths
+from analysis_utils.study import currency
 
 RATES = pd.DataFrame(
     {

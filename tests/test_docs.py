@@ -5,8 +5,8 @@ import tomllib
 
 import yaml
 
-from analysis_utils import notebooks as nbs
-from analysis_utils import paths
+from analysis_utils.core import paths
+from analysis_utils.pipeline import contract
 
 LAYOUT = paths.layout()
 README = (LAYOUT.root / "README.md").read_text(encoding="utf-8")
@@ -19,7 +19,7 @@ def _paper_items():
 
 
 def test_paper_item_table_matches_what_the_runner_writes():
-    steps = nbs.load_pipeline(LAYOUT.pipeline)
+    steps = contract.load_pipeline(LAYOUT.pipeline)
     items = _paper_items()
     assert items
     for item, _where, notebook, output, status in items:
@@ -30,7 +30,7 @@ def test_paper_item_table_matches_what_the_runner_writes():
 
 
 def test_every_declared_output_appears_in_the_readme():
-    for step in nbs.load_pipeline(LAYOUT.pipeline).values():
+    for step in contract.load_pipeline(LAYOUT.pipeline).values():
         for written in step.writes:
             if written.endswith(".csv") or (written.endswith(".json") and "results" in written):
                 assert f"`{written}`" in README, written
@@ -75,22 +75,22 @@ def test_citation_cites_the_package_and_the_article():
 
 
 def test_the_readme_documents_every_column_of_the_survey_format():
-    from analysis_utils import survey
+    from analysis_utils.survey import format
 
     section = README.split("## Bring your own survey")[1].split("### Confidentiality")[0]
-    for name in [*survey.QUESTION_FIELDS, *survey.OPTION_FIELDS, survey.RESPONDENT_ID]:
+    for name in [*format.QUESTION_FIELDS, *format.OPTION_FIELDS, format.RESPONDENT_ID]:
         assert f"`{name}`" in section, name
 
 
 def test_the_readme_documents_every_status_of_the_report():
-    from analysis_utils import report
+    from analysis_utils.audit import checks
 
     table = README.split("Status vocabulary")[1].split("\n\n")[1]
     documented = {
         row.strip("|").split("|")[0].strip(): row.strip("|").split("|")[1].strip()
         for row in table.strip().splitlines()[2:]
     }
-    assert documented == report.STATUSES
+    assert documented == checks.STATUSES
 
 
 def test_the_readme_counts_the_numbers_of_the_article():

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis_utils.errors import InputError, Problem
+from analysis_utils.core.errors import InputError, Problem
 
 
 def test_problem_names_file_row_column_and_rule():

@@ -6,8 +6,8 @@ from scipy import stats as sps
 from scipy.special import expit
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils import evidence
-from analysis_utils.hypotheses import Verdict
+from analysis_utils.audit.verdicts import Verdict
+from analysis_utils.study import evidence
 
 COUNTS = pd.DataFrame(
     {"part": [69, 66, 82, 85], "total": [70, 71, 98, 91]},

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis_utils import external, io, paths, schemas
+from analysis_utils.core import io, paths, schemas
+from analysis_utils.study import tip as study_tip
 
 
 def _tip(rows):
@@ -34,16 +35,16 @@ def test_by_year_prefers_the_editions_own_figure():
     tip = _tip(
         [*CONSISTENT, (2019, 2018, "victims_child", 1, "persons", "prior_year_in_brackets", "u19")]
     )
-    rows = external.by_year(tip).set_index(["reference_year", "indicator", "unit"])
+    rows = study_tip.by_year(tip).set_index(["reference_year", "indicator", "unit"])
     assert rows.loc[(2016, "victims_identified_total", "persons"), "report_edition"] == 2017
     assert rows.loc[(2018, "victims_child", "persons"), "stated_as"] == "prior_year_in_brackets"
-    wide = external.wide(tip)
+    wide = study_tip.wide(tip)
     assert wide.loc[2016, "victims_identified_total"] == 70
     assert pd.isna(wide.loc[2017, "victims_female_sex_trafficking"])
 
 
 def test_edition_checks_report_agreement_and_difference():
-    checks = external.edition_checks(_tip(CONSISTENT))
+    checks = study_tip.edition_checks(_tip(CONSISTENT))
     by = {(r.indicator, r.unit): r.result for r in checks.itertuples(index=False)}
     assert by[("victims_identified_total", "persons")] == "agrees"
     assert by[("funding_victim_protection", "AZN")] == "agrees"
@@ -55,12 +56,12 @@ def test_a_deliberately_inconsistent_fixture_is_reported_not_fixed():
     rows[4][3] = 75  # the 2018 edition quotes 75 for 2016; the 2017 edition said 70
     rows[1][3] = 60  # 60 + 1 != 70
     tip = _tip([tuple(r) for r in rows])
-    checks = external.edition_checks(tip)
+    checks = study_tip.edition_checks(tip)
     (bad,) = checks[(checks["indicator"] == "victims_identified_total")].itertuples(index=False)
     assert (bad.result, bad.later_value, bad.earlier_value) == ("differs", 75, 70)
-    subtotals = external.subtotal_checks(tip, "by form")
+    subtotals = study_tip.subtotal_checks(tip, "by form")
     assert subtotals[["parts_sum", "total", "result"]].values.tolist() == [[61.0, 70.0, "differs"]]
-    assert external.wide(tip).loc[2016, "victims_identified_total"] == 70  # nothing was fixed
+    assert study_tip.wide(tip).loc[2016, "victims_identified_total"] == 70  # nothing was fixed
 
 
 def test_subtotals_need_the_required_parts():
@@ -70,11 +71,11 @@ def test_subtotals_need_the_required_parts():
             (2017, 2016, "victims_child", 0, "persons", "current", "u"),
         ]
     )
-    assert external.subtotal_checks(tip, "by sex").empty
+    assert study_tip.subtotal_checks(tip, "by sex").empty
 
 
 def test_implied_rates():
-    rates = external.implied_rates(_tip(CONSISTENT))
+    rates = study_tip.implied_rates(_tip(CONSISTENT))
     assert rates["azn_per_usd"].round(4).tolist() == [
         round(154000 / 83696, 4),
         round(154000 / 90060, 4),
@@ -83,16 +84,16 @@ def test_implied_rates():
 
 def test_the_committed_tip_table_matches_its_dictionary():
     tip = io.read_table(paths.layout().processed / "tip_azerbaijan.csv", schemas.TIP_REPORTS)
-    checks = external.edition_checks(tip)
+    checks = study_tip.edition_checks(tip)
     differs = checks[checks["result"] == "differs"]
     # tip_azerbaijan.md: the only disagreement is the dollar figure for 2016 funding
     assert differs[["indicator", "unit", "reference_year"]].values.tolist() == [
         ["funding_victim_protection", "USD", 2016]
     ]
-    subtotals = pd.concat([external.subtotal_checks(tip, p) for p in external.PARTITIONS])
+    subtotals = pd.concat([study_tip.subtotal_checks(tip, p) for p in study_tip.PARTITIONS])
     assert (subtotals["result"] == "agrees").all()
     assert len(subtotals) == 12
-    implied = external.implied_rates(tip).groupby("report_edition")["azn_per_usd"].median()
+    implied = study_tip.implied_rates(tip).groupby("report_edition")["azn_per_usd"].median()
     assert implied.round(2).to_dict() == {2017: 1.84, 2018: 1.71}
     with pytest.raises(KeyError):
-        external.subtotal_checks(tip, "by colour")
+        study_tip.subtotal_checks(tip, "by colour")

@@ -8,7 +8,10 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from analysis_utils import currency, figures
+from analysis_utils.audit import figures as audit_figures
+from analysis_utils.core import plotting
+from analysis_utils.study import currency
+from analysis_utils.study import figures as study_figures
 
 PER_VICTIM = pd.DataFrame(
     {
@@ -81,7 +84,7 @@ def _ranges(ax):
 
 
 def test_reported_values_are_bars_and_unreported_ones_are_ranges(options):
-    figure = figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21)
+    figure = audit_figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21)
     ax = figure.axes[0]
     solid, counted = (c for c in ax.containers if isinstance(c, BarContainer))
     assert len(counted) == 0
@@ -110,7 +113,7 @@ def test_reported_values_are_bars_and_unreported_ones_are_ranges(options):
 
 def test_the_note_states_the_choice_reading(options):
     note = (
-        figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21)
+        audit_figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21)
         .axes[0]
         .get_xlabel()
         .replace("\n", " ")
@@ -120,7 +123,7 @@ def test_the_note_states_the_choice_reading(options):
     assert "maxima cannot all hold at once" in note
     assert "multiple-choice reading each unreported share could be anything from 0 to 100 %" in note
     multiple = (
-        figures.plot_survey_question(
+        audit_figures.plot_survey_question(
             options, title="Q?", n=9, reconstructions=21, single_choice=False
         )
         .axes[0]
@@ -130,22 +133,26 @@ def test_the_note_states_the_choice_reading(options):
     assert "multiple-choice reading" in multiple
     assert "cannot all hold" not in multiple
     stated = (
-        figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21, choice="single")
+        audit_figures.plot_survey_question(
+            options, title="Q?", n=9, reconstructions=21, choice="single"
+        )
         .axes[0]
         .get_xlabel()
     )
     assert stated.startswith("Single choice (stated)")
     with pytest.raises(ValueError, match="single choice"):
-        figures.plot_survey_question(
+        audit_figures.plot_survey_question(
             options, title="Q?", n=9, reconstructions=21, choice="single", single_choice=False
         )
     with pytest.raises(ValueError, match="choice must be one of"):
-        figures.plot_survey_question(options, title="Q?", n=9, reconstructions=21, choice="any")
+        audit_figures.plot_survey_question(
+            options, title="Q?", n=9, reconstructions=21, choice="any"
+        )
 
 
 def test_an_option_without_a_consistent_reconstruction_draws_nothing(options):
     empty = options.assign(range_low=[np.nan, 44.4, 10.0], range_high=[np.nan, 44.4, 30.0])
-    ax = figures.plot_survey_question(empty, title="Q?", n=9, reconstructions=0).axes[0]
+    ax = audit_figures.plot_survey_question(empty, title="Q?", n=9, reconstructions=0).axes[0]
     _, segments = _ranges(ax)
     np.testing.assert_allclose(segments, [(2.0, 10.0, 30.0)])
     assert ax.texts[1].get_text() == "not reported\nno consistent reconstruction"
@@ -158,7 +165,7 @@ def test_counted_values_are_bars_and_withheld_ones_are_ranges(options):
         range_high=[62.5, 37.5, 12.5],
         status=["recomputed", "suppressed", "suppressed"],
     )
-    figure = figures.plot_survey_question(counted_options, title="Q?", n=8, reconstructions=2)
+    figure = audit_figures.plot_survey_question(counted_options, title="Q?", n=8, reconstructions=2)
     ax = figure.axes[0]
     solid, counted = (c for c in ax.containers if isinstance(c, BarContainer))
     assert len(solid) == 0
@@ -173,7 +180,7 @@ def test_counted_values_are_bars_and_withheld_ones_are_ranges(options):
         "counted from the answers (n = 8)",
         "withheld (small count): range over the 2 reconstructions at n = 8",
     ]
-    stated = figures.plot_survey_question(
+    stated = audit_figures.plot_survey_question(
         counted_options, title="Q?", n=8, reconstructions=2, min_cell=5
     )
     assert [t.get_text() for t in stated.legends[0].get_texts()][1] == (
@@ -182,7 +189,7 @@ def test_counted_values_are_bars_and_withheld_ones_are_ranges(options):
 
 
 def test_the_funding_figure_is_in_manat_with_ranges(funding):
-    figure = figures.plot_funding(funding, rate_text="0.80 AZN/USD")
+    figure = study_figures.plot_funding(funding, rate_text="0.80 AZN/USD")
     ax = figure.axes[0]
     widths = sorted(p.get_width() for p in ax.patches if p.get_width() > 1)
     assert widths == [52000.0, 80000.0]
@@ -196,7 +203,7 @@ def test_the_funding_figure_is_in_manat_with_ranges(funding):
 
 
 def test_the_state_budget_is_its_own_bar_outside_the_2010_share(funding):
-    figure = figures.plot_funding(
+    figure = study_figures.plot_funding(
         funding,
         rate_text="0.80 AZN/USD",
         state_budget=400000.0,
@@ -226,11 +233,11 @@ def test_the_state_budget_is_its_own_bar_outside_the_2010_share(funding):
     ],
 )
 def test_converted_amounts_are_written_to_three_significant_digits(value, text):
-    assert figures.about_amount(value) == text
+    assert study_figures.about_amount(value) == text
 
 
 def test_the_feasibility_figure_marks_possible_sizes(feasibility):
-    figure = figures.plot_feasible_sizes(feasibility, stated_n=4, joint_sizes=[3], n_shown=4)
+    figure = audit_figures.plot_feasible_sizes(feasibility, stated_n=4, joint_sizes=[3], n_shown=4)
     ax = figure.axes[0]
     (points,) = ax.collections
     assert points.get_offsets().tolist() == [[3.0, 0.0]]
@@ -241,19 +248,24 @@ def test_the_feasibility_figure_marks_possible_sizes(feasibility):
 def test_plots_draw_on_a_given_axes(options):
     figure = Figure()
     ax = figure.add_subplot()
-    assert figures.plot_survey_question(options, title="Q", n=9, reconstructions=1, ax=ax) is figure
+    assert (
+        audit_figures.plot_survey_question(options, title="Q", n=9, reconstructions=1, ax=ax)
+        is figure
+    )
 
 
 PLOTS = {
-    "survey": lambda o, f, s: figures.plot_survey_question(o, title="Q", n=9, reconstructions=21),
-    "funding": lambda o, f, s: figures.plot_funding(f, rate_text="0.80 AZN/USD"),
-    "feasible": lambda o, f, s: figures.plot_feasible_sizes(s, stated_n=4, joint_sizes=[3]),
-    "victims": lambda o, f, s: figures.plot_victims_by_form(
+    "survey": lambda o, f, s: audit_figures.plot_survey_question(
+        o, title="Q", n=9, reconstructions=21
+    ),
+    "funding": lambda o, f, s: study_figures.plot_funding(f, rate_text="0.80 AZN/USD"),
+    "feasible": lambda o, f, s: audit_figures.plot_feasible_sizes(s, stated_n=4, joint_sizes=[3]),
+    "victims": lambda o, f, s: study_figures.plot_victims_by_form(
         pd.DataFrame(
             {"female sex trafficking": [69, 66], "male forced labour": [1, 5]}, index=[2016, 2017]
         )
     ),
-    "per_victim": lambda o, f, s: figures.plot_funding_per_victim(
+    "per_victim": lambda o, f, s: study_figures.plot_funding_per_victim(
         currency.usd_at_annual_average(PER_VICTIM, RATES)
     ),
 }
@@ -262,8 +274,8 @@ PLOTS = {
 @pytest.mark.parametrize("kind", ["svg", "png"])
 @pytest.mark.parametrize("plot", sorted(PLOTS))
 def test_rendering_twice_gives_identical_bytes(options, funding, feasibility, plot, kind):
-    first = figures.figure_bytes(PLOTS[plot](options, funding, feasibility), kind)
-    second = figures.figure_bytes(PLOTS[plot](options, funding, feasibility), kind)
+    first = plotting.figure_bytes(PLOTS[plot](options, funding, feasibility), kind)
+    second = plotting.figure_bytes(PLOTS[plot](options, funding, feasibility), kind)
     assert first == second
     if kind == "svg":
         assert b"<dc:date>" not in first
@@ -272,13 +284,13 @@ def test_rendering_twice_gives_identical_bytes(options, funding, feasibility, pl
 
 
 def test_save_writes_svg_and_png(tmp_path, options):
-    figure = figures.plot_survey_question(options, title="Q", n=9, reconstructions=21)
-    written = figures.save(figure, tmp_path, "fig1_test")
+    figure = audit_figures.plot_survey_question(options, title="Q", n=9, reconstructions=21)
+    written = plotting.save(figure, tmp_path, "fig1_test")
     assert [p.name for p in written] == ["fig1_test.svg", "fig1_test.png"]
     assert written[0].read_bytes().startswith(b"<?xml")
     assert written[1].read_bytes().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="format"):
-        figures.figure_bytes(figure, "gif")
+        plotting.figure_bytes(figure, "gif")
 
 
 def test_victims_by_form_stacks_the_counts():
@@ -286,7 +298,7 @@ def test_victims_by_form_stacks_the_counts():
         {"female sex trafficking": [69.0, 66.0], "male forced labour": [1.0, 5.0]},
         index=[2016, 2017],
     )
-    ax = figures.plot_victims_by_form(counts).axes[0]
+    ax = study_figures.plot_victims_by_form(counts).axes[0]
     first, second = ax.containers
     assert [b.get_height() for b in first] == [69.0, 66.0]
     assert [(b.get_y(), b.get_height()) for b in second] == [(69.0, 1.0), (66.0, 5.0)]
@@ -295,7 +307,7 @@ def test_victims_by_form_stacks_the_counts():
 
 def test_funding_per_victim_in_manat_and_in_dollars_of_each_year():
     table = currency.usd_at_annual_average(PER_VICTIM, RATES)
-    figure = figures.plot_funding_per_victim(table)
+    figure = study_figures.plot_funding_per_victim(table)
     manat, dollars = figure.axes
     assert [b.get_height() for b in manat.containers[0]] == [1730.2, 2200.0, 2120.1]
     # only 2016 has an official annual average: one dollar bar, 2200 / 1.5965
@@ -314,19 +326,22 @@ def test_funding_per_victim_in_manat_and_in_dollars_of_each_year():
         assert not [line for line in ax.lines if len(set(line.get_ydata())) == 1]
         assert not any("rehabilitated" in t.get_text() for t in ax.texts)
     assert not figure.legends
-    assert "budget_per_victim" not in inspect.signature(figures.plot_funding_per_victim).parameters
+    assert (
+        "budget_per_victim"
+        not in inspect.signature(study_figures.plot_funding_per_victim).parameters
+    )
 
 
 def test_funding_per_victim_draws_on_given_axes():
     figure = Figure()
     pair = tuple(figure.subplots(1, 2))
     table = currency.usd_at_annual_average(PER_VICTIM, RATES)
-    assert figures.plot_funding_per_victim(table, axes=pair) is figure
+    assert study_figures.plot_funding_per_victim(table, axes=pair) is figure
 
 
 def test_a_question_with_nothing_reported_has_no_bar_in_its_legend(options):
     nothing = options.assign(reported_percent=np.nan, range_low=0.0, range_high=100.0)
-    figure = figures.plot_survey_question(nothing, title="Q?", n=9, reconstructions=10)
+    figure = audit_figures.plot_survey_question(nothing, title="Q?", n=9, reconstructions=10)
     ax = figure.axes[0]
     assert not [p for p in ax.patches if isinstance(p, Rectangle)]
     _, segments = _ranges(ax)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from analysis_utils import granularity as g
+from analysis_utils.audit import granularity
 
 
 # Worked examples. scrutiny's grim() documentation (R/grim.R, @examples), which
@@ -41,7 +41,7 @@ from analysis_utils import granularity as g
     ],
 )
 def test_worked_examples(x, n, kwargs, expected):
-    assert g.grim(x, n, **kwargs) is expected
+    assert granularity.grim(x, n, **kwargs) is expected
 
 
 @pytest.mark.parametrize(
@@ -58,34 +58,34 @@ def test_worked_examples(x, n, kwargs, expected):
     ],
 )
 def test_smallest_consistent_sample_sizes(percents, smallest):
-    assert g.consistent_sizes(percents, range(1, 200))[0] == smallest
+    assert granularity.consistent_sizes(percents, range(1, 200))[0] == smallest
 
 
 def test_complete_breakdown_must_sum_to_n():
     # 33 % + 33 % + 33 % of 3 is fine; 40 % + 40 % of 5 cannot be complete
-    assert g.consistent_sizes(["33", "33", "33"], [3], complete=True) == [3]
-    assert g.consistent_sizes(["40", "40"], [5]) == [5]
-    assert g.consistent_sizes(["40", "40"], [5], complete=True) == []
+    assert granularity.consistent_sizes(["33", "33", "33"], [3], complete=True) == [3]
+    assert granularity.consistent_sizes(["40", "40"], [5]) == [5]
+    assert granularity.consistent_sizes(["40", "40"], [5], complete=True) == []
 
 
 def test_subgroup_sizes():
-    assert g.subgroup_sizes("57", 9) == [7]
-    assert g.subgroup_sizes("50", 6) == [2, 4, 6]
+    assert granularity.subgroup_sizes("57", 9) == [7]
+    assert granularity.subgroup_sizes("50", 6) == [2, 4, 6]
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: g.grim("101", 9, percent=True), "between 0 and 100"),
-        (lambda: g.grim("-1", 9, percent=True), "between 0 and 100"),
-        (lambda: g.grim("44", 0, percent=True), "positive integer"),
-        (lambda: g.grim("44", 9, items=0), "items"),
-        (lambda: g.grim("44", 9, rounding="bankers"), "unknown rounding 'bankers'"),
-        (lambda: g.grim("forty", 9), "not a decimal number"),
-        (lambda: g.grim("1e2", 9), "plain decimal"),
-        (lambda: g.grim(44, 9), "must be a string"),
-        (lambda: g.grim("44", 9, rounding="up_from", threshold=10), "threshold"),
-        (lambda: g.consistent_sizes(["44"], [0]), "positive integer"),
+        (lambda: granularity.grim("101", 9, percent=True), "between 0 and 100"),
+        (lambda: granularity.grim("-1", 9, percent=True), "between 0 and 100"),
+        (lambda: granularity.grim("44", 0, percent=True), "positive integer"),
+        (lambda: granularity.grim("44", 9, items=0), "items"),
+        (lambda: granularity.grim("44", 9, rounding="bankers"), "unknown rounding 'bankers'"),
+        (lambda: granularity.grim("forty", 9), "not a decimal number"),
+        (lambda: granularity.grim("1e2", 9), "plain decimal"),
+        (lambda: granularity.grim(44, 9), "must be a string"),
+        (lambda: granularity.grim("44", 9, rounding="up_from", threshold=10), "threshold"),
+        (lambda: granularity.consistent_sizes(["44"], [0]), "positive integer"),
     ],
 )
 def test_bad_arguments_raise_value_error(call, message):
@@ -94,8 +94,8 @@ def test_bad_arguments_raise_value_error(call, message):
 
 
 def _brute(x, n, items, percent, rounding, threshold=5):
-    value = g.parse_reported(x)
-    digits = g.decimal_places(x)
+    value = granularity.parse_reported(x)
+    digits = granularity.decimal_places(x)
     if percent:
         value, digits = value / 100, digits + 2
     total = n * items
@@ -106,7 +106,8 @@ def _brute(x, n, items, percent, rounding, threshold=5):
     return [
         k
         for k in range(lo, hi + 1)
-        if value in g.reround(Fraction(k, total), digits, rounding=rounding, threshold=threshold)
+        if value
+        in granularity.reround(Fraction(k, total), digits, rounding=rounding, threshold=threshold)
     ]
 
 
@@ -124,21 +125,28 @@ reported = st.builds(
     reported,
     st.integers(1, 120),
     st.integers(1, 3),
-    st.sampled_from(g.ROUNDINGS),
+    st.sampled_from(granularity.ROUNDINGS),
     st.sampled_from([1, 3, 5, 7, 9]),
 )
 def test_grim_agrees_with_a_brute_force_search_over_k(x, n, items, rounding, threshold):
     brute = _brute(x, n, items, False, rounding, threshold)
-    counts = g.matching_counts(x, n, items=items, rounding=rounding, threshold=threshold)
+    counts = granularity.matching_counts(x, n, items=items, rounding=rounding, threshold=threshold)
     assert list(counts) == brute
-    assert g.grim(x, n, items=items, rounding=rounding, threshold=threshold) is bool(brute)
+    assert granularity.grim(x, n, items=items, rounding=rounding, threshold=threshold) is bool(
+        brute
+    )
 
 
-@given(st.integers(0, 100), st.integers(0, 2), st.integers(1, 300), st.sampled_from(g.ROUNDINGS))
+@given(
+    st.integers(0, 100),
+    st.integers(0, 2),
+    st.integers(1, 300),
+    st.sampled_from(granularity.ROUNDINGS),
+)
 def test_percent_counts_agree_with_brute_force(units, digits, n, rounding):
     x = f"{units}.{'0' * digits}" if digits else str(units)
     assume(Decimal(x) <= 100)
-    assert list(g.matching_counts(x, n, percent=True, rounding=rounding)) == _brute(
+    assert list(granularity.matching_counts(x, n, percent=True, rounding=rounding)) == _brute(
         x, n, 1, True, rounding
     )
 
@@ -157,14 +165,14 @@ MODES = {
     st.sampled_from(sorted(MODES)),
 )
 def test_single_roundings_agree_with_the_decimal_module(value, digits, rounding):
-    (ours,) = g.reround(Fraction(value), digits, rounding=rounding)
+    (ours,) = granularity.reround(Fraction(value), digits, rounding=rounding)
     theirs = value.quantize(Decimal(1).scaleb(-digits), rounding=MODES[rounding])
     assert ours == Fraction(theirs)
 
 
 @given(st.decimals(min_value=0, max_value=1000, places=3, allow_nan=False), st.integers(0, 2))
 def test_up_and_down_break_ties_in_opposite_directions(value, digits):
-    up, down = g.reround(Fraction(value), digits, rounding="up_or_down")
+    up, down = granularity.reround(Fraction(value), digits, rounding="up_or_down")
     step = Fraction(1, 10**digits)
     assert 0 <= up - down <= step
     assert abs(Fraction(value) - up) <= step / 2
@@ -172,22 +180,26 @@ def test_up_and_down_break_ties_in_opposite_directions(value, digits):
 
 
 def test_anti_trunc_moves_values_on_the_grid_as_scrutiny_does():
-    assert g.reround(Fraction("8.42"), 2, rounding="anti_trunc") == (Fraction("8.43"),)
-    assert g.reround(Fraction("-8.421"), 2, rounding="anti_trunc") == (Fraction("-8.43"),)
+    assert granularity.reround(Fraction("8.42"), 2, rounding="anti_trunc") == (Fraction("8.43"),)
+    assert granularity.reround(Fraction("-8.421"), 2, rounding="anti_trunc") == (Fraction("-8.43"),)
     # the documented difference from scrutiny: 4/10 anti-truncates to 0.5
-    assert g.grim("0.5", 10, rounding="anti_trunc")
+    assert granularity.grim("0.5", 10, rounding="anti_trunc")
 
 
 def test_even_takes_only_the_even_neighbour_at_an_exact_tie():
-    assert g.reround(Fraction("0.125"), 2, rounding="even") == (Fraction("0.12"),)
-    assert g.reround(Fraction("0.135"), 2, rounding="even") == (Fraction("0.14"),)
+    assert granularity.reround(Fraction("0.125"), 2, rounding="even") == (Fraction("0.12"),)
+    assert granularity.reround(Fraction("0.135"), 2, rounding="even") == (Fraction("0.14"),)
 
 
 def test_threshold_moves_the_switch_point():
     # scrutiny's examples for round_up_from(4.28, 1, threshold = 9 / 1)
-    assert g.reround(Fraction("4.28"), 1, rounding="up_from", threshold=9) == (Fraction("4.2"),)
-    assert g.reround(Fraction("4.28"), 1, rounding="up_from", threshold=1) == (Fraction("4.3"),)
+    assert granularity.reround(Fraction("4.28"), 1, rounding="up_from", threshold=9) == (
+        Fraction("4.2"),
+    )
+    assert granularity.reround(Fraction("4.28"), 1, rounding="up_from", threshold=1) == (
+        Fraction("4.3"),
+    )
 
 
 def test_decimal_places_keep_trailing_zeros():
-    assert [g.decimal_places(x) for x in ("44", "44.0", "5.19", "0.500")] == [0, 1, 2, 3]
+    assert [granularity.decimal_places(x) for x in ("44", "44.0", "5.19", "0.500")] == [0, 1, 2, 3]

@@ -3,20 +3,20 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils import hypotheses as h
-from analysis_utils import paths
-from analysis_utils.reconstruction import count
+from analysis_utils.audit import claim_tests, registry, stats, verdicts
+from analysis_utils.audit.reconstruction import count
+from analysis_utils.core import paths
 
 LAYOUT = paths.layout()
 
 
 @pytest.fixture(scope="module")
 def claims():
-    return {c.id: c for c in h.load_claims(LAYOUT.claims)}
+    return {c.id: c for c in registry.load_claims(LAYOUT.claims)}
 
 
 def test_the_registry_covers_every_claim_of_the_article(claims, items, article_claims):
-    h.check_registry(list(claims.values()), items, article_claims)
+    registry.check_registry(list(claims.values()), items, article_claims)
     assert sorted(claims) == sorted(article_claims["id"])
     assert {c.evidence for c in claims.values() if c.id in {"H2", "H3", "D4"}} == {"external"}
     assert "tip_azerbaijan.csv" in claims["H2"].note
@@ -40,20 +40,20 @@ def test_a_bad_registry_is_refused_naming_the_claim(tmp_path, text, message):
     path = tmp_path / "claims.yaml"
     path.write_text(text)
     with pytest.raises(ValueError, match=f"claims.yaml: claim X1: .*{message}"):
-        h.load_claims(path)
+        registry.load_claims(path)
 
 
 def test_check_registry_names_a_missing_option(claims, items, article_claims):
-    bad = h.Claim("H1", "x", "survey", "causes", "z", "mode")
+    bad = registry.Claim("H1", "x", "survey", "causes", "z", "mode")
     with pytest.raises(ValueError, match="option 'z'"):
-        h.check_registry([bad], items, article_claims)
-    stranger = h.Claim("Z9", "x", "external")
+        registry.check_registry([bad], items, article_claims)
+    stranger = registry.Claim("Z9", "x", "external")
     with pytest.raises(ValueError, match="Z9"):
-        h.check_registry([stranger], items, article_claims)
+        registry.check_registry([stranger], items, article_claims)
 
 
 def test_majority_claim_by_hand(claims, items):
-    evaluation, per = h.evaluate(claims["D1"], items, 9, rounding="up_or_down")
+    evaluation, per = claim_tests.evaluate(claims["D1"], items, 9, rounding="up_or_down")
     assert per["counts"].tolist() == ["6 3"]
     assert evaluation.reconstructions == evaluation.holds == 1
     assert evaluation.pvalue_min == pytest.approx(130 / 512)  # P(X >= 6), X ~ Bin(9, 1/2)
@@ -67,7 +67,7 @@ def test_majority_claim_by_hand(claims, items):
 
 
 def test_mode_claim_counts_every_reconstruction(claims, items):
-    evaluation, per = h.evaluate(claims["H1"], items, 9, rounding="up_or_down")
+    evaluation, per = claim_tests.evaluate(claims["H1"], items, 9, rounding="up_or_down")
     assert evaluation.reconstructions == count([None, None, "44", None], 9) == 21 == len(per)
     # c = 4; the other five answers spread over a, b, d; the claim holds when each is <= 3:
     # 21 compositions minus (5,0,0) x 3 and (4,1,0) x 6
@@ -78,16 +78,18 @@ def test_mode_claim_counts_every_reconstruction(claims, items):
 
 
 def test_mode_claim_uses_the_intersection_union_test(claims, items):
-    evaluation, per = h.evaluate(claims["H1"], items, 9, rounding="up_or_down")
+    evaluation, per = claim_tests.evaluate(claims["H1"], items, 9, rounding="up_or_down")
     for row in per.itertuples():
         counts = [int(c) for c in row.counts.split()]
-        assert row.pvalue == pytest.approx(h.stats.mode_test(counts, 2).pvalue)
-    assert evaluation.test == h.stats.IUT_METHOD
+        assert row.pvalue == pytest.approx(stats.mode_test(counts, 2).pvalue)
+    assert evaluation.test == stats.IUT_METHOD
     assert evaluation.reading == "single choice (assumed: type not stated)"
 
 
 def test_multiple_choice_reading(claims, items):
-    evaluation, per = h.evaluate(claims["H1"], items, 9, rounding="up_or_down", reading="multiple")
+    evaluation, per = claim_tests.evaluate(
+        claims["H1"], items, 9, rounding="up_or_down", reading="multiple"
+    )
     assert evaluation.reconstructions == 10**3 == len(per)
     assert not evaluation.single_choice
     assert evaluation.reading == "multiple choice (assumed: type not stated)"
@@ -95,13 +97,13 @@ def test_multiple_choice_reading(claims, items):
     assert evaluation.holds == 4**3
     row = per.iloc[0]
     counts = [int(c) for c in row["counts"].split()]
-    expected = h.stats.mode_test(counts, 2, n=9, single_choice=False).pvalue
+    expected = stats.mode_test(counts, 2, n=9, single_choice=False).pvalue
     assert row["pvalue"] == pytest.approx(expected)
     assert "Beta(1, 1) prior" in evaluation.posterior_method
 
 
 def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
-    tested, _, evaluations = h.evaluate_claims(
+    tested, _, evaluations = claim_tests.evaluate_claims(
         [claims["D1"], claims["H1"]], items, [9], rounding="up_or_down"
     )
     assert tested[["claim_id", "reading"]].values.tolist() == [
@@ -109,7 +111,7 @@ def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
         ["H1", "single choice (assumed: type not stated)"],
         ["H1", "multiple choice (assumed: type not stated)"],
     ]
-    found = h.verdict(claims["H1"], evaluations["H1"], period="spring")
+    found = verdicts.verdict(claims["H1"], evaluations["H1"], period="spring")
     label, sentence, assumptions = found.label, found.sentence, found.assumptions
     assert found.period == "spring"
     assert label == "undetermined"
@@ -120,15 +122,17 @@ def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
     assert "Dirichlet(1) prior" in assumptions
     assert "Beta(1, 1) prior" in assumptions
     with pytest.raises(ValueError, match="readings"):
-        h.evaluate_claims([claims["H1"]], items, [9], rounding="up_or_down", readings=["both"])
+        claim_tests.evaluate_claims(
+            [claims["H1"]], items, [9], rounding="up_or_down", readings=["both"]
+        )
 
 
 def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_claims):
     candidates = [9, 54, 4]
-    _, _, evaluations = h.evaluate_claims(
+    _, _, evaluations = claim_tests.evaluate_claims(
         [claims[c] for c in ("D1", "D2", "D3")], items, candidates, rounding="up_or_down"
     )
-    subgroups = h.subgroup_readings(
+    subgroups = claim_tests.subgroup_readings(
         list(claims.values()), items, candidates, rounding="up_or_down", questions=["position"]
     )
     assert subgroups == {
@@ -137,7 +141,7 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
             "a subgroup reading, reconstructed)"
         }
     }
-    table = h.verdict_table(
+    table = verdicts.verdict_table(
         [claims[c] for c in ("D1", "D2", "D3")], article_claims, evaluations, subgroups=subgroups
     ).set_index("id")
     assert table["our_verdict"].tolist() == [
@@ -152,7 +156,7 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
 
 
 def test_no_reconstruction_at_the_stated_n(claims, items):
-    evaluation, per = h.evaluate(claims["D1"], items, 4, rounding="up_or_down")
+    evaluation, per = claim_tests.evaluate(claims["D1"], items, 4, rounding="up_or_down")
     assert evaluation.reconstructions == 0
     assert per.empty
     assert np.isnan(evaluation.pvalue_min)
@@ -160,11 +164,11 @@ def test_no_reconstruction_at_the_stated_n(claims, items):
 
 def test_external_claims_are_not_evaluated(claims, items):
     with pytest.raises(ValueError, match="not testable"):
-        h.evaluate(claims["H2"], items, 9, rounding="up_or_down")
+        claim_tests.evaluate(claims["H2"], items, 9, rounding="up_or_down")
 
 
 def _evaluation(holds, total, significant, n=9, reading="single choice (stated)"):
-    return h.Evaluation(
+    return claim_tests.Evaluation(
         "X",
         n,
         True,
@@ -206,8 +210,8 @@ def _evaluation(holds, total, significant, n=9, reading="single choice (stated)"
     ],
 )
 def test_verdict_labels(evaluations, label):
-    claim = h.Claim("X", "x", "survey", "q", "a", "majority")
-    assert h.verdict(claim, evaluations).label == label
+    claim = registry.Claim("X", "x", "survey", "q", "a", "majority")
+    assert verdicts.verdict(claim, evaluations).label == label
 
 
 @pytest.mark.parametrize(
@@ -222,14 +226,14 @@ def test_verdict_labels(evaluations, label):
     ],
 )
 def test_sample_verdict_labels(evaluations, label):
-    claim = h.Claim("X", "x", "survey", "q", "a", "majority", scope="sample")
-    assert h.verdict(claim, evaluations).label == label
+    claim = registry.Claim("X", "x", "survey", "q", "a", "majority", scope="sample")
+    assert verdicts.verdict(claim, evaluations).label == label
 
 
 def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims):
-    evaluations = {"D1": [h.evaluate(claims["D1"], items, 9, rounding="up_or_down")[0]]}
+    evaluations = {"D1": [claim_tests.evaluate(claims["D1"], items, 9, rounding="up_or_down")[0]]}
     chosen = [claims["D1"], claims["H2"]]
-    table = h.verdict_table(chosen, article_claims, evaluations)
+    table = verdicts.verdict_table(chosen, article_claims, evaluations)
     assert table["id"].tolist() == ["D1", "H2"]
     assert table["article_verdict"].iloc[0] == "stated"
     # the article's "proved" names no hypothesis: the verdict says that reading it as H2 is ours
@@ -240,5 +244,5 @@ def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims
         "not testable from the survey",
     ]
     assert "true of the sample in 1 of 1 reconstructions" in table["our_evidence"].iloc[0]
-    assert table["period"].iloc[0] == h.SURVEY_PERIOD
+    assert table["period"].iloc[0] == verdicts.SURVEY_PERIOD
     assert "rounding: up_or_down" in table["assumptions"].iloc[0]

@@ -4,8 +4,8 @@ import os
 import pandas as pd
 import pytest
 
-from analysis_utils import io
-from analysis_utils.errors import InputError
+from analysis_utils.core import io
+from analysis_utils.core.errors import InputError
 
 
 def test_sha256_agrees_with_hashlib(tmp_path):
@@ -106,7 +106,7 @@ def test_write_tables_writes_valid_tables(tmp_path):
 
 
 def test_the_raw_readme_lists_every_checksum():
-    from analysis_utils import paths
+    from analysis_utils.core import paths
 
     raw = paths.layout().raw
     table = io.checksum_table(io.read_checksums(raw / "SHA256SUMS"))

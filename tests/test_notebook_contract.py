@@ -6,12 +6,17 @@ import re
 
 import pytest
 
-from analysis_utils import audit, clean, currency, figures, hypotheses, paths, survey
-from analysis_utils import notebooks as nbs
+from analysis_utils.audit import figures as audit_figures
+from analysis_utils.audit import registry, tables
+from analysis_utils.core import paths, plotting
+from analysis_utils.pipeline import contract
+from analysis_utils.study import clean, currency
+from analysis_utils.study import figures as study_figures
+from analysis_utils.survey import disclosure
 
 LAYOUT = paths.layout()
 NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
-STEPS = nbs.load_pipeline(LAYOUT.pipeline)
+STEPS = contract.load_pipeline(LAYOUT.pipeline)
 
 
 def _relative(path):
@@ -20,7 +25,7 @@ def _relative(path):
 
 def test_name_order_is_an_execution_order():
     """nbval runs the notebooks one by one in name order, on a fresh clone too."""
-    after = nbs.dependencies(STEPS)
+    after = contract.dependencies(STEPS)
     for name, needs in after.items():
         late = sorted(need for need in needs if need > name)
         assert not late, f"{name} reads what {late} write: number it after them"
@@ -36,32 +41,32 @@ LIBRARY_DEFAULTS = {
     "figures_dir": _relative(LAYOUT.figures),
     "report_dir": _relative(LAYOUT.reports),
     "survey_dir": _relative(LAYOUT.raw / "survey"),
-    "min_cell": survey.DEFAULT_MIN_CELL,
+    "min_cell": disclosure.DEFAULT_MIN_CELL,
     "keep_respondent_data": False,  # respondent-level data reach the outputs only when asked
     "article_claims_file": _relative(LAYOUT.processed / "article_claims.csv"),
-    "figure_questions": list(figures.STUDY_FIGURE_QUESTIONS),
-    "sizes_figure": figures.STUDY_SIZES_FIGURE,
-    "figure_n": 0,  # 0: the smallest full-sample size, as audit.joint_sizes finds it
+    "figure_questions": list(study_figures.STUDY_FIGURE_QUESTIONS),
+    "sizes_figure": study_figures.STUDY_SIZES_FIGURE,
+    "figure_n": 0,  # 0: the smallest full-sample size, as tables.joint_sizes finds it
     "rate_year": clean.FUNDING_YEAR,
-    "n_shown": figures.DEFAULT_N_SHOWN,
-    "dpi": figures.DEFAULT_DPI,
+    "n_shown": audit_figures.DEFAULT_N_SHOWN,
+    "dpi": plotting.DEFAULT_DPI,
     "years": [],  # empty: every year with data
     "rate_choice": currency.DEFAULT_RATE_CHOICE,
     "claims_file": _relative(LAYOUT.claims),
     "statements_file": _relative(LAYOUT.raw / "external" / "tip_statements.csv"),
-    "rounding": audit.DEFAULT_ROUNDING,
-    "n_max": audit.DEFAULT_N_MAX,
-    "subgroup_questions": list(audit.DEFAULT_SUBGROUP_QUESTIONS),
-    "n_candidates": [],  # empty: audit.candidate_sizes decides
-    "unstated_single_choice": hypotheses.DEFAULT_UNSTATED_SINGLE_CHOICE,
-    "readings": list(hypotheses.DEFAULT_READINGS),
-    "size_draws": hypotheses.DEFAULT_SIZE_DRAWS,
-    "max_listed": hypotheses.MAX_LISTED,
-    "alpha": hypotheses.DEFAULT_ALPHA,
-    "confidence": hypotheses.DEFAULT_CONFIDENCE,
-    "prior": hypotheses.DEFAULT_PRIOR,
-    "draws": hypotheses.DEFAULT_DRAWS,
-    "seed": hypotheses.DEFAULT_SEED,
+    "rounding": tables.DEFAULT_ROUNDING,
+    "n_max": tables.DEFAULT_N_MAX,
+    "subgroup_questions": list(tables.DEFAULT_SUBGROUP_QUESTIONS),
+    "n_candidates": [],  # empty: tables.candidate_sizes decides
+    "unstated_single_choice": registry.DEFAULT_UNSTATED_SINGLE_CHOICE,
+    "readings": list(registry.DEFAULT_READINGS),
+    "size_draws": registry.DEFAULT_SIZE_DRAWS,
+    "max_listed": registry.MAX_LISTED,
+    "alpha": registry.DEFAULT_ALPHA,
+    "confidence": registry.DEFAULT_CONFIDENCE,
+    "prior": registry.DEFAULT_PRIOR,
+    "draws": registry.DEFAULT_DRAWS,
+    "seed": registry.DEFAULT_SEED,
 }
 
 
@@ -95,16 +100,16 @@ class TestContract:
         assert "**Writes**" in text
 
     def test_second_cell_is_the_only_parameters_cell(self, path):
-        assert nbs.parameters_cells(_load(path)) == [1]
+        assert contract.parameters_cells(_load(path)) == [1]
 
     def test_every_parameter_is_annotated_with_help(self, path):
-        params = nbs.read_parameters(path)
+        params = contract.read_parameters(path)
         assert params
         for p in params.values():
             assert p.help, f"{p.name} has no help comment"
 
     def test_defaults_agree_with_the_library(self, path):
-        for p in nbs.read_parameters(path).values():
+        for p in contract.read_parameters(path).values():
             assert p.name in LIBRARY_DEFAULTS, f"tie {p.name} to a library value in this test"
             assert p.default == LIBRARY_DEFAULTS[p.name]
 
@@ -112,7 +117,7 @@ class TestContract:
         import papermill
 
         theirs = papermill.inspect_notebook(str(path))
-        ours = nbs.read_parameters(path)
+        ours = contract.read_parameters(path)
         assert list(theirs) == list(ours)
         for name, p in ours.items():
             assert theirs[name]["inferred_type_name"] == p.type

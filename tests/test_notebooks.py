@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis_utils import notebooks as nbs
-from analysis_utils.errors import ParameterError
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.pipeline import contract
 
 CELL = """alpha: float = 0.05  # significance level
 n_values: list[int] = [9, 4]  # candidate sample sizes
@@ -17,9 +17,9 @@ exact: bool = True  # exact test
 
 
 def test_parse_parameters_reads_types_defaults_and_help():
-    params = nbs.parse_parameters(CELL)
+    params = contract.parse_parameters(CELL)
     assert list(params) == ["alpha", "n_values", "rounding", "seed", "exact"]
-    assert params["alpha"] == nbs.Parameter("alpha", "float", 0.05, "significance level")
+    assert params["alpha"] == contract.Parameter("alpha", "float", 0.05, "significance level")
     assert params["n_values"].default == [9, 4]
     assert params["exact"].type == "bool"
 
@@ -35,12 +35,12 @@ def test_parse_parameters_reads_types_defaults_and_help():
 )
 def test_parse_parameters_refuses_what_breaks_the_contract(bad):
     with pytest.raises(ParameterError):
-        nbs.parse_parameters(bad)
+        contract.parse_parameters(bad)
 
 
 def test_parse_parameters_refuses_a_default_of_the_wrong_type():
     with pytest.raises(ParameterError, match="expects int"):
-        nbs.parse_parameters('n: int = "four"  # n')
+        contract.parse_parameters('n: int = "four"  # n')
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_parse_parameters_refuses_a_default_of_the_wrong_type():
     ],
 )
 def test_coerce_command_line_text(kind, text, value):
-    coerced = nbs.coerce(nbs.Parameter("p", kind, None, ""), text)
+    coerced = contract.coerce(contract.Parameter("p", kind, None, ""), text)
     assert coerced == value
     assert type(coerced) is type(value)
 
@@ -79,17 +79,19 @@ def test_coerce_command_line_text(kind, text, value):
 )
 def test_coerce_refuses_wrong_types(kind, value):
     with pytest.raises(ParameterError, match=f"expects {kind.replace('[', '.').replace(']', '.')}"):
-        nbs.coerce(nbs.Parameter("p", kind, None, ""), value)
+        contract.coerce(contract.Parameter("p", kind, None, ""), value)
 
 
 @given(st.integers())
 def test_integers_survive_the_command_line(number):
-    assert nbs.coerce(nbs.Parameter("p", "int", 0, ""), str(number)) == number
+    assert contract.coerce(contract.Parameter("p", "int", 0, ""), str(number)) == number
 
 
-def _steps(tmp_path: Path, spec: dict[str, tuple[list[str], list[str]]]) -> dict[str, nbs.Step]:
+def _steps(
+    tmp_path: Path, spec: dict[str, tuple[list[str], list[str]]]
+) -> dict[str, contract.Step]:
     return {
-        name: nbs.Step(name, tmp_path / f"{name}.ipynb", tuple(r), tuple(w), "")
+        name: contract.Step(name, tmp_path / f"{name}.ipynb", tuple(r), tuple(w), "")
         for name, (r, w) in spec.items()
     }
 
@@ -104,54 +106,57 @@ def test_execution_order_follows_reads_and_writes(tmp_path):
             "04_d": (["data/raw"], ["reports/d.json"]),
         },
     )
-    assert nbs.dependencies(steps) == {
+    assert contract.dependencies(steps) == {
         "01_a": set(),
         "02_b": {"01_a"},
         "03_c": {"01_a"},
         "04_d": set(),
     }
-    assert nbs.execution_order(steps, ["03_c", "01_a", "02_b"]) == ["01_a", "02_b", "03_c"]
+    assert contract.execution_order(steps, ["03_c", "01_a", "02_b"]) == ["01_a", "02_b", "03_c"]
 
 
 def test_execution_order_puts_a_reader_after_its_writer_whatever_the_file_order(tmp_path):
     steps = _steps(tmp_path, {"a": (["x/out.csv"], ["y"]), "b": ([], ["x"])})
-    assert nbs.execution_order(steps, ["a", "b"]) == ["b", "a"]
+    assert contract.execution_order(steps, ["a", "b"]) == ["b", "a"]
 
 
 def test_a_cycle_is_refused(tmp_path):
     steps = _steps(tmp_path, {"a": (["x"], ["y"]), "b": (["y"], ["x"])})
     with pytest.raises(ValueError, match="cycle"):
-        nbs.execution_order(steps, ["a", "b"])
+        contract.execution_order(steps, ["a", "b"])
 
 
 def test_resolve_accepts_stems_files_and_prefixes(tmp_path):
     steps = _steps(tmp_path, {"01_clean": ([], []), "02_audit": ([], []), "02_other": ([], [])})
-    assert nbs.resolve([], steps) == ["01_clean", "02_audit", "02_other"]
-    assert nbs.resolve(["notebooks/01_clean.ipynb", "02_a"], steps) == ["01_clean", "02_audit"]
+    assert contract.resolve([], steps) == ["01_clean", "02_audit", "02_other"]
+    assert contract.resolve(["notebooks/01_clean.ipynb", "02_a"], steps) == ["01_clean", "02_audit"]
     with pytest.raises(ParameterError, match="matches 2 notebooks"):
-        nbs.resolve(["02"], steps)
+        contract.resolve(["02"], steps)
     with pytest.raises(ParameterError, match="matches no notebooks"):
-        nbs.resolve(["99"], steps)
+        contract.resolve(["99"], steps)
 
 
 def test_bind_parameters_shares_values_and_lists_valid_ones_on_error():
-    declared = {"a": nbs.parse_parameters(CELL), "b": nbs.parse_parameters("seed: int = 1  # s")}
-    bound = nbs.bind_parameters({"seed": "7", "alpha": "0.1"}, declared)
+    declared = {
+        "a": contract.parse_parameters(CELL),
+        "b": contract.parse_parameters("seed: int = 1  # s"),
+    }
+    bound = contract.bind_parameters({"seed": "7", "alpha": "0.1"}, declared)
     assert bound == {"a": {"seed": 7, "alpha": 0.1}, "b": {"seed": 7}}
     with pytest.raises(ParameterError, match=r"unknown parameter 'sed'.*seed \(int\)"):
-        nbs.bind_parameters({"sed": "7"}, declared)
+        contract.bind_parameters({"sed": "7"}, declared)
     with pytest.raises(ParameterError, match=r"expects int.*valid parameters"):
-        nbs.bind_parameters({"seed": "seven"}, declared)
+        contract.bind_parameters({"seed": "seven"}, declared)
 
 
 def test_load_pipeline_checks_entries(tmp_path):
     (tmp_path / "01_a.ipynb").write_text("{}")
     (tmp_path / "pipeline.yaml").write_text("notebooks:\n  01_a:\n    reads: [x]\n")
     with pytest.raises(ValueError, match="reads' and 'writes"):
-        nbs.load_pipeline(tmp_path / "pipeline.yaml")
+        contract.load_pipeline(tmp_path / "pipeline.yaml")
     (tmp_path / "pipeline.yaml").write_text("notebooks:\n  02_b:\n    reads: []\n    writes: []\n")
     with pytest.raises(ValueError, match="not found"):
-        nbs.load_pipeline(tmp_path / "pipeline.yaml")
+        contract.load_pipeline(tmp_path / "pipeline.yaml")
 
 
 def test_read_parameters_refuses_two_parameters_cells(tmp_path):
@@ -159,4 +164,4 @@ def test_read_parameters_refuses_two_parameters_cells(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps({"cells": [cell, cell]}))
     with pytest.raises(ParameterError, match="2 cells tagged"):
-        nbs.read_parameters(path)
+        contract.read_parameters(path)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis_utils import paths
+from analysis_utils.core import paths
 
 
 def test_find_root_walks_up_from_a_subfolder(tmp_path, monkeypatch):
@@ -21,7 +21,7 @@ def test_environment_variable_wins(tmp_path, monkeypatch):
 
 def test_source_tree_is_the_fallback(tmp_path, monkeypatch):
     monkeypatch.delenv(paths.ROOT_ENV, raising=False)
-    expected = Path(paths.__file__).resolve().parents[2]
+    expected = Path(paths.__file__).resolve().parents[3]
     assert paths.find_root(tmp_path) == expected
 
 
@@ -39,6 +39,6 @@ def test_layout_names_every_folder(tmp_path):
 
 def test_missing_root_is_an_error(tmp_path, monkeypatch):
     monkeypatch.delenv(paths.ROOT_ENV, raising=False)
-    monkeypatch.setattr(paths, "__file__", str(tmp_path / "a" / "b" / "paths.py"))
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "a" / "b" / "c" / "paths.py"))
     with pytest.raises(FileNotFoundError, match=r"datapackage\.json"):
         paths.find_root(tmp_path)

@@ -5,8 +5,8 @@ import csv
 import pytest
 from conftest import ROOT, copy_project, snapshot
 
-from analysis_utils import runner
-from analysis_utils.notebooks import load_pipeline
+from analysis_utils.pipeline import runner
+from analysis_utils.pipeline.contract import load_pipeline
 
 pytestmark = pytest.mark.slow
 

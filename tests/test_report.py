@@ -1,19 +1,22 @@
 import pandas as pd
 import pytest
 
-from analysis_utils import paths, report
+from analysis_utils.audit import checks as audit_checks
+from analysis_utils.core import paths
+from analysis_utils.report import pages
+from analysis_utils.study import checks as study_checks
 
 LAYOUT = paths.layout()
-CTX = report.SurveyContext(
+CTX = audit_checks.SurveyContext(
     stated_n=4, full_sample_n=9, all_n=54, rounding="up_or_down", subgroup_questions=("position",)
 )
 FIGS = {"causes": "Fig. 1", "assisted": "Fig. 2", "measures": "Fig. 3"}
-AGREE = report.AGREES_NOT_WITH_STATED_N
+AGREE = audit_checks.AGREES_NOT_WITH_STATED_N
 
 
 @pytest.fixture(scope="module")
 def table(numbers, items):
-    return report.reproduction_report(
+    return study_checks.reproduction_report(
         numbers, items, CTX, unstated_single_choice=True, figures=FIGS
     ).set_index("id")
 
@@ -22,7 +25,7 @@ def test_one_row_per_number_with_a_known_status(table, numbers):
     for number_id in numbers["id"]:
         assert number_id in table.index
     assert table.index.is_unique
-    assert set(table["status"]) <= set(report.STATUSES)
+    assert set(table["status"]) <= set(audit_checks.STATUSES)
     assert (table["reason"] != "").all()
 
 
@@ -97,7 +100,7 @@ def test_the_two_ranks_of_trafficking_contradict_each_other(table):
 def test_agreeing_ranks_are_not_flagged(numbers, items):
     changed = numbers.copy()
     changed.loc[changed["id"] == "un_rank_profitable_organized_crime", "value"] = 2
-    agreed = report.reproduction_report(
+    agreed = study_checks.reproduction_report(
         changed, items, CTX, unstated_single_choice=True, figures=FIGS
     ).set_index("id")
     assert agreed.loc["check_trafficking_rank", "status"] == "consistent"
@@ -107,7 +110,7 @@ def test_agreeing_ranks_are_not_flagged(numbers, items):
 def test_an_inconsistent_budget_is_caught(numbers, items):
     changed = numbers.copy()
     changed.loc[changed["id"] == "state_budget_annual", "value"] = 50_000
-    checks = report.derived_checks(changed, CTX).set_index("id")
+    checks = study_checks.derived_checks(changed, CTX).set_index("id")
     assert checks.loc["check_budget_capacity", "status"] == "inconsistent"
 
 
@@ -126,7 +129,7 @@ def test_html_escapes_and_links(table):
             }
         ]
     )
-    page = report.render_html(rows, verdicts, figures=[], notebooks=["01_x"], title="T & U")
+    page = pages.render_html(rows, verdicts, figures=[], notebooks=["01_x"], title="T & U")
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
     assert '<a href="executed/01_x.html">' in page
@@ -135,7 +138,7 @@ def test_html_escapes_and_links(table):
 
 
 def test_survey_rows_for_reported_percentages(items):
-    rows = report.survey_rows(
+    rows = audit_checks.survey_rows(
         items, sizes=[9], n=9, rounding="up_or_down", unstated_single_choice=True
     ).set_index("id")
     assert len(rows) == len(items)
@@ -171,7 +174,7 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
             "status": ["recomputed", "suppressed", "suppressed"],
         }
     )
-    rows = report.survey_rows(
+    rows = audit_checks.survey_rows(
         table, sizes=[12], n=12, rounding="up_or_down", unstated_single_choice=True
     ).set_index("id")
     assert rows.loc["role.ngo", "recomputed"] == "7 of 12 (58.3 %)"
@@ -219,27 +222,29 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
     ],
 )
 def test_check_percentage_by_hand(printed, sizes, stated, recomputed, status, reason_part):
-    checked = report.check_percentage(printed, sizes=sizes, stated=stated, rounding="up_or_down")
+    checked = audit_checks.check_percentage(
+        printed, sizes=sizes, stated=stated, rounding="up_or_down"
+    )
     assert checked.recomputed == recomputed
     assert checked.status == status
-    assert checked.status in report.STATUSES
+    assert checked.status in audit_checks.STATUSES
     assert reason_part in checked.reason
 
 
 def _both_reports(numbers, items, stated):
     """The survey percentages' rows of the reproduction report and of the survey report."""
     items = items.assign(stated_n=items["stated_n"].where(items["stated_n"].isna(), stated))
-    ctx = report.SurveyContext(
+    ctx = audit_checks.SurveyContext(
         stated_n=stated,
         full_sample_n=9,
         all_n=54,
         rounding="up_or_down",
         subgroup_questions=("position",),
     )
-    full = report.reproduction_report(
+    full = study_checks.reproduction_report(
         numbers, items, ctx, unstated_single_choice=True, figures=FIGS
     ).set_index("id")
-    survey = report.survey_rows(
+    survey = audit_checks.survey_rows(
         items, sizes=[9, 54], n=9, rounding="up_or_down", unstated_single_choice=True
     ).set_index("id")
     reported = items[items["status"] == "reported"]

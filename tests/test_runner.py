@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-from analysis_utils import runner
-from analysis_utils.errors import InputError, ParameterError
+from analysis_utils.core.errors import InputError, ParameterError
+from analysis_utils.pipeline import runner
 
 PIPELINE = """notebooks:
   01_make_a:

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis_utils import schemas
+from analysis_utils.core import schemas
 
 
 def test_the_processed_package_describes_every_table():
@@ -25,8 +25,8 @@ def test_the_processed_package_is_a_valid_frictionless_descriptor():
 
 @pytest.mark.parametrize("name", list(schemas.PROCESSED))
 def test_committed_processed_tables_satisfy_their_schemas(name):
-    from analysis_utils import paths
-    from analysis_utils.validate import validate_table
+    from analysis_utils.core import paths
+    from analysis_utils.core.validate import validate_table
 
     schema, _ = schemas.PROCESSED[name]
     validate_table(paths.layout().processed / name, schema)

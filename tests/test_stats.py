@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils import stats
+from analysis_utils.audit import stats
 
 
 def test_binomial_by_hand_and_against_scipy_and_statsmodels():

@@ -13,8 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from surveys import OPTIONS, QUESTIONS, write_rows
 
-from analysis_utils import paths, reconstruction, survey
-from analysis_utils.errors import InputError
+from analysis_utils.audit import reconstruction
+from analysis_utils.core import paths
+from analysis_utils.core.errors import InputError
+from analysis_utils.survey import disclosure, format, read, tabulate, templates
 
 
 def _responses(roles: list[str], helps: list[str]) -> list[list[str]]:
@@ -40,7 +42,7 @@ def folder(tmp_path):
 
 def _problem(folder, **where):
     with pytest.raises(InputError) as caught:
-        survey.read(folder)
+        read.read(folder)
     problems = caught.value.problems
     matching = [p for p in problems if all(getattr(p, k) == v for k, v in where.items())]
     assert matching, f"no problem with {where} among {problems}"
@@ -59,9 +61,9 @@ def _edit(path: Path, row: int, column: str, value: str) -> None:
 
 
 def test_the_study_codebook_reads_as_reported_aggregates():
-    study = survey.read(paths.layout().raw / "survey")
+    study = read.read(paths.layout().raw / "survey")
     assert not study.respondent_level
-    items = survey.items(study)
+    items = tabulate.items(study)
     reported = items[items["status"] == "reported"]
     assert reported.set_index("option_code")["reported_percent_as_printed"].to_dict() == {
         "female": "67",
@@ -81,12 +83,12 @@ def test_the_study_codebook_reads_as_reported_aggregates():
 
 
 def test_respondent_counts_are_recomputed_by_hand(folder):
-    items = survey.items(survey.read(folder), min_cell=1).set_index(["question_id", "option_code"])
+    items = tabulate.items(read.read(folder), min_cell=1).set_index(["question_id", "option_code"])
     assert items["count"].to_dict() == {
         ("role", "ngo"): 10,
         ("role", "gov"): 3,
         ("role", "other"): 1,
-        ("role", survey.NO_ANSWER): 1,
+        ("role", format.NO_ANSWER): 1,
         ("help", "shelter"): 12,
         ("help", "legal"): 8,
     }
@@ -96,11 +98,11 @@ def test_respondent_counts_are_recomputed_by_hand(folder):
 
 
 def test_small_counts_are_withheld_with_what_would_reveal_them(folder):
-    items = survey.items(survey.read(folder), min_cell=5).set_index(["question_id", "option_code"])
+    items = tabulate.items(read.read(folder), min_cell=5).set_index(["question_id", "option_code"])
     status = items["status"].to_dict()
     # other (1) and no answer (1) are small; together 2 < 5, so gov (3) is withheld too
     assert status[("role", "ngo")] == "recomputed"
-    assert {status[("role", c)] for c in ("gov", "other", survey.NO_ANSWER)} == {"suppressed"}
+    assert {status[("role", c)] for c in ("gov", "other", format.NO_ANSWER)} == {"suppressed"}
     assert items.loc[("role", "ngo"), "count"] == 10
     assert items.loc[items["status"] == "suppressed", "count"].isna().all()
     # help: shelter 12 of 15 leaves 3 who did not choose it: a small complement
@@ -120,12 +122,12 @@ def test_small_counts_are_withheld_with_what_would_reveal_them(folder):
     ],
 )
 def test_suppress_examples(counts, min_cell, complete, hidden):
-    assert survey.suppress(counts, min_cell=min_cell, complete=complete) == hidden
+    assert disclosure.suppress(counts, min_cell=min_cell, complete=complete) == hidden
 
 
 def test_suppress_refuses_a_threshold_below_one():
     with pytest.raises(ValueError, match="min_cell"):
-        survey.suppress([1, 2], min_cell=0, complete=True)
+        disclosure.suppress([1, 2], min_cell=0, complete=True)
 
 
 @given(
@@ -133,7 +135,7 @@ def test_suppress_refuses_a_threshold_below_one():
     st.integers(min_value=2, max_value=10),
 )
 def test_no_small_count_can_be_told_from_what_is_published(counts, min_cell):
-    hidden = survey.suppress(counts, min_cell=min_cell, complete=True)
+    hidden = disclosure.suppress(counts, min_cell=min_cell, complete=True)
     shown = [k for k, h in zip(counts, hidden, strict=True) if not h]
     assert all(k == 0 or k >= min_cell for k in shown)
     withheld = sum(k for k, h in zip(counts, hidden, strict=True) if h)
@@ -213,32 +215,32 @@ def test_an_empty_file_is_named(folder):
 
 
 def test_identifying_answers_never_reach_the_respondent_table(folder):
-    codebook = survey.read(folder)
-    assert survey.identifying_columns(codebook) == ["organisation"]
-    table = survey.respondent_table(codebook)
+    codebook = read.read(folder)
+    assert disclosure.identifying_columns(codebook) == ["organisation"]
+    table = tabulate.respondent_table(codebook)
     assert "organisation" not in table.columns
     assert list(table.columns) == ["respondent_id", "role", "help", "remarks"]
 
 
 def test_answers_are_written_only_when_asked_and_removed_otherwise(folder, tmp_path):
-    codebook = survey.read(folder)
-    items = survey.items(codebook)
+    codebook = read.read(folder)
+    items = tabulate.items(codebook)
     out = tmp_path / "processed"
-    written = survey.write(codebook, items, out, keep_respondent_data=True)
+    written = tabulate.write(codebook, items, out, keep_respondent_data=True)
     assert sorted(p.name for p in written) == ["responses.csv", "survey_items.csv"]
     kept = pd.read_csv(out / "responses.csv", dtype=str, keep_default_na=False)
     assert "organisation" not in kept.columns
     assert not any("Org " in cell for cell in kept.to_numpy().ravel())
-    survey.write(codebook, items, out, keep_respondent_data=False)
+    tabulate.write(codebook, items, out, keep_respondent_data=False)
     assert sorted(p.name for p in out.iterdir()) == ["survey_items.csv"]
 
 
 def test_the_template_is_valid_and_never_overwrites(tmp_path):
     target = tmp_path / "new"
-    written = survey.scaffold(target)
+    written = templates.scaffold(target)
     assert {p.name for p in written} >= {"questions.csv", "options.csv", "README.md"}
-    empty = survey.read(target)
+    empty = read.read(target)
     assert empty.questions.empty
     assert empty.options.empty
     with pytest.raises(FileExistsError):
-        survey.scaffold(target)
+        templates.scaffold(target)

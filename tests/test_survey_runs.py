@@ -11,9 +11,10 @@ import pytest
 from conftest import ROOT, run_cli
 from surveys import OPTIONS, QUESTIONS, write_rows
 
-from analysis_utils import paths, runner
-from analysis_utils.errors import ParameterError
-from analysis_utils.notebooks import load_pipeline
+from analysis_utils.core import paths
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.pipeline import runner
+from analysis_utils.pipeline.contract import load_pipeline
 
 LAYOUT = paths.layout(ROOT)
 

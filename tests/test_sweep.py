@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis_utils import cli, sweep
-from analysis_utils.errors import ParameterError
+from analysis_utils import cli
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.pipeline import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,9 +1,9 @@
 import pytest
 from bad_inputs import CASES
 
-from analysis_utils import io
-from analysis_utils.errors import InputError
-from analysis_utils.validate import validate_package, validate_table
+from analysis_utils.core import io
+from analysis_utils.core.errors import InputError
+from analysis_utils.core.validate import validate_package, validate_table
 
 
 def test_the_committed_raw_data_are_valid(project):

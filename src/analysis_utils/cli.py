@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis_utils.errors import InputError, ParameterError
-from analysis_utils.paths import layout
+from analysis_utils.core.errors import InputError, ParameterError
+from analysis_utils.core.paths import layout
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     tree = layout()
     if args.command == "run":
-        from analysis_utils.runner import run
+        from analysis_utils.pipeline.runner import run
 
         outcomes = run(
             tree,
@@ -167,7 +167,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"error: {outcome.describe()}", file=sys.stderr)
         return 1 if failed else 0
     if args.command == "sweep":
-        from analysis_utils.sweep import load_spec, sweep
+        from analysis_utils.pipeline.sweep import load_spec, sweep
 
         if args.jobs < 1:
             raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
@@ -187,7 +187,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         return 1 if failed_runs else 0
     if args.command == "new-survey":
-        from analysis_utils.survey import scaffold
+        from analysis_utils.survey.templates import scaffold
 
         try:
             written = scaffold(args.folder)
@@ -198,7 +198,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"  python -m analysis_utils run -p survey_dir {args.folder}")
         return 0
     if args.command == "params":
-        from analysis_utils.notebooks import load_pipeline, read_parameters, resolve
+        from analysis_utils.pipeline.contract import load_pipeline, read_parameters, resolve
 
         steps = load_pipeline(tree.pipeline)
         (name,) = resolve([args.notebook], steps)
@@ -208,7 +208,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  {p.name}: {p.type} = {p.default!r}  # {p.help}")
         return 0
     if args.command == "list":
-        from analysis_utils.notebooks import load_pipeline
+        from analysis_utils.pipeline.contract import load_pipeline
 
         for step in load_pipeline(tree.pipeline).values():
             print(f"{step.name}: {step.description}")
@@ -216,14 +216,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  writes: {', '.join(step.writes)}")
         return 0
     if args.command == "verify-data":
-        from analysis_utils.runner import verify_inputs
+        from analysis_utils.pipeline.runner import verify_inputs
 
         verify_inputs(tree)
         print("checksums: every file in data/raw matches data/raw/SHA256SUMS")
         print("schemas: every table in data/raw/datapackage.json is valid")
         return 0
     if args.command == "update-checksums":
-        from analysis_utils.io import read_checksums, update_checksum_table, write_checksums
+        from analysis_utils.core.io import read_checksums, update_checksum_table, write_checksums
 
         target = write_checksums(tree.raw)
         update_checksum_table(tree.raw / "README.md", read_checksums(target))

@@ -235,7 +235,7 @@ def usd_at_annual_average(
     columns : dict of str to str, optional
         Manat column -> dollar column written; by default
         ``{"funding_azn": "funding_usd", "azn_per_victim": "usd_per_victim"}``
-        (the table of :func:`analysis_utils.evidence.funding_per_victim`).
+        (the table of :func:`analysis_utils.study.evidence.funding_per_victim`).
     year : str
         Name of the year column.
 

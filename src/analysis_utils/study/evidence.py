@@ -1,7 +1,7 @@
 """External evidence for claims the survey cannot test: shares, trends, funding.
 
 Shares of identified victims come with exact yearly intervals (Clopper-Pearson
-and Wilson, via :func:`analysis_utils.stats.binomial`); before years are pooled
+and Wilson, via :func:`analysis_utils.audit.stats.binomial`); before years are pooled
 their dispersion is tested, and the pooled interval and the trend over years
 (a GLM, statsmodels) are quasi-binomial, widened where the shares vary more than
 a binomial allows. Statements of the TIP narratives (verbatim) are evidence on
@@ -21,8 +21,8 @@ import statsmodels.api as sm
 from scipy import special
 from scipy import stats as scipy_stats
 
-from analysis_utils import stats
-from analysis_utils.hypotheses import Verdict
+from analysis_utils.audit import stats
+from analysis_utils.audit.verdicts import Verdict
 
 
 def shares(

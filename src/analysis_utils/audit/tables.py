@@ -1,6 +1,6 @@
 """Granularity audit of a survey's reported percentages (table level).
 
-Wraps :mod:`analysis_utils.granularity` for the long survey table that the
+Wraps :mod:`analysis_utils.audit.granularity` for the long survey table that the
 cleaning notebook writes (``survey_items.csv``): which sample sizes each
 reported percentage allows, which sizes all of them allow together, whether
 the stated sample size is among them, and which subgroup sizes would explain a
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from analysis_utils.granularity import consistent_sizes, grim, matching_counts, subgroup_sizes
-from analysis_utils.reconstruction import count, count_ranges
+from analysis_utils.audit.granularity import consistent_sizes, grim, matching_counts, subgroup_sizes
+from analysis_utils.audit.reconstruction import count, count_ranges
 
 #: Rounding assumed for the article's percentages unless a parameter says otherwise.
 DEFAULT_ROUNDING = "up_or_down"

@@ -2,7 +2,7 @@
 
 A question with options ``1..m`` answered by ``n`` respondents has a count
 vector ``(k_1, ..., k_m)``. A reported percentage restricts ``k_i`` to the
-counts that round to it (:func:`analysis_utils.granularity.count_bounds`); an
+counts that round to it (:func:`analysis_utils.audit.granularity.count_bounds`); an
 unreported one leaves ``0..n``. For a single-choice question the counts also
 sum to ``n`` (``complete=True``).
 
@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from analysis_utils.granularity import count_bounds
+from analysis_utils.audit.granularity import count_bounds
 
 #: Rows per chunk yielded by :func:`enumerate_vectors` (at most, unless one prefix needs more).
 CHUNK_ROWS = 1 << 16
@@ -59,7 +59,7 @@ def count(
         Number of respondents.
     rounding : str
         How the percentages were rounded
-        (:data:`analysis_utils.granularity.ROUNDINGS`).
+        (:data:`analysis_utils.audit.granularity.ROUNDINGS`).
     complete : bool
         ``True`` for a single-choice question: the counts sum to ``n``.
         ``False``: each option is counted independently (multiple choice).

@@ -35,16 +35,16 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from analysis_utils.errors import ParameterError
-from analysis_utils.io import atomic_write_bytes, json_bytes
-from analysis_utils.notebooks import (
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.core.io import atomic_write_bytes, json_bytes
+from analysis_utils.core.paths import Layout
+from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     bind_parameters,
     load_pipeline,
     read_parameters,
     resolve,
 )
-from analysis_utils.paths import Layout
 
 #: Output-folder parameters a sweep points at each run's own folder (and
 #: ``processed_dir`` when a notebook of the run writes the processed tables).
@@ -188,7 +188,7 @@ def run_one(
     -------
     RunResult
     """
-    from analysis_utils.runner import execute_one
+    from analysis_utils.pipeline.runner import execute_one
 
     start = time.perf_counter()
     folder = Path(run_dir)
@@ -373,7 +373,8 @@ def sweep(
     )
     verdicts = verdict_changes(finished)
     if not verdicts.empty:
-        from analysis_utils.figures import plot_sweep_verdicts, save
+        from analysis_utils.audit.figures import plot_sweep_verdicts
+        from analysis_utils.core.plotting import save
 
         save(plot_sweep_verdicts(verdicts), base, "sweep_verdicts")
     return finished

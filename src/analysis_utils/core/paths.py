@@ -41,7 +41,7 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / _MARKER).is_file():
             return folder
-    source_tree = Path(__file__).resolve().parents[2]
+    source_tree = Path(__file__).resolve().parents[3]
     if (source_tree / _MARKER).is_file():
         return source_tree
     raise FileNotFoundError(

@@ -319,7 +319,7 @@ _REPORT_ROW_FIELDS: list[dict[str, Any]] = [
     field("location", "string", "Where in the article", required=True),
     field("value_as_printed", "string", "As printed (empty if unstated)"),
     field("recomputed", "string", "What was recomputed or checked"),
-    field("status", "string", "Status (see analysis_utils.report.STATUSES)", required=True),
+    field("status", "string", "Status (see analysis_utils.audit.checks.STATUSES)", required=True),
     field("reason", "string", "One-line reason", required=True),
 ]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from analysis_utils import paths
-from analysis_utils.errors import InputError, Problem
+from analysis_utils.core import paths
+from analysis_utils.core.errors import InputError, Problem
 
 #: Row rules beyond the table schemas: resource name -> (column, formula, rule text).
 ROW_RULES: dict[str, list[tuple[str, str, str]]] = {

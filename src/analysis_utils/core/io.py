@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis_utils import paths
-from analysis_utils.errors import InputError, Problem
-from analysis_utils.validate import validate_table
+from analysis_utils.core import paths
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.validate import validate_table
 
 #: Permissions of every file written (temporary files start private).
 FILE_MODE = 0o644

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from analysis_utils.errors import InputError, ParameterError, Problem
-from analysis_utils.io import atomic_write_bytes, verify_checksums
-from analysis_utils.notebooks import (
+from analysis_utils.core.errors import InputError, ParameterError, Problem
+from analysis_utils.core.io import atomic_write_bytes, verify_checksums
+from analysis_utils.core.paths import Layout
+from analysis_utils.core.validate import validate_package
+from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     bind_parameters,
     dependencies,
@@ -31,8 +33,6 @@ from analysis_utils.notebooks import (
     read_parameters,
     resolve,
 )
-from analysis_utils.paths import Layout
-from analysis_utils.validate import validate_package
 
 KERNEL = "python3"
 
@@ -323,7 +323,7 @@ def run(
         names, given, executed_dir = survey_run(layout, names, given)
     order, bound = plan(layout, names, given)
     if "survey_dir" in given:
-        from analysis_utils.survey import read, require_questions
+        from analysis_utils.survey.read import read, require_questions
 
         require_questions(read(Path(given["survey_dir"])))
     else:

@@ -1,44 +1,30 @@
-"""Pure transforms from the raw tables (all text) to tidy processed tables.
+"""Pure transforms from the article's raw tables (all text) to tidy processed tables.
 
 Nothing here reads or writes files. Every function takes DataFrames of raw
-text, as :func:`analysis_utils.io.read_raw_csv` returns them, and returns new
-DataFrames; problems are raised as :class:`~analysis_utils.errors.InputError`
-naming the raw file, row, column and rule.
+text, as :func:`analysis_utils.core.io.read_raw_csv` returns them, and returns
+new DataFrames; problems are raised as
+:class:`~analysis_utils.core.errors.InputError` naming the raw file, row,
+column and rule.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from analysis_utils.errors import InputError, Problem
-
-REPLACEMENT_CHAR = "\ufffd"
-
-#: Number words the article prints instead of digits.
-NUMBER_WORDS: dict[str, Decimal] = {"one": Decimal(1), "second": Decimal(2), "two fold": Decimal(2)}
-
-#: Ranks the article prints as the activities ranked above, with no number:
-#: each phrase reads as one more than the activities it names (Results, line 407:
-#: drug trafficking, and the sale of counterfeit or pirated goods, so third).
-RANK_PHRASES: dict[str, Decimal] = {
-    "Behind only drug trafficking and the sale of counterfeit or pirated goods": Decimal(3),
-}
-
-#: Word multipliers printed after a number.
-SCALES: dict[str, Decimal] = {
-    "": Decimal(1),
-    "thousand": Decimal(1_000),
-    "million": Decimal(1_000_000),
-    "billion": Decimal(1_000_000_000),
-}
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.printed import (
+    REPLACEMENT_CHAR,
+    number_value,
+    parse_printed_number,
+    repair_text,
+)
 
 #: The year of the article's funding-by-donor list.
 FUNDING_YEAR = 2010
+
 
 #: Who gave each 2010 contribution, and whether the source is domestic (an
 #: Azerbaijani state body) or international. This classification is ours.
@@ -53,118 +39,6 @@ FUNDING_SOURCES: dict[str, tuple[str, str]] = {
     "funding_2010_ilo": ("International Labour Organization", "international"),
     "funding_2010_norway": ("Embassy of Norway", "international"),
 }
-
-_GROUPED = re.compile(r"\d{1,3}(?:[ ,]\d{3})+")
-_PLAIN = re.compile(r"\d+")
-_DECIMAL = re.compile(r"\d+\.(\d+)")
-
-
-def repair_text(text: str) -> str:
-    r"""Replace the PDF-extraction artefact U+FFFD by what the print shows.
-
-    The extraction turned soft hyphens and narrow spaces into U+FFFD. Rules,
-    applied in order:
-
-    1. at the end of a line it is a soft hyphen: the word continues on the next
-       line, ``"reha\ufffd\nbilitation"`` -> ``"rehabilitation"``;
-    2. before ``%`` it stood for a narrow space: ``"(in\ufffd%)"`` -> ``"(in %)"``;
-    3. between two letters it is a printed hyphen: ``"re\ufffdvictimization"``
-       -> ``"re-victimization"``;
-    4. anywhere else it is dropped.
-
-    Any remaining line break becomes a single space.
-
-    Parameters
-    ----------
-    text : str
-        Text as extracted.
-
-    Returns
-    -------
-    str
-        Text without U+FFFD.
-    """
-    text = re.sub(f"{REPLACEMENT_CHAR}[ \t]*\r?\n[ \t]*", "", text)
-    text = re.sub(f"{REPLACEMENT_CHAR}(?=%)", " ", text)
-    text = re.sub(f"(?<=[^\\W\\d_]){REPLACEMENT_CHAR}(?=[^\\W\\d_])", "-", text)
-    text = text.replace(REPLACEMENT_CHAR, "")
-    return re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
-
-
-@dataclass(frozen=True)
-class PrintedNumber:
-    """How a printed number can be read.
-
-    Attributes
-    ----------
-    readings : tuple of Decimal
-        Every value the print allows (two when a period may be a decimal mark
-        or a thousands separator, as in ``"30.400"``).
-    decimals : int
-        Digits printed after a decimal mark (``"44"`` -> 0, ``"44.0"`` -> 1).
-    """
-
-    readings: tuple[Decimal, ...]
-    decimals: int
-
-    @property
-    def ambiguous(self) -> bool:
-        """Whether the print allows more than one value."""
-        return len(self.readings) > 1
-
-
-def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
-    """Read a number as the article prints it.
-
-    Parameters
-    ----------
-    printed : str
-        E.g. ``"52,000"``, ``"87 000"``, ``"20.9"``, ``"30.400"``, ``"two fold"``,
-        or a rank phrase of :data:`RANK_PHRASES`.
-    scale : str
-        Word printed after it: ``""``, ``"thousand"``, ``"million"`` or ``"billion"``.
-
-    Returns
-    -------
-    PrintedNumber
-
-    Raises
-    ------
-    ValueError
-        If ``printed`` is not a number in a form the article uses, or the
-        scale word is unknown.
-    """
-    if scale not in SCALES:
-        raise ValueError(f"unknown scale word {scale!r}; expected one of {sorted(SCALES)}")
-    factor = SCALES[scale]
-    text = printed.strip()
-    words = NUMBER_WORDS | RANK_PHRASES
-    if text in words:
-        return PrintedNumber((words[text] * factor,), 0)
-    if _GROUPED.fullmatch(text) or _PLAIN.fullmatch(text):
-        return PrintedNumber((Decimal(re.sub("[ ,]", "", text)) * factor,), 0)
-    match = _DECIMAL.fullmatch(text)
-    if match:
-        decimal = Decimal(text) * factor
-        if len(match.group(1)) == 3 and not scale:
-            grouped = Decimal(text.replace(".", "")) * factor
-            return PrintedNumber((decimal, grouped), 3)
-        return PrintedNumber((decimal,), len(match.group(1)))
-    raise ValueError(f"{printed!r} is not a number as the article prints numbers")
-
-
-def number_value(value: Decimal) -> int | float:
-    """Turn an exact decimal into a plain Python number: int when integral.
-
-    Parameters
-    ----------
-    value : Decimal
-
-    Returns
-    -------
-    int or float
-    """
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def tidy_article_numbers(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis_utils.errors import ParameterError
+from analysis_utils.core.errors import ParameterError
 
 #: Parameters naming a folder a notebook writes to; a sweep or a survey run points them elsewhere.
 OUTPUT_PARAMETERS: tuple[str, ...] = (

@@ -1,0 +1,462 @@
+"""Testing each claim at each candidate sample size across every reconstruction.
+
+Survey claims are tested at each candidate sample size across *every* count
+vector consistent with the reported percentages
+(:mod:`analysis_utils.audit.reconstruction`); :func:`evaluate_claims` builds
+the claim-tests and claim-reconstructions tables, :func:`mode_test_sizes` checks
+the mode test's size by simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis_utils.audit import stats
+from analysis_utils.audit.granularity import matching_counts
+from analysis_utils.audit.reconstruction import count
+from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
+from analysis_utils.audit.registry import (
+    DEFAULT_ALPHA,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_DRAWS,
+    DEFAULT_PRIOR,
+    DEFAULT_READINGS,
+    DEFAULT_SEED,
+    MAX_LISTED,
+    MAX_RECONSTRUCTIONS,
+    READINGS,
+    Claim,
+    reading_of,
+)
+from analysis_utils.audit.tables import known_counts, question, subgroups
+from analysis_utils.core.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A survey claim at one sample size and reading, across every consistent reconstruction.
+
+    Attributes
+    ----------
+    claim_id : str
+    n : int
+    single_choice : bool
+        Whether counts were required to sum to n.
+    reading : str
+        The question's type as used, and whether it is stated or assumed.
+    rounding : str
+        Rounding rule of the reported percentages.
+    reconstructions : int
+        Count vectors consistent with the reported percentages.
+    holds : int
+        Reconstructions in which the claim is true of the sample.
+    significant : int
+        Reconstructions in which the exact test rejects at ``alpha``.
+    alpha : float
+    share_min, share_max : float
+        Range of the option's share.
+    confidence : float
+        Level of the intervals.
+    cp_low_min, cp_high_max : float
+        Widest span of the Clopper-Pearson intervals of the share.
+    wilson_low_min, wilson_high_max : float
+        Widest span of the Wilson intervals of the share.
+    pvalue_min, pvalue_max : float
+        Range of the exact p-value (NaN where no test applies).
+    posterior_min, posterior_max : float
+        Range of the posterior probability that the option has the largest share.
+    posterior_se_max : float
+        Largest Monte Carlo standard error (0 when exact).
+    test : str
+        What the p-value tests.
+    posterior_method : str
+    """
+
+    claim_id: str
+    n: int
+    single_choice: bool
+    reading: str
+    rounding: str
+    reconstructions: int
+    holds: int
+    significant: int
+    alpha: float
+    share_min: float
+    share_max: float
+    confidence: float
+    cp_low_min: float
+    cp_high_max: float
+    wilson_low_min: float
+    wilson_high_max: float
+    pvalue_min: float
+    pvalue_max: float
+    posterior_min: float
+    posterior_max: float
+    posterior_se_max: float
+    test: str
+    posterior_method: str
+
+    def as_row(self) -> dict[str, Any]:
+        """Return the evaluation as a flat dict (a table row)."""
+        return asdict(self)
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest finite value (NaN, NaN if none)."""
+    finite = values[np.isfinite(values)] if len(values) else values
+    return (float(finite.min()), float(finite.max())) if len(finite) else (np.nan, np.nan)
+
+
+def evaluate(
+    claim: Claim,
+    items: pd.DataFrame,
+    n: int,
+    *,
+    rounding: str,
+    reading: str = "single",
+    alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
+    prior: float = DEFAULT_PRIOR,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+) -> tuple[Evaluation, pd.DataFrame]:
+    """Test a survey claim at sample size ``n`` in every consistent reconstruction.
+
+    Parameters
+    ----------
+    claim : Claim
+        A survey claim.
+    items : DataFrame
+        ``survey_items.csv``.
+    n : int
+        Candidate sample size.
+    rounding : str
+        How the percentages were rounded.
+    reading : {"single", "multiple"}
+        How to read the question if its type is not stated (ignored otherwise).
+    alpha : float
+        Significance level.
+    confidence : float
+        Level of the Clopper-Pearson and Wilson intervals of the option's share.
+    prior : float
+        Dirichlet concentration of the posterior.
+    draws : int
+        Monte Carlo draws for the posterior (three or more options).
+    seed : int
+        Seed of the posterior draws.
+
+    Returns
+    -------
+    evaluation : Evaluation
+    per_reconstruction : DataFrame
+        One row per reconstruction: the counts, the option's share with its
+        exact intervals, whether the claim holds, the p-value and the posterior
+        probability.
+
+    Raises
+    ------
+    ValueError
+        If the claim is not a survey claim, or has more reconstructions than
+        :data:`MAX_RECONSTRUCTIONS`.
+    """
+    if claim.evidence != "survey":
+        raise ValueError(f"claim {claim.id} is not testable from the survey")
+    options, percents, choice = question(items, str(claim.question))
+    target = options.index(str(claim.option))
+    single, described_reading = reading_of(choice, reading)
+    counts = known_counts(items, str(claim.question))
+    total = count(percents, n, rounding=rounding, complete=single, counts=counts)
+    if total > MAX_RECONSTRUCTIONS:
+        raise ValueError(
+            f"claim {claim.id} at n={n}: {total} reconstructions exceed "
+            f"{MAX_RECONSTRUCTIONS}; choose a smaller n"
+        )
+    chunks = list(reconstructions(percents, n, rounding=rounding, complete=single, counts=counts))
+    rows = np.concatenate(chunks) if chunks else np.zeros((0, len(options)), dtype=np.int64)
+    k = rows[:, target]
+    binomials = {
+        int(x): stats.binomial(int(x), n, p0=0.5, confidence=confidence) for x in np.unique(k)
+    }
+    intervals = np.array(
+        [binomials[int(x)].ci_clopper_pearson + binomials[int(x)].ci_wilson for x in k]
+    ).reshape(-1, 4)
+    if claim.test in ("majority", "some"):
+        holds = 2 * k > n if claim.test == "majority" else k > 0
+        pvalues = np.array([binomials[int(x)].pvalue for x in k])
+        described = "exact one-sided binomial test of share > 1/2 (scipy.stats.binomtest)"
+        pair = np.column_stack([k, n - k])
+        posterior = stats.posterior_largest(pair, 0, prior=prior, draws=draws, seed=seed)
+    else:
+        others = np.delete(rows, target, axis=1).max(axis=1) if len(options) > 1 else 0 * k
+        holds = k > others
+        pvalues = (
+            stats.mode_pvalues(rows, target, n=n, single_choice=single)[0]
+            if len(rows) and len(options) > 1
+            else np.full(len(rows), np.nan)
+        )
+        described = stats.IUT_METHOD
+        posterior = (
+            stats.posterior_largest(rows, target, prior=prior, draws=draws, seed=seed)
+            if single
+            else stats.posterior_largest_multiple(rows, target, n, prior=prior)
+        )
+    per = pd.DataFrame(
+        {
+            "claim_id": claim.id,
+            "n": n,
+            "reading": described_reading,
+            "counts": [" ".join(map(str, r)) for r in rows.tolist()],
+            "share": k / n,
+            "ci_cp_low": intervals[:, 0],
+            "ci_cp_high": intervals[:, 1],
+            "ci_wilson_low": intervals[:, 2],
+            "ci_wilson_high": intervals[:, 3],
+            "holds": holds,
+            "pvalue": pvalues,
+            "posterior_largest": posterior.probability,
+        }
+    )
+    evaluation = Evaluation(
+        claim.id,
+        n,
+        single,
+        described_reading,
+        rounding,
+        int(total),
+        int(holds.sum()),
+        int(np.sum(pvalues < alpha)),
+        alpha,
+        *_span(k / n),
+        confidence,
+        _span(intervals[:, 0])[0],
+        _span(intervals[:, 1])[1],
+        _span(intervals[:, 2])[0],
+        _span(intervals[:, 3])[1],
+        *_span(pvalues),
+        *_span(posterior.probability),
+        float(posterior.standard_error.max()) if len(rows) else 0.0,
+        described,
+        posterior.method,
+    )
+    return evaluation, per
+
+
+def evaluate_claims(
+    claims: Sequence[Claim],
+    items: pd.DataFrame,
+    candidates: Sequence[int],
+    *,
+    readings: Sequence[str] = DEFAULT_READINGS,
+    max_listed: int = MAX_LISTED,
+    **options: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Evaluation]]]:
+    """Evaluate every survey claim at every candidate sample size and reading.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+        External claims are skipped.
+    items : DataFrame
+        ``survey_items.csv``.
+    candidates : sequence of int
+        Sample sizes.
+    readings : sequence of str
+        Readings of a question whose type is not stated (each is evaluated);
+        a question of stated type is evaluated once, as stated.
+    max_listed : int
+        Largest number of reconstructions of one claim, n and reading listed in
+        ``per_reconstruction`` (all are tested; column ``listed`` of
+        ``claim_tests`` says whether they are listed).
+    **options
+        Passed to :func:`evaluate` (``rounding``, ``alpha``, ...).
+
+    Returns
+    -------
+    claim_tests : DataFrame
+        One row per claim, n and reading (:meth:`Evaluation.as_row` and ``listed``).
+    per_reconstruction : DataFrame
+        One row per claim, n, reading and reconstruction, for the sets of at most
+        ``max_listed`` reconstructions.
+    evaluations : dict
+        Claim id to its evaluations, reading by reading, in candidate order.
+
+    Raises
+    ------
+    ValueError
+        If ``readings`` is empty or names an unknown reading.
+    """
+    if not readings or any(r not in READINGS for r in readings):
+        raise ValueError(f"readings must be a non-empty list of {READINGS}, got {list(readings)}")
+    evaluations: dict[str, list[Evaluation]] = {}
+    tables = []
+    for claim in claims:
+        if claim.evidence != "survey":
+            continue
+        evaluations[claim.id] = []
+        _, _, choice = question(items, str(claim.question))
+        for reading in readings if choice not in READINGS else readings[:1]:
+            for n in candidates:
+                evaluation, rows = evaluate(claim, items, n, reading=reading, **options)
+                evaluations[claim.id].append(evaluation)
+                if len(rows) <= max_listed:
+                    tables.append(rows)
+    tested = pd.DataFrame(
+        [
+            {**e.as_row(), "listed": e.reconstructions <= max_listed}
+            for es in evaluations.values()
+            for e in es
+        ],
+        columns=[f["name"] for f in CLAIM_TESTS["fields"]],
+    )
+    columns = [f["name"] for f in CLAIM_RECONSTRUCTIONS["fields"]]
+    per = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
+    return tested, per, evaluations
+
+
+#: Null configurations of the mode test on the boundary of the claim's null: the
+#: claimed option (first) tied with a rival (second). The test is discrete, so its
+#: largest rejection rate lies near, not at, the tie with everything else at zero.
+#: Under multiple choice the two are never chosen together (the least favourable
+#: dependence) and the others independently.
+NULL_CONFIGURATIONS: dict[str, tuple[tuple[float, ...], ...]] = {
+    "single": (
+        (0.5, 0.5, 0.0, 0.0),
+        (0.49, 0.49, 0.01, 0.01),
+        (0.45, 0.45, 0.05, 0.05),
+        (0.3, 0.3, 0.2, 0.2),
+        (0.25, 0.25, 0.25, 0.25),
+    ),
+    "multiple": (
+        (0.5, 0.5, 0.1, 0.1),
+        (0.49, 0.49, 0.1, 0.1),
+        (0.45, 0.45, 0.3, 0.3),
+        (0.3, 0.3, 0.3, 0.3),
+    ),
+}
+
+
+def mode_test_sizes(
+    candidates: Sequence[int],
+    *,
+    alpha: float,
+    draws: int,
+    seed: int,
+    readings: Sequence[str] = DEFAULT_READINGS,
+) -> pd.DataFrame:
+    """Rejection rate of the mode test at null configurations on the boundary, by n and reading.
+
+    Parameters
+    ----------
+    candidates : sequence of int
+        Sample sizes.
+    alpha : float
+    draws : int
+        Simulated surveys per n, reading and configuration.
+    seed : int
+    readings : sequence of str
+
+    Returns
+    -------
+    DataFrame
+        ``n, reading, probabilities, alpha, draws, rate, standard_error,
+        within_level`` where ``within_level`` says whether the rate is at most
+        alpha plus three Monte Carlo standard errors.
+    """
+    rows = []
+    for reading in readings:
+        for n in candidates:
+            for probabilities in NULL_CONFIGURATIONS[reading]:
+                size = stats.mode_test_size(
+                    probabilities,
+                    0,
+                    n,
+                    single_choice=reading == "single",
+                    alpha=alpha,
+                    draws=draws,
+                    seed=seed,
+                )
+                rows.append(
+                    {
+                        "n": n,
+                        "reading": f"{reading} choice",
+                        "probabilities": " ".join(f"{p:g}" for p in size.probabilities),
+                        "alpha": alpha,
+                        "draws": draws,
+                        "rate": size.rate,
+                        "standard_error": size.standard_error,
+                        "within_level": size.rate <= alpha + 3 * size.standard_error,
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "n",
+            "reading",
+            "probabilities",
+            "alpha",
+            "draws",
+            "rate",
+            "standard_error",
+            "within_level",
+        ],
+    )
+
+
+def subgroup_readings(
+    claims: Sequence[Claim],
+    items: pd.DataFrame,
+    candidates: Sequence[int],
+    *,
+    rounding: str,
+    questions: Sequence[str],
+) -> dict[str, dict[int, str]]:
+    """Subgroup readings of a claim's percentage at the sizes the whole sample cannot give it.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+    items : DataFrame
+        ``survey_items.csv``.
+    candidates : sequence of int
+        Sample sizes.
+    rounding : str
+    questions : sequence of str
+        Questions whose percentage may be of a subgroup.
+
+    Returns
+    -------
+    dict
+        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % is 4 of the 7
+        highly-educated (78%) (a subgroup reading, reconstructed)"}}``, for the
+        survey claims on those questions at the sizes where the percentage is
+        not a share of all n respondents and another reported option has a
+        matching count.
+    """
+    out: dict[str, dict[int, str]] = {}
+    for claim in claims:
+        if claim.evidence != "survey" or claim.question not in questions:
+            continue
+        for n in candidates:
+            table = subgroups(items, n, rounding=rounding, questions=[str(claim.question)])
+            table = table[(~table["consistent_with_n"]) & (table["matches"] != "")]
+            readings = []
+            for r in table.itertuples(index=False):
+                counts = " or ".join(
+                    str(k)
+                    for k in matching_counts(
+                        str(r.percent), int(r.subgroup_size), percent=True, rounding=rounding
+                    )
+                )
+                readings.append(
+                    f"{r.percent} % is {counts} of the {r.subgroup_size} "
+                    f"{r.matches.split(' (')[0]} ({counts} of all {n} respondents; a subgroup "
+                    "reading, reconstructed)"
+                )
+            if readings:
+                out.setdefault(claim.id, {})[n] = "; ".join(readings)
+    return out

@@ -1,0 +1,5 @@
+"""Running the notebooks.
+
+The notebook contract (parameters, inputs, outputs), the runner and
+parameter sweeps.
+"""

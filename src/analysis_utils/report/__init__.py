@@ -1,0 +1,1 @@
+"""Pages for people: the HTML report rendered from the report tables."""

@@ -1,0 +1,239 @@
+"""The survey folder format: its files and their fields.
+
+A survey is a folder anywhere on disk (``python -m analysis_utils new-survey DIR``
+writes an empty, valid template):
+
+``questions.csv``
+    One row per question (:data:`QUESTION_FIELDS`).
+``options.csv``
+    One row per answer option of a choice question (:data:`OPTION_FIELDS`),
+    with the percentage as the source prints it, or empty where it is not
+    reported.
+``responses.csv`` (optional)
+    One row per respondent: ``respondent_id`` and one column per question,
+    named by its ``question_id``: an option code (single choice), option codes
+    joined by ``;`` (multiple choice) or any text (``text`` questions); empty
+    for no answer.
+
+A survey gives either reported percentages (aggregates, as a published study
+does) or ``responses.csv`` (respondent-level answers), not both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis_utils.core.schemas import field
+
+#: Files of a survey folder.
+QUESTIONS, OPTIONS, RESPONSES = "questions.csv", "options.csv", "responses.csv"
+
+
+#: Option code of the pseudo-option counting the respondents who left a
+#: single-choice question blank (recomputed, never an answer of the codebook).
+NO_ANSWER = "_no_answer"
+
+
+#: Column of ``responses.csv`` naming the respondent.
+RESPONDENT_ID = "respondent_id"
+
+
+_CODE = "[A-Za-z0-9][A-Za-z0-9_]*"
+
+
+#: Columns of ``questions.csv``: name -> (Table Schema field, whether the column must be present).
+QUESTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
+    "question_id": (
+        field(
+            "question_id",
+            "string",
+            "Short identifier: a letter or digit, then letters, digits, underscores",
+            required=True,
+            pattern=_CODE,
+        ),
+        True,
+    ),
+    "position": (
+        field("position", "integer", "Order of the question (1, 2, ...)", required=True, minimum=1),
+        True,
+    ),
+    "question_text": (
+        field("question_text", "string", "The question as asked or printed", required=True),
+        True,
+    ),
+    "choice": (
+        field(
+            "choice",
+            "string",
+            "single (one option per respondent), multiple (any number), text (free text), "
+            "or 'not stated' (aggregates whose question type the source does not give)",
+            required=True,
+            enum=["single", "multiple", "text", "not stated"],
+        ),
+        True,
+    ),
+    "stated_n": (
+        field("stated_n", "integer", "Sample size the source states (empty if none)", minimum=1),
+        False,
+    ),
+    "stated_n_source": (
+        field("stated_n_source", "string", "Where the source states the sample size"),
+        False,
+    ),
+    "identifying": (
+        field(
+            "identifying",
+            "boolean",
+            "true for a free-text question whose answers could identify a respondent "
+            "(names, places, dates): its column is dropped at cleaning",
+        ),
+        False,
+    ),
+    "source": (field("source", "string", "Section, table or figure of the source"), False),
+    "note": (field("note", "string", "Anything a reader should know"), False),
+}
+
+
+#: Columns of ``options.csv``.
+OPTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
+    "question_id": (
+        field(
+            "question_id", "string", "The question (a question_id of questions.csv)", required=True
+        ),
+        True,
+    ),
+    "option_code": (
+        field(
+            "option_code",
+            "string",
+            "Code of the option as responses.csv records it (letters, digits, underscores)",
+            required=True,
+            pattern=_CODE,
+        ),
+        True,
+    ),
+    "option_label": (
+        field("option_label", "string", "The option as worded or labelled", required=True),
+        True,
+    ),
+    "reported_percent": (
+        field(
+            "reported_percent",
+            "string",
+            "Percentage exactly as printed (44 and 44.0 differ); empty where not reported",
+            pattern=r"\d+(\.\d+)?",
+        ),
+        False,
+    ),
+    "labelled_in_article": (
+        field("labelled_in_article", "boolean", "Whether the source names the option"),
+        False,
+    ),
+    "number_id": (
+        field("number_id", "string", "Identifier of the percentage in a list of source numbers"),
+        False,
+    ),
+    "source": (field("source", "string", "Section, table or figure of the source"), False),
+}
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A survey folder, checked, as text.
+
+    Attributes
+    ----------
+    folder : Path
+    questions, options : DataFrame
+        As printed (every cell text; absent optional columns added empty).
+    responses : DataFrame or None
+        ``responses.csv`` as text, if the folder has one.
+    files : dict
+        File name to its name in messages.
+    """
+
+    folder: Path
+    questions: pd.DataFrame
+    options: pd.DataFrame
+    responses: pd.DataFrame | None
+    files: Mapping[str, str]
+
+    @property
+    def respondent_level(self) -> bool:
+        """Whether the survey gives respondent-level answers."""
+        return self.responses is not None
+
+
+def response_fields(
+    questions: pd.DataFrame, options: pd.DataFrame
+) -> dict[str, tuple[dict[str, Any], bool]]:
+    """Columns of ``responses.csv`` for a codebook.
+
+    Parameters
+    ----------
+    questions, options : DataFrame
+        The checked codebook.
+
+    Returns
+    -------
+    dict
+        ``respondent_id`` (required, unique) and one column per question: an
+        option code (single choice: ``enum``), codes joined by ``;`` (multiple
+        choice: ``pattern``), or text. Choice questions' columns are required.
+    """
+    fields: dict[str, tuple[dict[str, Any], bool]] = {
+        RESPONDENT_ID: (
+            field(RESPONDENT_ID, "string", "Respondent (unique)", required=True),
+            True,
+        )
+    }
+    for row in questions.sort_values("position", key=lambda s: s.astype(int)).itertuples():
+        codes = list(options.loc[options["question_id"] == row.question_id, "option_code"])
+        text = f"Answer to {row.question_id}"
+        if row.choice == "single":
+            fields[row.question_id] = (field(row.question_id, "string", text, enum=codes), True)
+        elif row.choice == "multiple":
+            one = "(?:" + "|".join(re.escape(c) for c in codes) + ")"
+            pattern = f"{one}(?:;{one})*"
+            fields[row.question_id] = (
+                field(row.question_id, "string", text, pattern=pattern),
+                True,
+            )
+        else:
+            fields[row.question_id] = (field(row.question_id, "string", text), False)
+    return fields
+
+
+#: Optional columns the template leaves out (they tie a codebook to a list of source numbers).
+_CITATION_COLUMNS = ("stated_n_source", "labelled_in_article", "number_id")
+
+
+def format_reference() -> str:
+    """Describe the survey format in Markdown: one table per file, from the schemas.
+
+    Returns
+    -------
+    str
+    """
+    parts = []
+    for name, fields in ((QUESTIONS, QUESTION_FIELDS), (OPTIONS, OPTION_FIELDS)):
+        parts.append(f"`{name}`\n\n| column | required | meaning |\n|---|---|---|")
+        for column, (described, required) in fields.items():
+            allowed = described.get("constraints", {}).get("enum")
+            meaning = described["description"] + (f" ({', '.join(allowed)})" if allowed else "")
+            parts.append(f"| `{column}` | {'yes' if required else 'no'} | {meaning} |")
+        parts.append("")
+    parts.append(
+        f"`{RESPONSES}` (optional)\n\n| column | required | meaning |\n|---|---|---|\n"
+        f"| `{RESPONDENT_ID}` | yes | Respondent (unique) |\n"
+        "| one per question, named by its `question_id` | for choice questions | "
+        "an option code (single), codes joined by `;` (multiple), any text (text); "
+        "empty for no answer |\n"
+    )
+    return "\n".join(parts)

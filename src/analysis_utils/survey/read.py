@@ -1,0 +1,251 @@
+"""Reading a survey folder and checking it: every problem names file, row, column and rule."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis_utils.core import paths
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.printed import parse_printed_number
+from analysis_utils.core.validate import validate_table
+from analysis_utils.survey.format import (
+    OPTION_FIELDS,
+    OPTIONS,
+    QUESTION_FIELDS,
+    QUESTIONS,
+    RESPONDENT_ID,
+    RESPONSES,
+    Survey,
+    response_fields,
+)
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _schema(
+    path: Path, shown: str, fields: Mapping[str, tuple[dict[str, Any], bool]], key: list[str]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Table Schema of the columns the file has, in its order, and its header problems."""
+    header = _header(path)
+    if not header:
+        return {}, [Problem(shown, 1, "(whole file)", "empty-file", "the file is empty")]
+    problems = [
+        Problem(shown, 1, name, "missing-column", f"required column {name!r} is absent")
+        for name, (_, required) in fields.items()
+        if required and name not in header
+    ]
+    problems += [
+        Problem(
+            shown,
+            1,
+            name or "(blank)",
+            "unexpected-column",
+            f"column {name!r} is not part of the format (expected: {', '.join(fields)})",
+        )
+        for name in header
+        if name not in fields
+    ]
+    schema = {"fields": [fields[name][0] for name in header if name in fields], "primaryKey": key}
+    return schema, problems
+
+
+def _check_file(
+    path: Path, shown: str, fields: Mapping[str, tuple[dict[str, Any], bool]], key: list[str]
+) -> list[Problem]:
+    if not path.is_file():
+        return [Problem(shown, None, "(whole file)", "missing-file", "file not found")]
+    schema, problems = _schema(path, shown, fields, key)
+    if problems:
+        return problems
+    try:
+        validate_table(path, schema, shown=shown)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _read(path: Path, fields: Mapping[str, tuple[dict[str, Any], bool]]) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for name in fields:
+        if name not in frame.columns:
+            frame[name] = ""
+    return frame
+
+
+def read(folder: Path, *, root: Path | None = None) -> Survey:
+    """Read and check a survey folder; nothing is written.
+
+    Parameters
+    ----------
+    folder : Path
+    root : Path, optional
+        File names in messages are shown relative to this folder when inside it.
+
+    Returns
+    -------
+    Survey
+
+    Raises
+    ------
+    InputError
+        Every problem found, each naming file, row, column and rule: a missing
+        or unexpected column, a wrong type, a duplicate id, an option of an
+        unknown question, a choice question without options, percentages of a
+        single-choice question summing far from 100, an answer outside the
+        codebook, a duplicate respondent id, reported percentages given
+        together with respondent-level answers.
+    """
+    folder = Path(folder)
+    shown = {name: paths.shown(folder / name, root) for name in (QUESTIONS, OPTIONS, RESPONSES)}
+    problems = _check_file(folder / QUESTIONS, shown[QUESTIONS], QUESTION_FIELDS, ["question_id"])
+    problems += _check_file(
+        folder / OPTIONS, shown[OPTIONS], OPTION_FIELDS, ["question_id", "option_code"]
+    )
+    if problems:
+        raise InputError(problems)
+    questions = _read(folder / QUESTIONS, QUESTION_FIELDS)
+    options = _read(folder / OPTIONS, OPTION_FIELDS)
+    has_responses = (folder / RESPONSES).is_file()
+    problems = _codebook_problems(questions, options, shown, respondent_level=has_responses)
+    if problems:
+        raise InputError(problems)
+    responses = None
+    if has_responses:
+        fields = response_fields(questions, options)
+        problems = _check_file(folder / RESPONSES, shown[RESPONSES], fields, [RESPONDENT_ID])
+        if problems:
+            raise InputError(problems)
+        responses = _read(folder / RESPONSES, fields)
+    return Survey(folder, questions, options, responses, shown)
+
+
+def require_questions(survey: Survey) -> None:
+    """Refuse to analyse a survey without any choice question (an unfilled template).
+
+    Parameters
+    ----------
+    survey : Survey
+
+    Raises
+    ------
+    InputError
+        Naming ``questions.csv``.
+    """
+    if (survey.questions["choice"] != "text").any():
+        return
+    raise InputError(
+        [
+            Problem(
+                survey.files[QUESTIONS],
+                None,
+                "(whole file)",
+                "at least one choice question",
+                "no choice question yet: fill in the template (see README.md in the folder)",
+            )
+        ]
+    )
+
+
+def _codebook_problems(
+    questions: pd.DataFrame,
+    options: pd.DataFrame,
+    shown: Mapping[str, str],
+    *,
+    respondent_level: bool,
+) -> list[Problem]:
+    """Rules across questions.csv and options.csv that no single-table schema states."""
+    q_file, o_file = shown[QUESTIONS], shown[OPTIONS]
+    problems: list[Problem] = []
+    choice = dict(zip(questions["question_id"], questions["choice"], strict=True))
+    for line, row in enumerate(questions.itertuples(index=False), start=2):
+        if row.question_id == RESPONDENT_ID:
+            problems.append(
+                Problem(q_file, line, "question_id", "reserved", f"{RESPONDENT_ID!r} is reserved")
+            )
+        has_options = (options["question_id"] == row.question_id).any()
+        if row.choice != "text" and not has_options:
+            problems.append(
+                Problem(
+                    q_file,
+                    line,
+                    "question_id",
+                    "a choice question has options",
+                    f"question {row.question_id!r} has no options in {o_file}",
+                )
+            )
+        if respondent_level and row.choice == "not stated":
+            problems.append(
+                Problem(
+                    q_file,
+                    line,
+                    "choice",
+                    "respondent-level answers need the question type",
+                    f"question {row.question_id!r}: with {RESPONSES} say single, multiple or text",
+                )
+            )
+    for line, row in enumerate(options.itertuples(index=False), start=2):
+        if row.question_id not in choice:
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "question_id",
+                    "question in questions.csv",
+                    f"unknown question {row.question_id!r}",
+                )
+            )
+        elif choice[row.question_id] == "text":
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "question_id",
+                    "a text question has no options",
+                    f"question {row.question_id!r} is a text question",
+                )
+            )
+        if respondent_level and row.reported_percent:
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "reported_percent",
+                    "aggregates or respondent-level answers, not both",
+                    f"{RESPONSES} is given, so percentages are recomputed from it: "
+                    "leave reported_percent empty",
+                )
+            )
+    for question_id, kind in choice.items():
+        if kind != "single":
+            continue
+        mine = options[options["question_id"] == question_id]
+        printed = [p for p in mine["reported_percent"] if p]
+        if not printed:
+            continue
+        total = sum(Decimal(p) for p in printed)
+        slack = sum(
+            Decimal("0.5") * Decimal(10) ** -parse_printed_number(p).decimals for p in printed
+        )
+        complete = len(printed) == len(mine)
+        if total > 100 + slack or (complete and total < 100 - slack):
+            expected = f"100 +/- {slack}" if complete else f"at most 100 + {slack}"
+            problems.append(
+                Problem(
+                    o_file,
+                    int(mine.index[0]) + 2,
+                    "reported_percent",
+                    "single-choice percentages sum to 100 up to rounding",
+                    f"question {question_id!r}: reported percentages sum to {total}, "
+                    f"expected {expected}",
+                )
+            )
+    return problems

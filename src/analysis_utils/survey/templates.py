@@ -1,0 +1,113 @@
+"""The empty, valid survey folder that ``new-survey`` writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
+from analysis_utils.survey.format import (
+    _CITATION_COLUMNS,
+    OPTION_FIELDS,
+    OPTIONS,
+    QUESTION_FIELDS,
+    QUESTIONS,
+    format_reference,
+)
+
+_TEMPLATE_README = """\
+# Survey: (title)
+
+This folder is a survey in the format of the reproduction package of Nazarova (2014).
+Fill in the CSV files (UTF-8, comma-separated, a header row), then run from the project:
+
+    python -m analysis_utils run -p survey_dir {folder}
+
+or `python -m analysis_utils run -f {folder}/params.yaml`. Everything is written under
+`{folder}/output/` (`-p output_dir OTHER` to change): the cleaned table, the granularity
+audit, the tests of the claims in `claims.yaml`, the figures and the executed notebooks.
+
+Give **either** the percentages a source reports (`reported_percent` in `options.csv`, exactly
+as printed; empty where not reported; `stated_n` in `questions.csv` if the source states a
+sample size) **or** the respondent-level answers (`responses.csv`), not both.
+
+## Confidentiality
+
+Respondent-level answers are read by the cleaning notebook only. Every published table and
+figure shows counts of at least `min_cell` respondents (default {min_cell}; `-p min_cell K`);
+a smaller count is withheld, with whatever would let a reader recompute it. Mark a free-text
+question `identifying` = `true` if its answers could identify someone: it is dropped at
+cleaning. The answers themselves are written (to `output/processed/responses.csv`, identifying
+columns dropped) only with `-p keep_respondent_data true`.
+
+## The files
+
+{reference}
+"""
+
+
+_TEMPLATE_CLAIMS = """\
+# Claims to test across every count vector consistent with the survey (03_test_claims).
+# One entry per claim, for example:
+#
+#   C1:
+#     claim: most respondents work for an NGO
+#     evidence: survey
+#     question: role          # a question_id of questions.csv
+#     option: ngo             # an option_code of that question
+#     test: majority          # majority: share > 1/2; mode: the most common answer
+#
+claims: {}
+"""
+
+
+_TEMPLATE_PARAMS = """\
+# Parameters of a run on this survey: python -m analysis_utils run -f {folder}/params.yaml
+# (python -m analysis_utils params NOTEBOOK lists every parameter of a notebook)
+survey_dir: {folder}
+# output_dir: {folder}/output   # where everything is written
+# min_cell: {min_cell}                        # smallest count published
+# keep_respondent_data: false          # also write the answers (identifying columns dropped)
+# rounding: up_or_down                 # how the source rounded its percentages
+"""
+
+
+def scaffold(folder: Path) -> list[Path]:
+    """Write an empty, valid survey template with its documentation.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder that does not exist yet or is empty.
+
+    Returns
+    -------
+    list of Path
+        The files written: ``questions.csv`` and ``options.csv`` (headers
+        only), ``README.md`` (the format), ``claims.yaml`` and ``params.yaml``
+        (commented).
+
+    Raises
+    ------
+    FileExistsError
+        If the folder exists and is not empty (nothing is overwritten).
+    """
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"{folder} exists and is not empty; choose a new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    where = folder.resolve().as_posix()
+    texts = {
+        QUESTIONS: ",".join(c for c in QUESTION_FIELDS if c not in _CITATION_COLUMNS) + "\n",
+        OPTIONS: ",".join(c for c in OPTION_FIELDS if c not in _CITATION_COLUMNS) + "\n",
+        "README.md": _TEMPLATE_README.format(
+            folder=where, min_cell=DEFAULT_MIN_CELL, reference=format_reference()
+        ),
+        "claims.yaml": _TEMPLATE_CLAIMS,
+        "params.yaml": _TEMPLATE_PARAMS.format(folder=where, min_cell=DEFAULT_MIN_CELL),
+    }
+    written = []
+    for name, text in texts.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
