@@ -10,8 +10,7 @@ from analysis_utils.audit import figures as audit_figures
 from analysis_utils.audit import registry, tables
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
-from analysis_utils.study import clean, currency
-from analysis_utils.study import figures as study_figures
+from analysis_utils.study import constants, currency
 from analysis_utils.survey import disclosure
 
 LAYOUT = paths.layout()
@@ -44,10 +43,10 @@ LIBRARY_DEFAULTS = {
     "min_cell": disclosure.DEFAULT_MIN_CELL,
     "keep_respondent_data": False,  # respondent-level data reach the outputs only when asked
     "article_claims_file": _relative(LAYOUT.processed / "article_claims.csv"),
-    "figure_questions": list(study_figures.STUDY_FIGURE_QUESTIONS),
-    "sizes_figure": study_figures.STUDY_SIZES_FIGURE,
+    "figure_questions": list(constants.FIGURE_QUESTIONS),
+    "sizes_figure": constants.SIZES_FIGURE,
     "figure_n": 0,  # 0: the smallest full-sample size, as tables.joint_sizes finds it
-    "rate_year": clean.FUNDING_YEAR,
+    "rate_year": constants.FUNDING_YEAR,
     "n_shown": audit_figures.DEFAULT_N_SHOWN,
     "dpi": plotting.DEFAULT_DPI,
     "years": [],  # empty: every year with data
@@ -56,7 +55,7 @@ LIBRARY_DEFAULTS = {
     "statements_file": _relative(LAYOUT.raw / "external" / "tip_statements.csv"),
     "rounding": tables.DEFAULT_ROUNDING,
     "n_max": tables.DEFAULT_N_MAX,
-    "subgroup_questions": list(tables.DEFAULT_SUBGROUP_QUESTIONS),
+    "subgroup_questions": list(constants.SUBGROUP_QUESTIONS),
     "n_candidates": [],  # empty: tables.candidate_sizes decides
     "unstated_single_choice": registry.DEFAULT_UNSTATED_SINGLE_CHOICE,
     "readings": list(registry.DEFAULT_READINGS),

@@ -165,3 +165,18 @@ def test_read_parameters_refuses_two_parameters_cells(tmp_path):
     path.write_text(json.dumps({"cells": [cell, cell]}))
     with pytest.raises(ParameterError, match="2 cells tagged"):
         contract.read_parameters(path)
+
+
+def test_with_producers_adds_the_notebooks_whose_reports_are_read(tmp_path):
+    steps = _steps(
+        tmp_path,
+        {
+            "a": ([], ["data/x.csv", "reports/results/a.json"]),
+            "b": (["reports/results/a.json"], ["reports/results/b.json"]),
+            "c": (["data/x.csv", "reports/results/b.json"], []),
+            "d": (["data/x.csv"], []),
+        },
+    )
+    assert contract.with_producers(steps, ["c"], under="reports/") == ["a", "b", "c"]
+    assert contract.with_producers(steps, ["d"], under="reports/") == ["d"]
+    assert contract.with_producers(steps, ["d", "b"], under="reports/") == ["a", "b", "d"]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
+from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.pipeline import runner
 
@@ -179,3 +180,14 @@ def test_committed_notebooks_merge_split_streams(tmp_path):
     ]
     assert "papermill" not in cleaned["metadata"]
     assert out_cell["metadata"] == {}
+
+
+def test_a_decision_given_to_a_notebook_that_reads_it_names_where_it_is_made():
+    layout = paths.layout()
+    with pytest.raises(ParameterError, match="'rounding' is decided in 02_audit_reported_perc"):
+        runner.plan(layout, ["06_build_report"], {"rounding": "even"})
+    _, bound = runner.plan(
+        layout, ["02_audit_reported_percentages", "06_build_report"], {"rounding": "even"}
+    )
+    assert bound["02_audit_reported_percentages"]["rounding"] == "even"
+    assert "rounding" not in bound["06_build_report"]

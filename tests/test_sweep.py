@@ -34,7 +34,7 @@ def test_the_committed_sensitivity_sweep_has_48_runs():
     }
     assert {tuple(r["readings"]) for r in runs} == {("single",), ("multiple",)}
     assert runs[1]["prior"] == 0.5  # the last grid key varies fastest
-    assert spec.notebooks == ("03_test_claims",)
+    assert spec.notebooks == ("02_audit_reported_percentages", "03_test_claims")
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_collect_and_verdicts_are_tidy():
 
 
 SMALL = (
-    "name: small\nnotebooks: ['03']\ngrid:\n  n_candidates: [[9]]\n  rounding: [{}]\n"
+    "name: small\nnotebooks: ['02', '03']\ngrid:\n  n_candidates: [[9]]\n  rounding: [{}]\n"
     "fixed:\n  draws: 300\n"
 )
 

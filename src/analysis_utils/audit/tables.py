@@ -20,9 +20,6 @@ from analysis_utils.audit.reconstruction import count, count_ranges
 DEFAULT_ROUNDING = "up_or_down"
 #: Largest sample size the audit searches.
 DEFAULT_N_MAX = 200
-#: Questions whose reported percentage may be a share of a subgroup: the article
-#: writes "some of them (57%) are government officials" without saying of whom.
-DEFAULT_SUBGROUP_QUESTIONS: tuple[str, ...] = ("position",)
 
 
 def reported(items: pd.DataFrame) -> pd.DataFrame:

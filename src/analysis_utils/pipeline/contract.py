@@ -318,6 +318,38 @@ def dependencies(steps: Mapping[str, Step]) -> dict[str, set[str]]:
     }
 
 
+def with_producers(steps: Mapping[str, Step], names: Iterable[str], *, under: str) -> list[str]:
+    """Add to ``names``, transitively, the notebooks writing what they read under ``under``.
+
+    A sweep run writes its ``reports/`` folders afresh, so a notebook that reads
+    an earlier notebook's results there needs that notebook in the same run.
+
+    Parameters
+    ----------
+    steps : mapping
+        Name to :class:`Step`.
+    names : iterable of str
+        Notebooks asked for.
+    under : str
+        Folder (relative to the project root, ending in ``/``) whose files
+        must be produced within the run.
+
+    Returns
+    -------
+    list of str
+        In execution order.
+    """
+    chosen = set(names)
+    frontier = list(chosen)
+    while frontier:
+        reads = [r for r in steps[frontier.pop()].reads if r.startswith(under)]
+        for other, step in steps.items():
+            if other not in chosen and any(_covers(w, r) for w in step.writes for r in reads):
+                chosen.add(other)
+                frontier.append(other)
+    return execution_order(steps, chosen)
+
+
 def execution_order(steps: Mapping[str, Step], selected: Iterable[str]) -> list[str]:
     """Order the selected notebooks so each runs after those whose outputs it reads.
 

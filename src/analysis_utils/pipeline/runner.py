@@ -258,11 +258,24 @@ def plan(
     Raises
     ------
     ParameterError
-        Unknown notebook or parameter, or a value of the wrong type.
+        Unknown notebook or parameter, a value of the wrong type, or a parameter
+        decided in a notebook the run does not include (a decision is made once).
     """
     steps = load_pipeline(layout.pipeline)
     order = execution_order(steps, resolve(names, steps))
     declared = {name: read_parameters(steps[name].path) for name in order}
+    for key in given:
+        if not any(key in params for params in declared.values()):
+            deciders = [
+                n for n in steps if n not in order and key in read_parameters(steps[n].path)
+            ]
+            if deciders:
+                raise ParameterError(
+                    f"parameter {key!r} is decided in {', '.join(deciders)}, which this run does "
+                    f"not include; the notebooks run read it from that notebook's results. Run "
+                    f"them together: python -m analysis_utils run {' '.join(deciders)} "
+                    f"{' '.join(order)} -p {key} VALUE"
+                )
     return order, bind_parameters(given, declared)
 
 

@@ -12,7 +12,10 @@ parameters::
     fixed:
       draws: 2000
 
-Every combination is one run. A run executes its notebooks in order with
+Every combination is one run. A run executes its notebooks in order (with
+the notebooks whose results, tables or figures they read, since a run folder
+starts empty: a sweep of ``03_test_claims`` runs ``02_audit_reported_percentages``
+too, where the rounding rule is decided) with
 Papermill, each writing to its own folder ``reports/sweeps/<name>/run-NNN/``
 (every ``*_dir`` output parameter is pointed there), and its results JSON are
 collected. Runs execute on a local process pool, or on an existing Dask
@@ -44,6 +47,7 @@ from analysis_utils.pipeline.contract import (
     load_pipeline,
     read_parameters,
     resolve,
+    with_producers,
 )
 
 #: Output-folder parameters a sweep points at each run's own folder (and
@@ -230,7 +234,7 @@ def plan(
         that cannot write its results into a run folder.
     """
     steps = load_pipeline(layout.pipeline)
-    names = resolve(spec.notebooks, steps)
+    names = with_producers(steps, resolve(spec.notebooks, steps), under="reports/")
     declared = {name: read_parameters(steps[name].path) for name in names}
     for name, params in declared.items():
         if "results_dir" not in params:

@@ -21,10 +21,7 @@ from analysis_utils.core.printed import (
     parse_printed_number,
     repair_text,
 )
-
-#: The year of the article's funding-by-donor list.
-FUNDING_YEAR = 2010
-
+from analysis_utils.study.constants import FUNDING_YEAR
 
 #: Who gave each 2010 contribution, and whether the source is domestic (an
 #: Azerbaijani state body) or international. This classification is ours.

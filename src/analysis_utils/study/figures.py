@@ -19,13 +19,6 @@ from matplotlib.ticker import StrMethodFormatter
 
 from analysis_utils.core.plotting import PALETTE, STATE_BUDGET_COLOUR, figure_and_axes, label_above
 
-#: Questions drawn as the article's Figs. 1-3 (``fig1_causes``, ...), in order.
-STUDY_FIGURE_QUESTIONS: tuple[str, ...] = ("causes", "assisted", "measures")
-
-
-#: File name of the feasible-sample-size figure of the study (Fig. 5).
-STUDY_SIZES_FIGURE = "fig5_feasible_sizes"
-
 
 def about_amount(value: float, unit: str = "AZN") -> str:
     """Write a converted amount rounded to three significant digits.

@@ -1,0 +1,22 @@
+"""The study's own constants: what the article's notebooks default to.
+
+The survey toolkit (``survey``, ``audit``) has no defaults that name the
+article's questions; a survey of one's own sets these through the notebooks'
+parameters (a survey run presets them, see
+:func:`analysis_utils.pipeline.runner.survey_run`).
+"""
+
+from __future__ import annotations
+
+#: Questions whose reported percentage may be a share of a subgroup: the article
+#: writes "some of them (57%) are government officials" without saying of whom.
+SUBGROUP_QUESTIONS: tuple[str, ...] = ("position",)
+
+#: Questions drawn as the article's Figs. 1-3 (``fig1_causes``, ...), in order.
+FIGURE_QUESTIONS: tuple[str, ...] = ("causes", "assisted", "measures")
+
+#: File name of the feasible-sample-size figure of the study (Fig. 5).
+SIZES_FIGURE = "fig5_feasible_sizes"
+
+#: The year of the article's funding-by-donor list.
+FUNDING_YEAR = 2010
