@@ -223,7 +223,7 @@ def test_every_relative_link_resolves(page):
     assert _link_problems(page, LAYOUT.root) == []
 
 
-def test_the_pages_link_to_each_other():
+def test_the_link_checker_sees_the_links_of_the_pages():
     linked = {t for page in PAGES for t in _links(page) if not _SCHEME.match(t)}
     assert len(linked) > 20
     assert any("#" in t for t in linked)
