@@ -1,15 +1,34 @@
 """Documentation that must not drift from the code."""
 
+import importlib
 import re
 import tomllib
+from pathlib import Path
+from urllib.parse import unquote
 
+import pytest
 import yaml
 
+import analysis_utils
 from analysis_utils.core import paths
 from analysis_utils.pipeline import contract
 
 LAYOUT = paths.layout()
 README = (LAYOUT.root / "README.md").read_text(encoding="utf-8")
+DOCS = LAYOUT.root / "docs"
+PAGES = [LAYOUT.root / "README.md", *sorted(DOCS.glob("*.md"))]
+PACKAGE = Path(analysis_utils.__file__).parent
+
+#: The README's size limit in bytes (``wc -c README.md``); the rest goes to docs/.
+README_LIMIT = 10_240
+
+
+def _page(name):
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def _between(text, start, end):
+    return text.split(start)[1].split(end)[0]
 
 
 def _paper_items():
@@ -29,16 +48,38 @@ def test_paper_item_table_matches_what_the_runner_writes():
         assert status
 
 
-def test_every_declared_output_appears_in_the_readme():
+def test_every_declared_output_appears_in_the_readme_or_the_docs():
+    text = "".join(page.read_text(encoding="utf-8") for page in PAGES)
     for step in contract.load_pipeline(LAYOUT.pipeline).values():
         for written in step.writes:
             if written.endswith(".csv") or (written.endswith(".json") and "results" in written):
-                assert f"`{written}`" in README, written
+                assert f"`{written}`" in text, written
 
 
 def test_readme_gives_the_two_commands():
     assert "make reproduce" in README
     assert "make test" in README
+
+
+def test_readme_is_at_most_10_kib():
+    size = len((LAYOUT.root / "README.md").read_bytes())
+    assert size <= README_LIMIT, f"README.md is {size} bytes; move detail to docs/"
+
+
+def test_readme_has_the_replication_sections():
+    headings = re.findall(r"^## (.+)$", _without_code(README), flags=re.MULTILINE)
+    assert headings == [
+        "Quick start",
+        "Data availability and provenance",
+        "Rights and licences",
+        "Computational requirements",
+        "Paper items, notebooks and outputs",
+        "Instructions to replicators",
+        "Where to go next",
+    ]
+    where_next = README.split("## Where to go next")[1]
+    for page in sorted(DOCS.glob("*.md")):
+        assert f"(docs/{page.name}" in where_next, page.name
 
 
 def _names(requirements):
@@ -74,18 +115,30 @@ def test_citation_cites_the_package_and_the_article():
     assert article["journal"] == "Economic Annals-XXI"
 
 
-def test_the_readme_documents_every_column_of_the_survey_format():
+SURVEY_FORMAT = ("<!-- survey-format:start -->", "<!-- survey-format:end -->")
+
+
+def test_the_survey_format_page_documents_every_column():
     from analysis_utils.survey import format
 
-    section = README.split("## Bring your own survey")[1].split("### Confidentiality")[0]
+    section = _between(_page("survey-format.md"), *SURVEY_FORMAT)
     for name in [*format.QUESTION_FIELDS, *format.OPTION_FIELDS, format.RESPONDENT_ID]:
         assert f"`{name}`" in section, name
 
 
-def test_the_readme_documents_every_status_of_the_report():
+def test_the_survey_format_reference_is_generated_from_the_code():
+    from analysis_utils.survey import format
+
+    section = _between(_page("survey-format.md"), *SURVEY_FORMAT)
+    assert section.strip() == format.format_reference().strip(), (
+        "docs/survey-format.md is out of date: paste format_reference() between its markers"
+    )
+
+
+def test_the_findings_document_every_status_of_the_report():
     from analysis_utils.audit import checks
 
-    table = README.split("Status vocabulary")[1].split("\n\n")[1]
+    table = _page("findings.md").split("Status vocabulary")[1].split("\n\n")[1]
     documented = {
         row.strip("|").split("|")[0].strip(): row.strip("|").split("|")[1].strip()
         for row in table.strip().splitlines()[2:]
@@ -93,11 +146,160 @@ def test_the_readme_documents_every_status_of_the_report():
     assert documented == checks.STATUSES
 
 
-def test_the_readme_counts_the_numbers_of_the_article():
+def test_the_docs_count_the_numbers_of_the_article():
     import csv
 
     with (LAYOUT.raw / "article_numbers.csv").open(encoding="utf-8") as handle:
         count = sum(1 for _ in csv.DictReader(handle))
     assert f"Every number the article states ({count})" in README
     assert f"Every number the article states ({count} rows)" in README
-    assert f"one row per number the article states ({count})" in README
+    assert f"one row per number the article states ({count})" in _page("findings.md")
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for stated in re.findall(r"number the article states \((\d+)", text):
+            assert int(stated) == count, page.name
+
+
+# Links ---------------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", flags=re.MULTILINE | re.DOTALL)
+_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _without_code(text):
+    """Markdown without fenced code blocks (their lines are not headings or links)."""
+    return _FENCE.sub("", text)
+
+
+def _slug(heading):
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip())
+    text = re.sub(r"[^\w\- ]", "", text.lower())
+    return text.replace(" ", "-")
+
+
+def _anchors(path):
+    """Every heading anchor of a markdown file, with GitHub's -1, -2 for repeated ones."""
+    seen = {}
+    anchors = set()
+    for line in _without_code(path.read_text(encoding="utf-8")).splitlines():
+        match = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if match:
+            slug = _slug(match.group(1))
+            anchors.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+            seen[slug] = seen.get(slug, 0) + 1
+    return anchors
+
+
+def _links(path):
+    text = re.sub(r"`[^`\n]*`", "", _without_code(path.read_text(encoding="utf-8")))
+    return _LINK.findall(text)
+
+
+def _link_problems(path, root):
+    """Each relative link of ``path`` that leaves ``root``, misses its file or its heading."""
+    problems = []
+    root = root.resolve()
+    for target in _links(path):
+        if _SCHEME.match(target):
+            continue
+        where, _, anchor = target.partition("#")
+        if where.startswith("/"):
+            problems.append(f"{target}: absolute path; link relatively")
+            continue
+        linked = (path.parent / unquote(where)).resolve() if where else path.resolve()
+        if not linked.is_relative_to(root):
+            problems.append(f"{target}: outside the repository")
+        elif not linked.exists():
+            problems.append(f"{target}: no such file")
+        elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
+            problems.append(f"{target}: no heading with this anchor")
+    return problems
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(LAYOUT.root)))
+def test_every_relative_link_resolves(page):
+    assert _link_problems(page, LAYOUT.root) == []
+
+
+def test_the_link_checker_sees_the_links_of_the_pages():
+    linked = {t for page in PAGES for t in _links(page) if not _SCHEME.match(t)}
+    assert len(linked) > 20
+    assert any("#" in t for t in linked)
+
+
+def test_the_link_checker_finds_broken_links(tmp_path):
+    (tmp_path / "repo" / "docs").mkdir(parents=True)
+    (tmp_path / "outside.md").write_text("# Outside\n")
+    page = tmp_path / "repo" / "docs" / "page.md"
+    page.write_text(
+        "# A page\n\n## Set-up: `make` (twice)\n\n## Set-up: `make` (twice)\n\n"
+        "```bash\n# not a heading\n[in code](missing.md)\n```\n\n"
+        "[ok](#a-page) [ok](#set-up-make-twice-1) [ok](page.md#set-up-make-twice) "
+        "[web](https://example.org/x) `[code](missing.md)`\n"
+        "[bad anchor](#not-a-heading) [no file](missing.md) [outside](../../outside.md) "
+        "[absolute](/etc/passwd)\n"
+    )
+    problems = _link_problems(page, tmp_path / "repo")
+    assert [p.split(":")[0] for p in problems] == [
+        "#not-a-heading",
+        "missing.md",
+        "../../outside.md",
+        "/etc/passwd",
+    ]
+
+
+# Where things go ----------------------------------------------------------------------------
+
+#: Named in "Where things go" before they exist (being introduced in parallel).
+PENDING = {"pipeline/results.py"}
+
+SUBPACKAGES = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+
+
+def _where_things_go():
+    return _page("development.md").split("## Where things go")[1].split("\n## ")[0]
+
+
+def test_every_path_in_where_things_go_exists():
+    checked = set()
+    for token in re.findall(r"`([^`\s]+)`", _where_things_go()):
+        if "/" not in token or "<" in token:
+            continue
+        base = PACKAGE if token.split("/")[0] in SUBPACKAGES else LAYOUT.root
+        if token in PENDING and not (base / token).exists():
+            continue
+        assert (base / token).exists(), token
+        checked.add(token)
+    assert {
+        "audit/granularity.py",
+        "audit/claim_tests.py",
+        "audit/figures.py",
+        "study/figures.py",
+        "core/schemas.py",
+        "notebooks/claims.yaml",
+        "notebooks/pipeline.yaml",
+    } <= checked
+
+
+def test_every_function_in_where_things_go_exists():
+    pattern = rf"`((?:{'|'.join(sorted(SUBPACKAGES))})(?:\.\w+)+)`"
+    named = re.findall(pattern, _where_things_go())
+    assert "core.plotting.save" in named
+    for dotted in named:
+        module, _, attribute = f"analysis_utils.{dotted}".rpartition(".")
+        assert hasattr(importlib.import_module(module), attribute), dotted
+
+
+def test_the_allowed_imports_table_matches_the_architecture_test():
+    from test_architecture import ALLOWED
+
+    table = _between(
+        _page("development.md"), "<!-- allowed-imports:start -->", "<!-- allowed-imports:end -->"
+    )
+    documented = {}
+    for row in table.strip().splitlines()[2:]:
+        layer, allowed = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[layer.strip("`")] = {layer.strip("`")} | set(re.findall(r"`(\w+)`", allowed))
+    assert documented == ALLOWED

@@ -1,4 +1,4 @@
-"""The contract every notebook keeps (see README, 'Notebooks')."""
+"""The contract every notebook keeps (see docs/notebooks.md)."""
 
 import ast
 import json
