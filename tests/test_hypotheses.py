@@ -1,9 +1,11 @@
+import re
+
 import numpy as np
 import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.audit import claim_tests, registry, stats, verdicts
+from analysis_utils.audit import claim_tests, kinds, registry, stats, verdicts
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.core import paths
 
@@ -41,6 +43,96 @@ def test_a_bad_registry_is_refused_naming_the_claim(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ValueError, match=f"claims.yaml: claim X1: .*{message}"):
         registry.load_claims(path)
+
+
+def test_an_unknown_test_kind_is_refused_naming_the_file_the_claim_and_the_kinds(tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  C1:\n    evidence: survey\n    question: q\n    option: a\n    test: vibes\n"
+    )
+    message = "claims.yaml: claim C1: test must be one of ('majority', 'mode', 'some'), got 'vibes'"
+    with pytest.raises(ValueError, match=re.escape(message) + "$"):
+        registry.load_claims(path)
+
+
+def test_the_registry_allows_exactly_the_test_kinds():
+    assert registry.TESTS == tuple(kinds.TEST_KINDS) == ("majority", "mode", "some")
+    assert claim_tests.TEST_KINDS is kinds.TEST_KINDS
+
+
+def _reconstructions(rows, target=0, *, n=9, single_choice=True):
+    rows = np.array(rows, dtype=np.int64)
+    binomials = {int(k): stats.binomial(int(k), n, p0=0.5) for k in np.unique(rows[:, target])}
+    return kinds.Reconstructions(rows, target, n, single_choice, binomials, 1.0, 20_000, 2014)
+
+
+def test_majority_kind_by_hand():
+    outcome = kinds.TEST_KINDS["majority"].decide(_reconstructions([[6, 3], [4, 5], [5, 4]]))
+    assert outcome.holds.tolist() == [True, False, True]
+    expected = [sps.binomtest(k, 9, 0.5, alternative="greater").pvalue for k in (6, 4, 5)]
+    assert outcome.pvalues == pytest.approx(expected)
+    assert outcome.pvalues[0] == pytest.approx(130 / 512)
+    assert outcome.test == kinds.BINOMIAL_METHOD
+    assert outcome.posterior.probability == pytest.approx(
+        [sps.beta.sf(0.5, k + 1, 9 - k + 1) for k in (6, 4, 5)]
+    )
+
+
+def test_some_kind_by_hand():
+    outcome = kinds.TEST_KINDS["some"].decide(_reconstructions([[0, 9], [1, 8], [6, 3]]))
+    assert outcome.holds.tolist() == [False, True, True]
+    majority = kinds.TEST_KINDS["majority"].decide(_reconstructions([[0, 9], [1, 8], [6, 3]]))
+    # the p-value and posterior are the majority test's (secondary)
+    assert outcome.pvalues.tolist() == majority.pvalues.tolist()
+    assert outcome.posterior.probability.tolist() == majority.posterior.probability.tolist()
+    assert outcome.test == majority.test
+
+
+def test_mode_kind_by_hand_single_and_multiple_choice():
+    rows = [[4, 3, 2], [3, 4, 2], [3, 3, 3]]
+    single = kinds.TEST_KINDS["mode"].decide(_reconstructions(rows))
+    assert single.holds.tolist() == [True, False, False]
+    assert single.pvalues == pytest.approx([stats.mode_test(r, 0).pvalue for r in rows])
+    assert single.test == stats.IUT_METHOD
+    expected = stats.posterior_largest(np.array(rows), 0, prior=1.0, draws=20_000, seed=2014)
+    assert single.posterior.probability.tolist() == expected.probability.tolist()
+    rows = [[5, 4, 4], [4, 6, 1]]
+    multiple = kinds.TEST_KINDS["mode"].decide(_reconstructions(rows, single_choice=False))
+    assert multiple.holds.tolist() == [True, False]
+    assert multiple.pvalues == pytest.approx(
+        [stats.mode_test(r, 0, n=9, single_choice=False).pvalue for r in rows]
+    )
+    assert multiple.posterior.probability == pytest.approx(
+        stats.posterior_largest_multiple(np.array(rows), 0, 9).probability
+    )
+    alone = kinds.TEST_KINDS["mode"].decide(_reconstructions([[9]]))
+    assert alone.holds.tolist() == [True]
+    assert np.isnan(alone.pvalues).all()
+
+
+def test_a_new_test_kind_is_one_entry(monkeypatch, tmp_path, items):
+    def none(r):
+        return kinds.Outcome(
+            r.counts == 0, np.full(len(r.rows), np.nan), "none", kinds.some(r).posterior
+        )
+
+    monkeypatch.setitem(kinds.TEST_KINDS, "none", kinds.TestKind("nobody gave the option", none))
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  C1:\n    evidence: survey\n    question: gender\n    option: female\n"
+        "    test: none\n"
+    )
+    (claim,) = registry.load_claims(path)
+    evaluation, per = claim_tests.evaluate(claim, items, 9, rounding="up_or_down")
+    assert evaluation.test == "none"
+    assert evaluation.holds == 0
+    assert per["holds"].tolist() == [False]
+
+
+def test_evaluate_refuses_a_claim_of_unknown_kind(items):
+    stranger = registry.Claim("C1", "x", "survey", "gender", "female", "vibes")
+    with pytest.raises(ValueError, match=r"claim C1: test must be one of \('majority'"):
+        claim_tests.evaluate(stranger, items, 9, rounding="up_or_down")
 
 
 def test_check_registry_names_a_missing_option(claims, items, article_claims):

@@ -2,7 +2,8 @@
 
 Survey claims are tested at each candidate sample size across *every* count
 vector consistent with the reported percentages
-(:mod:`analysis_utils.audit.reconstruction`); :func:`evaluate_claims` builds
+(:mod:`analysis_utils.audit.reconstruction`), each by its kind of test
+(:data:`TEST_KINDS`, :mod:`analysis_utils.audit.kinds`); :func:`evaluate_claims` builds
 the claim-tests and claim-reconstructions tables, :func:`mode_test_sizes` checks
 the mode test's size by simulation.
 """
@@ -18,6 +19,7 @@ import pandas as pd
 
 from analysis_utils.audit import stats
 from analysis_utils.audit.granularity import matching_counts
+from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
 from analysis_utils.audit.registry import (
@@ -127,6 +129,9 @@ def evaluate(
 ) -> tuple[Evaluation, pd.DataFrame]:
     """Test a survey claim at sample size ``n`` in every consistent reconstruction.
 
+    The claim's kind of test (:data:`analysis_utils.audit.kinds.TEST_KINDS`)
+    decides whether it holds, its p-value and its posterior in each reconstruction.
+
     Parameters
     ----------
     claim : Claim
@@ -161,11 +166,14 @@ def evaluate(
     Raises
     ------
     ValueError
-        If the claim is not a survey claim, or has more reconstructions than
-        :data:`MAX_RECONSTRUCTIONS`.
+        If the claim is not a survey claim, names no kind of :data:`TEST_KINDS`, or
+        has more reconstructions than :data:`MAX_RECONSTRUCTIONS`.
     """
     if claim.evidence != "survey":
         raise ValueError(f"claim {claim.id} is not testable from the survey")
+    kind = TEST_KINDS.get(str(claim.test))
+    if kind is None:
+        raise ValueError(f"claim {claim.id}: test must be one of {tuple(TEST_KINDS)}")
     options, percents, choice = question(items, str(claim.question))
     target = options.index(str(claim.option))
     single, described_reading = reading_of(choice, reading)
@@ -185,26 +193,8 @@ def evaluate(
     intervals = np.array(
         [binomials[int(x)].ci_clopper_pearson + binomials[int(x)].ci_wilson for x in k]
     ).reshape(-1, 4)
-    if claim.test in ("majority", "some"):
-        holds = 2 * k > n if claim.test == "majority" else k > 0
-        pvalues = np.array([binomials[int(x)].pvalue for x in k])
-        described = "exact one-sided binomial test of share > 1/2 (scipy.stats.binomtest)"
-        pair = np.column_stack([k, n - k])
-        posterior = stats.posterior_largest(pair, 0, prior=prior, draws=draws, seed=seed)
-    else:
-        others = np.delete(rows, target, axis=1).max(axis=1) if len(options) > 1 else 0 * k
-        holds = k > others
-        pvalues = (
-            stats.mode_pvalues(rows, target, n=n, single_choice=single)[0]
-            if len(rows) and len(options) > 1
-            else np.full(len(rows), np.nan)
-        )
-        described = stats.IUT_METHOD
-        posterior = (
-            stats.posterior_largest(rows, target, prior=prior, draws=draws, seed=seed)
-            if single
-            else stats.posterior_largest_multiple(rows, target, n, prior=prior)
-        )
+    outcome = kind.decide(Reconstructions(rows, target, n, single, binomials, prior, draws, seed))
+    holds, pvalues, posterior = outcome.holds, outcome.pvalues, outcome.posterior
     per = pd.DataFrame(
         {
             "claim_id": claim.id,
@@ -240,7 +230,7 @@ def evaluate(
         *_span(pvalues),
         *_span(posterior.probability),
         float(posterior.standard_error.max()) if len(rows) else 0.0,
-        described,
+        outcome.test,
         posterior.method,
     )
     return evaluation, per

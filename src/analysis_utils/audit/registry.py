@@ -4,20 +4,27 @@ The registry (``notebooks/claims.yaml`` for the study, ``claims.yaml`` in a
 survey folder) is data: for each hypothesis or claim it says what evidence can
 test it and how. :func:`load_claims` reads and checks it, :func:`check_registry`
 checks it against the survey; a claim the survey cannot test says so and
-points to the evidence that can.
+points to the evidence that can. A survey claim names a kind of survey test
+(:data:`TESTS`, the names of :data:`analysis_utils.audit.kinds.TEST_KINDS`); an
+external claim may name a kind of external test and its sources, which the code
+that tests it (the study's :mod:`analysis_utils.study.external_claims`) passes
+to :func:`load_claims` to be checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from analysis_utils.audit.kinds import TEST_KINDS
 from analysis_utils.audit.tables import question
 
-TESTS = ("majority", "mode", "some")
+#: The kinds of survey test a claim can name: the keys of TEST_KINDS, the one list
+#: (load_claims checks a claim's test against TEST_KINDS itself).
+TESTS = tuple(TEST_KINDS)
 
 
 EVIDENCE = ("survey", "external")
@@ -83,8 +90,11 @@ class Claim:
     question, option : str or None
         For survey claims: the question and the option the claim is about.
     test : str or None
-        ``majority`` (the option's share exceeds one half), ``mode`` (it is
-        the most common answer) or ``some`` (at least one respondent gave it).
+        For survey claims, a kind of :data:`TESTS`: ``majority`` (the option's
+        share exceeds one half), ``mode`` (it is the most common answer) or
+        ``some`` (at least one respondent gave it). For external claims, the
+        kind of external test that weighs the evidence (optional: without one
+        the note says which evidence could).
     scope : str
         ``sample`` (a statement about the respondents themselves, judged by
         whether it is true of the sample) or ``population`` (a statement about
@@ -94,6 +104,9 @@ class Claim:
     article_verdict_note : str
         How the source's verdict was read, where that is an interpretation;
         printed beside the source's verdict.
+    sources : tuple of str
+        For external claims with a test: the evidence it weighs, one source
+        each, in the order they are named in the verdict table.
     """
 
     id: str
@@ -105,15 +118,71 @@ class Claim:
     scope: str = "population"
     note: str = ""
     article_verdict_note: str = ""
+    sources: tuple[str, ...] = ()
 
 
-def load_claims(path: Path) -> list[Claim]:
+#: The fields a claim of the registry may have.
+FIELDS = (
+    "claim",
+    "evidence",
+    "question",
+    "option",
+    "test",
+    "scope",
+    "note",
+    "article_verdict_note",
+    "sources",
+)
+
+
+def _check_test(
+    where: str, fields: dict[str, object], external_tests: Collection[str] | None
+) -> None:
+    """Check a claim's ``test`` and ``sources`` against what its evidence allows."""
+    test, sources = fields.get("test"), fields.get("sources")
+    if fields["evidence"] == "survey":
+        for key in ("question", "option", "test"):
+            if not fields.get(key):
+                raise ValueError(f"{where}: a survey claim needs '{key}'")
+        if not isinstance(test, str) or test not in TEST_KINDS:
+            raise ValueError(f"{where}: test must be one of {tuple(TEST_KINDS)}, got {test!r}")
+        if sources is not None:
+            raise ValueError(f"{where}: 'sources' are for external claims only")
+        return
+    if test is not None:
+        if not isinstance(test, str) or test in TEST_KINDS:
+            raise ValueError(
+                f"{where}: test {test!r} is not a kind of external test (a survey test "
+                f"{tuple(TEST_KINDS)} needs evidence: survey)"
+            )
+        if external_tests is not None and test not in external_tests:
+            raise ValueError(
+                f"{where}: test must be one of the external tests {tuple(external_tests)}, "
+                f"got {test!r}"
+            )
+    if (test is not None or sources is not None) and (
+        not isinstance(sources, list)
+        or not sources
+        or not all(isinstance(s, str) and s.strip() for s in sources)
+    ):
+        raise ValueError(
+            f"{where}: an external test needs 'sources', a non-empty list of texts (the "
+            "evidence it weighs)"
+        )
+
+
+def load_claims(path: Path, *, external_tests: Collection[str] | None = None) -> list[Claim]:
     """Read and check the claims registry.
 
     Parameters
     ----------
     path : Path
         YAML file with a ``claims`` mapping of id to fields.
+    external_tests : collection of str, optional
+        The kinds of external test an external claim may name. ``None`` (the
+        survey notebooks, which test survey claims only) checks only that an
+        external claim's test is not a survey test and has its ``sources``;
+        the code that tests external claims passes its kinds.
 
     Returns
     -------
@@ -133,26 +202,12 @@ def load_claims(path: Path) -> list[Claim]:
         where = f"{path.name}: claim {claim_id}"
         if not isinstance(fields, dict):
             raise ValueError(f"{where}: expected a mapping of fields")
-        unknown = set(fields) - {
-            "claim",
-            "evidence",
-            "question",
-            "option",
-            "test",
-            "scope",
-            "note",
-            "article_verdict_note",
-        }
+        unknown = set(fields) - set(FIELDS)
         if unknown:
             raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
         if fields.get("evidence") not in EVIDENCE:
             raise ValueError(f"{where}: evidence must be one of {EVIDENCE}")
-        if fields["evidence"] == "survey":
-            for key in ("question", "option", "test"):
-                if not fields.get(key):
-                    raise ValueError(f"{where}: a survey claim needs '{key}'")
-            if fields["test"] not in TESTS:
-                raise ValueError(f"{where}: test must be one of {TESTS}")
+        _check_test(where, fields, external_tests)
         if fields.get("scope", "population") not in SCOPES:
             raise ValueError(f"{where}: scope must be one of {SCOPES}")
         claims.append(
@@ -166,6 +221,7 @@ def load_claims(path: Path) -> list[Claim]:
                 scope=str(fields.get("scope", "population")),
                 note=" ".join(str(fields.get("note", "")).split()),
                 article_verdict_note=" ".join(str(fields.get("article_verdict_note", "")).split()),
+                sources=tuple(" ".join(str(s).split()) for s in fields.get("sources") or ()),
             )
         )
     return claims
