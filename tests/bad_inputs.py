@@ -88,7 +88,7 @@ CASES = [
         lambda p: _edit_line(p, 2, ",67,", ",167,"),
         2,
         "reported_percent",
-        "maximum",
+        "at most 100",
     ),
     BadInput(
         "empty file",

@@ -1,15 +1,22 @@
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from analysis_utils.audit import tables
+from analysis_utils.survey import question
 
 
 def _toy(percents, choice="single", question="q", stated=None):
+    """A few columns of survey_items.csv, one question."""
     rows = []
     for i, p in enumerate(percents, start=1):
         rows.append(
             {
                 "question_id": question,
+                "question_position": 1,
+                "question_source": "",
+                "question_text": f"question {question}",
                 "option_position": i,
                 "option_code": f"o{i}",
                 "option_label": f"option {i}",
@@ -17,6 +24,8 @@ def _toy(percents, choice="single", question="q", stated=None):
                 "stated_n": stated,
                 "status": "reported" if p is not None else "unreported",
                 "reported_percent_as_printed": p or "",
+                "reported_percent": float(p) if p is not None else None,
+                "count": None,
                 "number_id": f"{question}_{i}",
             }
         )
@@ -30,13 +39,50 @@ def test_reported_lists_the_printed_percentages(items):
 
 
 def test_question_returns_options_in_codebook_order(items):
-    assert tables.question(items, "causes") == (
-        ["a", "b", "c", "d"],
-        [None, None, "44", None],
-        "not stated",
-    )
+    causes = question.question(items, "causes")
+    assert causes.options == ("a", "b", "c", "d")
+    assert causes.percents == (None, None, "44", None)
+    assert causes.percent_values == (None, None, 44.0, None)
+    assert causes.choice == "not stated"
+    assert causes.known_counts is None
+    assert question.questions(items)["causes"] == causes
+    assert list(question.questions(items)) == list(dict.fromkeys(items["question_id"]))
     with pytest.raises(KeyError, match="nope"):
-        tables.question(items, "nope")
+        question.question(items, "nope")
+
+
+@pytest.mark.parametrize(
+    ("choice", "unstated", "single"),
+    [
+        ("single", False, True),
+        ("single", True, True),
+        ("multiple", True, False),
+        ("multiple", False, False),
+        ("not stated", True, True),
+        ("not stated", False, False),
+    ],
+)
+def test_the_single_choice_rule(items, choice, unstated, single):
+    asked = dataclasses.replace(question.question(items, "causes"), choice=choice)
+    assert asked.single_choice(unstated) is single
+    stated = choice != "not stated"
+    for reading in question.READINGS:
+        got, described = asked.reading(reading)
+        assert got is (single if stated else reading == "single")
+        assert described.endswith("(stated)" if stated else "(assumed: type not stated)")
+    with pytest.raises(ValueError, match="reading must be one of"):
+        asked.reading("both")
+
+
+def test_known_counts_come_from_respondent_level_answers(items):
+    causes = question.question(items, "causes")
+    counted = dataclasses.replace(
+        causes,
+        statuses=("recomputed", "suppressed", "recomputed", "recomputed"),
+        counts=(3, None, 0, 6),
+    )
+    assert counted.respondent_level
+    assert counted.known_counts == [range(3, 4), None, range(0, 1), range(6, 7)]
 
 
 def test_stated_n(items):

@@ -98,3 +98,21 @@ def test_per_victim_funding_in_dollars_of_each_year():
 def test_the_committed_annual_averages():
     rates = io.read_raw_csv(paths.layout().raw / "external" / "exchange_rates.csv")
     assert currency.annual_average_rates(rates) == {2016: 1.5965}
+
+
+def test_donor_totals_by_hand():
+    in_azn = pd.DataFrame(
+        {
+            "donor_type": ["domestic", "international", "international"],
+            "azn": [100.0, 50.0, 50.0],
+            "azn_low": [100.0, 40.0, 40.0],
+            "azn_high": [100.0, 60.0, 60.0],
+        }
+    )
+    totals, share = currency.donor_totals(in_azn)
+    assert totals.loc["international", "azn"] == 100.0
+    assert share["azn"] == pytest.approx(0.5)
+    assert share["azn_low"] == pytest.approx(80 / 180)
+    assert share["azn_high"] == pytest.approx(120 / 220)
+    _, none = currency.donor_totals(in_azn.iloc[:1])
+    assert none.tolist() == [0.0, 0.0, 0.0]

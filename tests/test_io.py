@@ -1,4 +1,5 @@
 import hashlib
+import json
 import os
 
 import pandas as pd
@@ -139,3 +140,25 @@ def test_write_tables_orders_columns_by_schema_and_names_missing_ones(tmp_path):
         ("c", "unexpected-column"),
     ]
     assert target.read_text(encoding="utf-8") == "a,b\n1,x\n"
+
+
+def test_package_schema_updates_replace_fields_and_keep_the_rest(tmp_path):
+    package = tmp_path / "datapackage.json"
+    old = {"fields": [{"name": "a", "type": "string"}], "primaryKey": ["a"]}
+    foreign = [{"fields": ["a"], "reference": {"resource": "x", "fields": ["id"]}}]
+    descriptor = {
+        "name": "p",
+        "resources": [
+            {"name": "q", "path": "s/q.csv", "schema": {**old, "foreignKeys": foreign}},
+            {"name": "r", "path": "r.csv", "schema": old},
+        ],
+    }
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    new = {"fields": [{"name": "a", "type": "integer"}], "primaryKey": ["a"]}
+    updated = io.package_schema_updates(package, {"s/q.csv": new})
+    assert updated is not None
+    assert updated["resources"][0]["schema"] == {**new, "foreignKeys": foreign}
+    assert updated["resources"][1] == descriptor["resources"][1]
+    assert io.package_schema_updates(package, {"s/q.csv": old}) is None
+    with pytest.raises(KeyError, match=r"nope\.csv"):
+        io.package_schema_updates(package, {"nope.csv": new})

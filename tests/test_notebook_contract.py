@@ -11,7 +11,7 @@ from analysis_utils.audit import registry, tables
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
 from analysis_utils.study import constants, currency
-from analysis_utils.survey import disclosure
+from analysis_utils.survey import disclosure, question
 
 LAYOUT = paths.layout()
 NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
@@ -57,7 +57,7 @@ LIBRARY_DEFAULTS = {
     "n_max": tables.DEFAULT_N_MAX,
     "subgroup_questions": list(constants.SUBGROUP_QUESTIONS),
     "n_candidates": [],  # empty: tables.candidate_sizes decides
-    "unstated_single_choice": registry.DEFAULT_UNSTATED_SINGLE_CHOICE,
+    "unstated_single_choice": question.DEFAULT_UNSTATED_SINGLE_CHOICE,
     "readings": list(registry.DEFAULT_READINGS),
     "size_draws": registry.DEFAULT_SIZE_DRAWS,
     "max_listed": registry.MAX_LISTED,

@@ -162,6 +162,7 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
         {
             "question_id": ["role"] * 3,
             "question_position": [1] * 3,
+            "question_text": ["Role"] * 3,
             "question_source": [""] * 3,
             "choice": ["single"] * 3,
             "stated_n": [12] * 3,

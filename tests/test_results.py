@@ -15,9 +15,9 @@ KINDS = [
 ]
 KINDS.remove(results.Results)
 
-#: Parameters several notebooks may declare: where they read or write, and how a
-#: figure is rendered (not an assumption of any result).
-SHARED = {*contract.OUTPUT_PARAMETERS, "dpi"}
+#: Parameters several notebooks may declare: where they read or write (``*_dir``,
+#: ``*_file``) and how a figure is rendered; none is an assumption of a result.
+SHARED = {"dpi"}
 
 
 def _audit(**changes):
@@ -81,7 +81,11 @@ def test_a_decision_is_declared_by_one_notebook_only():
     for name, step in STEPS.items():
         for parameter in contract.read_parameters(step.path):
             declared.setdefault(parameter, []).append(name)
-    twice = {p: names for p, names in declared.items() if len(names) > 1 and p not in SHARED}
+    twice = {
+        p: names
+        for p, names in declared.items()
+        if len(names) > 1 and p not in SHARED and not p.endswith(("_dir", "_file"))
+    }
     assert not twice, f"declared in several notebooks (decide once, read the results): {twice}"
 
 

@@ -5,6 +5,7 @@ any study).
 """
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -201,6 +202,15 @@ def test_single_choice_percentages_must_sum_to_100_up_to_rounding(folder, percen
     assert message in problem.message
 
 
+def test_a_percentage_above_100_is_refused_in_any_question(folder):
+    (folder / "responses.csv").unlink()
+    rows = [OPTIONS[0] + ["reported_percent"]] + [[*r, ""] for r in OPTIONS[1:]]
+    rows[4][-1] = "101"  # help: shelter, a multiple-choice question (no sum rule)
+    write_rows(folder / "options.csv", rows)
+    problem = _problem(folder, row=5, column="reported_percent")
+    assert problem.rule == "a percentage is at most 100"
+
+
 def test_aggregates_and_answers_together_are_refused(folder):
     rows = [OPTIONS[0] + ["reported_percent"]] + [[*r, ""] for r in OPTIONS[1:]]
     rows[1][-1] = "67"
@@ -244,3 +254,27 @@ def test_the_template_is_valid_and_never_overwrites(tmp_path):
     assert empty.options.empty
     with pytest.raises(FileExistsError):
         templates.scaffold(target)
+
+
+def test_the_raw_descriptor_describes_the_survey_files_as_the_format_does():
+    raw = paths.layout().raw
+    schemas = read.codebook_schemas(raw / "survey")
+    assert sorted(schemas) == ["options.csv", "questions.csv"]
+    descriptor = json.loads((raw / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"]: r["schema"] for r in descriptor["resources"]}
+    for name, schema in schemas.items():
+        kept = described[f"survey/{name}"]
+        assert (kept["fields"], kept["primaryKey"]) == (schema["fields"], schema["primaryKey"]), (
+            "regenerate: python -m analysis_utils update-checksums"
+        )
+    header = (raw / "survey" / "options.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert [f["name"] for f in schemas["options.csv"]["fields"]] == header.split(",")
+    assert schemas["options.csv"]["fields"][0] == format.OPTION_FIELDS["question_id"][0]
+
+
+def test_table_schema_follows_the_files_columns_and_leaves_out_unknown_ones():
+    schema = format.table_schema(
+        format.QUESTION_FIELDS, ["choice", "question_id", "extra"], key=["question_id"]
+    )
+    assert [f["name"] for f in schema["fields"]] == ["choice", "question_id"]
+    assert schema["primaryKey"] == ["question_id"]

@@ -69,8 +69,12 @@ def test_plan_points_every_output_folder_at_the_run(project, tmp_path):
     assert len(runs) == 2
     values, steps, folder = runs[1]
     assert values == {"alpha": 0.2}
-    ((name, _, params),) = steps
-    assert name == "03_test_claims"
+    # 03 reads the rounding rule from 02's results, so 02 runs in the run folder too
+    assert [name for name, _, _ in steps] == ["02_audit_reported_percentages", "03_test_claims"]
+    _, _, audit = steps[0]
+    assert audit["results_dir"] == "reports/sweeps/t/run-001/results"
+    assert "alpha" not in audit
+    _, _, params = steps[1]
     assert params["results_dir"] == "reports/sweeps/t/run-001/results"
     assert params["tables_dir"] == "reports/sweeps/t/run-001/tables"
     assert params["alpha"] == 0.2

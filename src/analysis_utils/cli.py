@@ -7,6 +7,7 @@ names, raw data), refused before any kernel starts.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,7 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the notebooks with what they read and write")
     sub.add_parser("verify-data", help="check the raw data against SHA256SUMS and the schemas")
     sub.add_parser(
-        "update-checksums", help="rewrite data/raw/SHA256SUMS after a deliberate change to raw data"
+        "update-checksums",
+        help="after a deliberate change to raw data: regenerate the survey schemas of "
+        "data/raw/datapackage.json from the survey format, rewrite data/raw/SHA256SUMS",
     )
     return parser
 
@@ -223,8 +226,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("schemas: every table in data/raw/datapackage.json is valid")
         return 0
     if args.command == "update-checksums":
-        from analysis_utils.core.io import read_checksums, update_checksum_table, write_checksums
+        from analysis_utils.core.io import (
+            atomic_write_bytes,
+            package_schema_updates,
+            read_checksums,
+            update_checksum_table,
+            write_checksums,
+        )
+        from analysis_utils.survey.read import codebook_schemas
 
+        schemas = codebook_schemas(tree.raw / "survey")
+        package = tree.raw / "datapackage.json"
+        updated = package_schema_updates(
+            package, {f"survey/{name}": schema for name, schema in schemas.items()}
+        )
+        if updated is not None:
+            text = json.dumps(updated, indent=2, ensure_ascii=False) + "\n"
+            atomic_write_bytes(package, text.encode("utf-8"))
+            print(f"regenerated the survey schemas of {package.relative_to(tree.root)}")
         target = write_checksums(tree.raw)
         update_checksum_table(tree.raw / "README.md", read_checksums(target))
         print(f"wrote {target.relative_to(tree.root)} and the table in data/raw/README.md")

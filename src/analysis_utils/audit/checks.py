@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from analysis_utils.audit.granularity import matching_counts
-from analysis_utils.audit.tables import option_ranges, question, stated_n
+from analysis_utils.audit.tables import option_ranges, stated_n
+from analysis_utils.survey.question import question, questions
 
 #: Status of a reported percentage that a sample size derived from the reported
 #: percentages gives and the stated sample size does not.
@@ -228,10 +229,11 @@ def figure_rows(
     """
     rows = []
     for question_id, label in figures.items():
-        _, _, choice = question(items, question_id)
-        single = choice == "single" or (choice == "not stated" and unstated_single_choice)
+        asked = question(items, question_id)
+        choice = asked.choice
+        single = asked.single_choice(unstated_single_choice)
         options, total = option_ranges(
-            items, question_id, ctx.full_sample_n, rounding=ctx.rounding, single_choice=single
+            asked, ctx.full_sample_n, rounding=ctx.rounding, single_choice=single
         )
         for option in options.itertuples(index=False):
             if not math.isnan(option.reported_percent):
@@ -286,15 +288,12 @@ def survey_rows(
     """
     stated = stated_n(items)
     rows = []
-    for question_id in dict.fromkeys(items["question_id"]):
-        mine = items[items["question_id"] == question_id].sort_values("option_position")
-        choice = str(mine["choice"].iloc[0])
-        single = choice == "single" or (choice == "not stated" and unstated_single_choice)
-        options, total = option_ranges(
-            items, question_id, n, rounding=rounding, single_choice=single
-        )
-        where = mine["question_source"].iloc[0] or f"question {mine['question_position'].iloc[0]}"
-        for item, option in zip(mine.itertuples(index=False), options.itertuples(), strict=True):
+    for asked in questions(items).values():
+        choice = asked.choice
+        single = asked.single_choice(unstated_single_choice)
+        options, total = option_ranges(asked, n, rounding=rounding, single_choice=single)
+        for position, option in enumerate(options.itertuples()):
+            printed, k = asked.percents[position], asked.counts[position]
             if total == 0:
                 span = f"no reconstruction at n = {n}: the question's percentages exclude it"
             else:
@@ -305,28 +304,26 @@ def survey_rows(
                     f"{_reading_note(choice, single)}"
                 )
             row = {
-                "id": f"{question_id}.{item.option_code}",
+                "id": f"{asked.id}.{option.option_code}",
                 "kind": "survey_item",
-                "location": f"{where}, option {item.option_code}) {item.option_label}",
-                "value_as_printed": item.reported_percent_as_printed,
+                "location": f"{asked.source}, option {option.option_code}) {option.option_label}",
+                "value_as_printed": printed or "",
             }
-            if item.status == "reported":
-                checked = check_percentage(
-                    item.reported_percent_as_printed, sizes=sizes, stated=stated, rounding=rounding
-                )
+            if printed is not None:
+                checked = check_percentage(printed, sizes=sizes, stated=stated, rounding=rounding)
                 row |= {
                     "recomputed": checked.recomputed,
                     "status": checked.status,
                     "reason": checked.reason,
                 }
-            elif item.status == "recomputed":
+            elif option.status == "recomputed" and k is not None and stated:
                 row |= {
                     "value_as_printed": "",
-                    "recomputed": f"{item.count} of {stated} ({100 * item.count / stated:.1f} %)",
+                    "recomputed": f"{k} of {stated} ({100 * k / stated:.1f} %)",
                     "status": "recomputed",
                     "reason": "counted from the respondent-level answers",
                 }
-            elif item.status == "suppressed":
+            elif option.status == "suppressed":
                 row |= {
                     "value_as_printed": "",
                     "recomputed": span,

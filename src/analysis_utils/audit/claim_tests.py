@@ -31,12 +31,11 @@ from analysis_utils.audit.registry import (
     DEFAULT_SEED,
     MAX_LISTED,
     MAX_RECONSTRUCTIONS,
-    READINGS,
     Claim,
-    reading_of,
 )
-from analysis_utils.audit.tables import known_counts, question, subgroups
+from analysis_utils.audit.tables import subgroups
 from analysis_utils.core.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
+from analysis_utils.survey.question import READINGS, question
 
 
 @dataclass(frozen=True)
@@ -174,10 +173,11 @@ def evaluate(
     kind = TEST_KINDS.get(str(claim.test))
     if kind is None:
         raise ValueError(f"claim {claim.id}: test must be one of {tuple(TEST_KINDS)}")
-    options, percents, choice = question(items, str(claim.question))
+    asked = question(items, str(claim.question))
+    options, percents = list(asked.options), list(asked.percents)
     target = options.index(str(claim.option))
-    single, described_reading = reading_of(choice, reading)
-    counts = known_counts(items, str(claim.question))
+    single, described_reading = asked.reading(reading)
+    counts = asked.known_counts
     total = count(percents, n, rounding=rounding, complete=single, counts=counts)
     if total > MAX_RECONSTRUCTIONS:
         raise ValueError(
@@ -288,7 +288,7 @@ def evaluate_claims(
         if claim.evidence != "survey":
             continue
         evaluations[claim.id] = []
-        _, _, choice = question(items, str(claim.question))
+        choice = question(items, str(claim.question)).choice
         for reading in readings if choice not in READINGS else readings[:1]:
             for n in candidates:
                 evaluation, rows = evaluate(claim, items, n, reading=reading, **options)

@@ -30,6 +30,7 @@ from analysis_utils.core.plotting import (
     figure_and_axes,
     label_above,
 )
+from analysis_utils.survey.question import CHOICES
 
 #: Largest sample size drawn in the feasibility figure.
 DEFAULT_N_SHOWN = 60
@@ -40,10 +41,6 @@ RANGE_MARKER = MarkerPath(
     [(-0.6, -1.0), (0.6, -1.0), (0.0, -1.0), (0.0, 1.0), (-0.6, 1.0), (0.6, 1.0)],
     [MarkerPath.MOVETO, MarkerPath.LINETO] * 3,
 )
-
-
-#: The stated question types a survey figure knows (``choice`` in ``survey_items.csv``).
-CHOICE_TYPES: tuple[str, ...] = ("single", "multiple", "not stated")
 
 
 def _reading_note(choice: str, single_choice: bool, ranges: int) -> str:
@@ -67,8 +64,8 @@ def _reading_note(choice: str, single_choice: bool, ranges: int) -> str:
     ValueError
         For an unknown ``choice``, or a reading the stated type rules out.
     """
-    if choice not in CHOICE_TYPES:
-        raise ValueError(f"choice must be one of {list(CHOICE_TYPES)}, got {choice!r}")
+    if choice not in CHOICES:
+        raise ValueError(f"choice must be one of {list(CHOICES)}, got {choice!r}")
     if (choice == "single" and not single_choice) or (choice == "multiple" and single_choice):
         raise ValueError(f"a question stated as {choice} choice cannot be drawn the other way")
     if choice == "multiple":

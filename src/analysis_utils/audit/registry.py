@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis_utils.audit.kinds import TEST_KINDS
-from analysis_utils.audit.tables import question
+from analysis_utils.survey.question import READINGS, question
 
 #: The kinds of survey test a claim can name: the keys of TEST_KINDS, the one list
 #: (load_claims checks a claim's test against TEST_KINDS itself).
@@ -31,10 +31,6 @@ EVIDENCE = ("survey", "external")
 
 
 SCOPES = ("sample", "population")
-
-
-#: Readings of a question whose type (single or multiple choice) the source does not state.
-READINGS = ("single", "multiple")
 
 
 #: Defaults of the tests (the notebooks' parameters agree with these).
@@ -59,11 +55,6 @@ DEFAULT_SIZE_DRAWS = 20_000
 
 #: Readings evaluated for a question whose type the article does not state.
 DEFAULT_READINGS: tuple[str, ...] = READINGS
-
-
-#: The reading whose reconstructed ranges figures and report rows draw (the
-#: multiple-choice ranges of an unreported option are 0-100 %, which draw nothing).
-DEFAULT_UNSTATED_SINGLE_CHOICE = True
 
 
 #: Refuse to enumerate more reconstructions than this for one claim and n.
@@ -250,37 +241,9 @@ def check_registry(
         if article_claims is not None and claim.id not in set(article_claims["id"]):
             raise ValueError(f"claim {claim.id}: not in article_claims.csv")
         if claim.evidence == "survey":
-            options, _, _ = question(items, str(claim.question))
+            options = list(question(items, str(claim.question)).options)
             if claim.option not in options:
                 raise ValueError(
                     f"claim {claim.id}: option {claim.option!r} is not an option "
                     f"of question {claim.question!r} ({options})"
                 )
-
-
-def reading_of(choice: str, reading: str) -> tuple[bool, str]:
-    """Whether counts sum to n, and how the question's type is described.
-
-    Parameters
-    ----------
-    choice : str
-        The question's type in the codebook: ``single``, ``multiple`` or ``not stated``.
-    reading : str
-        ``single`` or ``multiple``: the reading used when the type is not stated.
-
-    Returns
-    -------
-    single_choice : bool
-    described : str
-        For example ``single choice (assumed: type not stated)``.
-
-    Raises
-    ------
-    ValueError
-        If ``reading`` is not one of :data:`READINGS`.
-    """
-    if reading not in READINGS:
-        raise ValueError(f"reading must be one of {READINGS}, got {reading!r}")
-    if choice in READINGS:
-        return choice == "single", f"{choice} choice (stated)"
-    return reading == "single", f"{reading} choice (assumed: type not stated)"

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis_utils.audit.granularity import consistent_sizes, grim, matching_counts, subgroup_sizes
 from analysis_utils.audit.reconstruction import count, count_ranges
+from analysis_utils.survey.question import COUNTED, Question, questions
 
 #: Rounding assumed for the article's percentages unless a parameter says otherwise.
 DEFAULT_ROUNDING = "up_or_down"
@@ -53,63 +55,6 @@ def reported(items: pd.DataFrame) -> pd.DataFrame:
             "percent": rows["reported_percent_as_printed"].astype(str).to_numpy(),
         }
     )
-
-
-def question(items: pd.DataFrame, question_id: str) -> tuple[list[str], list[str | None], str]:
-    """One question's options and reported percentages (``None`` if unreported).
-
-    Parameters
-    ----------
-    items : DataFrame
-        ``survey_items.csv``.
-    question_id : str
-
-    Returns
-    -------
-    options : list of str
-        Option codes in codebook order.
-    percents : list of str or None
-    choice : str
-        ``single``, ``multiple`` or ``not stated``.
-
-    Raises
-    ------
-    KeyError
-        If the question is not in the table.
-    """
-    rows = items[items["question_id"] == question_id].sort_values("option_position")
-    if rows.empty:
-        raise KeyError(f"question {question_id!r} is not in the survey codebook")
-    percents = [
-        str(p) if s == "reported" else None
-        for s, p in zip(rows["status"], rows["reported_percent_as_printed"], strict=True)
-    ]
-    return list(rows["option_code"]), percents, str(rows["choice"].iloc[0])
-
-
-def known_counts(items: pd.DataFrame, question_id: str) -> list[range | None] | None:
-    """One question's counts computed from respondent-level data, where published.
-
-    Parameters
-    ----------
-    items : DataFrame
-        ``survey_items.csv``.
-    question_id : str
-
-    Returns
-    -------
-    list of range or None, or None
-        ``None`` when the question has no recomputed counts (reported
-        aggregates only); otherwise per option ``range(k, k + 1)`` for a
-        published count and ``None`` for a suppressed one (any count).
-    """
-    rows = items[items["question_id"] == question_id].sort_values("option_position")
-    if not rows["status"].isin(["recomputed", "suppressed"]).any():
-        return None
-    return [
-        range(int(k), int(k) + 1) if s == "recomputed" else None
-        for s, k in zip(rows["status"], rows["count"], strict=True)
-    ]
 
 
 def stated_n(items: pd.DataFrame) -> int | None:
@@ -260,25 +205,25 @@ def joint_sizes(
     """
     excluded = set(exclude_questions)
     ok = list(n_values)
-    if items["status"].isin(["recomputed", "suppressed"]).any():
+    if items["status"].isin(COUNTED).any():
         ok = [n for n in ok if n == stated_n(items)]  # respondents counted: n is known
-    for question_id in dict.fromkeys(items["question_id"]):
-        if question_id in excluded:
+    for q in questions(items).values():
+        if q.id in excluded:
             continue
-        _, percents, choice = question(items, question_id)
-        counts = known_counts(items, question_id)
-        if counts is not None:
-            complete = choice == "single"
+        # a question of unstated type need not sum to n: the sizes hold under either reading
+        complete = q.single_choice(unstated_single_choice=False)
+        percents = list(q.percents)
+        if q.known_counts is not None:
             ok = [
                 n
                 for n in ok
-                if count(percents, n, rounding=rounding, complete=complete, counts=counts)
+                if count(percents, n, rounding=rounding, complete=complete, counts=q.known_counts)
             ]
             continue
         stated = [p for p in percents if p is not None]
         if not stated:
             continue
-        complete = choice == "single" and len(stated) == len(percents)
+        complete = complete and len(stated) == len(percents)
         ok = consistent_sizes(stated, ok, rounding=rounding, complete=complete)
     return ok
 
@@ -365,8 +310,7 @@ def candidate_sizes(
 
 
 def option_ranges(
-    items: pd.DataFrame,
-    question_id: str,
+    question: Question,
     n: int,
     *,
     rounding: str,
@@ -376,14 +320,12 @@ def option_ranges(
 
     Parameters
     ----------
-    items : DataFrame
-        ``survey_items.csv``.
-    question_id : str
+    question : Question
     n : int
         Sample size of the reconstructions.
     rounding : str
     single_choice : bool
-        Whether counts sum to n.
+        Whether counts sum to n (:meth:`Question.single_choice`).
 
     Returns
     -------
@@ -394,19 +336,20 @@ def option_ranges(
     reconstructions : int
         How many count vectors are consistent.
     """
-    rows = items[items["question_id"] == question_id].sort_values("option_position")
-    _, percents, _ = question(items, question_id)
-    counts = known_counts(items, question_id)
+    percents = list(question.percents)
+    counts = question.known_counts
     ranges = count_ranges(percents, n, rounding=rounding, complete=single_choice, counts=counts)
     total = count(percents, n, rounding=rounding, complete=single_choice, counts=counts)
     options = pd.DataFrame(
         {
-            "option_code": rows["option_code"].to_numpy(),
-            "option_label": rows["option_label"].to_numpy(),
-            "reported_percent": pd.to_numeric(rows["reported_percent"]).to_numpy(dtype=float),
+            "option_code": list(question.options),
+            "option_label": list(question.labels),
+            "reported_percent": np.array(
+                [float("nan") if v is None else v for v in question.percent_values], dtype=float
+            ),
             "range_low": [100 * r.start / n if r else float("nan") for r in ranges],
             "range_high": [100 * (r.stop - 1) / n if r else float("nan") for r in ranges],
-            "status": rows["status"].to_numpy(),
+            "status": list(question.statuses),
         }
     )
     return options, total

@@ -226,6 +226,47 @@ def verify_checksums(raw: Path, *, shown_prefix: str = "data/raw/") -> list[str]
     return list(expected)
 
 
+def package_schema_updates(
+    package: Path, schemas: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """Return a data package descriptor with some resources' schemas regenerated.
+
+    Each resource whose ``path`` is a key of ``schemas`` gets that schema's
+    ``fields`` and ``primaryKey``; everything else (foreign keys, other
+    resources, the package's metadata) is kept.
+
+    Parameters
+    ----------
+    package : Path
+        ``datapackage.json``.
+    schemas : mapping
+        Resource path (as in the descriptor) to its generated Table Schema.
+
+    Returns
+    -------
+    dict or None
+        The new descriptor, or ``None`` when it is already up to date.
+
+    Raises
+    ------
+    KeyError
+        If a path of ``schemas`` is not a resource of the package.
+    """
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    resources = {r["path"]: r for r in descriptor["resources"]}
+    missing = sorted(set(schemas) - set(resources))
+    if missing:
+        raise KeyError(f"{package}: no resource with path {missing}")
+    changed = False
+    for path, schema in schemas.items():
+        current = resources[path]["schema"]
+        for key in ("fields", "primaryKey"):
+            if current.get(key) != schema[key]:
+                current[key] = schema[key]
+                changed = True
+    return descriptor if changed else None
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 

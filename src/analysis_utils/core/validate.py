@@ -19,6 +19,14 @@ ROW_RULES: dict[str, list[tuple[str, str, str]]] = {
     "article_numbers": [
         ("value", "unit != 'percent' or value <= 100", "a percentage is at most 100"),
     ],
+    # kept as printed text (44 and 44.0 differ), so a Table Schema maximum cannot state it
+    "survey_options": [
+        (
+            "reported_percent",
+            "not reported_percent or float(reported_percent) <= 100",
+            "a percentage is at most 100",
+        ),
+    ],
 }
 
 

@@ -178,6 +178,33 @@ def funding_in_azn(funding: pd.DataFrame, rate: Rate) -> pd.DataFrame:
 ANNUAL_AVERAGE_KIND = "cba_official_annual_average"
 
 
+def donor_totals(in_azn: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Sum funding in manat by donor type, and the international share of the sum.
+
+    The one place the 2010 donor totals are computed: the notebook's printed
+    totals and Fig. 4's title both come from here.
+
+    Parameters
+    ----------
+    in_azn : DataFrame
+        :func:`funding_in_azn` output (``donor_type, azn, azn_low, azn_high``).
+
+    Returns
+    -------
+    totals : DataFrame
+        Index ``donor_type``; columns ``azn, azn_low, azn_high``.
+    international_share : Series
+        The international part of each column's total (0 without international donors).
+    """
+    totals = in_azn.groupby("donor_type")[["azn", "azn_low", "azn_high"]].sum()
+    international = (
+        totals.loc["international"]
+        if "international" in totals.index
+        else pd.Series(0.0, index=totals.columns)
+    )
+    return totals, international / totals.sum()
+
+
 def annual_average_rates(rates: pd.DataFrame) -> dict[int, float]:
     """Return the official annual average AZN per USD rate of each year that has one.
 

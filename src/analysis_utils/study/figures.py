@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
 from analysis_utils.core.plotting import PALETTE, STATE_BUDGET_COLOUR, figure_and_axes, label_above
+from analysis_utils.study.currency import donor_totals
 
 
 def about_amount(value: float, unit: str = "AZN") -> str:
@@ -159,12 +160,12 @@ def plot_funding(
     note = "\n".join(textwrap.wrap(f"USD amounts converted at {rate_text}", 80))
     ax.set_xlabel(f"AZN (manat)\n{note}", fontsize=8)
     ax.set_xlim(0, right * 1.35)
-    totals = data.groupby("donor_type")["azn"].sum()
-    share = totals.get("international", 0.0) / totals.sum()
+    totals, shares = donor_totals(data)
+    share = shares["azn"]
     total = (
-        about_amount(totals.sum())
+        about_amount(totals["azn"].sum())
         if (data["conversion"] == "derived").any()
-        else f"{totals.sum():,.0f} AZN"
+        else f"{totals['azn'].sum():,.0f} AZN"
     )
     ax.set_title(
         "Anti-trafficking funding the article lists for 2010, by source\n"

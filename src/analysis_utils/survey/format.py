@@ -22,7 +22,7 @@ does) or ``responses.csv`` (respondent-level answers), not both.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,3 +237,41 @@ def format_reference() -> str:
         "empty for no answer |\n"
     )
     return "\n".join(parts)
+
+
+#: Primary key of each file of a survey folder.
+KEYS: dict[str, list[str]] = {
+    QUESTIONS: ["question_id"],
+    OPTIONS: ["question_id", "option_code"],
+    RESPONSES: [RESPONDENT_ID],
+}
+
+
+def table_schema(
+    fields: Mapping[str, tuple[dict[str, Any], bool]], header: Sequence[str], *, key: Sequence[str]
+) -> dict[str, Any]:
+    """Build the Table Schema of a survey file from the format, for the columns it has.
+
+    The format (:data:`QUESTION_FIELDS`, :data:`OPTION_FIELDS`) is the one
+    description of a survey file: the checks of
+    :func:`analysis_utils.survey.read.read` and the survey resources of the
+    study's ``data/raw/datapackage.json`` are both generated from it.
+
+    Parameters
+    ----------
+    fields : mapping
+        Column name to (Table Schema field, required).
+    header : sequence of str
+        The file's columns, in its order; columns not in the format are left out.
+    key : sequence of str
+        The primary key.
+
+    Returns
+    -------
+    dict
+        ``fields`` in the header's order and ``primaryKey``.
+    """
+    return {
+        "fields": [fields[name][0] for name in header if name in fields],
+        "primaryKey": list(key),
+    }

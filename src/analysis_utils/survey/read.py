@@ -15,6 +15,7 @@ from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.printed import parse_printed_number
 from analysis_utils.core.validate import validate_table
 from analysis_utils.survey.format import (
+    KEYS,
     OPTION_FIELDS,
     OPTIONS,
     QUESTION_FIELDS,
@@ -23,6 +24,7 @@ from analysis_utils.survey.format import (
     RESPONSES,
     Survey,
     response_fields,
+    table_schema,
 )
 
 
@@ -54,8 +56,28 @@ def _schema(
         for name in header
         if name not in fields
     ]
-    schema = {"fields": [fields[name][0] for name in header if name in fields], "primaryKey": key}
-    return schema, problems
+    return table_schema(fields, header, key=key), problems
+
+
+def codebook_schemas(folder: Path) -> dict[str, dict[str, Any]]:
+    """Table Schemas of a survey folder's codebook files, generated from the format.
+
+    Parameters
+    ----------
+    folder : Path
+        A survey folder.
+
+    Returns
+    -------
+    dict
+        File name (``questions.csv``, ``options.csv``; those present) to its
+        Table Schema for the columns it has (:func:`table_schema`).
+    """
+    return {
+        name: table_schema(fields, _header(folder / name), key=KEYS[name])
+        for name, fields in ((QUESTIONS, QUESTION_FIELDS), (OPTIONS, OPTION_FIELDS))
+        if (folder / name).is_file()
+    }
 
 
 def _check_file(
@@ -211,6 +233,17 @@ def _codebook_problems(
                     "question_id",
                     "a text question has no options",
                     f"question {row.question_id!r} is a text question",
+                )
+            )
+        if row.reported_percent and Decimal(row.reported_percent) > 100:
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    "reported_percent",
+                    "a percentage is at most 100",
+                    f"{row.reported_percent} is above 100: give the percentage as the source "
+                    "prints it",
                 )
             )
         if respondent_level and row.reported_percent:
