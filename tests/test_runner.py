@@ -1,5 +1,7 @@
 import json
 import shutil
+import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -115,6 +117,33 @@ def test_a_failure_stops_what_depends_on_it(toy, jobs):
     assert "notebook 01_make_a failed in cell 2" in outcomes[0].describe()
     assert "ValueError: boom" in outcomes[0].describe()
     assert snapshot(toy.root / "reports") == before
+
+
+def test_a_failed_notebook_is_kept_in_a_fresh_private_folder(toy, tmp_path, monkeypatch):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not to be overwritten")
+    planted = temp / "01_make_a.failed.ipynb"  # the fixed name copies went to before
+    planted.symlink_to(victim)
+    (toy.notebooks / "01_make_a.ipynb").write_text(json.dumps(_notebook("fail")))
+    kept = []
+    for _ in range(2):
+        (outcome,) = runner.run(toy, ["01"], {}, executor=fake_executor)
+        kept.append(Path(outcome.kept))
+        assert outcome.describe().endswith(f"; executed copy kept at {outcome.kept}")
+    assert victim.read_text() == "not to be overwritten"
+    assert planted.is_symlink()
+    assert kept[0] != kept[1]
+    assert kept[0].parent != kept[1].parent
+    for path in kept:
+        assert path.name == "01_make_a.failed.ipynb"
+        assert path.is_file()
+        assert not path.is_symlink()
+        assert path.parent.parent == temp
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert json.loads(path.read_text())["cells"][2]["source"] == "fail"
 
 
 def test_parameters_are_checked_before_anything_runs(toy):

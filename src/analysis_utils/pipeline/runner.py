@@ -10,6 +10,7 @@ reaches ``reports/executed/`` only when it ran to the end.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -138,6 +139,34 @@ def _failing_cell(source: Path, output: Path) -> tuple[int | None, str]:
             index = ids.index(cell.get("id")) if cell.get("id") in ids else None
             return index, lines[0] if lines else ""
     return None, ""
+
+
+def keep_failed(executed: Path, name: str) -> Path:
+    """Keep a failed executed notebook in a fresh private folder.
+
+    Every failure gets its own folder, made by :func:`tempfile.mkdtemp` (mode
+    0700, readable by its owner only), and the copy is created there
+    exclusively without following a symbolic link, so it never overwrites
+    another file nor the copy of an earlier failure.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook as Papermill left it.
+    name : str
+        Notebook name.
+
+    Returns
+    -------
+    Path
+        ``<fresh folder>/<name>.failed.ipynb``.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f"analysis-utils-failed-{name}-"))
+    kept = folder / f"{name}.failed.ipynb"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(kept, flags, 0o600), "wb") as handle:
+        handle.write(executed.read_bytes())
+    return kept
 
 
 def verify_inputs(layout: Layout) -> None:
@@ -369,8 +398,7 @@ def run(
         else:
             failed = staging / f"{outcome.name}.ipynb"
             if failed.exists():
-                kept = Path(tempfile.gettempdir()) / f"{outcome.name}.failed.ipynb"
-                shutil.copyfile(failed, kept)
+                kept = keep_failed(failed, outcome.name)
                 outcome = Outcome(**{**outcome.__dict__, "kept": str(kept)})
                 outcomes[-1] = outcome
             print(f"[{done}/{total}] {outcome.describe()}", file=log, flush=True)
