@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import ROOT, snapshot
 
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, ParameterError
@@ -167,6 +167,24 @@ def test_raw_data_are_verified_before_anything_runs(toy):
     assert any("sha256" in r for r in rules)
     assert "type-error" in rules
     assert not (toy.notebooks / "calls.log").exists()
+
+
+def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
+    project.claims.write_text("claims:\n  H1: [unclosed\n", encoding="utf-8")
+    order, bound = runner.plan(project, ["03"], {})
+    with pytest.raises(ParameterError, match=r"claims_file notebooks/claims\.yaml \(read by 03"):
+        runner.check_claims(project, order, bound)
+    project.claims.write_text("- H1\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="expected a mapping 'claims' of claim ids"):
+        runner.check_claims(project, order, bound)
+    order, bound = runner.plan(project, ["03"], {"claims_file": ""})
+    runner.check_claims(project, order, bound)  # empty: no claims, nothing to read
+    order, bound = runner.plan(project, ["02"], {})
+    runner.check_claims(project, order, bound)  # no notebook of the run reads claims
+    elsewhere = project.root / "mine.yaml"
+    shutil.copyfile(ROOT / "notebooks" / "claims.yaml", elsewhere)
+    order, bound = runner.plan(project, ["03", "05"], {"claims_file": str(elsewhere)})
+    runner.check_claims(project, order, bound)
 
 
 def test_update_notebooks_refuses_parameters(toy):
