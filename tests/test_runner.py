@@ -66,6 +66,15 @@ def toy(project):
     return project
 
 
+@pytest.fixture(autouse=True)
+def temp(tmp_path, monkeypatch):
+    """A temporary folder of the test's own, so kept copies of failures do not pile up."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
 def fake_executor(name, source, output, parameters, cwd):
     """Stands in for Papermill: logs start and end, copies the notebook, fails on request."""
     log = Path(cwd) / "calls.log"
@@ -119,10 +128,7 @@ def test_a_failure_stops_what_depends_on_it(toy, jobs):
     assert snapshot(toy.root / "reports") == before
 
 
-def test_a_failed_notebook_is_kept_in_a_fresh_private_folder(toy, tmp_path, monkeypatch):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+def test_a_failed_notebook_is_kept_in_a_fresh_private_folder(toy, tmp_path, temp):
     victim = tmp_path / "victim.txt"
     victim.write_text("not to be overwritten")
     planted = temp / "01_make_a.failed.ipynb"  # the fixed name copies went to before
