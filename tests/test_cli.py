@@ -85,6 +85,38 @@ def test_bad_raw_input_exits_2_and_writes_nothing(project, capsys, case):
     assert _state(project) == before
 
 
+BAD_CLAIMS = {
+    "unknown test kind": (
+        "claims:\n  H1:\n    claim: most say poverty\n    evidence: survey\n"
+        "    question: causes\n    option: poverty\n    test: vibes\n",
+        "claim H1: test must be one of ('majority', 'mode', 'some'), got 'vibes'",
+    ),
+    "YAML syntax error": (
+        "claims:\n  H1: [unclosed\n",
+        "not valid YAML at line 3, column 1: expected ',' or ']'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_CLAIMS.values(), ids=BAD_CLAIMS)
+@pytest.mark.parametrize("notebooks", [[], ["03"]], ids=["study", "03"])
+def test_a_bad_claims_registry_is_refused_before_any_kernel(
+    project, capsys, monkeypatch, content, message, notebooks
+):
+    monkeypatch.delitem(sys.modules, "papermill", raising=False)
+    project.claims.write_text(content, encoding="utf-8")
+    before = _state(project)
+    assert cli.main(["run", *notebooks]) == 2
+    err = capsys.readouterr().err
+    readers = "03_test_claims" + (", 05_test_external_evidence" if not notebooks else "")
+    where = f"claims_file notebooks/claims.yaml (read by {readers})"
+    assert err.startswith(f"error: {where}: {message}")
+    assert err.count("\n") == 1  # one line
+    assert "papermill" not in sys.modules  # no kernel started
+    assert not project.executed.exists()
+    assert _state(project) == before
+
+
 def test_update_checksums_rewrites_the_list(project, capsys):
     (project.raw / "SHA256SUMS").write_text("")
     assert cli.main(["update-checksums"]) == 0

@@ -1,10 +1,12 @@
 import json
 import shutil
+import stat
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import ROOT, snapshot
 
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, ParameterError
@@ -64,6 +66,15 @@ def toy(project):
     return project
 
 
+@pytest.fixture(autouse=True)
+def temp(tmp_path, monkeypatch):
+    """A temporary folder of the test's own, so kept copies of failures do not pile up."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
 def fake_executor(name, source, output, parameters, cwd):
     """Stands in for Papermill: logs start and end, copies the notebook, fails on request."""
     log = Path(cwd) / "calls.log"
@@ -117,6 +128,30 @@ def test_a_failure_stops_what_depends_on_it(toy, jobs):
     assert snapshot(toy.root / "reports") == before
 
 
+def test_a_failed_notebook_is_kept_in_a_fresh_private_folder(toy, tmp_path, temp):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not to be overwritten")
+    planted = temp / "01_make_a.failed.ipynb"  # the fixed name copies went to before
+    planted.symlink_to(victim)
+    (toy.notebooks / "01_make_a.ipynb").write_text(json.dumps(_notebook("fail")))
+    kept = []
+    for _ in range(2):
+        (outcome,) = runner.run(toy, ["01"], {}, executor=fake_executor)
+        kept.append(Path(outcome.kept))
+        assert outcome.describe().endswith(f"; executed copy kept at {outcome.kept}")
+    assert victim.read_text() == "not to be overwritten"
+    assert planted.is_symlink()
+    assert kept[0] != kept[1]
+    assert kept[0].parent != kept[1].parent
+    for path in kept:
+        assert path.name == "01_make_a.failed.ipynb"
+        assert path.is_file()
+        assert not path.is_symlink()
+        assert path.parent.parent == temp
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert json.loads(path.read_text())["cells"][2]["source"] == "fail"
+
+
 def test_parameters_are_checked_before_anything_runs(toy):
     with pytest.raises(ParameterError, match="unknown parameter 'y'"):
         runner.run(toy, [], {"y": 1}, executor=fake_executor)
@@ -138,6 +173,24 @@ def test_raw_data_are_verified_before_anything_runs(toy):
     assert any("sha256" in r for r in rules)
     assert "type-error" in rules
     assert not (toy.notebooks / "calls.log").exists()
+
+
+def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
+    project.claims.write_text("claims:\n  H1: [unclosed\n", encoding="utf-8")
+    order, bound = runner.plan(project, ["03"], {})
+    with pytest.raises(ParameterError, match=r"claims_file notebooks/claims\.yaml \(read by 03"):
+        runner.check_claims(project, order, bound)
+    project.claims.write_text("- H1\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="expected a mapping 'claims' of claim ids"):
+        runner.check_claims(project, order, bound)
+    order, bound = runner.plan(project, ["03"], {"claims_file": ""})
+    runner.check_claims(project, order, bound)  # empty: no claims, nothing to read
+    order, bound = runner.plan(project, ["02"], {})
+    runner.check_claims(project, order, bound)  # no notebook of the run reads claims
+    elsewhere = project.root / "mine.yaml"
+    shutil.copyfile(ROOT / "notebooks" / "claims.yaml", elsewhere)
+    order, bound = runner.plan(project, ["03", "05"], {"claims_file": str(elsewhere)})
+    runner.check_claims(project, order, bound)
 
 
 def test_update_notebooks_refuses_parameters(toy):

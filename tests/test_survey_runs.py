@@ -5,12 +5,14 @@ The respondent-level answers here are made up for the tests (fixtures, not data 
 
 import csv
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
 from surveys import OPTIONS, QUESTIONS, write_rows
 
+from analysis_utils import cli
 from analysis_utils.core import paths
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner
@@ -82,6 +84,33 @@ def test_a_survey_run_never_writes_into_the_raw_data(tmp_path):
         runner.survey_run(
             LAYOUT, [], {"survey_dir": str(folder), "output_dir": str(LAYOUT.raw / "out")}
         )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (CLAIMS.replace("test: majority", "test: vibes"), "claim C1: test must be one of"),
+        ("claims:\n  C1: {unclosed\n", "not valid YAML at line 3, column 1"),
+    ],
+    ids=["unknown test kind", "YAML syntax error"],
+)
+def test_a_bad_survey_claims_registry_is_refused_before_any_kernel(
+    tmp_path, capsys, monkeypatch, content, message
+):
+    folder = _survey(tmp_path / "s", ["ngo"] * 15, "x")
+    (folder / "claims.yaml").write_text(content, encoding="utf-8")
+    monkeypatch.setenv(paths.ROOT_ENV, str(ROOT))
+    monkeypatch.delitem(sys.modules, "papermill", raising=False)
+    before = _outputs(folder)
+    assert cli.main(["run", "-p", "survey_dir", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"error: claims_file {folder.resolve() / 'claims.yaml'} (read by 03_test_claims): {message}"
+    )
+    assert err.count("\n") == 1
+    assert "papermill" not in sys.modules  # no kernel started
+    assert not (folder / "output").exists()
+    assert _outputs(folder) == before
 
 
 @pytest.mark.slow

@@ -183,11 +183,21 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
     Raises
     ------
     ValueError
-        Naming the file, the claim and the field that breaks the rules.
+        Naming the file, the claim and the field that breaks the rules; for a
+        file that is not YAML, the line and column where reading stopped.
     """
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ValueError(f"{path.name}: not valid YAML{at}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("claims") or {}, dict):
+        raise ValueError(f"{path.name}: expected a mapping 'claims' of claim ids to their fields")
     claims = []
     for claim_id, fields in (data.get("claims") or {}).items():
         where = f"{path.name}: claim {claim_id}"

@@ -1,15 +1,17 @@
 """Execute the notebooks with Papermill in dependency order.
 
 Before any kernel starts, the runner checks the parameters against every
-selected notebook's ``parameters`` cell and verifies the raw data (checksums,
-then schemas). Notebooks whose inputs are ready run concurrently, up to
-``jobs`` at a time, each in its own process and kernel. An executed notebook
-reaches ``reports/executed/`` only when it ran to the end.
+selected notebook's ``parameters`` cell, verifies the raw data (checksums,
+then schemas) and loads the claims registry the run will use. Notebooks whose
+inputs are ready run concurrently, up to ``jobs`` at a time, each in its own
+process and kernel. An executed notebook reaches ``reports/executed/`` only
+when it ran to the end; a failed one is kept in a fresh private folder.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -22,7 +24,7 @@ from typing import Any, TextIO
 
 from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.core.io import atomic_write_bytes, verify_checksums
-from analysis_utils.core.paths import Layout
+from analysis_utils.core.paths import Layout, shown
 from analysis_utils.core.validate import validate_package
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
@@ -140,6 +142,34 @@ def _failing_cell(source: Path, output: Path) -> tuple[int | None, str]:
     return None, ""
 
 
+def keep_failed(executed: Path, name: str) -> Path:
+    """Keep a failed executed notebook in a fresh private folder.
+
+    Every failure gets its own folder, made by :func:`tempfile.mkdtemp` (mode
+    0700, readable by its owner only), and the copy is created there
+    exclusively without following a symbolic link, so it never overwrites
+    another file nor the copy of an earlier failure.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook as Papermill left it.
+    name : str
+        Notebook name.
+
+    Returns
+    -------
+    Path
+        ``<fresh folder>/<name>.failed.ipynb``.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f"analysis-utils-failed-{name}-"))
+    kept = folder / f"{name}.failed.ipynb"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(kept, flags, 0o600), "wb") as handle:
+        handle.write(executed.read_bytes())
+    return kept
+
+
 def verify_inputs(layout: Layout) -> None:
     """Check the raw data's checksums, then its schemas.
 
@@ -163,6 +193,60 @@ def verify_inputs(layout: Layout) -> None:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+
+
+#: The parameter naming the claims registry a notebook reads.
+CLAIMS_PARAMETER = "claims_file"
+
+
+def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
+    """Load the claims registry the run will use, before any kernel starts.
+
+    Each notebook of the run that declares ``claims_file`` reads the registry
+    it names (bound by the user or a survey run, else the parameter's default),
+    from the project root; an empty value means no claims and is skipped. Every
+    such file is read with :func:`analysis_utils.audit.registry.load_claims`,
+    the loader of ``03_test_claims``, which checks the claims' fields, their
+    evidence, their survey tests and the sources of external tests. Whether an
+    external claim's kind of test is one the study knows is left to
+    ``05_test_external_evidence`` (its loader,
+    ``analysis_utils.study.external_claims.load_claims``): the pipeline never
+    imports the study.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives (:func:`plan`).
+
+    Raises
+    ------
+    ParameterError
+        In one line naming the file, the claim and the rule it breaks, or the
+        file that cannot be read.
+    """
+    from analysis_utils.audit.registry import load_claims
+
+    steps = load_pipeline(layout.pipeline)
+    readers: dict[Path, list[str]] = {}
+    for name in order:
+        declared = read_parameters(steps[name].path)
+        if CLAIMS_PARAMETER not in declared:
+            continue
+        value = str(bound[name].get(CLAIMS_PARAMETER, declared[CLAIMS_PARAMETER].default))
+        if value:
+            readers.setdefault(layout.root / value, []).append(name)
+    for path, names in readers.items():
+        where = f"{CLAIMS_PARAMETER} {shown(path, layout.root)} (read by {', '.join(names)})"
+        try:
+            load_claims(path)
+        except OSError as exc:
+            raise ParameterError(f"{where}: cannot read it: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            detail = str(exc).removeprefix(f"{path.name}: ")
+            raise ParameterError(f"{where}: {detail}") from None
 
 
 #: Where a run on one's own survey writes, per folder parameter, inside its output folder
@@ -320,7 +404,8 @@ def run(
     Raises
     ------
     ParameterError
-        Before anything runs, for a bad notebook name or parameter.
+        Before anything runs, for a bad notebook name or parameter, or a claims
+        registry that fails :func:`check_claims`.
     InputError
         Before anything runs, for raw data that fail verification.
     """
@@ -341,6 +426,7 @@ def run(
         require_questions(read(Path(given["survey_dir"])))
     else:
         verify_inputs(layout)
+    check_claims(layout, order, bound)
 
     steps = load_pipeline(layout.pipeline)
     needs = {n: deps & set(order) for n, deps in dependencies(steps).items() if n in order}
@@ -369,8 +455,7 @@ def run(
         else:
             failed = staging / f"{outcome.name}.ipynb"
             if failed.exists():
-                kept = Path(tempfile.gettempdir()) / f"{outcome.name}.failed.ipynb"
-                shutil.copyfile(failed, kept)
+                kept = keep_failed(failed, outcome.name)
                 outcome = Outcome(**{**outcome.__dict__, "kept": str(kept)})
                 outcomes[-1] = outcome
             print(f"[{done}/{total}] {outcome.describe()}", file=log, flush=True)
