@@ -192,10 +192,16 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
     Raises
     ------
     ValueError
-        Naming the file, the claim and the field that breaks the rules.
+        Naming the file, the claim and the field that breaks the rules; or
+        the file, if it is a symbolic link (its target is never read).
     """
     import yaml
 
+    if Path(path).is_symlink():
+        raise ValueError(
+            f"{path.name}: the file is a symbolic link, which is not followed; "
+            "give an ordinary file"
+        )
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     claims = []
     for claim_id, fields in (data.get("claims") or {}).items():
