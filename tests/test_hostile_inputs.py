@@ -262,3 +262,15 @@ def test_a_symlinked_claims_file_is_not_read(tmp_path):
     with pytest.raises(ValueError, match="symbolic link") as caught:
         load_claims(tmp_path / "claims.yaml")
     assert SECRET not in str(caught.value)
+
+
+def test_a_run_on_a_symlinked_survey_folder_is_refused_before_resolving_it(tmp_path):
+    from analysis_utils.core.paths import Layout
+    from analysis_utils.pipeline.runner import survey_run
+
+    real = _survey(tmp_path / "real")
+    link = tmp_path / "link"
+    os.symlink(real, link, target_is_directory=True)
+    with pytest.raises(InputError) as caught:
+        survey_run(Layout(tmp_path), [], {"survey_dir": str(link)})
+    assert [p.rule for p in caught.value.problems] == ["symlink"]
