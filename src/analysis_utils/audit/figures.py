@@ -29,6 +29,7 @@ from analysis_utils.core.plotting import (
     REPORTED_COLOUR,
     figure_and_axes,
     label_above,
+    plain_text,
 )
 from analysis_utils.survey.question import CHOICES
 
@@ -244,7 +245,7 @@ def plot_survey_question(
         fontsize=8,
         frameon=False,
     )
-    return figure
+    return plain_text(figure)
 
 
 def plot_feasible_sizes(
@@ -307,7 +308,7 @@ def plot_feasible_sizes(
     ax.set_xlabel("sample size n")
     ax.set_title("Sample sizes each reported percentage allows (GRIM, derived)", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8, frameon=False)
-    return figure
+    return plain_text(figure)
 
 
 def plot_sweep_verdicts(verdicts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
@@ -348,4 +349,4 @@ def plot_sweep_verdicts(verdicts: pd.DataFrame, *, ax: Axes | None = None) -> Fi
         fontsize=8,
         frameon=False,
     )
-    return figure
+    return plain_text(figure)

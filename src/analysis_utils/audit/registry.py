@@ -184,10 +184,16 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
     ------
     ValueError
         Naming the file, the claim and the field that breaks the rules; for a
-        file that is not YAML, the line and column where reading stopped.
+        file that is not YAML, the line and column where reading stopped; or the
+        file, if it is a symbolic link (its target is never read).
     """
     import yaml
 
+    if Path(path).is_symlink():
+        raise ValueError(
+            f"{path.name}: the file is a symbolic link, which is not followed; "
+            "give an ordinary file"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.MarkedYAMLError as exc:

@@ -2,7 +2,8 @@
 
 Every ``plot_*`` function (in :mod:`analysis_utils.audit.figures` and
 :mod:`analysis_utils.study.figures`) builds a matplotlib Figure and neither
-saves nor shows it. :func:`save` writes SVG and PNG byte-identically run to run
+saves nor shows it, and draws every text it takes from data as written
+(:func:`plain_text`). :func:`save` writes SVG and PNG byte-identically run to run
 (no timestamps, no version stamps, a fixed SVG hash salt).
 """
 
@@ -15,7 +16,10 @@ from typing import Any
 import matplotlib
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import LogFormatter, LogitFormatter, ScalarFormatter
 
 from analysis_utils.core.io import atomic_write_bytes
 
@@ -60,6 +64,58 @@ def figure_and_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure,
         return figure, ax
     figure = Figure(figsize=size, layout="constrained")
     return figure, figure.add_subplot()
+
+
+#: Number formatters that may write mathematics on purpose (powers of ten, for one).
+_MATH_FORMATTERS = (ScalarFormatter, LogFormatter, LogitFormatter)
+
+
+def _formatted_labels(axis: Axis) -> list[Text]:
+    """Tick labels and offset text that a number formatter writes, perhaps as mathematics."""
+    labels: list[Text] = []
+    for formatter, ticks in (
+        (axis.get_major_formatter(), axis.get_major_ticks()),
+        (axis.get_minor_formatter(), axis.get_minor_ticks()),
+    ):
+        if isinstance(formatter, _MATH_FORMATTERS):
+            labels += [label for tick in ticks for label in (tick.label1, tick.label2)]
+    return [*labels, axis.get_offset_text()]
+
+
+def plain_text(figure: Figure) -> Figure:
+    r"""Draw every text of a figure taken from data as plain text, never as mathematics.
+
+    Matplotlib reads a text holding two unescaped ``$`` as mathematics: a label
+    ``$x$`` would be drawn as an italic *x* and a label ``$\frac{1}{2$`` would
+    stop the drawing with an error. Every text of the figure (titles, axis
+    labels, annotations, legend entries, tick labels given as text) is set to
+    be drawn exactly as written (``parse_math=False``), except the tick labels
+    and offset text of a number formatter that may write mathematics on
+    purpose (:class:`~matplotlib.ticker.ScalarFormatter`,
+    :class:`~matplotlib.ticker.LogFormatter`,
+    :class:`~matplotlib.ticker.LogitFormatter`), which never come from data.
+    Texts without ``$`` are drawn exactly as before.
+
+    Parameters
+    ----------
+    figure : Figure
+        Drawn by a ``plot_*`` function, before it is saved or shown.
+
+    Returns
+    -------
+    Figure
+        The same figure.
+    """
+    formatted = {
+        id(label)
+        for ax in figure.axes
+        for axis in (ax.xaxis, ax.yaxis)
+        for label in _formatted_labels(axis)
+    }
+    for text in figure.findobj(Text):
+        if isinstance(text, Text) and id(text) not in formatted:
+            text.set_parse_math(False)
+    return figure
 
 
 def label_above(ax: Axes, x: float, y: float, text: str, **style: Any) -> None:

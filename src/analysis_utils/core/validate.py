@@ -149,6 +149,34 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
         raise InputError(problems)
 
 
+def whole_patterns(schema: dict[str, Any]) -> dict[str, Any]:
+    r"""Make every ``pattern`` constraint of a Table Schema match the whole cell.
+
+    Frictionless matches a pattern ``P`` as ``^P$``, and ``$`` also matches
+    before a final newline, so ``q1`` followed by a newline would pass the
+    pattern of an identifier. ``P`` becomes ``(?:P)\Z``, which matches only
+    at the very end.
+
+    Parameters
+    ----------
+    schema : dict
+        Table Schema descriptor (not modified).
+
+    Returns
+    -------
+    dict
+        A copy with each pattern anchored at the end of the cell.
+    """
+    fields = []
+    for described in schema.get("fields", []):
+        pattern = described.get("constraints", {}).get("pattern")
+        if pattern is not None:
+            constraints = {**described["constraints"], "pattern": f"(?:{pattern})\\Z"}
+            described = {**described, "constraints": constraints}
+        fields.append(described)
+    return {**schema, "fields": fields}
+
+
 def validate_table(path: Path, schema: dict[str, Any], *, shown: str | None = None) -> None:
     """Validate one CSV file against a Table Schema descriptor.
 
@@ -173,7 +201,7 @@ def validate_table(path: Path, schema: dict[str, Any], *, shown: str | None = No
         basepath=str(path.parent),
         format="csv",
         encoding="utf-8",
-        schema=Schema.from_descriptor(schema),
+        schema=Schema.from_descriptor(whole_patterns(schema)),
     )
     report = resource.validate()
     problems = _translate(path, shown or str(path), report.tasks[0].errors, schema, [])

@@ -291,7 +291,15 @@ def survey_run(
     ParameterError
         If the survey folder does not exist or the output folder is inside
         ``data/raw``.
+    InputError
+        If the survey folder, or one of its files, is a symbolic link
+        (:func:`analysis_utils.survey.read.symlink_problems`).
     """
+    from analysis_utils.survey.read import symlink_problems
+
+    linked = symlink_problems(Path(str(given["survey_dir"])).expanduser())
+    if linked:
+        raise InputError(linked)
     survey_dir = Path(str(given["survey_dir"])).expanduser().resolve()
     if not survey_dir.is_dir():
         raise ParameterError(f"survey_dir: {survey_dir} is not a folder")

@@ -17,7 +17,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
-from analysis_utils.core.plotting import PALETTE, STATE_BUDGET_COLOUR, figure_and_axes, label_above
+from analysis_utils.core.plotting import (
+    PALETTE,
+    STATE_BUDGET_COLOUR,
+    figure_and_axes,
+    label_above,
+    plain_text,
+)
 from analysis_utils.study.currency import donor_totals
 
 
@@ -179,7 +185,7 @@ def plot_funding(
     )
     ax.grid(axis="x", color="0.9", zorder=0)
     figure.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7, frameon=False)
-    return figure
+    return plain_text(figure)
 
 
 def plot_victims_by_form(counts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
@@ -215,7 +221,7 @@ def plot_victims_by_form(counts: pd.DataFrame, *, ax: Axes | None = None) -> Fig
     )
     ax.grid(axis="y", color="0.9", zorder=0)
     figure.legend(loc="outside lower center", ncol=4, fontsize=8, frameon=False)
-    return figure
+    return plain_text(figure)
 
 
 def plot_funding_per_victim(
@@ -309,4 +315,4 @@ def plot_funding_per_victim(
         "(derived from external figures)",
         fontsize=10,
     )
-    return figure
+    return plain_text(figure)

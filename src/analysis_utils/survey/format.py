@@ -14,6 +14,14 @@ writes an empty, valid template):
     named by its ``question_id``: an option code (single choice), option codes
     joined by ``;`` (multiple choice) or any text (``text`` questions); empty
     for no answer.
+``claims.yaml`` (optional)
+    The claims to test.
+
+Identifiers and codes (``question_id``, ``option_code``, ``respondent_id``,
+the answers of choice questions, the column names) never contain a control
+or bidirectional formatting character; labels and free texts may, and are
+neutralised when read (:func:`analysis_utils.core.text.neutral`). No file of
+the folder, nor the folder itself, is a symbolic link.
 
 A survey gives either reported percentages (aggregates, as a published study
 does) or ``responses.csv`` (respondent-level answers), not both.
@@ -33,6 +41,10 @@ from analysis_utils.core.schemas import field
 
 #: Files of a survey folder.
 QUESTIONS, OPTIONS, RESPONSES = "questions.csv", "options.csv", "responses.csv"
+
+
+#: The claims a survey folder may hold (tested by the survey notebooks).
+CLAIMS = "claims.yaml"
 
 
 #: Option code of the pseudo-option counting the respondents who left a

@@ -1,9 +1,16 @@
-"""Reading a survey folder and checking it: every problem names file, row, column and rule."""
+"""Reading a survey folder and checking it: every problem names file, row, column and rule.
+
+Hostile text is stopped here, once, so that every output (tables, figures,
+pages) receives it harmless: a symbolic link in place of the folder or one of
+its files is refused before anything is read; an identifier or code with a
+control or bidirectional formatting character is refused; a label or free text
+keeps its content and is neutralised (:func:`analysis_utils.core.text.neutral`).
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,8 +20,10 @@ import pandas as pd
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.printed import parse_printed_number
+from analysis_utils.core.text import CONTROL_RULE, escaped, hostile_character, neutral
 from analysis_utils.core.validate import validate_table
 from analysis_utils.survey.format import (
+    CLAIMS,
     KEYS,
     OPTION_FIELDS,
     OPTIONS,
@@ -46,7 +55,9 @@ def _schema(
         if required and name not in header
     ]
     problems += [
-        Problem(
+        _character_problem(shown, 1, name, "column name")
+        if hostile_character(name)
+        else Problem(
             shown,
             1,
             name or "(blank)",
@@ -80,23 +91,116 @@ def codebook_schemas(folder: Path) -> dict[str, dict[str, Any]]:
     }
 
 
+def _character_problem(shown: str, row: int, value: str, what: str) -> Problem:
+    """Describe an identifier holding a control or bidirectional formatting character."""
+    found = hostile_character(value)
+    assert found is not None
+    rule, character = found
+    kind = "a control" if rule == CONTROL_RULE else "a bidirectional formatting"
+    column = escaped(value) if what == "column name" else what
+    return Problem(
+        shown,
+        row,
+        column or "(blank)",
+        rule,
+        f"{what} '{escaped(value)}' contains {kind} character ({character}); "
+        "identifiers and codes may not",
+    )
+
+
+def _identifier_problems(path: Path, shown: str, columns: Collection[str]) -> list[Problem]:
+    """Find identifiers and codes with a control or bidirectional formatting character.
+
+    Every cell of ``columns`` is checked whole, so that nothing is accepted
+    because a pattern's end anchor allows a trailing newline. Rows are counted
+    as Frictionless counts them (the header is row 1).
+    """
+    problems = []
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        wanted = [(k, name) for k, name in enumerate(header) if name in columns]
+        try:
+            for row, cells in enumerate(reader, start=2):
+                for k, name in wanted:
+                    if k < len(cells) and hostile_character(cells[k]):
+                        problems.append(_character_problem(shown, row, cells[k], name))
+        except csv.Error:  # a malformed file: Frictionless names the problem
+            pass
+    return problems
+
+
 def _check_file(
-    path: Path, shown: str, fields: Mapping[str, tuple[dict[str, Any], bool]], key: list[str]
+    path: Path,
+    shown: str,
+    fields: Mapping[str, tuple[dict[str, Any], bool]],
+    key: list[str],
+    identifiers: Collection[str],
 ) -> list[Problem]:
     if not path.is_file():
         return [Problem(shown, None, "(whole file)", "missing-file", "file not found")]
     schema, problems = _schema(path, shown, fields, key)
     if problems:
         return problems
+    problems = _identifier_problems(path, shown, identifiers)
+    placed = {(p.row, p.column) for p in problems}
     try:
         validate_table(path, schema, shown=shown)
-    except InputError as exc:
-        return list(exc.problems)
-    return []
+    except InputError as exc:  # the same cell's pattern error adds nothing
+        problems += [p for p in exc.problems if (p.row, p.column) not in placed]
+    return problems
+
+
+def symlink_problems(folder: Path, *, root: Path | None = None) -> list[Problem]:
+    """Refuse a survey folder that is, or holds, a symbolic link where a survey file goes.
+
+    The folder itself and ``questions.csv``, ``options.csv``, ``responses.csv``
+    and ``claims.yaml`` are looked at as links, never followed: nothing of a
+    link's target is read, and the messages name the link only.
+
+    Parameters
+    ----------
+    folder : Path
+        The survey folder as given (not resolved).
+    root : Path, optional
+        File names in messages are shown relative to this folder when inside it.
+
+    Returns
+    -------
+    list of Problem
+        One ``symlink`` problem per link; empty if there is none.
+    """
+    folder = Path(folder)
+    candidates = [(folder, str(folder), "folder")]
+    if not folder.is_symlink():
+        candidates += [
+            (folder / name, paths.shown(folder / name, root), "file")
+            for name in (QUESTIONS, OPTIONS, RESPONSES, CLAIMS)
+        ]
+    return [
+        Problem(
+            shown,
+            None,
+            f"(whole {kind})",
+            "symlink",
+            f"the {kind} is a symbolic link, which is not followed: a survey's folder and "
+            f"files must be ordinary ones (copy the {kind} in its place)",
+        )
+        for path, shown, kind in candidates
+        if path.is_symlink()
+    ]
 
 
 def _read(path: Path, fields: Mapping[str, tuple[dict[str, Any], bool]]) -> pd.DataFrame:
+    """Read a checked file as text, every cell neutralised.
+
+    Identifiers and codes were refused if they held a hostile character, so
+    neutralising leaves them unchanged; labels and free texts lose their
+    control and bidirectional formatting characters
+    (:func:`analysis_utils.core.text.neutral`).
+    """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = frame.map(neutral)
     for name in fields:
         if name not in frame.columns:
             frame[name] = ""
@@ -115,22 +219,37 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
     Returns
     -------
     Survey
+        Labels and free texts neutralised: control characters that separate
+        words replaced by a space, other control characters and bidirectional
+        formatting characters removed (:func:`analysis_utils.core.text.neutral`).
 
     Raises
     ------
     InputError
-        Every problem found, each naming file, row, column and rule: a missing
-        or unexpected column, a wrong type, a duplicate id, an option of an
-        unknown question, a choice question without options, percentages of a
-        single-choice question summing far from 100, an answer outside the
-        codebook, a duplicate respondent id, reported percentages given
-        together with respondent-level answers.
+        Every problem found, each naming file, row, column and rule: a
+        symbolic link (``symlink``; nothing is then read), a missing or
+        unexpected column, an identifier, code or column name with a control
+        character (``control-character``, a trailing newline included) or a
+        bidirectional formatting character (``bidi-character``), a wrong type,
+        a duplicate id, an option of an unknown question, a choice question
+        without options, percentages of a single-choice question summing far
+        from 100, an answer outside the codebook, a duplicate respondent id,
+        reported percentages given together with respondent-level answers.
     """
     folder = Path(folder)
+    problems = symlink_problems(folder, root=root)
+    if problems:
+        raise InputError(problems)
     shown = {name: paths.shown(folder / name, root) for name in (QUESTIONS, OPTIONS, RESPONSES)}
-    problems = _check_file(folder / QUESTIONS, shown[QUESTIONS], QUESTION_FIELDS, ["question_id"])
+    problems = _check_file(
+        folder / QUESTIONS, shown[QUESTIONS], QUESTION_FIELDS, ["question_id"], ["question_id"]
+    )
     problems += _check_file(
-        folder / OPTIONS, shown[OPTIONS], OPTION_FIELDS, ["question_id", "option_code"]
+        folder / OPTIONS,
+        shown[OPTIONS],
+        OPTION_FIELDS,
+        ["question_id", "option_code"],
+        ["question_id", "option_code"],
     )
     if problems:
         raise InputError(problems)
@@ -143,7 +262,8 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
     responses = None
     if has_responses:
         fields = response_fields(questions, options)
-        problems = _check_file(folder / RESPONSES, shown[RESPONSES], fields, [RESPONDENT_ID])
+        coded = [RESPONDENT_ID, *questions.loc[questions["choice"] != "text", "question_id"]]
+        problems = _check_file(folder / RESPONSES, shown[RESPONSES], fields, [RESPONDENT_ID], coded)
         if problems:
             raise InputError(problems)
         responses = _read(folder / RESPONSES, fields)
