@@ -1,0 +1,229 @@
+"""The run manifest: what made each output, by content hash.
+
+When a notebook of a run finishes, the runner records in
+``<results_dir>/manifest.json`` the notebook, every parameter it ran with
+(defaults included), the content hash of every file it read and wrote, and of
+the code that ran (the notebook's source, the library, the locked versions).
+The record is the one description of an output's making: the report pages
+check it (:func:`check`: outputs of one run or a mix), and its :attr:`Record.key`
+says whether a notebook would compute anything new.
+
+Paths are recorded relative to the project root where they are inside it. The
+manifest holds no time stamp, so two runs of the same inputs write the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis_utils.core.io import atomic_write_bytes, json_bytes, sha256
+from analysis_utils.core.paths import shown
+
+#: File name of the manifest in a results folder.
+MANIFEST = "manifest.json"
+
+#: The library whose source is hashed into every record.
+LIBRARY = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Record:
+    """How one notebook's outputs were made.
+
+    Attributes
+    ----------
+    notebook : str
+    parameters : dict
+        Every parameter the notebook ran with, defaults included.
+    inputs : dict
+        Path to SHA-256 of every file read (declared reads, folders expanded).
+    outputs : dict
+        Path to SHA-256 of every declared output that was written.
+    code : dict
+        SHA-256 of the notebook's source (``notebook``), of the library
+        (``library``) and of the locked versions (``lock``).
+    """
+
+    notebook: str
+    parameters: dict[str, Any]
+    inputs: dict[str, str]
+    outputs: dict[str, str]
+    code: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        """Return the hash of everything that can change the outputs.
+
+        Returns
+        -------
+        str
+            SHA-256 over the notebook, its parameters, its inputs and its code.
+        """
+        made_of = {k: v for k, v in dataclasses.asdict(self).items() if k != "outputs"}
+        return hashlib.sha256(json_bytes(made_of)).hexdigest()
+
+
+def actual_paths(
+    declared: Iterable[str], parameters: Mapping[str, Any], defaults: Mapping[str, Any]
+) -> list[str]:
+    """Map paths declared in ``pipeline.yaml`` to the paths a run actually uses.
+
+    ``pipeline.yaml`` declares the study's default paths; a parameter whose
+    default is a path prefix of a declared path (``processed_dir`` for
+    ``data/processed/survey_items.csv``) moves it where the parameter points.
+    The longest such prefix wins.
+
+    Parameters
+    ----------
+    declared : iterable of str
+        Paths relative to the project root.
+    parameters : mapping
+        The values the notebook runs with.
+    defaults : mapping
+        The notebook's declared defaults.
+
+    Returns
+    -------
+    list of str
+    """
+    moved = []
+    for path in declared:
+        best, target = "", ""
+        for name, default in defaults.items():
+            if not isinstance(default, str) or not default or name not in parameters:
+                continue
+            if (path == default or path.startswith(default.rstrip("/") + "/")) and len(
+                default
+            ) > len(best):
+                best = default
+                target = str(parameters[name])
+        moved.append(target + path[len(best) :] if best and target else path)
+    return moved
+
+
+def hashes(paths: Iterable[str], root: Path) -> dict[str, str]:
+    """Hash the files at ``paths`` (relative to ``root``), folders expanded, missing left out.
+
+    Parameters
+    ----------
+    paths : iterable of str
+    root : Path
+
+    Returns
+    -------
+    dict
+        Path (relative to ``root`` where inside it) to SHA-256, sorted.
+    """
+    found: dict[str, str] = {}
+    for path in paths:
+        full = root / path
+        files = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full]
+        for file in files:
+            if file.is_file():
+                found[shown(file, root)] = sha256(file)
+    return dict(sorted(found.items()))
+
+
+def code_hashes(notebook: Path, lock: Path) -> dict[str, str]:
+    """Hash the code a notebook runs: its source, the library, the locked versions.
+
+    Parameters
+    ----------
+    notebook : Path
+    lock : Path
+        ``requirements/lock.txt``.
+
+    Returns
+    -------
+    dict
+        ``notebook``, ``library`` and ``lock`` to SHA-256 (``lock`` empty if absent).
+    """
+    library = hashlib.sha256()
+    for file in sorted(LIBRARY.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".j2"}:
+            library.update(file.relative_to(LIBRARY).as_posix().encode())
+            library.update(b"\0" + file.read_bytes() + b"\0")
+    return {
+        "notebook": sha256(notebook),
+        "library": library.hexdigest(),
+        "lock": sha256(lock) if lock.is_file() else "",
+    }
+
+
+def load(folder: Path) -> dict[str, Record]:
+    """Read the manifest of a results folder (empty if there is none).
+
+    Parameters
+    ----------
+    folder : Path
+        The results folder.
+
+    Returns
+    -------
+    dict
+        Notebook name to its :class:`Record`.
+    """
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: Record(**fields) for name, fields in data.items()}
+
+
+def write(folder: Path, records: Mapping[str, Record]) -> Path:
+    """Write the manifest of a results folder whole (sorted, deterministic).
+
+    Parameters
+    ----------
+    folder : Path
+    records : mapping
+        Notebook name to :class:`Record`.
+
+    Returns
+    -------
+    Path
+    """
+    path = folder / MANIFEST
+    data = {name: dataclasses.asdict(records[name]) for name in sorted(records)}
+    atomic_write_bytes(path, json_bytes(data))
+    return path
+
+
+def check(records: Mapping[str, Record], root: Path) -> list[str]:
+    """Say where the outputs on disk are not those of the recorded runs.
+
+    An output that changed since its notebook wrote it, or a notebook whose
+    inputs changed since it read them, means the files on disk mix runs (an
+    interrupted run, or a notebook run alone with other inputs).
+
+    Parameters
+    ----------
+    records : mapping
+        Notebook name to :class:`Record` (:func:`load`).
+    root : Path
+        The project root the recorded paths are relative to.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when every output is its record's.
+    """
+    problems = []
+    for name in sorted(records):
+        record = records[name]
+        for kind, recorded in (("output", record.outputs), ("input", record.inputs)):
+            now = hashes(recorded, root)
+            for path, digest in recorded.items():
+                if path not in now:
+                    problems.append(f"{name}: its {kind} {path} is missing")
+                elif now[path] != digest:
+                    verb = "changed since it wrote it" if kind == "output" else "changed since"
+                    problems.append(f"{name}: its {kind} {path} {verb}")
+    return problems
