@@ -134,9 +134,7 @@ def test_the_command_line_runs_the_study(project):
 
 @pytest.mark.slow
 def test_the_command_line_exits_1_naming_the_failing_notebook_and_cell(project):
-    result = run_cli(
-        "run", "-p", "processed_dir", "data/raw/article_numbers.csv/x", root=project.root
-    )
+    result = run_cli("run", "-p", "processed_dir", "notebooks/pipeline.yaml/x", root=project.root)
     assert result.returncode == 1
     assert "error: notebook 00_clean_survey failed in cell" in result.stderr
     assert "written = tabulate.write(" in result.stderr

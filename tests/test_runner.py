@@ -94,10 +94,10 @@ def _calls(layout):
 
 
 def test_runs_in_dependency_order_and_keeps_executed_copies(toy):
-    outcomes = runner.run(toy, ["03", "02", "01"], {"x": "5"}, executor=fake_executor)
+    outcomes = runner.run(toy, ["03", "02", "01"], {"x": "1"}, executor=fake_executor)
     assert [o.name for o in outcomes] == ["01_make_a", "02_use_a", "03_other_thing"]
     assert all(o.ok for o in outcomes)
-    assert _calls(toy)[0] == 'start 01_make_a {"x": 5}'
+    assert _calls(toy)[0] == 'start 01_make_a {"x": 1}'
     assert sorted(p.name for p in toy.executed.iterdir()) == [
         "01_make_a.html",
         "01_make_a.ipynb",
@@ -106,6 +106,23 @@ def test_runs_in_dependency_order_and_keeps_executed_copies(toy):
         "03_other_thing.html",
         "03_other_thing.ipynb",
     ]
+
+
+def test_a_run_with_other_values_keeps_its_executed_copies_beside_its_results(toy):
+    params = "x: int = 1  # a number\nresults_dir: str = 'reports/results'  # where"
+    for name in ("01_make_a", "02_use_a"):
+        (toy.notebooks / f"{name}.ipynb").write_text(json.dumps(_notebook("x", params)))
+    with pytest.raises(ParameterError, match="is among the study's committed outputs"):
+        runner.run(toy, ["01", "02"], {"x": "5"}, executor=fake_executor)
+    given = {"x": "5", "results_dir": "out/results"}
+    outcomes = runner.run(toy, ["01", "02"], given, html=False, executor=fake_executor)
+    assert [(o.name, o.ok) for o in outcomes] == [("01_make_a", True), ("02_use_a", True)]
+    assert _calls(toy)[0] == 'start 01_make_a {"results_dir": "out/results", "x": 5}'
+    assert sorted(p.name for p in (toy.root / "out" / "executed").iterdir()) == [
+        "01_make_a.ipynb",
+        "02_use_a.ipynb",
+    ]
+    assert not toy.executed.exists()
 
 
 def test_parallel_runs_respect_dependencies(toy):

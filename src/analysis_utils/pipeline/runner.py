@@ -1,11 +1,13 @@
 """Execute the notebooks with Papermill in dependency order.
 
 Before any kernel starts, the runner checks the parameters against every
-selected notebook's ``parameters`` cell, verifies the raw data (checksums,
+selected notebook's ``parameters`` cell, checks where the run would write
+(:mod:`analysis_utils.pipeline.confine`), verifies the raw data (checksums,
 then schemas) and loads the claims registry the run will use. Notebooks whose
 inputs are ready run concurrently, up to ``jobs`` at a time, each in its own
-process and kernel. An executed notebook reaches ``reports/executed/`` only
-when it ran to the end; a failed one is kept in a fresh private folder.
+process and kernel. An executed notebook reaches ``reports/executed/`` (or
+``executed/`` beside a run's own ``results_dir``) only when it ran to the
+end; a failed one is kept in a fresh private folder.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.core.io import atomic_write_bytes, verify_checksums
 from analysis_utils.core.paths import Layout, shown
 from analysis_utils.core.validate import validate_package
+from analysis_utils.pipeline.confine import check_output_folders, executed_folder
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     bind_parameters,
@@ -268,7 +271,8 @@ def survey_run(
     if there is one (none otherwise); the article's own claims and subgroup
     questions do not apply; every choice question is drawn (``fig1_<question>``,
     ...) and the feasible sample sizes as ``feasible_sizes``. Parameters the
-    user gives win.
+    user gives win here, but not over :func:`run`'s check of the output
+    folders (:func:`analysis_utils.pipeline.confine.check_output_folders`).
 
     Parameters
     ----------
@@ -289,8 +293,8 @@ def survey_run(
     Raises
     ------
     ParameterError
-        If the survey folder does not exist or the output folder is inside
-        ``data/raw``.
+        If the survey folder does not exist, or the output folder is inside
+        ``data/raw`` or is the survey folder.
     InputError
         If the survey folder, or one of its files, is a symbolic link
         (:func:`analysis_utils.survey.read.symlink_problems`).
@@ -308,6 +312,11 @@ def survey_run(
         raise ParameterError(
             f"output_dir: {output} is inside data/raw, which is never written; "
             "give -p output_dir FOLDER"
+        )
+    if output == survey_dir:
+        raise ParameterError(
+            f"output_dir: {output} is the survey folder, where its input files are; "
+            "give -p output_dir FOLDER elsewhere (default SURVEY_DIR/output)"
         )
     steps = load_pipeline(layout.pipeline)
     chosen = names or [name for name, step in steps.items() if step.survey]
@@ -398,7 +407,9 @@ def run(
         Also copy each executed notebook back over its source (to refresh the
         outputs that nbval compares against); only with default parameters.
     html : bool
-        Also render each executed notebook as ``reports/executed/<name>.html``.
+        Also render each executed notebook as ``<name>.html`` beside it
+        (:func:`~analysis_utils.pipeline.confine.executed_folder`:
+        ``reports/executed/`` by default).
     log : text stream
         Where progress is written.
     executor : callable
@@ -412,8 +423,9 @@ def run(
     Raises
     ------
     ParameterError
-        Before anything runs, for a bad notebook name or parameter, or a claims
-        registry that fails :func:`check_claims`.
+        Before anything runs, for a bad notebook name or parameter, an output
+        folder that :func:`~analysis_utils.pipeline.confine.check_output_folders`
+        refuses, or a claims registry that fails :func:`check_claims`.
     InputError
         Before anything runs, for raw data that fail verification.
     """
@@ -424,11 +436,19 @@ def run(
             "--update-notebooks refreshes the committed notebooks: "
             "run it with default parameters only"
         )
-    executed_dir = layout.executed
-    if "survey_dir" in given:
-        names, given, executed_dir = survey_run(layout, names, given)
+    survey = "survey_dir" in given
+    if survey:
+        names, given, _ = survey_run(layout, names, given)
     order, bound = plan(layout, names, given)
-    if "survey_dir" in given:
+    executed_dir = executed_folder(layout, order, bound)
+    check_output_folders(
+        layout,
+        order,
+        bound,
+        survey_dir=given["survey_dir"] if survey else None,
+        executed=executed_dir,
+    )
+    if survey:
         from analysis_utils.survey.read import read, require_questions
 
         require_questions(read(Path(given["survey_dir"])))

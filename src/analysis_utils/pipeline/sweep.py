@@ -41,6 +41,7 @@ import pandas as pd
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
 from analysis_utils.core.paths import Layout
+from analysis_utils.pipeline.confine import check_output_folders
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     bind_parameters,
@@ -230,8 +231,10 @@ def plan(
     Raises
     ------
     ParameterError
-        For an unknown notebook or parameter, a wrong type, or a notebook
-        that cannot write its results into a run folder.
+        For an unknown notebook or parameter, a wrong type, a notebook that
+        cannot write its results into a run folder, or an output folder that
+        :func:`~analysis_utils.pipeline.confine.check_output_folders` refuses
+        (a ``processed_dir`` given in ``fixed`` inside ``data/raw``, say).
     """
     steps = load_pipeline(layout.pipeline)
     names = with_producers(steps, resolve(spec.notebooks, steps), under="reports/")
@@ -261,6 +264,12 @@ def plan(
                 if key in declared[name]
             }
             run_steps.append((name, str(steps[name].path), {**bound[name], **folders}))
+        check_output_folders(
+            layout,
+            names,
+            {name: parameters for name, _, parameters in run_steps},
+            executed=folder / "executed",
+        )
         grid_values = {k: values[k] for k in spec.grid}
         runs.append((grid_values, run_steps, folder))
     return runs

@@ -1,0 +1,233 @@
+"""Where a run may write: its output folders checked before anything is written.
+
+Every output-folder parameter of a run (:data:`OUTPUT_PARAMETERS`) and the
+folder of its executed notebooks are resolved from the project root
+(:meth:`pathlib.Path.resolve` follows symbolic links, so a link into a
+forbidden place is judged by where it leads) and checked against three rules:
+
+1. nothing inside ``data/raw/``, the raw data, for any run;
+2. not the survey folder of a survey run, where its input files are;
+3. for a survey run or a run with parameters other than the defaults, none of
+   the study's committed outputs: ``data/processed/``, ``reports/results/``,
+   ``reports/tables/``, ``reports/figures/``, ``reports/executed/`` (or a
+   folder inside them) and ``reports/`` itself (its ``index.html`` and
+   reports). Only a run with default parameters (``make reproduce``,
+   ``make notebooks``) writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.core.paths import Layout, shown
+from analysis_utils.pipeline.contract import (
+    OUTPUT_PARAMETERS,
+    Parameter,
+    Step,
+    load_pipeline,
+    read_parameters,
+    with_producers,
+)
+
+#: What the folder of the executed notebooks is called in messages.
+EXECUTED = "executed notebooks"
+
+
+def executed_folder(
+    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]
+) -> Path:
+    """Where the executed notebooks of a run go: ``executed/`` next to ``results_dir``.
+
+    With the default ``results_dir`` (``reports/results``) that is
+    ``reports/executed``; a survey run's is ``OUTPUT/executed``, a sweep run's
+    ``run-NNN/executed``, and a run that moves its results elsewhere keeps its
+    executed notebooks beside them.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives.
+
+    Returns
+    -------
+    Path
+    """
+    given = [str(bound[name]["results_dir"]) for name in order if "results_dir" in bound[name]]
+    if not given:
+        return layout.executed
+    return (layout.root / given[0]).parent / "executed"
+
+
+def written_parameters(step: Step, declared: Mapping[str, Parameter]) -> set[str]:
+    """Return the output-folder parameters a notebook writes into (not only reads from).
+
+    A path of the notebook's ``writes`` in ``pipeline.yaml`` belongs to the
+    output-folder parameter whose default folder holds it most closely
+    (``reports/tables/x.csv`` to ``tables_dir``, ``reports/index.html`` to
+    ``report_dir``).
+
+    Parameters
+    ----------
+    step : Step
+    declared : mapping
+        The notebook's declared parameters.
+
+    Returns
+    -------
+    set of str
+    """
+    defaults = {
+        key: str(declared[key].default).rstrip("/") for key in OUTPUT_PARAMETERS if key in declared
+    }
+    written: set[str] = set()
+    for path in step.writes:
+        owners = [k for k, d in defaults.items() if path == d or path.startswith(d + "/")]
+        if owners:
+            written.add(max(owners, key=lambda k: len(defaults[k])))
+    return written
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def check_output_folders(
+    layout: Layout,
+    order: list[str],
+    bound: Mapping[str, Mapping[str, Any]],
+    *,
+    survey_dir: Path | str | None = None,
+    executed: Path | None = None,
+) -> None:
+    """Refuse a run whose output folders reach the raw data, the survey or the study's outputs.
+
+    Each output-folder parameter a notebook of the run declares (its bound
+    value, else its default) and the folder of the executed notebooks
+    (``executed``, else :func:`executed_folder`) is resolved from the project
+    root, symbolic links followed, and must obey these rules:
+
+    1. *Never inside* ``data/raw/``, for any run (even a folder the run only
+       reads, which would be a mistake).
+    2. *Not the survey folder* ``survey_dir`` of a survey run, where
+       ``questions.csv``, ``options.csv``, ``responses.csv`` and
+       ``claims.yaml`` are. The notebooks write their files directly into
+       each output folder, so only the survey folder itself puts outputs
+       beside (and possibly over) the inputs: a folder inside it (the default
+       ``SURVEY_DIR/output/...``) or around it (its parent) writes elsewhere.
+    3. For a survey run, or a run given a parameter whose value differs from
+       its default (output-folder parameters aside), *no folder the run
+       writes into* may be one of the study's committed outputs:
+       ``data/processed/``, ``reports/results/``, ``reports/tables/``,
+       ``reports/figures/``, ``reports/executed/`` or a folder inside them,
+       nor ``reports/`` itself. Which folders a notebook writes into comes
+       from its ``writes`` in ``pipeline.yaml`` (:func:`written_parameters`),
+       so a notebook may still read the committed tables. Other folders under
+       ``reports/`` (a sweep's ``reports/sweeps/<name>/run-NNN``) are free.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives (what the user or a
+        survey run or a sweep gives; nothing overrides this check).
+    survey_dir : Path or str, optional
+        The survey folder of a survey run.
+    executed : Path, optional
+        Where the executed notebooks go.
+
+    Raises
+    ------
+    ParameterError
+        In one line naming the parameter, the folder, the rule it breaks and
+        what to do instead.
+    """
+    steps = load_pipeline(layout.pipeline)
+    root = layout.root.resolve()
+    raw = layout.raw.resolve()
+    survey = Path(survey_dir).expanduser().resolve() if survey_dir is not None else None
+    # (parameter, folder as given) -> (resolved folder, notebooks, written by the run)
+    folders: dict[tuple[str, str], tuple[Path, list[str], bool]] = {}
+    changed: set[str] = set()
+    written_keys: set[str] = set()
+    for name in order:
+        declared = read_parameters(steps[name].path)
+        writes = written_parameters(steps[name], declared)
+        written_keys |= writes
+        for key, value in bound[name].items():
+            default = declared[key].default if key in declared else value
+            if key not in OUTPUT_PARAMETERS and value != default:
+                changed.add(key)
+        for key in OUTPUT_PARAMETERS:
+            if key not in declared:
+                continue
+            value = str(bound[name].get(key, declared[key].default))
+            resolved, names, written = folders.get(
+                (key, value), ((root / value).resolve(), [], False)
+            )
+            folders[(key, value)] = (resolved, [*names, name], written or key in writes)
+    where = executed if executed is not None else executed_folder(layout, order, bound)
+    folders[(EXECUTED, str(where))] = ((root / where).resolve(), list(order), True)
+
+    guarded = survey is not None or bool(changed)
+    committed_trees = [
+        p.resolve()
+        for p in (layout.processed, layout.results, layout.tables, layout.figures, layout.executed)
+    ]
+    reports = layout.reports.resolve()
+    for (key, value), (folder, names, written) in folders.items():
+        label = f"{key} {shown(Path(value), root) if Path(value).is_absolute() else value}"
+        if folder != (root / value).absolute():
+            label += f" (that is {shown(folder, root)})"
+        label += f", used by {', '.join(names)},"
+        if _inside(folder, raw):
+            raise ParameterError(
+                f"{label} is inside data/raw, the raw data, which no run writes: "
+                f"{_redirect(key, survey)}"
+            )
+        if survey is not None and folder == survey:
+            raise ParameterError(
+                f"{label} is the survey folder, where its input files are: {_redirect(key, survey)}"
+            )
+        committed = folder == reports or any(_inside(folder, t) for t in committed_trees)
+        if guarded and written and committed:
+            if survey is not None:
+                why = "this is a survey run"
+                todo = _redirect(key, survey)
+            else:
+                why = f"this run sets {', '.join(sorted(changed))}"
+                keys = [k for k in OUTPUT_PARAMETERS if k in written_keys]
+                todo = "write elsewhere, e.g. " + " ".join(
+                    f"-p {k} OUT/{k.removesuffix('_dir')}" for k in keys
+                )
+                if not keys:
+                    todo = "its notebooks cannot write elsewhere: run them with default values"
+                if "results_dir" in keys:
+                    todo += " (executed notebooks then go to OUT/executed)"
+                needed = [
+                    n for n in with_producers(steps, order, under="reports/") if n not in order
+                ]
+                if needed:
+                    todo += f", and run {' '.join(needed)} too, whose outputs it reads there"
+            raise ParameterError(
+                f"{label} is among the study's committed outputs (data/processed, "
+                f"reports/results, tables, figures, executed and reports/ itself), which only "
+                f"a run with default parameters writes, and {why}: {todo}"
+            )
+
+
+def _redirect(key: str, survey: Path | None) -> str:
+    """Say what to do about a refused folder."""
+    if survey is not None:
+        mine = "" if key in ("output_dir", EXECUTED) else f" and any -p {key} of yours"
+        return f"point -p output_dir (default SURVEY_DIR/output){mine} elsewhere"
+    if key == EXECUTED:
+        return "give -p results_dir FOLDER/results elsewhere (executed notebooks go beside it)"
+    return f"give -p {key} FOLDER elsewhere"

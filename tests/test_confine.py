@@ -1,0 +1,154 @@
+"""Where a run may write: output folders refused before anything is written (issue 11)."""
+
+import shutil
+import sys
+
+import pytest
+from conftest import ROOT, snapshot
+
+from analysis_utils import cli
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.pipeline import runner, sweep
+from analysis_utils.pipeline.confine import check_output_folders, executed_folder
+
+
+def _check(layout, names, given, **kwargs):
+    """Plan a run and check its output folders, as :func:`runner.run` does."""
+    order, bound = runner.plan(layout, names, given)
+    check_output_folders(layout, order, bound, **kwargs)
+
+
+def _never(*args):
+    raise AssertionError("no notebook may start")
+
+
+def _state(layout):
+    return {
+        part: snapshot(layout.root / part) for part in ("data/raw", "data/processed", "reports")
+    }
+
+
+@pytest.fixture
+def survey(project, tmp_path):
+    """A copy of the study's survey folder outside the project."""
+    folder = tmp_path / "mine"
+    shutil.copytree(project.raw / "survey", folder)
+    return folder
+
+
+def test_the_default_run_and_a_run_giving_defaults_pass(project):
+    _check(project, [], {})
+    _check(project, ["03"], {"alpha": "0.05", "results_dir": "reports/results"})
+
+
+def test_an_output_folder_inside_the_raw_data_is_refused_before_any_kernel(
+    project, capsys, monkeypatch
+):
+    monkeypatch.delitem(sys.modules, "papermill", raising=False)
+    before = _state(project)
+    assert cli.main(["run", "00", "01", "-p", "processed_dir", "data/raw"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: processed_dir data/raw, used by 00_clean_survey, ")
+    assert "is inside data/raw, the raw data, which no run writes" in err
+    assert "give -p processed_dir FOLDER elsewhere" in err
+    assert err.count("\n") == 1
+    assert "papermill" not in sys.modules
+    assert _state(project) == before
+
+
+@pytest.mark.parametrize("value", ["data/raw/survey", "data/processed/../raw/x", "link/sub"])
+def test_raw_data_are_refused_however_they_are_reached(project, value):
+    (project.root / "link").symlink_to(project.raw, target_is_directory=True)
+    with pytest.raises(ParameterError, match=r"is inside data/raw"):
+        _check(project, ["02"], {"tables_dir": value})
+
+
+def test_a_symbolic_link_to_the_raw_data_is_refused(project):
+    (project.root / "elsewhere").symlink_to(project.raw, target_is_directory=True)
+    before = _state(project)
+    with pytest.raises(ParameterError) as caught:
+        runner.run(project, ["00", "01"], {"processed_dir": "elsewhere"}, executor=_never)
+    assert str(caught.value).startswith("processed_dir elsewhere (that is data/raw), used by")
+    assert _state(project) == before
+
+
+def test_a_run_with_other_parameters_may_not_write_the_committed_outputs(project, tmp_path):
+    before = _state(project)
+    with pytest.raises(ParameterError) as caught:
+        runner.run(project, ["02"], {"rounding": "even"}, executor=_never)
+    message = str(caught.value)
+    assert "is among the study's committed outputs" in message
+    assert "this run sets rounding" in message
+    assert "-p tables_dir OUT/tables" in message
+    assert "-p results_dir OUT/results" in message
+    assert _state(project) == before
+    # redirected, it passes (it still reads data/processed, which it does not write)
+    out = tmp_path / "out"
+    given = {"rounding": "even", "tables_dir": f"{out}/tables", "results_dir": f"{out}/results"}
+    order, bound = runner.plan(project, ["02"], given)
+    check_output_folders(project, order, bound)
+    assert executed_folder(project, order, bound) == out / "executed"
+
+
+def test_executed_notebooks_follow_results_dir_and_are_checked_too(project, tmp_path):
+    given = {"rounding": "even", "tables_dir": str(tmp_path / "t"), "results_dir": "reports/mine"}
+    with pytest.raises(ParameterError, match=r"^executed notebooks .*reports/executed"):
+        _check(project, ["02"], given)
+    assert executed_folder(project, [], {}) == project.executed
+
+
+def test_the_parameters_of_a_survey_run_do_not_override_the_guard(project, survey, monkeypatch):
+    monkeypatch.chdir(project.root)
+    before = _state(project)
+    for given in (
+        {"output_dir": "data"},
+        {"processed_dir": "data/processed"},
+        {"output_dir": str(survey.parent / "out"), "report_dir": "reports"},
+    ):
+        with pytest.raises(ParameterError, match="is among the study's committed outputs"):
+            runner.run(project, [], {"survey_dir": str(survey), **given}, executor=_never)
+    assert _state(project) == before
+
+
+def test_a_survey_run_into_the_study_data_exits_2_and_leaves_them_alone(
+    project, survey, capsys, monkeypatch
+):
+    monkeypatch.chdir(project.root)
+    monkeypatch.delitem(sys.modules, "papermill", raising=False)
+    before = _state(project)
+    assert cli.main(["run", "-p", "survey_dir", str(survey), "-p", "output_dir", "data"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: processed_dir data/processed, used by 00_clean_survey")
+    assert "this is a survey run: point -p output_dir (default SURVEY_DIR/output)" in err
+    assert err.count("\n") == 1
+    assert "papermill" not in sys.modules
+    assert _state(project) == before
+
+
+def test_the_survey_folder_itself_is_refused(project, survey):
+    before = snapshot(survey)
+    with pytest.raises(ParameterError, match="is the survey folder, where its input files are"):
+        runner.run(
+            project, [], {"survey_dir": str(survey), "output_dir": str(survey)}, executor=_never
+        )
+    with pytest.raises(ParameterError, match=r"^tables_dir .* is the survey folder"):
+        runner.run(project, [], {"survey_dir": str(survey), "tables_dir": str(survey)})
+    assert snapshot(survey) == before
+
+
+def test_the_default_survey_output_and_the_survey_folders_parent_pass(project, survey):
+    for given in ({}, {"output_dir": str(survey.parent)}):
+        names, parameters, _ = runner.survey_run(project, [], {"survey_dir": str(survey), **given})
+        order, bound = runner.plan(project, names, parameters)
+        check_output_folders(project, order, bound, survey_dir=survey)
+    assert executed_folder(project, order, bound) == survey.parent / "executed"
+
+
+def test_the_committed_sweeps_pass_and_a_sweep_into_the_raw_data_does_not(project, tmp_path):
+    for path in sorted((ROOT / "sweeps").glob("*.yaml")):
+        assert sweep.plan(project, sweep.load_spec(path))
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("name: t\nnotebooks: ['03']\ngrid: {alpha: [0.1]}\n")
+    spec.write_text(spec.read_text() + "fixed: {processed_dir: data/raw/survey}\n")
+    with pytest.raises(ParameterError, match="processed_dir data/raw/survey, used by"):
+        sweep.plan(project, sweep.load_spec(spec))
