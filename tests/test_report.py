@@ -135,6 +135,18 @@ def test_html_escapes_and_links(table):
     assert '<a href="executed/01_x.html">' in page
     assert "<title>T &amp; U</title>" in page
     assert page.count('<tr class="status-') == 3
+    assert 'role="alert"' not in page
+    mixed = pages.render_html(
+        rows,
+        verdicts,
+        figures=[],
+        notebooks=["01_x"],
+        title="T",
+        mixed=["01_x: its output a.csv <changed> since it wrote it"],
+    )
+    assert 'role="alert"' in mixed
+    assert "do not all come from one run" in mixed
+    assert "<li>01_x: its output a.csv &lt;changed&gt; since it wrote it</li>" in mixed
 
 
 def test_survey_rows_for_reported_percentages(items):

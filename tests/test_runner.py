@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import stat
 import tempfile
@@ -8,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, snapshot
 
-from analysis_utils.core import paths
+from analysis_utils import cli
+from analysis_utils.core import io, paths
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.pipeline import runner
+from analysis_utils.pipeline import manifest, runner
 
 PIPELINE = """notebooks:
   01_make_a:
@@ -220,7 +222,7 @@ def test_a_failing_cell_is_named(toy):
     (toy.notebooks / "01_make_a.ipynb").write_text(
         json.dumps(_notebook("raise RuntimeError('no data here')"))
     )
-    (outcome,) = runner.run(toy, ["01"], {"x": "3"})
+    (outcome,) = runner.run(toy, ["01"], {"x": "1"})
     assert not outcome.ok
     assert outcome.cell == 2
     assert outcome.error == "RuntimeError: no data here"
@@ -261,3 +263,56 @@ def test_a_decision_given_to_a_notebook_that_reads_it_names_where_it_is_made():
     )
     assert bound["02_audit_reported_percentages"]["rounding"] == "even"
     assert "rounding" not in bound["06_build_report"]
+
+
+def test_each_finished_notebook_is_recorded_in_the_run_manifest(toy):
+    outcomes = runner.run(toy, [], {}, executor=fake_executor)
+    assert all(o.ok for o in outcomes)
+    records = manifest.load(toy.results)
+    assert sorted(records) == ["01_make_a", "02_use_a", "03_other_thing"]
+    assert records["01_make_a"].parameters == {"x": 1}
+    assert "data/raw/SHA256SUMS" in records["03_other_thing"].inputs
+    assert records["01_make_a"].code["notebook"] == io.sha256(toy.notebooks / "01_make_a.ipynb")
+    assert "data/processed/a.csv" not in records["02_use_a"].inputs  # the toy writes nothing
+    assert manifest.check(records, toy.root) == []
+    (toy.raw / "SHA256SUMS").write_text("changed\n")
+    assert manifest.check(records, toy.root) == [
+        f"{name}: its input data/raw/SHA256SUMS changed since"
+        for name in ("01_make_a", "03_other_thing")  # both read data/raw
+    ]
+
+
+def test_a_second_run_on_the_same_results_folder_is_refused_naming_the_first(toy, temp):
+    held = runner.hold_lock(toy.results)
+    try:
+        with pytest.raises(ParameterError, match=r"is being written by process \d+"):
+            runner.run(toy, [], {}, executor=fake_executor)
+        assert not toy.executed.exists()
+    finally:
+        held.close()
+    assert all(o.ok for o in runner.run(toy, [], {}, executor=fake_executor))
+
+
+def test_the_staging_folders_of_killed_runs_are_cleared(tmp_path):
+    dead = tmp_path / f"{runner.STAGING_PREFIX}999999999-abc"
+    live = tmp_path / f"{runner.STAGING_PREFIX}{os.getpid()}-abc"
+    other = tmp_path / "someone-elses"
+    for folder in (dead / "runtime", live, other):
+        folder.mkdir(parents=True)
+    (dead / "runtime" / "kernel-1.json").write_text("{}")
+    assert runner.clear_stale_staging(tmp_path) == [dead]
+    assert not dead.exists()
+    assert live.exists()
+    assert other.exists()
+
+
+def test_an_interrupt_prints_one_line_and_exits_130(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run", interrupted)
+    assert cli.main(["run"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("interrupted:")
+    assert "Traceback" not in err

@@ -150,6 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ParameterError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            "interrupted: the outputs may mix this run and an earlier one; the report pages "
+            "say so until the notebooks are run again",
+            file=sys.stderr,
+        )
+        return 130
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -28,9 +28,11 @@ from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.core.io import atomic_write_bytes, verify_checksums
 from analysis_utils.core.paths import Layout, shown
 from analysis_utils.core.validate import validate_package
+from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import check_output_folders, executed_folder
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
+    Step,
     bind_parameters,
     dependencies,
     execution_order,
@@ -458,7 +460,11 @@ def run(
 
     steps = load_pipeline(layout.pipeline)
     needs = {n: deps & set(order) for n, deps in dependencies(steps).items() if n in order}
-    staging = Path(tempfile.mkdtemp(prefix="analysis-utils-run-"))
+    lock = hold_lock(_results_folder(layout, bound))
+    clear_stale_staging()
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+    runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(staging / "runtime")  # kernel files go with staging
     outcomes: list[Outcome] = []
     total = len(order)
     print(f"running {total} notebook(s), up to {jobs} at a time", file=log, flush=True)
@@ -475,6 +481,7 @@ def run(
                 atomic_write_bytes(executed_dir / f"{outcome.name}.html", _as_html(executed))
             if update_sources:
                 atomic_write_bytes(steps[outcome.name].path, tidy)
+            record_run(layout, steps[outcome.name], bound[outcome.name])
             print(
                 f"[{done}/{total}] {outcome.name} done in {outcome.seconds:.1f} s",
                 file=log,
@@ -508,7 +515,137 @@ def run(
             _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if runtime is None:
+            os.environ.pop("JUPYTER_RUNTIME_DIR", None)
+        else:
+            os.environ["JUPYTER_RUNTIME_DIR"] = runtime
+        lock.close()
     return outcomes
+
+
+#: Prefix of a run's staging folder in the temporary folder; the process id follows,
+#: so a later run can tell the folders of killed runs from those of live ones.
+STAGING_PREFIX = "analysis-utils-run-"
+
+#: Prefix of the lock file a run holds, in the temporary folder, for its results folder.
+LOCK_PREFIX = "analysis-utils-lock-"
+
+
+def _results_folder(layout: Layout, bound: Mapping[str, Mapping[str, Any]]) -> Path:
+    """Return the results folder of a run (the first notebook's ``results_dir``)."""
+    for parameters in bound.values():
+        if "results_dir" in parameters:
+            return layout.root / str(parameters["results_dir"])
+    return layout.results
+
+
+def hold_lock(folder: Path) -> TextIO:
+    """Take the run lock of ``folder``, or refuse naming the run that holds it.
+
+    The lock is an advisory ``flock`` on a file in the temporary folder named
+    after the resolved results folder (nothing is added to the outputs): the
+    operating system releases it when the process ends, however it ends, so a
+    killed run never leaves a stale lock.
+
+    Parameters
+    ----------
+    folder : Path
+        The run's results folder (created if absent).
+
+    Returns
+    -------
+    text file
+        Open while the run lasts; closing it releases the lock.
+
+    Raises
+    ------
+    ParameterError
+        If another run holds the lock.
+    """
+    import fcntl
+    import hashlib
+
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"{LOCK_PREFIX}{digest}"
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another run"
+        handle.close()
+        raise ParameterError(
+            f"{folder} is being written by {holder}: one run at a time writes a results "
+            "folder; wait for it to finish (or give other output folders)"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"process {os.getpid()} (python -m analysis_utils {' '.join(sys.argv[1:4])})\n")
+    handle.flush()
+    return handle
+
+
+def clear_stale_staging(temporary: Path | None = None) -> list[Path]:
+    """Remove the staging folders (and kernel connection files) of runs that were killed.
+
+    Parameters
+    ----------
+    temporary : Path, optional
+        The temporary folder (default: :func:`tempfile.gettempdir`).
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    removed = []
+    for folder in sorted(Path(temporary or tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*")):
+        pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
+        if not pid.isdigit() or _alive(int(pid)) or folder.is_symlink():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> Path:
+    """Record a finished notebook in its results folder's run manifest.
+
+    Parameters
+    ----------
+    layout : Layout
+    step : Step
+    parameters : mapping
+        The parameters given to the notebook (defaults fill the rest).
+
+    Returns
+    -------
+    Path
+        The manifest written.
+    """
+    defaults = {p.name: p.default for p in read_parameters(step.path).values()}
+    used = {**defaults, **parameters}
+    record = manifest.Record(
+        notebook=step.name,
+        parameters=used,
+        inputs=manifest.hashes(manifest.actual_paths(step.reads, used, defaults), layout.root),
+        outputs=manifest.hashes(manifest.actual_paths(step.writes, used, defaults), layout.root),
+        code=manifest.code_hashes(step.path, layout.root / "requirements" / "lock.txt"),
+    )
+    folder = layout.root / str(used.get("results_dir", layout.results))
+    records = manifest.load(folder)
+    records[step.name] = record
+    return manifest.write(folder, records)
 
 
 def _run_parallel(

@@ -20,6 +20,7 @@ def render_html(
     title: str,
     intro: str = "",
     table_file: str = "reproduction_report.csv",
+    mixed: Sequence[str] = (),
 ) -> str:
     """Render the report page (relative links only).
 
@@ -38,6 +39,10 @@ def render_html(
         First paragraph; empty for the article's reproduction report.
     table_file : str
         The table as CSV, linked from the page.
+    mixed : sequence of str
+        Where the outputs on disk differ from the run manifest
+        (:func:`analysis_utils.pipeline.manifest.check`); shown first, as a
+        warning, when any.
 
     Returns
     -------
@@ -64,5 +69,6 @@ def render_html(
         notebooks=notebooks,
         intro=intro,
         table_file=table_file,
+        mixed=list(mixed),
         escape=html.escape,
     )
