@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from matplotlib.text import Text
 from surveys import OPTIONS, QUESTIONS, write_rows
@@ -188,6 +188,7 @@ _CODES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_]{0,6}", fullmatch=True)
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(code=_CODES, character=st.sampled_from(HOSTILE), where=st.integers(0, 8))
+@example(code="0", character="\r", where=0)  # a bare carriage return also ends a CSV row
 def test_any_code_with_a_control_or_bidi_character_is_refused(code, character, where):
     value = code[:where] + character + code[where:]
     options = _copy(OPTIONS)

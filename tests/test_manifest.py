@@ -107,3 +107,15 @@ def test_code_hashes_change_with_the_notebook(tmp_path):
     assert before["library"] == after["library"]
     assert before["notebook"] != after["notebook"]
     assert before["lock"] == ""
+
+
+def test_respondent_level_answers_are_never_hashed(tmp_path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "responses.csv").write_text("respondent_id,q\n1,a\n")
+    (tmp_path / "s" / "questions.csv").write_text("x\n")
+    found = manifest.hashes(["s"], tmp_path, withheld=["responses.csv"])
+    assert found["s/responses.csv"] == manifest.WITHHELD
+    assert found["s/questions.csv"] == io.sha256(tmp_path / "s" / "questions.csv")
+    record = manifest.Record("00_a", {}, found, {}, {})
+    (tmp_path / "s" / "responses.csv").write_text("respondent_id,q\n1,b\n")
+    assert manifest.check({"00_a": record}, tmp_path) == []

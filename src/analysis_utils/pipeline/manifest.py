@@ -29,6 +29,10 @@ from analysis_utils.core.paths import shown
 #: File name of the manifest in a results folder.
 MANIFEST = "manifest.json"
 
+#: What a withheld input records instead of its hash: a hash of respondent-level
+#: answers would let anyone confirm a guess of them.
+WITHHELD = "withheld: respondent-level answers"
+
 #: The library whose source is hashed into every record.
 LIBRARY = Path(__file__).resolve().parents[1]
 
@@ -108,13 +112,15 @@ def actual_paths(
     return moved
 
 
-def hashes(paths: Iterable[str], root: Path) -> dict[str, str]:
+def hashes(paths: Iterable[str], root: Path, *, withheld: Iterable[str] = ()) -> dict[str, str]:
     """Hash the files at ``paths`` (relative to ``root``), folders expanded, missing left out.
 
     Parameters
     ----------
     paths : iterable of str
     root : Path
+    withheld : iterable of str
+        File names recorded as :data:`WITHHELD` instead of hashed.
 
     Returns
     -------
@@ -122,12 +128,13 @@ def hashes(paths: Iterable[str], root: Path) -> dict[str, str]:
         Path (relative to ``root`` where inside it) to SHA-256, sorted.
     """
     found: dict[str, str] = {}
+    private = set(withheld)
     for path in paths:
         full = root / path
         files = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full]
         for file in files:
             if file.is_file():
-                found[shown(file, root)] = sha256(file)
+                found[shown(file, root)] = WITHHELD if file.name in private else sha256(file)
     return dict(sorted(found.items()))
 
 
@@ -201,7 +208,9 @@ def check(records: Mapping[str, Record], root: Path) -> list[str]:
 
     An output that changed since its notebook wrote it, or a notebook whose
     inputs changed since it read them, means the files on disk mix runs (an
-    interrupted run, or a notebook run alone with other inputs).
+    interrupted run, or a notebook run alone with other inputs). Withheld
+    inputs (respondent-level answers) are not compared: a change there shows
+    once the notebook reading them runs again.
 
     Parameters
     ----------
@@ -221,6 +230,8 @@ def check(records: Mapping[str, Record], root: Path) -> list[str]:
         for kind, recorded in (("output", record.outputs), ("input", record.inputs)):
             now = hashes(recorded, root)
             for path, digest in recorded.items():
+                if digest == WITHHELD:
+                    continue
                 if path not in now:
                     problems.append(f"{name}: its {kind} {path} is missing")
                 elif now[path] != digest:

@@ -40,6 +40,7 @@ from analysis_utils.pipeline.contract import (
     read_parameters,
     resolve,
 )
+from analysis_utils.survey.format import RESPONSES
 
 KERNEL = "python3"
 
@@ -638,7 +639,9 @@ def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> Pat
     record = manifest.Record(
         notebook=step.name,
         parameters=used,
-        inputs=manifest.hashes(manifest.actual_paths(step.reads, used, defaults), layout.root),
+        inputs=manifest.hashes(
+            manifest.actual_paths(step.reads, used, defaults), layout.root, withheld=[RESPONSES]
+        ),
         outputs=manifest.hashes(manifest.actual_paths(step.writes, used, defaults), layout.root),
         code=manifest.code_hashes(step.path, layout.root / "requirements" / "lock.txt"),
     )

@@ -108,6 +108,35 @@ def _character_problem(shown: str, row: int, value: str, what: str) -> Problem:
     )
 
 
+def _bare_carriage_returns(path: Path, shown: str) -> list[Problem]:
+    """Find carriage returns inside a line (not ending it), which split CSV rows.
+
+    Parameters
+    ----------
+    path : Path
+    shown : str
+        The file's name in messages.
+
+    Returns
+    -------
+    list of Problem
+        One ``control-character`` problem per line holding one, at the column
+        the character falls in.
+    """
+    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
+    header = lines[0].removesuffix("\r").split(",")
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        body = line.removesuffix("\r")
+        at = body.find("\r")
+        if at < 0:
+            continue
+        index = body[:at].count(",")
+        column = header[index] if index < len(header) else f"(field {index + 1})"
+        problems.append(_character_problem(shown, number, body.split(",")[index], column))
+    return problems
+
+
 def _identifier_problems(path: Path, shown: str, columns: Collection[str]) -> list[Problem]:
     """Find identifiers and codes with a control or bidirectional formatting character.
 
@@ -115,7 +144,9 @@ def _identifier_problems(path: Path, shown: str, columns: Collection[str]) -> li
     because a pattern's end anchor allows a trailing newline. Rows are counted
     as Frictionless counts them (the header is row 1).
     """
-    problems = []
+    problems = _bare_carriage_returns(path, shown)
+    if problems:  # a bare carriage return ends a CSV row: the rows after it are shifted
+        return problems
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
@@ -143,11 +174,12 @@ def _check_file(
     if problems:
         return problems
     problems = _identifier_problems(path, shown, identifiers)
-    placed = {(p.row, p.column) for p in problems}
+    if problems:  # a quoted line break also splits rows for Frictionless: report these alone
+        return problems
     try:
         validate_table(path, schema, shown=shown)
-    except InputError as exc:  # the same cell's pattern error adds nothing
-        problems += [p for p in exc.problems if (p.row, p.column) not in placed]
+    except InputError as exc:
+        return list(exc.problems)
     return problems
 
 
