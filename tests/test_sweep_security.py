@@ -1,5 +1,6 @@
 """Sweeps on a Dask cluster: refused addresses, silent schedulers, TLS, --retries."""
 
+import contextlib
 import http.server
 import os
 import signal
@@ -158,20 +159,27 @@ def _security(ca, cert, key):
     )
 
 
-@pytest.fixture
-def tls_cluster(tmp_path):
+@contextlib.contextmanager
+def _tls_cluster(tmp_path, processes):
     distributed = pytest.importorskip("distributed")
     files = cluster.write_certificates(tmp_path / "certs")
     with distributed.LocalCluster(
         n_workers=1,
         threads_per_worker=1,
-        processes=False,
+        processes=processes,
         protocol="tls://",
         host="127.0.0.1",
         security=_security(*files),
         dashboard_address=None,
     ) as local:
         yield local, files
+
+
+@pytest.fixture
+def tls_cluster(tmp_path):
+    """A TLS cluster in this process: scheduler and one worker thread."""
+    with _tls_cluster(tmp_path, processes=False) as running:
+        yield running
 
 
 def test_connect_sets_allowed_failures_and_a_stranger_is_refused(tls_cluster, tmp_path):
@@ -197,15 +205,25 @@ def test_connect_sets_allowed_failures_and_a_stranger_is_refused(tls_cluster, tm
 
 
 @pytest.mark.slow
-def test_a_sweep_runs_on_a_tls_cluster(project, tmp_path, tls_cluster, capsys):
-    local, (ca, cert, key) = tls_cluster
-    code = cli.main(
+def test_a_sweep_runs_on_a_tls_cluster(project, tmp_path, capsys):
+    # a worker process: a notebook kernel's event loop stays in it
+    with _tls_cluster(tmp_path, processes=True) as (local, (ca, cert, key)):
+        code = _sweep_with_tls(tmp_path, local.scheduler_address, ca, cert, key)
+        assert local.scheduler.allowed_failures == 3  # put back
+    assert code == 0, capsys.readouterr().err
+    base = project.reports / "sweeps" / "sec"
+    assert len((base / "progress.jsonl").read_text().splitlines()) == 1
+    assert (base / "run-000" / "results" / "03_test_claims.json").is_file()
+
+
+def _sweep_with_tls(tmp_path, address, ca, cert, key):
+    return cli.main(
         [
             "sweep",
             "-f",
             str(_spec(tmp_path)),
             "--scheduler",
-            local.scheduler_address,
+            address,
             "--tls-ca-file",
             str(ca),
             "--tls-cert",
@@ -214,11 +232,6 @@ def test_a_sweep_runs_on_a_tls_cluster(project, tmp_path, tls_cluster, capsys):
             str(key),
         ]
     )
-    assert code == 0, capsys.readouterr().err
-    base = project.reports / "sweeps" / "sec"
-    assert len((base / "progress.jsonl").read_text().splitlines()) == 1
-    assert (base / "run-000" / "results" / "03_test_claims.json").is_file()
-    assert local.scheduler.allowed_failures == 3  # put back
 
 
 @pytest.mark.slow
@@ -247,3 +260,4 @@ def test_retries_0_reports_a_killed_workers_run_as_failed(project, tmp_path):
     (result,) = outcome["results"]
     assert not result.ok
     assert "KilledWorker" in result.error
+    assert "on 1 different workers" in result.error  # started once, not again
