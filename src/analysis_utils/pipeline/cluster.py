@@ -27,6 +27,7 @@ import datetime
 import ipaddress
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -309,7 +310,7 @@ def connect(
     finally:
         quiet.setLevel(level)
     try:
-        previous = client.run_on_scheduler(_swap_allowed_failures, value=retries)
+        previous = client.run_on_scheduler(_swapper(), value=retries)
     except Exception as exc:
         client.close()
         raise ParameterError(
@@ -318,11 +319,19 @@ def connect(
     return Connection(client, previous)
 
 
-def _swap_allowed_failures(dask_scheduler: Any, value: int) -> int:
-    """On the scheduler: set ``allowed_failures`` and return the previous value."""
-    previous = int(dask_scheduler.allowed_failures)
-    dask_scheduler.allowed_failures = value
-    return previous
+def _swapper() -> Callable[..., int]:
+    """Return a function that sets the scheduler's ``allowed_failures``, returning the old value.
+
+    Defined inside a function so that it travels to the scheduler by value:
+    the scheduler needs no copy of this package, nor the same version.
+    """
+
+    def swap(dask_scheduler: Any, value: int) -> int:
+        previous = int(dask_scheduler.allowed_failures)
+        dask_scheduler.allowed_failures = value
+        return previous
+
+    return swap
 
 
 @dataclass(frozen=True)
@@ -343,7 +352,7 @@ class Connection:
         """Put the scheduler's ``allowed-failures`` back and close the client."""
         try:
             if self.client.status == "running":
-                self.client.run_on_scheduler(_swap_allowed_failures, value=self.allowed_failures)
+                self.client.run_on_scheduler(_swapper(), value=self.allowed_failures)
         except Exception:  # the scheduler is gone: nothing to put back
             pass
         finally:
