@@ -1,7 +1,8 @@
 """Command line: ``python -m analysis_utils COMMAND``.
 
 Exit codes: 0 success; 1 a notebook failed; 2 bad input (parameters, notebook
-names, raw data), refused before any kernel starts.
+names, raw data, a refused or silent Dask scheduler), refused before any kernel
+starts.
 """
 
 from __future__ import annotations
@@ -87,14 +88,45 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://127.0.0.1:8786",
+        help="run on an existing Dask cluster: tcp://127.0.0.1:8786 on this machine, "
+        "tls://HOST:PORT with --tls-* on others; a scheduler that does not answer within "
+        "5 s is an error (exit 2)",
     )
     sweep.add_argument(
         "--retries",
         type=int,
         default=2,
         metavar="N",
-        help="Dask retries of a run whose worker was lost (default 2)",
+        help="with --scheduler: how often a run whose worker dies is started again on another "
+        "worker (set as the scheduler's allowed-failures while the sweep is connected); 0: "
+        "such a run fails (default 2). A run whose notebook fails is never rerun",
+    )
+    sweep.add_argument(
+        "--tls-ca-file",
+        type=Path,
+        metavar="CA.pem",
+        help="certificate authority of a tls:// cluster (see sweep-certs)",
+    )
+    sweep.add_argument(
+        "--tls-cert", type=Path, metavar="CERT.pem", help="certificate for a tls:// cluster"
+    )
+    sweep.add_argument(
+        "--tls-key", type=Path, metavar="KEY.pem", help="private key for a tls:// cluster"
+    )
+    sweep.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="accept a plain tcp:// scheduler on another machine: anyone who reaches it "
+        "runs code on the cluster; only on a network you trust",
+    )
+
+    certs = sub.add_parser(
+        "sweep-certs",
+        help="write a new certificate authority and certificate for a tls:// Dask cluster",
+    )
+    certs.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    certs.add_argument(
+        "--days", type=int, default=365, metavar="N", help="validity (default 365 days)"
     )
 
     new = sub.add_parser(
@@ -177,6 +209,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"error: {outcome.describe()}", file=sys.stderr)
         return 1 if failed else 0
     if args.command == "sweep":
+        from analysis_utils.pipeline.cluster import tls_files
         from analysis_utils.pipeline.sweep import load_spec, sweep
 
         if args.jobs < 1:
@@ -187,6 +220,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             scheduler=args.scheduler,
             retries=args.retries,
+            tls=tls_files(args.tls_ca_file, args.tls_cert, args.tls_key),
+            allow_insecure=args.allow_insecure,
         )
         failed_runs = [r for r in results if not r.ok]
         for r in failed_runs:
@@ -196,6 +231,16 @@ def _dispatch(args: argparse.Namespace) -> int:
             f"reports/sweeps/"
         )
         return 1 if failed_runs else 0
+    if args.command == "sweep-certs":
+        from analysis_utils.pipeline.cluster import write_certificates
+
+        ca, cert, key = write_certificates(args.folder, days=args.days)
+        print(f"wrote {ca}, {cert} and {key} (valid {args.days} days)")
+        print("copy the folder to every machine of the cluster; whoever has the key can run code")
+        print("on it. Start the scheduler and the workers with")
+        print(f"  --tls-ca-file {ca} --tls-cert {cert} --tls-key {key}")
+        print("and the sweep with --scheduler tls://HOST:8786 and the same three options.")
+        return 0
     if args.command == "new-survey":
         from analysis_utils.survey.templates import scaffold
 

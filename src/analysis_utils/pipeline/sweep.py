@@ -19,9 +19,10 @@ too, where the rounding rule is decided) with
 Papermill, each writing to its own folder ``reports/sweeps/<name>/run-NNN/``
 (every ``*_dir`` output parameter is pointed there), and its results JSON are
 collected. Runs execute on a local process pool, or on an existing Dask
-cluster (``distributed``) given its scheduler address; finished runs are
-appended to ``progress.jsonl`` as they arrive, so a failed run or a lost worker
-loses nothing that had finished.
+cluster (``distributed``) given its scheduler address (plain ``tcp://`` on this
+machine only, ``tls://`` elsewhere: see :mod:`analysis_utils.pipeline.cluster`);
+finished runs are appended to ``progress.jsonl`` as they arrive, so a failed
+run or a lost worker loses nothing that had finished.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import pandas as pd
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
 from analysis_utils.core.paths import Layout
+from analysis_utils.pipeline.cluster import Connection, TLSFiles, check_address, connect
 from analysis_utils.pipeline.confine import check_output_folders
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
@@ -275,7 +277,10 @@ def plan(
     return runs
 
 
-def _local(jobs: int) -> Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]:
+Engine = Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]
+
+
+def _local(jobs: int) -> Engine:
     def engine(calls: list[tuple[Any, ...]]) -> Iterator[RunResult]:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(run_one, *call): call for call in calls}
@@ -291,32 +296,36 @@ def _local(jobs: int) -> Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]:
     return engine
 
 
-def _dask(address: str, retries: int) -> Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]:
+def _dask(connection: Connection) -> Engine:
+    client = connection.client
+
     def engine(calls: list[tuple[Any, ...]]) -> Iterator[RunResult]:
-        from distributed import Client
         from distributed import as_completed as dask_completed
 
-        with Client(address) as client:
-            futures = {
-                client.submit(
-                    run_one,
-                    *call,
-                    pure=False,
-                    retries=retries,
-                    key=f"sweep-run-{call[0]:03d}-{time.time_ns()}",
-                ): call
-                for call in calls
-            }
-            for future in dask_completed(list(futures)):
-                call = futures[future]
-                try:
-                    yield future.result()
-                except Exception as exc:  # the run's worker was lost more than `retries` times
-                    yield RunResult(
-                        call[0], call[1], False, f"{type(exc).__name__}: {exc}", {}, 0.0
-                    )
+        # no ``retries=``: distributed reruns a task that *raised* that many
+        # times; a run that dies with its worker is rerun by the scheduler,
+        # up to its allowed-failures, which connect() set to --retries
+        futures = {
+            client.submit(
+                run_one, *call, pure=False, key=f"sweep-run-{call[0]:03d}-{time.time_ns()}"
+            ): call
+            for call in calls
+        }
+        for future in dask_completed(list(futures)):
+            call = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # KilledWorker: its worker died more than --retries times
+                yield RunResult(
+                    call[0], call[1], False, f"{type(exc).__name__}: {_flat(exc)}", {}, 0.0
+                )
 
     return engine
+
+
+def _flat(exc: BaseException) -> str:
+    """Return the message of ``exc`` on one line."""
+    return " ".join(str(exc).split())
 
 
 def sweep(
@@ -326,9 +335,14 @@ def sweep(
     jobs: int = 1,
     scheduler: str | None = None,
     retries: int = 2,
+    tls: TLSFiles | None = None,
+    allow_insecure: bool = False,
     log: TextIO = sys.stderr,
 ) -> list[RunResult]:
     """Run a sweep and write its collected results.
+
+    Nothing is written before every run's parameters are checked and, with
+    ``scheduler``, a Dask scheduler has answered.
 
     Parameters
     ----------
@@ -337,9 +351,17 @@ def sweep(
     jobs : int
         Local processes (ignored with ``scheduler``).
     scheduler : str, optional
-        Address of an existing Dask scheduler (``tcp://host:8786``).
+        Address of an existing Dask scheduler: ``tcp://`` on this machine
+        (``tcp://127.0.0.1:8786``), or ``tls://HOST:PORT`` with ``tls``.
     retries : int
-        How often Dask reruns a run whose worker was lost.
+        With ``scheduler``: how often a run whose worker dies is started again
+        on another worker (the scheduler's ``allowed-failures`` while the sweep
+        is connected); ``0``: such a run is reported as failed. The local pool
+        never reruns: a run whose process dies fails.
+    tls : TLSFiles, optional
+        Certificates for a ``tls://`` scheduler.
+    allow_insecure : bool
+        Accept a plain ``tcp://`` scheduler on another machine.
     log : text stream
 
     Returns
@@ -350,19 +372,42 @@ def sweep(
     Raises
     ------
     ParameterError
-        Before anything runs, for a bad notebook or parameter.
+        Before anything is written or runs: a bad notebook or parameter, a
+        refused scheduler address (see :func:`~analysis_utils.pipeline.cluster.check_address`),
+        or a scheduler that does not answer within a few seconds.
     """
+    if retries < 0:
+        raise ParameterError(f"--retries must be at least 0, got {retries}")
+    if scheduler is None and tls is not None:
+        raise ParameterError("--tls-ca-file, --tls-cert and --tls-key need --scheduler tls://...")
+    address = check_address(scheduler, tls, allow_insecure=allow_insecure) if scheduler else None
     runs = plan(layout, spec)
-    base = layout.reports / "sweeps" / spec.name
-    base.mkdir(parents=True, exist_ok=True)
-    progress = base / "progress.jsonl"
-    progress.write_text("", encoding="utf-8")
     calls = [
         (i, values, steps, str(folder), str(layout.notebooks))
         for i, (values, steps, folder) in enumerate(runs)
     ]
-    engine = _dask(scheduler, retries) if scheduler else _local(jobs)
-    where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs} local process(es)"
+    connection = connect(address, tls, retries=retries) if address else None
+    try:
+        engine = _dask(connection) if connection else _local(jobs)
+        where = f"Dask scheduler {address}" if address else f"{jobs} local process(es)"
+        return _execute(layout, spec, calls, engine, where, log)
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def _execute(
+    layout: Layout,
+    spec: SweepSpec,
+    calls: list[tuple[Any, ...]],
+    engine: Engine,
+    where: str,
+    log: TextIO,
+) -> list[RunResult]:
+    base = layout.reports / "sweeps" / spec.name
+    base.mkdir(parents=True, exist_ok=True)
+    progress = base / "progress.jsonl"
+    progress.write_text("", encoding="utf-8")
     print(f"sweep {spec.name}: {len(calls)} runs on {where}", file=log, flush=True)
     finished: list[RunResult] = []
     for result in engine(calls):
