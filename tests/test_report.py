@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+from offline import external_resources
 
 from analysis_utils.audit import checks as audit_checks
 from analysis_utils.core import paths
@@ -135,6 +136,18 @@ def test_html_escapes_and_links(table):
     assert '<a href="executed/01_x.html">' in page
     assert "<title>T &amp; U</title>" in page
     assert page.count('<tr class="status-') == 3
+
+
+def test_the_report_page_loads_nothing_from_another_host(table):
+    from pathlib import Path
+
+    rows = table.reset_index().head(3)
+    verdicts = pd.DataFrame([{"id": "H1", "our_verdict": "undetermined"}])
+    page = pages.render_html(
+        rows, verdicts, figures=[Path("figures/fig1.svg")], notebooks=["01_x"], title="T"
+    )
+    assert '<img src="figures/fig1.svg"' in page
+    assert external_resources(page) == []
 
 
 def test_survey_rows_for_reported_percentages(items):

@@ -524,11 +524,44 @@ def _run_parallel(
                     failed = True
 
 
+#: nbconvert's lab template without the blocks that load scripts from a CDN
+#: (require.js, MathJax, mermaid, the widget manager); its styles are inline.
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def _as_html(executed: Path) -> bytes:
-    """Render an executed notebook as a standalone HTML page."""
+    """Render an executed notebook as a self-contained HTML page that works offline.
+
+    The page uses nbconvert's lab template with its styles inline and images
+    embedded, but none of the scripts that template loads from a CDN
+    (require.js, MathJax, mermaid, the widget manager): it makes no network
+    request. Formulas in Markdown cells are shown as their TeX source
+    (``$x^2$``), since MathJax is not loaded.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook.
+
+    Returns
+    -------
+    bytes
+        The page in UTF-8; the same notebook always gives the same bytes.
+    """
+    import jinja2
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_filename(str(executed))
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="offline.html.j2",
+        extra_loaders=[jinja2.DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+    )
+    body, _ = exporter.from_filename(str(executed))
     return body.encode("utf-8")
 
 
