@@ -194,6 +194,26 @@ def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
     runner.check_claims(project, order, bound)
 
 
+def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(project):
+    def never(*args):
+        raise AssertionError("a kernel started")
+
+    with pytest.raises(
+        ParameterError,
+        match=r"03_test_claims: claim H1 at n = 1000, multiple choice .*: 11,033,033,011 "
+        r"reconstructions exceed MAX_RECONSTRUCTIONS = 2,684,354 .*-p n_candidates",
+    ):
+        runner.run(project, ["02", "03"], {"n_candidates": [1000]}, executor=never)
+    with pytest.raises(ParameterError, match=r"03_test_claims: .*MAX_SIMULATED_COUNTS"):
+        runner.run(project, ["02", "03"], {"size_draws": 10**8}, executor=never)
+    order, bound = runner.plan(
+        project, ["02", "03"], {"n_candidates": [9, 54, 1000], "readings": ["single"]}
+    )
+    runner.check_limits(project, order, bound)  # 1,734,106 reconstructions at n = 1000: allowed
+    order, bound = runner.plan(project, ["02"], {})
+    runner.check_limits(project, order, bound)  # no claim tests in the run
+
+
 def test_update_notebooks_refuses_parameters(toy):
     with pytest.raises(ParameterError, match="default parameters only"):
         runner.run(toy, [], {"x": 2}, update_sources=True, executor=fake_executor)
