@@ -5,7 +5,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.audit import claim_tests, kinds, registry, stats, verdicts
+from analysis_utils.audit import claim_tests, kinds, limits, registry, stats, verdicts
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.core import paths
 
@@ -338,3 +338,37 @@ def test_verdict_table_puts_the_article_next_to_us(claims, items, article_claims
     assert "true of the sample in 1 of 1 reconstructions" in table["our_evidence"].iloc[0]
     assert table["period"].iloc[0] == verdicts.SURVEY_PERIOD
     assert "rounding: up_or_down" in table["assumptions"].iloc[0]
+
+
+def test_too_many_reconstructions_are_refused_before_any_is_enumerated(claims, items, monkeypatch):
+    # H1 at n = 9: 1,000 multiple-choice reconstructions
+    monkeypatch.setattr(limits, "MAX_RECONSTRUCTIONS", 100)
+
+    def never(*args, **kwargs):
+        raise AssertionError("enumerated")
+
+    monkeypatch.setattr(claim_tests, "reconstructions", never)
+    with pytest.raises(
+        ValueError,
+        match=r"claim H1 at n = 9, multiple choice .*: 1,000 "
+        r"reconstructions exceed MAX_RECONSTRUCTIONS = 100 \(a memory budget of "
+        r"1 GiB.*choose a smaller n \(-p n_candidates\)",
+    ):
+        claim_tests.evaluate(claims["H1"], items, 9, rounding="up_or_down", reading="multiple")
+    # evaluate_claims counts every claim, n and reading before it evaluates any
+    monkeypatch.setattr(claim_tests, "evaluate", never)
+    with pytest.raises(ValueError, match="MAX_RECONSTRUCTIONS = 100"):
+        claim_tests.evaluate_claims([claims["D1"], claims["H1"]], items, [9], rounding="up_or_down")
+
+
+def test_check_limits_counts_without_enumerating(claims, items, monkeypatch):
+    survey = [claims["D1"], claims["H1"]]
+    claim_tests.check_limits(survey, items, [9, 54], rounding="up_or_down", size_draws=20_000)
+    with pytest.raises(ValueError, match=r"claim H1 at n = 1000, multiple choice"):
+        claim_tests.check_limits(survey, items, [1000], rounding="up_or_down")
+    claim_tests.check_limits(survey, items, [1000], rounding="up_or_down", readings=["single"])
+    with pytest.raises(ValueError, match=r"MAX_SIMULATED_COUNTS = 33,554,432.*-p size_draws"):
+        claim_tests.check_limits(survey, items, [9], rounding="up_or_down", size_draws=10**8)
+    monkeypatch.setattr(limits, "MAX_GRID_VALUES", 1000)  # 10 x 2001 points at n = 9
+    with pytest.raises(ValueError, match=r"posterior at n = 9 on 2001 points .*MAX_GRID_VALUES"):
+        claim_tests.check_limits(survey, items, [9], rounding="up_or_down")

@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+from offline import external_resources
 
 from analysis_utils.audit import checks as audit_checks
 from analysis_utils.core import paths
@@ -147,6 +148,18 @@ def test_html_escapes_and_links(table):
     assert 'role="alert"' in mixed
     assert "do not all come from one run" in mixed
     assert "<li>01_x: its output a.csv &lt;changed&gt; since it wrote it</li>" in mixed
+
+
+def test_the_report_page_loads_nothing_from_another_host(table):
+    from pathlib import Path
+
+    rows = table.reset_index().head(3)
+    verdicts = pd.DataFrame([{"id": "H1", "our_verdict": "undetermined"}])
+    page = pages.render_html(
+        rows, verdicts, figures=[Path("figures/fig1.svg")], notebooks=["01_x"], title="T"
+    )
+    assert '<img src="figures/fig1.svg"' in page
+    assert external_resources(page) == []
 
 
 def test_survey_rows_for_reported_percentages(items):

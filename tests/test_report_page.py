@@ -28,15 +28,18 @@ def _open(page_file: Path) -> dict:
 
     index = page_file
     problems: list[str] = []
+    requests: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+        page.on("request", lambda r: requests.append(r.url))
         page.goto(index.as_uri(), wait_until="load")
         result = {
             "problems": problems,
+            "requests": requests,
             "images": page.eval_on_selector_all(
                 "img", "els => els.map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])"
             ),
@@ -69,6 +72,20 @@ def test_the_page_loads_without_console_errors(any_page):
     _, name, result = any_page
     assert result["problems"] == []
     assert ("Nazarova" if name == "index.html" else "Survey report") in result["title"]
+
+
+def test_the_page_makes_no_network_request(any_page):
+    _, _, result = any_page
+    assert result["requests"]
+    assert [u for u in result["requests"] if urlparse(u).scheme not in {"file", "data"}] == []
+
+
+def test_an_executed_notebook_page_makes_no_network_request(built):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it where it can)")
+    result = _open(built.executed / "03_test_claims.html")
+    assert result["problems"] == []
+    assert [u for u in result["requests"] if urlparse(u).scheme not in {"file", "data"}] == []
 
 
 def test_every_image_is_drawn(any_page):

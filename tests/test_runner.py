@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, snapshot
+from offline import external_resources
 
 from analysis_utils import cli
 from analysis_utils.core import io, paths
@@ -212,6 +213,26 @@ def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
     runner.check_claims(project, order, bound)
 
 
+def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(project):
+    def never(*args):
+        raise AssertionError("a kernel started")
+
+    with pytest.raises(
+        ParameterError,
+        match=r"03_test_claims: claim H1 at n = 1000, multiple choice .*: 11,033,033,011 "
+        r"reconstructions exceed MAX_RECONSTRUCTIONS = 2,684,354 .*-p n_candidates",
+    ):
+        runner.run(project, ["02", "03"], {"n_candidates": [1000]}, executor=never)
+    with pytest.raises(ParameterError, match=r"03_test_claims: .*MAX_SIMULATED_COUNTS"):
+        runner.run(project, ["02", "03"], {"size_draws": 10**8}, executor=never)
+    order, bound = runner.plan(
+        project, ["02", "03"], {"n_candidates": [9, 54, 1000], "readings": ["single"]}
+    )
+    runner.check_limits(project, order, bound)  # 1,734,106 reconstructions at n = 1000: allowed
+    order, bound = runner.plan(project, ["02"], {})
+    runner.check_limits(project, order, bound)  # no claim tests in the run
+
+
 def test_update_notebooks_refuses_parameters(toy):
     with pytest.raises(ParameterError, match="default parameters only"):
         runner.run(toy, [], {"x": 2}, update_sources=True, executor=fake_executor)
@@ -252,6 +273,45 @@ def test_committed_notebooks_merge_split_streams(tmp_path):
     ]
     assert "papermill" not in cleaned["metadata"]
     assert out_cell["metadata"] == {}
+
+
+def test_an_executed_notebook_renders_to_a_page_that_works_offline(tmp_path):
+    import base64
+
+    import nbformat
+
+    png = base64.b64encode(bytes.fromhex("89504e470d0a1a0a")).decode()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Title\n\nA formula $x^2$ and a [source](https://example.org/table)."
+        ),
+        nbformat.v4.new_code_cell(
+            "print('printed'); 6 * 7",
+            execution_count=1,
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="printed\n"),
+                nbformat.v4.new_output(
+                    "execute_result",
+                    {"text/plain": "42", "image/png": png},
+                    execution_count=1,
+                ),
+            ],
+        ),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    page = runner._as_html(path).decode("utf-8")
+    assert external_resources(page) == []
+    assert "<script src=" not in page
+    assert "<link " not in page
+    assert "$x^2$" in page  # the formula stays readable as TeX
+    assert "printed" in page
+    assert "42" in page
+    assert f"data:image/png;base64,{png}" in page
+    assert '<a href="https://example.org/table">source</a>' in page  # a link, not a resource
+    assert "<style" in page  # the styles are inline
+    assert runner._as_html(path) == page.encode("utf-8")
 
 
 def test_a_decision_given_to_a_notebook_that_reads_it_names_where_it_is_made():

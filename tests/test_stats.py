@@ -169,3 +169,41 @@ def test_posterior_monte_carlo_is_seeded_and_within_its_error():
     assert "seed 7" in first.method
     with pytest.raises(ValueError, match="positive"):
         stats.posterior_largest(counts, 1, prior=0)
+
+
+def test_the_size_simulation_is_refused_beyond_its_limit_before_drawing(monkeypatch):
+    monkeypatch.setattr(stats.limits, "MAX_SIMULATED_COUNTS", 400)
+    stats.mode_test_size((0.5, 0.5, 0.0, 0.0), 0, 9, draws=100)  # 400 counts: allowed
+    with pytest.raises(
+        ValueError,
+        match=r"101 simulated surveys of 4 options \(404 counts\) "
+        r"exceed MAX_SIMULATED_COUNTS = 400 .*give at most 100 draws",
+    ):
+        stats.mode_test_size((0.5, 0.5, 0.0, 0.0), 0, 9, draws=101)
+
+    def never(*args, **kwargs):
+        raise AssertionError("drawn")
+
+    monkeypatch.setattr(np.random, "default_rng", never)
+    with pytest.raises(ValueError, match="MAX_SIMULATED_COUNTS"):
+        stats.mode_test_size((0.5, 0.5, 0.1, 0.1), 0, 9, single_choice=False, draws=10**9)
+
+
+def test_posterior_draws_in_chunks_are_the_draws_all_at_once(monkeypatch):
+    counts = np.array([[4, 3, 2], [3, 3, 3], [5, 2, 2]])
+    whole = stats.posterior_largest(counts, 0, draws=1000, seed=7)
+    monkeypatch.setattr(stats.limits, "POSTERIOR_CHUNK_DRAWS", 64)  # 15 full chunks and one of 40
+    chunked = stats.posterior_largest(counts, 0, draws=1000, seed=7)
+    np.testing.assert_array_equal(chunked.probability, whole.probability)
+    np.testing.assert_array_equal(chunked.standard_error, whole.standard_error)
+
+
+def test_the_multiple_choice_grid_is_refused_beyond_its_limit(monkeypatch):
+    monkeypatch.setattr(stats.limits, "MAX_GRID_VALUES", 10 * 101)
+    stats.posterior_largest_multiple(np.array([[5, 3, 2]]), 0, 9, points=101)
+    with pytest.raises(
+        ValueError,
+        match=r"n = 10 on 101 points needs 1,111 grid values, more "
+        r"than MAX_GRID_VALUES = 1,010 \(a memory budget of 1 GiB\)",
+    ):
+        stats.posterior_largest_multiple(np.array([[5, 3, 2]]), 0, 10, points=101)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis_utils.audit import stats
+from analysis_utils.audit import limits, stats
 from analysis_utils.audit.granularity import matching_counts
 from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
 from analysis_utils.audit.reconstruction import count
@@ -30,7 +30,6 @@ from analysis_utils.audit.registry import (
     DEFAULT_READINGS,
     DEFAULT_SEED,
     MAX_LISTED,
-    MAX_RECONSTRUCTIONS,
     Claim,
 )
 from analysis_utils.audit.tables import subgroups
@@ -166,7 +165,9 @@ def evaluate(
     ------
     ValueError
         If the claim is not a survey claim, names no kind of :data:`TEST_KINDS`, or
-        has more reconstructions than :data:`MAX_RECONSTRUCTIONS`.
+        has more reconstructions than
+        :data:`analysis_utils.audit.limits.MAX_RECONSTRUCTIONS` (counted before
+        any is enumerated).
     """
     if claim.evidence != "survey":
         raise ValueError(f"claim {claim.id} is not testable from the survey")
@@ -179,11 +180,7 @@ def evaluate(
     single, described_reading = asked.reading(reading)
     counts = asked.known_counts
     total = count(percents, n, rounding=rounding, complete=single, counts=counts)
-    if total > MAX_RECONSTRUCTIONS:
-        raise ValueError(
-            f"claim {claim.id} at n={n}: {total} reconstructions exceed "
-            f"{MAX_RECONSTRUCTIONS}; choose a smaller n"
-        )
+    limits.check_reconstructions(total, f"claim {claim.id} at n = {n}, {described_reading}")
     chunks = list(reconstructions(percents, n, rounding=rounding, complete=single, counts=counts))
     rows = np.concatenate(chunks) if chunks else np.zeros((0, len(options)), dtype=np.int64)
     k = rows[:, target]
@@ -236,6 +233,72 @@ def evaluate(
     return evaluation, per
 
 
+def _plan(
+    claims: Sequence[Claim], items: pd.DataFrame, readings: Sequence[str]
+) -> list[tuple[Claim, str]]:
+    """Each survey claim with each reading it is evaluated under."""
+    planned = []
+    for claim in claims:
+        if claim.evidence != "survey":
+            continue
+        choice = question(items, str(claim.question)).choice
+        planned += [(claim, r) for r in (readings if choice not in READINGS else readings[:1])]
+    return planned
+
+
+def check_limits(
+    claims: Sequence[Claim],
+    items: pd.DataFrame,
+    candidates: Sequence[int],
+    *,
+    rounding: str,
+    readings: Sequence[str] = DEFAULT_READINGS,
+    size_draws: int | None = None,
+) -> None:
+    """Refuse, before anything is enumerated, a test that would exceed its memory limit.
+
+    Counts the reconstructions of every survey claim at every candidate size
+    and reading (:func:`analysis_utils.audit.reconstruction.count`, without
+    enumerating them), and checks the multiple-choice posterior's grid and the
+    size simulation (:mod:`analysis_utils.audit.limits`). Cheap: the runner calls
+    it before any kernel starts.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+    items : DataFrame
+        ``survey_items.csv``.
+    candidates : sequence of int
+        Sample sizes.
+    rounding : str
+    readings : sequence of str
+    size_draws : int, optional
+        Simulated surveys per check of the mode test's size (not checked if None).
+
+    Raises
+    ------
+    ValueError
+        Naming the claim, n and reading, the limit and what to do.
+    """
+    for claim, reading in _plan(claims, items, readings):
+        asked = question(items, str(claim.question))
+        single, described = asked.reading(reading)
+        for n in candidates:
+            total = count(
+                list(asked.percents),
+                n,
+                rounding=rounding,
+                complete=single,
+                counts=asked.known_counts,
+            )
+            limits.check_reconstructions(total, f"claim {claim.id} at n = {n}, {described}")
+            if claim.test == "mode" and not single and total:
+                limits.check_grid(n, stats.POSTERIOR_POINTS)
+    if size_draws is not None:
+        options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
+        limits.check_simulation(size_draws, options)
+
+
 def evaluate_claims(
     claims: Sequence[Claim],
     items: pd.DataFrame,
@@ -278,23 +341,22 @@ def evaluate_claims(
     Raises
     ------
     ValueError
-        If ``readings`` is empty or names an unknown reading.
+        If ``readings`` is empty or names an unknown reading, or if a claim at
+        some n and reading exceeds a memory limit (:func:`check_limits`, before
+        any claim is evaluated).
     """
     if not readings or any(r not in READINGS for r in readings):
         raise ValueError(f"readings must be a non-empty list of {READINGS}, got {list(readings)}")
+    check_limits(claims, items, candidates, rounding=options["rounding"], readings=readings)
     evaluations: dict[str, list[Evaluation]] = {}
     tables = []
-    for claim in claims:
-        if claim.evidence != "survey":
-            continue
-        evaluations[claim.id] = []
-        choice = question(items, str(claim.question)).choice
-        for reading in readings if choice not in READINGS else readings[:1]:
-            for n in candidates:
-                evaluation, rows = evaluate(claim, items, n, reading=reading, **options)
-                evaluations[claim.id].append(evaluation)
-                if len(rows) <= max_listed:
-                    tables.append(rows)
+    for claim, reading in _plan(claims, items, readings):
+        evaluations.setdefault(claim.id, [])
+        for n in candidates:
+            evaluation, rows = evaluate(claim, items, n, reading=reading, **options)
+            evaluations[claim.id].append(evaluation)
+            if len(rows) <= max_listed:
+                tables.append(rows)
     tested = pd.DataFrame(
         [
             {**e.as_row(), "listed": e.reconstructions <= max_listed}
@@ -356,7 +418,15 @@ def mode_test_sizes(
         ``n, reading, probabilities, alpha, draws, rate, standard_error,
         within_level`` where ``within_level`` says whether the rate is at most
         alpha plus three Monte Carlo standard errors.
+
+    Raises
+    ------
+    ValueError
+        If ``draws`` exceeds :data:`analysis_utils.audit.limits.MAX_SIMULATED_COUNTS`
+        (checked before anything is drawn).
     """
+    options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
+    limits.check_simulation(draws, options)
     rows = []
     for reading in readings:
         for n in candidates:

@@ -57,10 +57,6 @@ DEFAULT_SIZE_DRAWS = 20_000
 DEFAULT_READINGS: tuple[str, ...] = READINGS
 
 
-#: Refuse to enumerate more reconstructions than this for one claim and n.
-MAX_RECONSTRUCTIONS = 5_000_000
-
-
 #: List the reconstructions of a claim, n and reading one per row only up to this many
 #: (every one is still tested; :func:`evaluate` returns them all).
 MAX_LISTED = 10_000

@@ -15,6 +15,8 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from analysis_utils.audit import limits
+
 #: How the mode claim is tested (see :class:`ModeResult`).
 IUT_METHOD = (
     "intersection-union test: for each other option, an exact one-sided McNemar test "
@@ -338,10 +340,13 @@ def mode_test_size(
     ------
     ValueError
         If, under multiple choice, the target's and the rival's probabilities
-        add up to more than 1.
+        add up to more than 1, or if the draws exceed
+        :data:`analysis_utils.audit.limits.MAX_SIMULATED_COUNTS` (checked before
+        anything is drawn).
     """
-    rng = np.random.default_rng(seed)
     p = np.asarray(probabilities, dtype=np.float64)
+    limits.check_simulation(draws, len(p))
+    rng = np.random.default_rng(seed)
     if single_choice:
         sample = rng.multinomial(n, p / p.sum(), size=draws)
     else:
@@ -397,7 +402,10 @@ def posterior_largest(
     Shares get a Dirichlet(``prior``, ..., ``prior``) prior (1 = uniform); the
     posterior given counts ``k`` is Dirichlet(``k + prior``). With two options
     the probability is exact (a Beta tail); with more it is estimated from
-    ``draws`` seeded draws per count vector, with its standard error.
+    ``draws`` seeded draws per count vector, with its standard error. The
+    draws are taken in chunks of at most
+    :data:`analysis_utils.audit.limits.POSTERIOR_CHUNK_DRAWS` (the same stream
+    of random numbers as all at once), so memory does not grow with ``draws``.
 
     Parameters
     ----------
@@ -429,8 +437,11 @@ def posterior_largest(
     unique, inverse = np.unique(alpha, axis=0, return_inverse=True)
     estimates = np.empty(len(unique))
     for i, a in enumerate(unique):
-        sample = rng.gamma(a, size=(draws, len(a)))
-        estimates[i] = np.mean(sample.argmax(axis=1) == target)
+        hits = 0
+        for start in range(0, draws, limits.POSTERIOR_CHUNK_DRAWS):
+            size = min(limits.POSTERIOR_CHUNK_DRAWS, draws - start)
+            hits += int(np.sum(rng.gamma(a, size=(size, len(a))).argmax(axis=1) == target))
+        estimates[i] = hits / draws
     probability = estimates[inverse.reshape(-1)]
     error = np.sqrt(probability * (1 - probability) / draws)
     return PosteriorResult(
@@ -441,8 +452,17 @@ def posterior_largest(
     )
 
 
+#: Integration points of :func:`posterior_largest_multiple`.
+POSTERIOR_POINTS = 2001
+
+
 def posterior_largest_multiple(
-    counts: np.ndarray, target: int, n: int, *, prior: float = 1.0, points: int = 2001
+    counts: np.ndarray,
+    target: int,
+    n: int,
+    *,
+    prior: float = 1.0,
+    points: int = POSTERIOR_POINTS,
 ) -> PosteriorResult:
     """Posterior probability that option ``target`` is chosen most often, multiple choice.
 
@@ -468,9 +488,17 @@ def posterior_largest_multiple(
     Returns
     -------
     PosteriorResult
+
+    Raises
+    ------
+    ValueError
+        If ``prior`` is not positive, or if the grid of ``(n + 1) * points``
+        values exceeds :data:`analysis_utils.audit.limits.MAX_GRID_VALUES`
+        (checked before it is built).
     """
     if prior <= 0:
         raise ValueError(f"prior must be positive, got {prior}")
+    limits.check_grid(n, points)
     counts = np.atleast_2d(np.asarray(counts, dtype=np.int64))
     x = (np.arange(points) + 0.5) / points
     values = np.arange(n + 1)

@@ -3,7 +3,8 @@
 Before any kernel starts, the runner checks the parameters against every
 selected notebook's ``parameters`` cell, checks where the run would write
 (:mod:`analysis_utils.pipeline.confine`), verifies the raw data (checksums,
-then schemas) and loads the claims registry the run will use. Notebooks whose
+then schemas), loads the claims registry the run will use and checks that its
+tests stay within their memory limits. Notebooks whose
 inputs are ready run concurrently, up to ``jobs`` at a time, each in its own
 process and kernel. An executed notebook reaches ``reports/executed/`` (or
 ``executed/`` beside a run's own ``results_dir``) only when it ran to the
@@ -255,6 +256,86 @@ def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
             raise ParameterError(f"{where}: {detail}") from None
 
 
+def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
+    """Refuse, before any kernel starts, claim tests that would exceed their memory limits.
+
+    For each notebook of the run that tests claims (it declares ``claims_file``,
+    ``n_candidates`` and ``readings``), the number of simulated surveys
+    (``size_draws``) is checked, and, when sizes are given (``n_candidates``),
+    the reconstructions of every claim at every size and reading are counted
+    without being enumerated
+    (:func:`analysis_utils.audit.claim_tests.check_limits`,
+    :mod:`analysis_utils.audit.limits`). Counting needs the survey's items
+    (``survey_items.csv`` in ``processed_dir``) and the rounding rule (bound to
+    ``02_audit_reported_percentages`` in this run, else read from its results);
+    when either is not there yet the count is left to the notebook, which
+    makes it before enumerating anything.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives (:func:`plan`).
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the claim, n and reading, the limit and what to do.
+    """
+    import pandas as pd
+
+    from analysis_utils.audit.claim_tests import check_limits as check_claim_limits
+    from analysis_utils.audit.registry import load_claims
+    from analysis_utils.core import io, schemas
+
+    steps = load_pipeline(layout.pipeline)
+    for name in order:
+        declared = read_parameters(steps[name].path)
+        if not {CLAIMS_PARAMETER, "n_candidates", "readings"} <= set(declared):
+            continue
+        given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
+        candidates = [int(n) for n in given["n_candidates"]]
+        rounding = _decided_rounding(layout, order, bound, given.get("results_dir"))
+        items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
+        claims, items = [], pd.DataFrame()
+        if candidates and given[CLAIMS_PARAMETER] and rounding and items_file.is_file():
+            try:
+                items = io.read_table(items_file, schemas.SURVEY_ITEMS)
+                claims = load_claims(layout.root / str(given[CLAIMS_PARAMETER]))
+            except (OSError, ValueError, InputError):
+                claims = []  # the notebook that reads them reports the problem
+        size_draws = given.get("size_draws")
+        try:
+            check_claim_limits(
+                claims,
+                items,
+                candidates,
+                rounding=rounding,
+                readings=list(given["readings"]),
+                size_draws=None if size_draws is None else int(size_draws),
+            )
+        except ValueError as exc:
+            raise ParameterError(f"{name}: {exc}") from None
+
+
+def _decided_rounding(
+    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]], results_dir: Any
+) -> str:
+    """Return the rounding rule the run's claim tests will use (empty if not yet known)."""
+    from analysis_utils.pipeline.results import AuditResults
+
+    decider = AuditResults.NOTEBOOK
+    if decider in order:
+        declared = read_parameters(load_pipeline(layout.pipeline)[decider].path)
+        return str(bound[decider].get("rounding", declared["rounding"].default))
+    try:
+        return AuditResults.load(layout.root / str(results_dir or "")).rounding
+    except (OSError, ValueError):
+        return ""
+
+
 #: Where a run on one's own survey writes, per folder parameter, inside its output folder
 #: (the report itself at the top).
 SURVEY_OUTPUTS = {
@@ -428,7 +509,8 @@ def run(
     ParameterError
         Before anything runs, for a bad notebook name or parameter, an output
         folder that :func:`~analysis_utils.pipeline.confine.check_output_folders`
-        refuses, or a claims registry that fails :func:`check_claims`.
+        refuses, a claims registry that fails :func:`check_claims`, or claim
+        tests that would exceed their memory limits (:func:`check_limits`).
     InputError
         Before anything runs, for raw data that fail verification.
     """
@@ -458,6 +540,7 @@ def run(
     else:
         verify_inputs(layout)
     check_claims(layout, order, bound)
+    check_limits(layout, order, bound)
 
     steps = load_pipeline(layout.pipeline)
     needs = {n: deps & set(order) for n, deps in dependencies(steps).items() if n in order}
@@ -684,11 +767,44 @@ def _run_parallel(
                     failed = True
 
 
+#: nbconvert's lab template without the blocks that load scripts from a CDN
+#: (require.js, MathJax, mermaid, the widget manager); its styles are inline.
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def _as_html(executed: Path) -> bytes:
-    """Render an executed notebook as a standalone HTML page."""
+    """Render an executed notebook as a self-contained HTML page that works offline.
+
+    The page uses nbconvert's lab template with its styles inline and images
+    embedded, but none of the scripts that template loads from a CDN
+    (require.js, MathJax, mermaid, the widget manager): it makes no network
+    request. Formulas in Markdown cells are shown as their TeX source
+    (``$x^2$``), since MathJax is not loaded.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook.
+
+    Returns
+    -------
+    bytes
+        The page in UTF-8; the same notebook always gives the same bytes.
+    """
+    import jinja2
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_filename(str(executed))
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="offline.html.j2",
+        extra_loaders=[jinja2.DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+    )
+    body, _ = exporter.from_filename(str(executed))
     return body.encode("utf-8")
 
 
