@@ -213,6 +213,10 @@ def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
     runner.check_claims(project, order, bound)
 
 
+#: Output folders of a run with other values than the defaults (the committed ones are refused).
+OUT = {"tables_dir": "out/tables", "results_dir": "out/results"}
+
+
 def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(project):
     def never(*args):
         raise AssertionError("a kernel started")
@@ -222,9 +226,9 @@ def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(pr
         match=r"03_test_claims: claim H1 at n = 1000, multiple choice .*: 11,033,033,011 "
         r"reconstructions exceed MAX_RECONSTRUCTIONS = 2,684,354 .*-p n_candidates",
     ):
-        runner.run(project, ["02", "03"], {"n_candidates": [1000]}, executor=never)
+        runner.run(project, ["02", "03"], {"n_candidates": [1000], **OUT}, executor=never)
     with pytest.raises(ParameterError, match=r"03_test_claims: .*MAX_SIMULATED_COUNTS"):
-        runner.run(project, ["02", "03"], {"size_draws": 10**8}, executor=never)
+        runner.run(project, ["02", "03"], {"size_draws": 10**8, **OUT}, executor=never)
     order, bound = runner.plan(
         project, ["02", "03"], {"n_candidates": [9, 54, 1000], "readings": ["single"]}
     )

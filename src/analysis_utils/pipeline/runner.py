@@ -149,7 +149,7 @@ def _failing_cell(source: Path, output: Path) -> tuple[int | None, str]:
     return None, ""
 
 
-def keep_failed(executed: Path, name: str) -> Path:
+def keep_failed(executed: Path, name: str, *, temporary: Path | None = None) -> Path:
     """Keep a failed executed notebook in a fresh private folder.
 
     Every failure gets its own folder, made by :func:`tempfile.mkdtemp` (mode
@@ -163,13 +163,15 @@ def keep_failed(executed: Path, name: str) -> Path:
         The executed notebook as Papermill left it.
     name : str
         Notebook name.
+    temporary : Path, optional
+        Where the fresh folder goes (default: the temporary folder).
 
     Returns
     -------
     Path
         ``<fresh folder>/<name>.failed.ipynb``.
     """
-    folder = Path(tempfile.mkdtemp(prefix=f"analysis-utils-failed-{name}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"analysis-utils-failed-{name}-", dir=temporary))
     kept = folder / f"{name}.failed.ipynb"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     with os.fdopen(os.open(kept, flags, 0o600), "wb") as handle:
@@ -547,8 +549,11 @@ def run(
     lock = hold_lock(_results_folder(layout, bound))
     clear_stale_staging()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
-    runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(staging / "runtime")  # kernel files go with staging
+    # kernel connection files (written to the temporary folder) go with the staging folder,
+    # so what a killed run leaves is one folder that the next run clears
+    temporary = tempfile.gettempdir()
+    (staging / "runtime").mkdir()
+    tempfile.tempdir = str(staging / "runtime")
     outcomes: list[Outcome] = []
     total = len(order)
     print(f"running {total} notebook(s), up to {jobs} at a time", file=log, flush=True)
@@ -574,7 +579,7 @@ def run(
         else:
             failed = staging / f"{outcome.name}.ipynb"
             if failed.exists():
-                kept = keep_failed(failed, outcome.name)
+                kept = keep_failed(failed, outcome.name, temporary=Path(temporary))
                 outcome = Outcome(**{**outcome.__dict__, "kept": str(kept)})
                 outcomes[-1] = outcome
             print(f"[{done}/{total}] {outcome.describe()}", file=log, flush=True)
@@ -598,11 +603,8 @@ def run(
         else:
             _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes)
     finally:
+        tempfile.tempdir = temporary
         shutil.rmtree(staging, ignore_errors=True)
-        if runtime is None:
-            os.environ.pop("JUPYTER_RUNTIME_DIR", None)
-        else:
-            os.environ["JUPYTER_RUNTIME_DIR"] = runtime
         lock.close()
     return outcomes
 
