@@ -13,7 +13,7 @@ from offline import external_resources
 from analysis_utils import cli
 from analysis_utils.core import io, paths
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.pipeline import manifest, runner
+from analysis_utils.pipeline import manifest, preflight, runner, staging
 
 PIPELINE = """notebooks:
   01_make_a:
@@ -199,18 +199,18 @@ def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
     project.claims.write_text("claims:\n  H1: [unclosed\n", encoding="utf-8")
     order, bound = runner.plan(project, ["03"], {})
     with pytest.raises(ParameterError, match=r"claims_file notebooks/claims\.yaml \(read by 03"):
-        runner.check_claims(project, order, bound)
+        preflight.check_claims(project, order, bound)
     project.claims.write_text("- H1\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="expected a mapping 'claims' of claim ids"):
-        runner.check_claims(project, order, bound)
+        preflight.check_claims(project, order, bound)
     order, bound = runner.plan(project, ["03"], {"claims_file": ""})
-    runner.check_claims(project, order, bound)  # empty: no claims, nothing to read
+    preflight.check_claims(project, order, bound)  # empty: no claims, nothing to read
     order, bound = runner.plan(project, ["02"], {})
-    runner.check_claims(project, order, bound)  # no notebook of the run reads claims
+    preflight.check_claims(project, order, bound)  # no notebook of the run reads claims
     elsewhere = project.root / "mine.yaml"
     shutil.copyfile(ROOT / "notebooks" / "claims.yaml", elsewhere)
     order, bound = runner.plan(project, ["03", "05"], {"claims_file": str(elsewhere)})
-    runner.check_claims(project, order, bound)
+    preflight.check_claims(project, order, bound)
 
 
 #: Output folders of a run with other values than the defaults (the committed ones are refused).
@@ -232,9 +232,9 @@ def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(pr
     order, bound = runner.plan(
         project, ["02", "03"], {"n_candidates": [9, 54, 1000], "readings": ["single"]}
     )
-    runner.check_limits(project, order, bound)  # 1,734,106 reconstructions at n = 1000: allowed
+    preflight.check_limits(project, order, bound)  # 1,734,106 reconstructions at n = 1000: allowed
     order, bound = runner.plan(project, ["02"], {})
-    runner.check_limits(project, order, bound)  # no claim tests in the run
+    preflight.check_limits(project, order, bound)  # no claim tests in the run
 
 
 def test_update_notebooks_refuses_parameters(toy):
@@ -347,7 +347,7 @@ def test_each_finished_notebook_is_recorded_in_the_run_manifest(toy):
 
 
 def test_a_second_run_on_the_same_results_folder_is_refused_naming_the_first(toy, temp):
-    held = runner.hold_lock(toy.results)
+    held = staging.hold_lock(toy.results)
     try:
         with pytest.raises(ParameterError, match=r"is being written by process \d+"):
             runner.run(toy, [], {}, executor=fake_executor)
@@ -358,13 +358,13 @@ def test_a_second_run_on_the_same_results_folder_is_refused_naming_the_first(toy
 
 
 def test_the_staging_folders_of_killed_runs_are_cleared(tmp_path):
-    dead = tmp_path / f"{runner.STAGING_PREFIX}999999999-abc"
-    live = tmp_path / f"{runner.STAGING_PREFIX}{os.getpid()}-abc"
+    dead = tmp_path / f"{staging.STAGING_PREFIX}999999999-abc"
+    live = tmp_path / f"{staging.STAGING_PREFIX}{os.getpid()}-abc"
     other = tmp_path / "someone-elses"
     for folder in (dead / "runtime", live, other):
         folder.mkdir(parents=True)
     (dead / "runtime" / "kernel-1.json").write_text("{}")
-    assert runner.clear_stale_staging(tmp_path) == [dead]
+    assert staging.clear_stale_staging(tmp_path) == [dead]
     assert not dead.exists()
     assert live.exists()
     assert other.exists()

@@ -271,7 +271,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"  writes: {', '.join(step.writes)}")
         return 0
     if args.command == "verify-data":
-        from analysis_utils.pipeline.runner import verify_inputs
+        from analysis_utils.pipeline.preflight import verify_inputs
 
         verify_inputs(tree)
         print("checksums: every file in data/raw matches data/raw/SHA256SUMS")

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from analysis_utils.core.errors import InputError, ParameterError, Problem
-from analysis_utils.core.io import atomic_write_bytes, verify_checksums
-from analysis_utils.core.paths import Layout, shown
-from analysis_utils.core.validate import validate_package
+from analysis_utils.core.errors import InputError, ParameterError
+from analysis_utils.core.io import atomic_write_bytes
+from analysis_utils.core.paths import Layout
 from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import check_output_folders, executed_folder
 from analysis_utils.pipeline.contract import (
@@ -40,6 +39,13 @@ from analysis_utils.pipeline.contract import (
     load_pipeline,
     read_parameters,
     resolve,
+)
+from analysis_utils.pipeline.preflight import check_claims, check_limits, verify_inputs
+from analysis_utils.pipeline.staging import (
+    STAGING_PREFIX,
+    clear_stale_staging,
+    hold_lock,
+    keep_failed,
 )
 from analysis_utils.survey.format import RESPONSES
 
@@ -147,195 +153,6 @@ def _failing_cell(source: Path, output: Path) -> tuple[int | None, str]:
             index = ids.index(cell.get("id")) if cell.get("id") in ids else None
             return index, lines[0] if lines else ""
     return None, ""
-
-
-def keep_failed(executed: Path, name: str, *, temporary: Path | None = None) -> Path:
-    """Keep a failed executed notebook in a fresh private folder.
-
-    Every failure gets its own folder, made by :func:`tempfile.mkdtemp` (mode
-    0700, readable by its owner only), and the copy is created there
-    exclusively without following a symbolic link, so it never overwrites
-    another file nor the copy of an earlier failure.
-
-    Parameters
-    ----------
-    executed : Path
-        The executed notebook as Papermill left it.
-    name : str
-        Notebook name.
-    temporary : Path, optional
-        Where the fresh folder goes (default: the temporary folder).
-
-    Returns
-    -------
-    Path
-        ``<fresh folder>/<name>.failed.ipynb``.
-    """
-    folder = Path(tempfile.mkdtemp(prefix=f"analysis-utils-failed-{name}-", dir=temporary))
-    kept = folder / f"{name}.failed.ipynb"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    with os.fdopen(os.open(kept, flags, 0o600), "wb") as handle:
-        handle.write(executed.read_bytes())
-    return kept
-
-
-def verify_inputs(layout: Layout) -> None:
-    """Check the raw data's checksums, then its schemas.
-
-    Parameters
-    ----------
-    layout : Layout
-
-    Raises
-    ------
-    InputError
-        Naming file, row, column and rule of every problem.
-    """
-    problems: list[Problem] = []
-    for check in (
-        lambda: verify_checksums(layout.raw),
-        lambda: validate_package(layout.datapackage, root=layout.root),
-    ):
-        try:
-            check()
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-
-
-#: The parameter naming the claims registry a notebook reads.
-CLAIMS_PARAMETER = "claims_file"
-
-
-def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
-    """Load the claims registry the run will use, before any kernel starts.
-
-    Each notebook of the run that declares ``claims_file`` reads the registry
-    it names (bound by the user or a survey run, else the parameter's default),
-    from the project root; an empty value means no claims and is skipped. Every
-    such file is read with :func:`analysis_utils.audit.registry.load_claims`,
-    the loader of ``03_test_claims``, which checks the claims' fields, their
-    evidence, their survey tests and the sources of external tests. Whether an
-    external claim's kind of test is one the study knows is left to
-    ``05_test_external_evidence`` (its loader,
-    ``analysis_utils.study.external_claims.load_claims``): the pipeline never
-    imports the study.
-
-    Parameters
-    ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives (:func:`plan`).
-
-    Raises
-    ------
-    ParameterError
-        In one line naming the file, the claim and the rule it breaks, or the
-        file that cannot be read.
-    """
-    from analysis_utils.audit.registry import load_claims
-
-    steps = load_pipeline(layout.pipeline)
-    readers: dict[Path, list[str]] = {}
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        if CLAIMS_PARAMETER not in declared:
-            continue
-        value = str(bound[name].get(CLAIMS_PARAMETER, declared[CLAIMS_PARAMETER].default))
-        if value:
-            readers.setdefault(layout.root / value, []).append(name)
-    for path, names in readers.items():
-        where = f"{CLAIMS_PARAMETER} {shown(path, layout.root)} (read by {', '.join(names)})"
-        try:
-            load_claims(path)
-        except OSError as exc:
-            raise ParameterError(f"{where}: cannot read it: {exc.strerror or exc}") from None
-        except ValueError as exc:
-            detail = str(exc).removeprefix(f"{path.name}: ")
-            raise ParameterError(f"{where}: {detail}") from None
-
-
-def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
-    """Refuse, before any kernel starts, claim tests that would exceed their memory limits.
-
-    For each notebook of the run that tests claims (it declares ``claims_file``,
-    ``n_candidates`` and ``readings``), the number of simulated surveys
-    (``size_draws``) is checked, and, when sizes are given (``n_candidates``),
-    the reconstructions of every claim at every size and reading are counted
-    without being enumerated
-    (:func:`analysis_utils.audit.claim_tests.check_limits`,
-    :mod:`analysis_utils.audit.limits`). Counting needs the survey's items
-    (``survey_items.csv`` in ``processed_dir``) and the rounding rule (bound to
-    ``02_audit_reported_percentages`` in this run, else read from its results);
-    when either is not there yet the count is left to the notebook, which
-    makes it before enumerating anything.
-
-    Parameters
-    ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives (:func:`plan`).
-
-    Raises
-    ------
-    ParameterError
-        Naming the notebook, the claim, n and reading, the limit and what to do.
-    """
-    import pandas as pd
-
-    from analysis_utils.audit.claim_tests import check_limits as check_claim_limits
-    from analysis_utils.audit.registry import load_claims
-    from analysis_utils.core import io, schemas
-
-    steps = load_pipeline(layout.pipeline)
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        if not {CLAIMS_PARAMETER, "n_candidates", "readings"} <= set(declared):
-            continue
-        given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
-        candidates = [int(n) for n in given["n_candidates"]]
-        rounding = _decided_rounding(layout, order, bound, given.get("results_dir"))
-        items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
-        claims, items = [], pd.DataFrame()
-        if candidates and given[CLAIMS_PARAMETER] and rounding and items_file.is_file():
-            try:
-                items = io.read_table(items_file, schemas.SURVEY_ITEMS)
-                claims = load_claims(layout.root / str(given[CLAIMS_PARAMETER]))
-            except (OSError, ValueError, InputError):
-                claims = []  # the notebook that reads them reports the problem
-        size_draws = given.get("size_draws")
-        try:
-            check_claim_limits(
-                claims,
-                items,
-                candidates,
-                rounding=rounding,
-                readings=list(given["readings"]),
-                size_draws=None if size_draws is None else int(size_draws),
-            )
-        except ValueError as exc:
-            raise ParameterError(f"{name}: {exc}") from None
-
-
-def _decided_rounding(
-    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]], results_dir: Any
-) -> str:
-    """Return the rounding rule the run's claim tests will use (empty if not yet known)."""
-    from analysis_utils.pipeline.results import AuditResults
-
-    decider = AuditResults.NOTEBOOK
-    if decider in order:
-        declared = read_parameters(load_pipeline(layout.pipeline)[decider].path)
-        return str(bound[decider].get("rounding", declared["rounding"].default))
-    try:
-        return AuditResults.load(layout.root / str(results_dir or "")).rounding
-    except (OSError, ValueError):
-        return ""
 
 
 #: Where a run on one's own survey writes, per folder parameter, inside its output folder
@@ -609,99 +426,12 @@ def run(
     return outcomes
 
 
-#: Prefix of a run's staging folder in the temporary folder; the process id follows,
-#: so a later run can tell the folders of killed runs from those of live ones.
-STAGING_PREFIX = "analysis-utils-run-"
-
-#: Prefix of the lock file a run holds, in the temporary folder, for its results folder.
-LOCK_PREFIX = "analysis-utils-lock-"
-
-
 def _results_folder(layout: Layout, bound: Mapping[str, Mapping[str, Any]]) -> Path:
     """Return the results folder of a run (the first notebook's ``results_dir``)."""
     for parameters in bound.values():
         if "results_dir" in parameters:
             return layout.root / str(parameters["results_dir"])
     return layout.results
-
-
-def hold_lock(folder: Path) -> TextIO:
-    """Take the run lock of ``folder``, or refuse naming the run that holds it.
-
-    The lock is an advisory ``flock`` on a file in the temporary folder named
-    after the resolved results folder (nothing is added to the outputs): the
-    operating system releases it when the process ends, however it ends, so a
-    killed run never leaves a stale lock.
-
-    Parameters
-    ----------
-    folder : Path
-        The run's results folder (created if absent).
-
-    Returns
-    -------
-    text file
-        Open while the run lasts; closing it releases the lock.
-
-    Raises
-    ------
-    ParameterError
-        If another run holds the lock.
-    """
-    import fcntl
-    import hashlib
-
-    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"{LOCK_PREFIX}{digest}"
-    handle = path.open("a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another run"
-        handle.close()
-        raise ParameterError(
-            f"{folder} is being written by {holder}: one run at a time writes a results "
-            "folder; wait for it to finish (or give other output folders)"
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"process {os.getpid()} (python -m analysis_utils {' '.join(sys.argv[1:4])})\n")
-    handle.flush()
-    return handle
-
-
-def clear_stale_staging(temporary: Path | None = None) -> list[Path]:
-    """Remove the staging folders (and kernel connection files) of runs that were killed.
-
-    Parameters
-    ----------
-    temporary : Path, optional
-        The temporary folder (default: :func:`tempfile.gettempdir`).
-
-    Returns
-    -------
-    list of Path
-        The folders removed.
-    """
-    removed = []
-    for folder in sorted(Path(temporary or tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*")):
-        pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
-        if not pid.isdigit() or _alive(int(pid)) or folder.is_symlink():
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> Path:

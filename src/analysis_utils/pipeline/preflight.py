@@ -1,0 +1,180 @@
+"""Checks before any kernel starts: raw data, the claims registry, memory limits.
+
+Each refuses with exit code 2 (:class:`~analysis_utils.core.errors.InputError`
+or :class:`~analysis_utils.core.errors.ParameterError`) before anything is
+written, so a bad input never leaves half a run behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from analysis_utils.core.errors import InputError, ParameterError, Problem
+from analysis_utils.core.io import verify_checksums
+from analysis_utils.core.paths import Layout, shown
+from analysis_utils.core.validate import validate_package
+from analysis_utils.pipeline.contract import (
+    load_pipeline,
+    read_parameters,
+)
+
+
+def verify_inputs(layout: Layout) -> None:
+    """Check the raw data's checksums, then its schemas.
+
+    Parameters
+    ----------
+    layout : Layout
+
+    Raises
+    ------
+    InputError
+        Naming file, row, column and rule of every problem.
+    """
+    problems: list[Problem] = []
+    for check in (
+        lambda: verify_checksums(layout.raw),
+        lambda: validate_package(layout.datapackage, root=layout.root),
+    ):
+        try:
+            check()
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+
+#: The parameter naming the claims registry a notebook reads.
+CLAIMS_PARAMETER = "claims_file"
+
+
+def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
+    """Load the claims registry the run will use, before any kernel starts.
+
+    Each notebook of the run that declares ``claims_file`` reads the registry
+    it names (bound by the user or a survey run, else the parameter's default),
+    from the project root; an empty value means no claims and is skipped. Every
+    such file is read with :func:`analysis_utils.audit.registry.load_claims`,
+    the loader of ``03_test_claims``, which checks the claims' fields, their
+    evidence, their survey tests and the sources of external tests. Whether an
+    external claim's kind of test is one the study knows is left to
+    ``05_test_external_evidence`` (its loader,
+    ``analysis_utils.study.external_claims.load_claims``): the pipeline never
+    imports the study.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives (:func:`plan`).
+
+    Raises
+    ------
+    ParameterError
+        In one line naming the file, the claim and the rule it breaks, or the
+        file that cannot be read.
+    """
+    from analysis_utils.audit.registry import load_claims
+
+    steps = load_pipeline(layout.pipeline)
+    readers: dict[Path, list[str]] = {}
+    for name in order:
+        declared = read_parameters(steps[name].path)
+        if CLAIMS_PARAMETER not in declared:
+            continue
+        value = str(bound[name].get(CLAIMS_PARAMETER, declared[CLAIMS_PARAMETER].default))
+        if value:
+            readers.setdefault(layout.root / value, []).append(name)
+    for path, names in readers.items():
+        where = f"{CLAIMS_PARAMETER} {shown(path, layout.root)} (read by {', '.join(names)})"
+        try:
+            load_claims(path)
+        except OSError as exc:
+            raise ParameterError(f"{where}: cannot read it: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            detail = str(exc).removeprefix(f"{path.name}: ")
+            raise ParameterError(f"{where}: {detail}") from None
+
+
+def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
+    """Refuse, before any kernel starts, claim tests that would exceed their memory limits.
+
+    For each notebook of the run that tests claims (it declares ``claims_file``,
+    ``n_candidates`` and ``readings``), the number of simulated surveys
+    (``size_draws``) is checked, and, when sizes are given (``n_candidates``),
+    the reconstructions of every claim at every size and reading are counted
+    without being enumerated
+    (:func:`analysis_utils.audit.claim_tests.check_limits`,
+    :mod:`analysis_utils.audit.limits`). Counting needs the survey's items
+    (``survey_items.csv`` in ``processed_dir``) and the rounding rule (bound to
+    ``02_audit_reported_percentages`` in this run, else read from its results);
+    when either is not there yet the count is left to the notebook, which
+    makes it before enumerating anything.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives (:func:`plan`).
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the claim, n and reading, the limit and what to do.
+    """
+    import pandas as pd
+
+    from analysis_utils.audit.claim_tests import check_limits as check_claim_limits
+    from analysis_utils.audit.registry import load_claims
+    from analysis_utils.core import io, schemas
+
+    steps = load_pipeline(layout.pipeline)
+    for name in order:
+        declared = read_parameters(steps[name].path)
+        if not {CLAIMS_PARAMETER, "n_candidates", "readings"} <= set(declared):
+            continue
+        given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
+        candidates = [int(n) for n in given["n_candidates"]]
+        rounding = _decided_rounding(layout, order, bound, given.get("results_dir"))
+        items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
+        claims, items = [], pd.DataFrame()
+        if candidates and given[CLAIMS_PARAMETER] and rounding and items_file.is_file():
+            try:
+                items = io.read_table(items_file, schemas.SURVEY_ITEMS)
+                claims = load_claims(layout.root / str(given[CLAIMS_PARAMETER]))
+            except (OSError, ValueError, InputError):
+                claims = []  # the notebook that reads them reports the problem
+        size_draws = given.get("size_draws")
+        try:
+            check_claim_limits(
+                claims,
+                items,
+                candidates,
+                rounding=rounding,
+                readings=list(given["readings"]),
+                size_draws=None if size_draws is None else int(size_draws),
+            )
+        except ValueError as exc:
+            raise ParameterError(f"{name}: {exc}") from None
+
+
+def _decided_rounding(
+    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]], results_dir: Any
+) -> str:
+    """Return the rounding rule the run's claim tests will use (empty if not yet known)."""
+    from analysis_utils.pipeline.results import AuditResults
+
+    decider = AuditResults.NOTEBOOK
+    if decider in order:
+        declared = read_parameters(load_pipeline(layout.pipeline)[decider].path)
+        return str(bound[decider].get("rounding", declared["rounding"].default))
+    try:
+        return AuditResults.load(layout.root / str(results_dir or "")).rounding
+    except (OSError, ValueError):
+        return ""

@@ -1,0 +1,137 @@
+"""A run's private places: its lock, its staging folder, the copies of failed notebooks.
+
+One run at a time writes a results folder (:func:`hold_lock`); each run
+executes into a staging folder of its own, named with its process id, which
+also holds its kernels' connection files, so what a killed run leaves is one
+folder that the next run clears (:func:`clear_stale_staging`); a failed
+notebook is kept in a fresh private folder (:func:`keep_failed`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from analysis_utils.core.errors import ParameterError
+
+
+def keep_failed(executed: Path, name: str, *, temporary: Path | None = None) -> Path:
+    """Keep a failed executed notebook in a fresh private folder.
+
+    Every failure gets its own folder, made by :func:`tempfile.mkdtemp` (mode
+    0700, readable by its owner only), and the copy is created there
+    exclusively without following a symbolic link, so it never overwrites
+    another file nor the copy of an earlier failure.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook as Papermill left it.
+    name : str
+        Notebook name.
+    temporary : Path, optional
+        Where the fresh folder goes (default: the temporary folder).
+
+    Returns
+    -------
+    Path
+        ``<fresh folder>/<name>.failed.ipynb``.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f"analysis-utils-failed-{name}-", dir=temporary))
+    kept = folder / f"{name}.failed.ipynb"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(kept, flags, 0o600), "wb") as handle:
+        handle.write(executed.read_bytes())
+    return kept
+
+
+#: Prefix of a run's staging folder in the temporary folder; the process id follows,
+#: so a later run can tell the folders of killed runs from those of live ones.
+STAGING_PREFIX = "analysis-utils-run-"
+
+
+#: Prefix of the lock file a run holds, in the temporary folder, for its results folder.
+LOCK_PREFIX = "analysis-utils-lock-"
+
+
+def hold_lock(folder: Path) -> TextIO:
+    """Take the run lock of ``folder``, or refuse naming the run that holds it.
+
+    The lock is an advisory ``flock`` on a file in the temporary folder named
+    after the resolved results folder (nothing is added to the outputs): the
+    operating system releases it when the process ends, however it ends, so a
+    killed run never leaves a stale lock.
+
+    Parameters
+    ----------
+    folder : Path
+        The run's results folder (created if absent).
+
+    Returns
+    -------
+    text file
+        Open while the run lasts; closing it releases the lock.
+
+    Raises
+    ------
+    ParameterError
+        If another run holds the lock.
+    """
+    import fcntl
+    import hashlib
+
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"{LOCK_PREFIX}{digest}"
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another run"
+        handle.close()
+        raise ParameterError(
+            f"{folder} is being written by {holder}: one run at a time writes a results "
+            "folder; wait for it to finish (or give other output folders)"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"process {os.getpid()} (python -m analysis_utils {' '.join(sys.argv[1:4])})\n")
+    handle.flush()
+    return handle
+
+
+def clear_stale_staging(temporary: Path | None = None) -> list[Path]:
+    """Remove the staging folders (and kernel connection files) of runs that were killed.
+
+    Parameters
+    ----------
+    temporary : Path, optional
+        The temporary folder (default: :func:`tempfile.gettempdir`).
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    removed = []
+    for folder in sorted(Path(temporary or tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*")):
+        pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
+        if not pid.isdigit() or _alive(int(pid)) or folder.is_symlink():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
