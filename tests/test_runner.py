@@ -380,3 +380,14 @@ def test_an_interrupt_prints_one_line_and_exits_130(monkeypatch, capsys):
     assert err.count("\n") == 1
     assert err.startswith("interrupted:")
     assert "Traceback" not in err
+
+
+def test_the_files_a_killed_writer_left_are_cleared_and_nothing_else(tmp_path):
+    (tmp_path / "tables").mkdir()
+    left = tmp_path / "tables" / ".claim_tests.csv.ab12_xyz.csv"
+    kept = [tmp_path / "tables" / n for n in ("claim_tests.csv", ".hidden.csv", "a.tmp")]
+    for path in [left, *kept]:
+        path.write_text("x")
+    assert io.partial_writes(tmp_path / "tables") == [left]
+    assert staging.clear_partial_writes([tmp_path / "tables", tmp_path / "missing"]) == [left]
+    assert all(p.exists() for p in kept)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -265,6 +266,32 @@ def package_schema_updates(
                 current[key] = schema[key]
                 changed = True
     return descriptor if changed else None
+
+
+#: Name of a file being written in place of ``NAME`` (by :func:`atomic_write_bytes` or
+#: :func:`write_tables`), which only a killed process leaves behind.
+PARTIAL = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.(?:tmp|csv)")
+
+
+def partial_writes(folder: Path) -> list[Path]:
+    """List the files a killed writer left in ``folder`` (not in its subfolders).
+
+    Parameters
+    ----------
+    folder : Path
+
+    Returns
+    -------
+    list of Path
+        Files named as :data:`PARTIAL` describes, sorted; empty if ``folder`` is missing.
+    """
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.is_symlink() and PARTIAL.fullmatch(p.name)
+    )
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -43,6 +43,7 @@ from analysis_utils.pipeline.contract import (
 from analysis_utils.pipeline.preflight import check_claims, check_limits, verify_inputs
 from analysis_utils.pipeline.staging import (
     STAGING_PREFIX,
+    clear_partial_writes,
     clear_stale_staging,
     hold_lock,
     keep_failed,
@@ -365,6 +366,16 @@ def run(
     needs = {n: deps & set(order) for n, deps in dependencies(steps).items() if n in order}
     lock = hold_lock(_results_folder(layout, bound))
     clear_stale_staging()
+    declared = {name: read_parameters(steps[name].path) for name in order}
+    clear_partial_writes(
+        [executed_dir]
+        + [
+            layout.root / str(bound[name].get(key, declared[name][key].default))
+            for name in order
+            for key in OUTPUT_PARAMETERS
+            if key in declared[name]
+        ]
+    )
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
     # kernel connection files (written to the temporary folder) go with the staging folder,
     # so what a killed run leaves is one folder that the next run clears

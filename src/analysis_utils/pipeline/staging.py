@@ -13,10 +13,12 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from analysis_utils.core.errors import ParameterError
+from analysis_utils.core.io import partial_writes
 
 
 def keep_failed(executed: Path, name: str, *, temporary: Path | None = None) -> Path:
@@ -135,3 +137,28 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def clear_partial_writes(folders: Iterable[Path]) -> list[Path]:
+    """Remove the half-written files a killed run left in its output folders.
+
+    Every file is written under a temporary name and renamed into place when
+    complete (:func:`analysis_utils.core.io.atomic_write_bytes`), so a kill
+    leaves at most such files (:func:`analysis_utils.core.io.partial_writes`);
+    the next run, holding the lock, removes them.
+
+    Parameters
+    ----------
+    folders : iterable of Path
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    removed = []
+    for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+        for path in partial_writes(folder):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
