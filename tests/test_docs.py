@@ -75,6 +75,7 @@ def test_readme_has_the_replication_sections():
         "Computational requirements",
         "Paper items, notebooks and outputs",
         "Instructions to replicators",
+        "Reliability",
         "Where to go next",
     ]
     where_next = README.split("## Where to go next")[1]
