@@ -87,3 +87,26 @@ def test_a_run_killed_at_random_points_is_whole_or_flagged(project):
     assert manifest.check(manifest.load(root / "out" / "results"), root) == []
     assert _outputs(root) == old
     assert _outputs(root, partial=True) == {}  # what the kills left was cleared
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_parallel_run_prints_one_line(project):
+    env = {**os.environ, paths.ROOT_ENV: str(project.root)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analysis_utils", *RUN, "--jobs", "2", "-p", "rounding", "even"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's foreground job
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline().startswith("running ")
+    assert process.stderr.readline().startswith("[start]")
+    time.sleep(2)  # a kernel is running a notebook
+    os.killpg(process.pid, signal.SIGINT)
+    rest = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 130
+    assert "Traceback" not in rest
+    assert rest.strip().splitlines()[-1].startswith("interrupted: ")

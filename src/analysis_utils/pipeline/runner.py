@@ -14,8 +14,10 @@ end; a failed one is kept in a fresh private folder.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -124,6 +126,7 @@ def execute_one(
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
+            kernel_manager_class="analysis_utils.pipeline.kernels.QuietKernelManager",
         )
     except papermill.PapermillExecutionError as exc:
         cell, first = _failing_cell(Path(source), Path(output))
@@ -477,6 +480,11 @@ def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> Pat
     return manifest.write(folder, records)
 
 
+def _ignore_interrupts() -> None:
+    """Let only the runner see Ctrl-C: a worker would print a traceback for it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_parallel(
     order: list[str],
     needs: dict[str, set[str]],
@@ -490,24 +498,30 @@ def _run_parallel(
     done: set[str] = set()
     running: dict[Future[Outcome], str] = {}
     failed = False
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        while True:
-            if not failed:
-                for name in order:
-                    started = name in done or name in running.values()
-                    if not started and needs[name] <= done and len(running) < jobs:
-                        running[pool.submit(executor, *arguments(name))] = name
-            if not running:
-                return
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                running.pop(future)
-                finish(future.result())
-                outcome = outcomes()[-1]
-                if outcome.ok:
-                    done.add(outcome.name)
-                else:
-                    failed = True
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
+        try:
+            while True:
+                if not failed:
+                    for name in order:
+                        started = name in done or name in running.values()
+                        if not started and needs[name] <= done and len(running) < jobs:
+                            running[pool.submit(executor, *arguments(name))] = name
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    running.pop(future)
+                    finish(future.result())
+                    outcome = outcomes()[-1]
+                    if outcome.ok:
+                        done.add(outcome.name)
+                    else:
+                        failed = True
+        except KeyboardInterrupt:  # the workers ignore it: stop them and their kernels
+            for child in multiprocessing.active_children():
+                child.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 #: nbconvert's lab template without the blocks that load scripts from a CDN
