@@ -52,6 +52,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS) --update-notebooks
 
 tutorial: $(STAMP)
+	mkdir -p reports/tutorial
 	$(BIN)/python -m papermill tutorial/your_own_survey.ipynb reports/tutorial/your_own_survey.ipynb \
 	  --cwd tutorial -k python3 --no-progress-bar
 

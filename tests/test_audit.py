@@ -130,3 +130,13 @@ def test_subgroups_explain_57_percent_as_4_of_the_7_highly_educated(items):
     assert table["matches"].iloc[0] == "highly-educated (78%)"
     empty = tables.subgroups(items, 9, rounding="up_or_down", questions=[])
     assert empty.empty
+
+
+def test_respondent_level_counts_fix_n_beyond_the_sizes_searched():
+    counted = _toy([None, None], stated=250)
+    counted["status"] = ["recomputed", "recomputed"]
+    counted["count"] = [100, 150]
+    assert tables.joint_sizes(counted, range(1, 201), rounding="up_or_down") == [250]
+    assert tables.candidate_sizes(
+        counted, rounding="up_or_down", n_max=200, subgroup_questions=[]
+    ) == [250]

@@ -211,6 +211,14 @@ def test_a_percentage_above_100_is_refused_in_any_question(folder):
     assert problem.rule == "a percentage is at most 100"
 
 
+def test_answers_with_a_header_and_no_rows_are_refused(folder):
+    header = _rows(folder / "responses.csv")[:1]
+    write_rows(folder / "responses.csv", header)
+    problem = _problem(folder, row=2, column="respondent_id")
+    assert problem.rule == "at least one respondent"
+    assert "add one row per respondent" in problem.message
+
+
 def test_aggregates_and_answers_together_are_refused(folder):
     rows = [OPTIONS[0] + ["reported_percent"]] + [[*r, ""] for r in OPTIONS[1:]]
     rows[1][-1] = "67"

@@ -189,7 +189,8 @@ def joint_sizes(
 
     A single-choice question whose every option is reported must also sum to n.
     Where the counts come from respondent-level answers, n is the number of
-    respondents (``stated_n``, recomputed) and no other size is consistent.
+    respondents (``stated_n``, recomputed): it is the only size, whether or
+    not ``n_values`` reaches it.
 
     Parameters
     ----------
@@ -206,7 +207,7 @@ def joint_sizes(
     excluded = set(exclude_questions)
     ok = list(n_values)
     if items["status"].isin(COUNTED).any():
-        ok = [n for n in ok if n == stated_n(items)]  # respondents counted: n is known
+        ok = [n for n in [stated_n(items)] if n]  # respondents counted: n is known, not searched
     for q in questions(items).values():
         if q.id in excluded:
             continue

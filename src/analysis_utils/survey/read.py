@@ -299,6 +299,19 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
         if problems:
             raise InputError(problems)
         responses = _read(folder / RESPONSES, fields)
+        if responses.empty:
+            raise InputError(
+                [
+                    Problem(
+                        shown[RESPONSES],
+                        2,
+                        RESPONDENT_ID,
+                        "at least one respondent",
+                        "the file has a header but no answers: add one row per respondent, or "
+                        "delete the file to give the reported percentages in options.csv instead",
+                    )
+                ]
+            )
     return Survey(folder, questions, options, responses, shown)
 
 
