@@ -338,6 +338,12 @@ def test_each_finished_notebook_is_recorded_in_the_run_manifest(toy):
     assert "data/raw/SHA256SUMS" in records["03_other_thing"].inputs
     assert records["01_make_a"].code["notebook"] == io.sha256(toy.notebooks / "01_make_a.ipynb")
     assert "data/processed/a.csv" not in records["02_use_a"].inputs  # the toy writes nothing
+    assert manifest.check_upstream("02_use_a", toy.pipeline, toy.results, toy.root) == []
+    manifest.write(toy.results, {k: v for k, v in records.items() if k != "01_make_a"})
+    assert manifest.check_upstream("02_use_a", toy.pipeline, toy.results, toy.root) == [
+        "01_make_a: no record in the run manifest"
+    ]
+    manifest.write(toy.results, records)
     assert manifest.check(records, toy.root) == []
     (toy.raw / "SHA256SUMS").write_text("changed\n")
     assert manifest.check(records, toy.root) == [

@@ -25,6 +25,7 @@ from typing import Any
 
 from analysis_utils.core.io import atomic_write_bytes, json_bytes, sha256
 from analysis_utils.core.paths import shown
+from analysis_utils.pipeline.contract import load_pipeline, with_producers
 
 #: File name of the manifest in a results folder.
 MANIFEST = "manifest.json"
@@ -238,3 +239,40 @@ def check(records: Mapping[str, Record], root: Path) -> list[str]:
                     verb = "changed since it wrote it" if kind == "output" else "changed since"
                     problems.append(f"{name}: its {kind} {path} {verb}")
     return problems
+
+
+def check_upstream(
+    notebook: str, pipeline: Path, folder: Path, root: Path, *, survey_only: bool = False
+) -> list[str]:
+    """Check the records of every notebook whose outputs ``notebook`` draws on.
+
+    The notebooks writing what ``notebook`` reads, transitively
+    (:func:`analysis_utils.pipeline.contract.with_producers`), are checked
+    with :func:`check`; one without a record is a problem too.
+
+    Parameters
+    ----------
+    notebook : str
+    pipeline : Path
+        ``notebooks/pipeline.yaml``.
+    folder : Path
+        The results folder holding the manifest.
+    root : Path
+        The project root the recorded paths are relative to.
+    survey_only : bool
+        Consider only the survey notebooks (a survey run has no others).
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when the outputs are those of one run.
+    """
+    steps = load_pipeline(pipeline)
+    made_by = [
+        name
+        for name in with_producers(steps, [notebook], under="")
+        if name != notebook and (steps[name].survey or not survey_only)
+    ]
+    records = load(folder)
+    problems = check({n: records[n] for n in made_by if n in records}, root)
+    return problems + [f"{n}: no record in the run manifest" for n in made_by if n not in records]
