@@ -343,6 +343,10 @@ def test_each_finished_notebook_is_recorded_in_the_run_manifest(toy):
     assert manifest.check_upstream("02_use_a", toy.pipeline, toy.results, toy.root) == [
         "01_make_a: no record in the run manifest"
     ]
+    (toy.results / manifest.MANIFEST).unlink()
+    [alone] = manifest.check_upstream("02_use_a", toy.pipeline, toy.results, toy.root)
+    assert alone.startswith("no run manifest")
+    assert "not checked" in alone
     manifest.write(toy.results, records)
     assert manifest.check(records, toy.root) == []
     (toy.raw / "SHA256SUMS").write_text("changed\n")

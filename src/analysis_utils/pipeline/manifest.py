@@ -266,6 +266,7 @@ def check_upstream(
     -------
     list of str
         One sentence per problem; empty when the outputs are those of one run.
+        Without a manifest at all, one sentence saying so.
     """
     steps = load_pipeline(pipeline)
     made_by = [
@@ -273,6 +274,12 @@ def check_upstream(
         for name in with_producers(steps, [notebook], under="")
         if name != notebook and (steps[name].survey or not survey_only)
     ]
+    if made_by and not (folder / MANIFEST).is_file():
+        return [
+            f"no run manifest in {folder.name}/: the notebooks ran one by one (by hand or under"
+            " nbval), so whether these outputs come from one run is not checked; run"
+            " `python -m analysis_utils run` to record it"
+        ]
     records = load(folder)
     problems = check({n: records[n] for n in made_by if n in records}, root)
     return problems + [f"{n}: no record in the run manifest" for n in made_by if n not in records]
