@@ -1,0 +1,277 @@
+"""Ordinal (Likert) questions: distribution, median and top-box share from counts per option.
+
+Every function takes the counts of one single-choice question's options in
+their order (lowest first, e.g. "strongly disagree" ... "strongly agree"),
+without the respondents who gave no answer: they are not on the scale. Counts
+below ``min_cell`` are withheld by the rule of
+:func:`analysis_utils.survey.disclosure.suppress`, and nothing published
+beside them (a cumulative share, a top-box share) lets a withheld count be
+told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, suppress
+
+#: How the top-box interval is computed.
+WILSON_METHOD = "Wilson score interval (statsmodels proportion_confint, method='wilson')"
+
+
+def check_counts(counts: Sequence[int], *, options: int = 2) -> list[int]:
+    """Check counts per ordered option and return them as a list of int.
+
+    Parameters
+    ----------
+    counts : sequence of int
+    options : int
+        Fewest options the scale must have.
+
+    Returns
+    -------
+    list of int
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than ``options`` options, a count is negative or not
+        a whole number, or nobody answered.
+    """
+    values = list(counts)
+    if len(values) < options:
+        raise ValueError(f"an ordered scale needs at least {options} options, got {len(values)}")
+    if any(int(k) != k or k < 0 for k in values):
+        raise ValueError(f"counts must be whole numbers >= 0, got {values}")
+    if sum(values) == 0:
+        raise ValueError("nobody answered: every count is 0")
+    return [int(k) for k in values]
+
+
+def distribution(counts: Sequence[int], *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Give the counts, shares and cumulative shares of an ordered scale, small counts withheld.
+
+    A count is withheld as :func:`~analysis_utils.survey.disclosure.suppress`
+    decides (the counts add up to the published number who answered). A
+    cumulative share is published only where it follows from the published
+    counts and that number anyway: where no withheld count lies at or before
+    the option, or none after it. Elsewhere it would tell the sum of some
+    withheld counts, so it is withheld too.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Respondents per option, lowest option first.
+    min_cell : int
+        Smallest count published (1 publishes every count).
+
+    Returns
+    -------
+    DataFrame
+        One row per option: ``position`` (1, 2, ...), ``count`` (Int64, NA
+        where withheld), ``share``, ``cumulative_share`` (NaN where withheld)
+        and ``status`` (``shown`` or ``suppressed``).
+
+    Raises
+    ------
+    ValueError
+        If the counts are not a scale of two or more options that someone answered,
+        or ``min_cell < 1``.
+    """
+    values = check_counts(counts)
+    hidden = suppress(values, min_cell=min_cell, complete=True)
+    n = sum(values)
+    cumulative, running = [], 0
+    for i, k in enumerate(values):
+        running += k
+        derivable = not any(hidden[: i + 1]) or not any(hidden[i + 1 :])
+        cumulative.append(running / n if derivable else float("nan"))
+    return pd.DataFrame(
+        {
+            "position": range(1, len(values) + 1),
+            "count": pd.array(
+                [None if h else k for k, h in zip(values, hidden, strict=True)], "Int64"
+            ),
+            "share": [float("nan") if h else k / n for k, h in zip(values, hidden, strict=True)],
+            "cumulative_share": cumulative,
+            "status": ["suppressed" if h else "shown" for h in hidden],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Median:
+    """The median category of an ordered scale.
+
+    Attributes
+    ----------
+    lower : int
+        Position (0-based) of the median: the first option at which the
+        cumulative share reaches one half (``2 * cumulative >= n``).
+    upper : int
+        The same as ``lower`` unless the cumulative share is exactly one half
+        there; then the next option anyone chose (the upper median).
+    tied : bool
+        Whether the cumulative share is exactly one half at ``lower`` (the
+        respondents split evenly between ``lower`` and below, and above it).
+    cumulative_share : float
+        Cumulative share at ``lower``.
+    """
+
+    lower: int
+    upper: int
+    tied: bool
+    cumulative_share: float
+
+
+def median(counts: Sequence[int]) -> Median:
+    """Median category: where the cumulative share first reaches 50 %.
+
+    Tie rule: when the cumulative share is exactly 50 % at an option, the
+    median is that option (the lower median), and :attr:`Median.upper` names
+    the next option anyone chose; claims about the median use the lower one.
+    Computed in integers (``2 * cumulative >= n``), never in floating point.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Respondents per option, lowest option first.
+
+    Returns
+    -------
+    Median
+
+    Raises
+    ------
+    ValueError
+        If the counts are not a scale of two or more options that someone answered.
+    """
+    values = check_counts(counts)
+    n, running = sum(values), 0
+    for i, k in enumerate(values):
+        running += k
+        if 2 * running >= n:
+            tied = 2 * running == n
+            upper = next(j for j in range(i + 1, len(values)) if values[j]) if tied else i
+            return Median(i, upper, tied, running / n)
+    raise AssertionError("unreachable: the cumulative count reaches n")
+
+
+@dataclass(frozen=True)
+class TopBox:
+    """Share of respondents in the top options of an ordered scale, with its interval.
+
+    Attributes
+    ----------
+    top : int
+        How many of the highest options count (2: "top-two box").
+    successes : int or None
+        Respondents in them; ``None`` where withheld.
+    n : int
+        Respondents who answered.
+    share : float
+        ``successes / n`` (NaN where withheld).
+    ci : tuple of float
+        Two-sided Wilson interval of the share at ``confidence`` (NaN where withheld).
+    confidence : float
+    withheld : bool
+        Whether the count and share are withheld (see :func:`top_box`).
+    method : str
+    """
+
+    top: int
+    successes: int | None
+    n: int
+    share: float
+    ci: tuple[float, float]
+    confidence: float
+    withheld: bool
+    method: str = WILSON_METHOD
+
+
+def top_count(counts: Sequence[int], *, top: int = 2) -> int:
+    """Respondents in the ``top`` highest options.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Respondents per option, lowest option first.
+    top : int
+        How many of the highest options count; ``1 <= top < len(counts)``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``top`` is not between 1 and the number of options minus one.
+    """
+    values = list(counts)
+    if not 1 <= top < len(values):
+        raise ValueError(f"top must be between 1 and {len(values) - 1} options, got {top}")
+    return int(sum(values[len(values) - top :]))
+
+
+def _splits_withheld(values: list[int], hidden: list[bool], top: int, min_cell: int) -> bool:
+    """Whether publishing the top-box count would tell a withheld count or a small sum of them."""
+    cut = len(values) - top
+    for part in (range(cut), range(cut, len(values))):
+        withheld = [values[i] for i in part if hidden[i]]
+        if withheld and (len(withheld) < 2 or sum(withheld) < min_cell):
+            return True
+    return False
+
+
+def top_box(
+    counts: Sequence[int],
+    *,
+    top: int = 2,
+    confidence: float = 0.95,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> TopBox:
+    """Top-box share (default top two) with its Wilson interval, withheld where it would disclose.
+
+    The top-box count is withheld if it or the rest of the scale is small
+    (:func:`~analysis_utils.survey.disclosure.suppress` of the pair), or if,
+    beside the counts :func:`distribution` publishes, it would tell a withheld
+    count: the withheld options on either side of the cut must be none, or at
+    least two adding up to ``min_cell`` or more.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Respondents per option, lowest option first.
+    top : int
+        How many of the highest options count.
+    confidence : float
+        Level of the two-sided interval.
+    min_cell : int
+        Smallest count published.
+
+    Returns
+    -------
+    TopBox
+
+    Raises
+    ------
+    ValueError
+        If the counts are not a scale of two or more options that someone answered,
+        or ``top`` is out of range.
+    """
+    values = check_counts(counts)
+    k, n = top_count(values, top=top), sum(values)
+    hidden = suppress(values, min_cell=min_cell, complete=True)
+    withheld = suppress([k, n - k], min_cell=min_cell, complete=True)[0] or _splits_withheld(
+        values, hidden, top, min_cell
+    )
+    if withheld:
+        nan = float("nan")
+        return TopBox(top, None, n, nan, (nan, nan), confidence, True)
+    low, high = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    return TopBox(top, k, n, k / n, (float(low), float(high)), confidence, False)
