@@ -68,8 +68,7 @@ def test_the_distribution_publishes_nothing_the_published_counts_do_not_tell(cou
     ],
 )
 def test_median_by_hand(counts, lower, upper, tied):
-    result = ordinal.median(counts)
-    assert (result.lower, result.upper, result.tied) == (lower, upper, tied)
+    assert ordinal.median(counts) == ordinal.Median(lower, upper, tied)
 
 
 @given(scales)
@@ -110,43 +109,80 @@ def test_a_small_top_box_is_withheld_and_every_count_published_otherwise():
     assert not ordinal.top_box([20, 20, 10, 2, 1], min_cell=1).withheld
 
 
-def _consistent(counts, hidden, published_top, top, cumulative):
-    """Every count vector that agrees with everything the tables publish (brute force)."""
-    n = sum(counts)
+def _consistent(counts, no_answer, table, box, top):
+    """Every (counts, no answer) that agrees with all that is published (brute force).
+
+    Published: the number of respondents, the counts of survey_items.csv (withheld where
+    the distribution withholds them, and the no-answer count unless its base is everyone),
+    the base, the shares, cumulative shares and top-box count of the ordinal tables.
+    """
+    full = [*counts, no_answer]
+    hidden = [*table["count"].isna().tolist(), table["base"].iloc[0] == "all respondents"]
+    base = sum(full) if hidden[-1] else sum(counts)
     free = [i for i, h in enumerate(hidden) if h]
-    rest = n - sum(k for k, h in zip(counts, hidden, strict=True) if not h)
+    rest = sum(full) - sum(k for k, h in zip(full, hidden, strict=True) if not h)
     for values in itertools.product(range(rest + 1), repeat=len(free)):
         if sum(values) != rest:
             continue
-        vector = list(counts)
+        vector = list(full)
         for i, v in zip(free, values, strict=True):
             vector[i] = v
-        if published_top is not None and sum(vector[len(vector) - top :]) != published_top:
+        options = vector[:-1]
+        if (sum(full) if hidden[-1] else sum(options)) != base:
             continue
-        running = np.cumsum(vector) / n
+        if box.successes is not None and sum(options[len(options) - top :]) != box.successes:
+            continue
+        running = np.cumsum(options) / base
+        published = table["cumulative_share"].tolist()
         if all(
-            math.isnan(c) or math.isclose(c, r) for c, r in zip(cumulative, running, strict=True)
+            math.isnan(c) or math.isclose(c, r) for c, r in zip(published, running, strict=True)
         ):
             yield vector
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.integers(0, 9), min_size=3, max_size=5), st.integers(2, 6), st.integers(1, 2))
+@given(
+    st.lists(st.integers(0, 9), min_size=3, max_size=5),
+    st.integers(0, 4),
+    st.integers(2, 6),
+    st.integers(1, 2),
+)
 def test_no_withheld_count_can_be_recomputed_from_the_distribution_and_top_box(
-    counts, min_cell, top
+    counts, no_answer, min_cell, top
 ):
     if sum(counts) == 0:
         return
-    table = ordinal.distribution(counts, min_cell=min_cell)
-    box = ordinal.top_box(counts, top=top, min_cell=min_cell)
-    hidden = table["count"].isna().tolist()
-    vectors = list(
-        _consistent(counts, hidden, box.successes, top, table["cumulative_share"].tolist())
-    )
-    assert counts in vectors
+    table = ordinal.distribution(counts, no_answer=no_answer, min_cell=min_cell)
+    box = ordinal.top_box(counts, top=top, no_answer=no_answer, min_cell=min_cell)
+    # what is withheld is what survey_items.csv withholds of the question
+    full = counts + ([no_answer] if no_answer else [])
+    withheld = disclosure.suppress(full, min_cell=min_cell, complete=True)
+    assert table["count"].isna().tolist() == withheld[: len(counts)]
+    assert (table["base"].iloc[0] == "all respondents") == (bool(no_answer) and withheld[-1])
+    vectors = list(_consistent(counts, no_answer, table, box, top))
+    assert [*counts, no_answer] in vectors
+    hidden = [*withheld[: len(counts)], bool(no_answer) and withheld[-1]]
     for i, h in enumerate(hidden):
         if h:
-            assert len({v[i] for v in vectors}) >= 2, (counts, i)
+            assert len({v[i] for v in vectors}) >= 2, (counts, no_answer, i)
+
+
+def test_shares_are_of_everyone_when_the_no_answer_count_is_withheld():
+    # survey_items.csv withholds 3 and, to cover it, the 6 blanks (the smallest published
+    # count, 6 < 8). Shares of the 53 who answered would tell 59 - 53 = 6 blanks, and then
+    # 3 = 59 - 6 - 50: so the shares are of all 59, and 8 stays published.
+    table = ordinal.distribution([3, 10, 12, 8, 20], no_answer=6, min_cell=5)
+    assert table["status"].tolist() == ["suppressed", "shown", "shown", "shown", "shown"]
+    assert table["share"].tolist()[1:] == [10 / 59, 12 / 59, 8 / 59, 20 / 59]
+    assert table["cumulative_share"].isna().all()
+    assert (table["base"] == "all respondents").all()
+    # 8 + 20 = 28 of 59 in the top two; below the cut 3 and the 6 blanks, 9 >= 5: published
+    box = ordinal.top_box([3, 10, 12, 8, 20], no_answer=6, min_cell=5)
+    assert (box.successes, box.n) == (28, 59)
+    # with 8 blanks the 3 is covered by 8 (first of the two eights): shares of those who answered
+    answered = ordinal.distribution([3, 10, 12, 8, 20], no_answer=8, min_cell=5)
+    assert (answered["base"] == "answered").all()
+    assert answered["status"].tolist() == ["suppressed", "shown", "shown", "suppressed", "shown"]
 
 
 @pytest.mark.parametrize(
@@ -156,6 +192,7 @@ def test_no_withheld_count_can_be_recomputed_from_the_distribution_and_top_box(
         (lambda: ordinal.median([3, -1, 2]), "whole numbers >= 0"),
         (lambda: ordinal.median([1.5, 2]), "whole numbers >= 0"),
         (lambda: ordinal.distribution([0, 0, 0]), "nobody answered"),
+        (lambda: ordinal.distribution([1, 2], no_answer=-1), "no_answer must be"),
         (lambda: ordinal.top_box([4, 5, 6], top=3), "top must be between 1 and 2"),
         (lambda: ordinal.top_box([4, 5, 6], top=0), "top must be between 1 and 2"),
     ],

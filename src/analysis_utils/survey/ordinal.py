@@ -1,12 +1,12 @@
 """Ordinal (Likert) questions: distribution, median and top-box share from counts per option.
 
 Every function takes the counts of one single-choice question's options in
-their order (lowest first, e.g. "strongly disagree" ... "strongly agree"),
-without the respondents who gave no answer: they are not on the scale. Counts
-below ``min_cell`` are withheld by the rule of
-:func:`analysis_utils.survey.disclosure.suppress`, and nothing published
-beside them (a cumulative share, a top-box share) lets a withheld count be
-told.
+their order (lowest first, e.g. "strongly disagree" ... "strongly agree");
+the respondents who left it blank are not on the scale and are given apart
+(``no_answer``). Counts are withheld as ``survey_items.csv`` withholds them
+(:func:`analysis_utils.survey.disclosure.suppress` of the option counts and
+the no-answer count), and nothing published beside them (a share, a
+cumulative share, a top-box share) lets a withheld count be told.
 """
 
 from __future__ import annotations
@@ -52,20 +52,45 @@ def check_counts(counts: Sequence[int], *, options: int = 2) -> list[int]:
     return [int(k) for k in values]
 
 
-def distribution(counts: Sequence[int], *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+def _disclosed(
+    counts: Sequence[int], no_answer: int, min_cell: int
+) -> tuple[list[int], list[bool], bool, int]:
+    """Apply the rule of ``survey_items.csv``: the counts, which are withheld, and the base.
+
+    Returns the option counts, whether each is withheld, whether the no-answer
+    count is withheld, and the base of the shares (those who answered, or all
+    respondents if the no-answer count is withheld).
+    """
+    values = check_counts(counts)
+    if int(no_answer) != no_answer or no_answer < 0:
+        raise ValueError(f"no_answer must be a whole number >= 0, got {no_answer}")
+    full = values + ([int(no_answer)] if no_answer else [])
+    hidden = suppress(full, min_cell=min_cell, complete=True)
+    blank_hidden = bool(no_answer) and hidden[-1]
+    return values, hidden[: len(values)], blank_hidden, sum(full if blank_hidden else values)
+
+
+def distribution(
+    counts: Sequence[int], *, no_answer: int = 0, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """Give the counts, shares and cumulative shares of an ordered scale, small counts withheld.
 
-    A count is withheld as :func:`~analysis_utils.survey.disclosure.suppress`
-    decides (the counts add up to the published number who answered). A
-    cumulative share is published only where it follows from the published
-    counts and that number anyway: where no withheld count lies at or before
-    the option, or none after it. Elsewhere it would tell the sum of some
-    withheld counts, so it is withheld too.
+    What is withheld is what ``survey_items.csv`` withholds of the question:
+    :func:`~analysis_utils.survey.disclosure.suppress` of the option counts
+    and, if anyone left the question blank, the no-answer count (they add up to
+    the published number of respondents). The shares are of those who
+    answered; if the no-answer count is withheld they are of all respondents
+    (shares of those who answered would tell how many did not). A cumulative
+    share is published only where the published counts tell it anyway: where
+    no withheld count lies at or before the option, or none after it (a
+    withheld no-answer count counts as after every option).
 
     Parameters
     ----------
     counts : sequence of int
         Respondents per option, lowest option first.
+    no_answer : int
+        Respondents who left the question blank.
     min_cell : int
         Smallest count published (1 publishes every count).
 
@@ -73,32 +98,32 @@ def distribution(counts: Sequence[int], *, min_cell: int = DEFAULT_MIN_CELL) -> 
     -------
     DataFrame
         One row per option: ``position`` (1, 2, ...), ``count`` (Int64, NA
-        where withheld), ``share``, ``cumulative_share`` (NaN where withheld)
-        and ``status`` (``shown`` or ``suppressed``).
+        where withheld), ``share``, ``cumulative_share`` (NaN where withheld),
+        ``status`` (``shown`` or ``suppressed``) and ``base`` (``answered`` or
+        ``all respondents``).
 
     Raises
     ------
     ValueError
         If the counts are not a scale of two or more options that someone answered,
-        or ``min_cell < 1``.
+        ``no_answer`` is not a whole number >= 0, or ``min_cell < 1``.
     """
-    values = check_counts(counts)
-    hidden = suppress(values, min_cell=min_cell, complete=True)
-    n = sum(values)
+    values, hidden, blank_hidden, base = _disclosed(counts, no_answer, min_cell)
     cumulative, running = [], 0
     for i, k in enumerate(values):
         running += k
-        derivable = not any(hidden[: i + 1]) or not any(hidden[i + 1 :])
-        cumulative.append(running / n if derivable else float("nan"))
+        derivable = not any(hidden[: i + 1]) or not (any(hidden[i + 1 :]) or blank_hidden)
+        cumulative.append(running / base if derivable else float("nan"))
     return pd.DataFrame(
         {
             "position": range(1, len(values) + 1),
             "count": pd.array(
                 [None if h else k for k, h in zip(values, hidden, strict=True)], "Int64"
             ),
-            "share": [float("nan") if h else k / n for k, h in zip(values, hidden, strict=True)],
+            "share": [float("nan") if h else k / base for k, h in zip(values, hidden, strict=True)],
             "cumulative_share": cumulative,
             "status": ["suppressed" if h else "shown" for h in hidden],
+            "base": "all respondents" if blank_hidden else "answered",
         }
     )
 
@@ -118,14 +143,11 @@ class Median:
     tied : bool
         Whether the cumulative share is exactly one half at ``lower`` (the
         respondents split evenly between ``lower`` and below, and above it).
-    cumulative_share : float
-        Cumulative share at ``lower``.
     """
 
     lower: int
     upper: int
     tied: bool
-    cumulative_share: float
 
 
 def median(counts: Sequence[int]) -> Median:
@@ -134,7 +156,9 @@ def median(counts: Sequence[int]) -> Median:
     Tie rule: when the cumulative share is exactly 50 % at an option, the
     median is that option (the lower median), and :attr:`Median.upper` names
     the next option anyone chose; claims about the median use the lower one.
-    Computed in integers (``2 * cumulative >= n``), never in floating point.
+    Computed in integers (``2 * cumulative >= n``), never in floating point,
+    over those who answered. It tells no count, only on which side of one
+    half the cumulative counts lie.
 
     Parameters
     ----------
@@ -157,7 +181,7 @@ def median(counts: Sequence[int]) -> Median:
         if 2 * running >= n:
             tied = 2 * running == n
             upper = next(j for j in range(i + 1, len(values)) if values[j]) if tied else i
-            return Median(i, upper, tied, running / n)
+            return Median(i, upper, tied)
     raise AssertionError("unreachable: the cumulative count reaches n")
 
 
@@ -172,7 +196,8 @@ class TopBox:
     successes : int or None
         Respondents in them; ``None`` where withheld.
     n : int
-        Respondents who answered.
+        The base: respondents who answered, or all respondents if the
+        no-answer count is withheld (see :func:`distribution`).
     share : float
         ``successes / n`` (NaN where withheld).
     ci : tuple of float
@@ -218,20 +243,25 @@ def top_count(counts: Sequence[int], *, top: int = 2) -> int:
     return int(sum(values[len(values) - top :]))
 
 
-def _splits_withheld(values: list[int], hidden: list[bool], top: int, min_cell: int) -> bool:
-    """Whether publishing the top-box count would tell a withheld count or a small sum of them."""
+def _splits_withheld(
+    values: list[int], hidden: list[bool], top: int, blank: int | None, min_cell: int
+) -> bool:
+    """Whether publishing the top-box count would tell a withheld count or a small sum of them.
+
+    ``blank`` is the withheld no-answer count (on the side of the lower
+    options), or None.
+    """
     cut = len(values) - top
-    for part in (range(cut), range(cut, len(values))):
-        withheld = [values[i] for i in part if hidden[i]]
-        if withheld and (len(withheld) < 2 or sum(withheld) < min_cell):
-            return True
-    return False
+    below = [values[i] for i in range(cut) if hidden[i]] + ([] if blank is None else [blank])
+    above = [values[i] for i in range(cut, len(values)) if hidden[i]]
+    return any(part and (len(part) < 2 or sum(part) < min_cell) for part in (below, above))
 
 
 def top_box(
     counts: Sequence[int],
     *,
     top: int = 2,
+    no_answer: int = 0,
     confidence: float = 0.95,
     min_cell: int = DEFAULT_MIN_CELL,
 ) -> TopBox:
@@ -240,8 +270,9 @@ def top_box(
     The top-box count is withheld if it or the rest of the scale is small
     (:func:`~analysis_utils.survey.disclosure.suppress` of the pair), or if,
     beside the counts :func:`distribution` publishes, it would tell a withheld
-    count: the withheld options on either side of the cut must be none, or at
-    least two adding up to ``min_cell`` or more.
+    count: the withheld counts on either side of the cut (a withheld
+    no-answer count below it) must be none, or at least two adding up to
+    ``min_cell`` or more. The share is of the base of :func:`distribution`.
 
     Parameters
     ----------
@@ -249,6 +280,8 @@ def top_box(
         Respondents per option, lowest option first.
     top : int
         How many of the highest options count.
+    no_answer : int
+        Respondents who left the question blank.
     confidence : float
         Level of the two-sided interval.
     min_cell : int
@@ -262,13 +295,13 @@ def top_box(
     ------
     ValueError
         If the counts are not a scale of two or more options that someone answered,
-        or ``top`` is out of range.
+        ``no_answer`` is not a whole number >= 0, or ``top`` is out of range.
     """
-    values = check_counts(counts)
-    k, n = top_count(values, top=top), sum(values)
-    hidden = suppress(values, min_cell=min_cell, complete=True)
+    values, hidden, blank_hidden, n = _disclosed(counts, no_answer, min_cell)
+    k = top_count(values, top=top)
+    blank = int(no_answer) if blank_hidden else None
     withheld = suppress([k, n - k], min_cell=min_cell, complete=True)[0] or _splits_withheld(
-        values, hidden, top, min_cell
+        values, hidden, top, blank, min_cell
     )
     if withheld:
         nan = float("nan")
