@@ -229,6 +229,14 @@ def test_crosstab_counts_by_hand(survey):
     assert long.loc[(NO_ANSWER, "yes"), "group_label"] == "no answer"
 
 
+def test_a_group_s_answers_leave_the_blanks_out(survey):
+    table = crosstab.crosstab(survey, "agree", "sector")
+    assert table.answers("gov") == [6, 7, 3]
+    assert table.answers(NO_ANSWER) == [0, 0, 1]
+    with pytest.raises(ValueError, match="'civil' is not an option of 'sector'"):
+        table.answers("civil")
+
+
 def test_crosstab_withholds_cells_and_its_totals_agree_with_survey_items(survey):
     table = crosstab.crosstab(survey, "agree", "sector", min_cell=5)
     long = table.table().set_index(["group_option", "option_code"])

@@ -60,6 +60,31 @@ class Crosstab:
     weighted: np.ndarray | None
     suppression: TableSuppression
 
+    def answers(self, group_option: str) -> list[int]:
+        """Count one group's answers per option of the question, blanks left out.
+
+        What the tests of :mod:`analysis_utils.audit.group_tests` take for a group.
+
+        Parameters
+        ----------
+        group_option : str
+            An option code of the grouping question.
+
+        Returns
+        -------
+        list of int
+            In the question's codebook order (in memory: not safe to publish).
+
+        Raises
+        ------
+        ValueError
+            If ``group_option`` is not a row of the crosstab.
+        """
+        if group_option not in self.rows:
+            raise ValueError(f"{group_option!r} is not an option of {self.group!r}: {self.rows}")
+        row = self.counts[self.rows.index(group_option)]
+        return [int(k) for k, code in zip(row, self.columns, strict=True) if code != NO_ANSWER]
+
     def table(self) -> pd.DataFrame:
         """Give the crosstab in long form, one row per cell and total, withheld counts empty.
 
