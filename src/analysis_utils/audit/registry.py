@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis_utils.audit.group_tests import KINDS as RESPONDENT_KINDS
 from analysis_utils.audit.kinds import TEST_KINDS
 from analysis_utils.survey.question import READINGS, question
 
@@ -27,7 +28,15 @@ from analysis_utils.survey.question import READINGS, question
 TESTS = tuple(TEST_KINDS)
 
 
-EVIDENCE = ("survey", "external")
+#: ``survey``: tested on the survey's percentages (reconstructed where unreported);
+#: ``respondents``: tested on respondent-level answers (an ordinal question, groups);
+#: ``external``: evidence outside the survey.
+EVIDENCE = ("survey", "respondents", "external")
+
+
+#: The kinds of test a claim on respondent-level answers can name
+#: (:data:`analysis_utils.audit.group_tests.KINDS`).
+RESPONDENT_TESTS = tuple(RESPONDENT_KINDS)
 
 
 SCOPES = ("sample", "population")
@@ -94,6 +103,15 @@ class Claim:
     sources : tuple of str
         For external claims with a test: the evidence it weighs, one source
         each, in the order they are named in the verdict table.
+    group : str or None
+        For a claim comparing groups (``evidence: respondents``): the grouping
+        question.
+    groups : tuple of str
+        Its two options compared, A then B (the claim: A answers higher).
+    threshold : float or None
+        For ``top_box``: the share the top box is claimed to exceed.
+    top : int
+        How many of the highest options form the top box (default 2).
     """
 
     id: str
@@ -106,6 +124,10 @@ class Claim:
     note: str = ""
     article_verdict_note: str = ""
     sources: tuple[str, ...] = ()
+    group: str | None = None
+    groups: tuple[str, ...] = ()
+    threshold: float | None = None
+    top: int = 2
 
 
 #: The fields a claim of the registry may have.
@@ -119,7 +141,19 @@ FIELDS = (
     "note",
     "article_verdict_note",
     "sources",
+    "group",
+    "groups",
+    "threshold",
+    "top",
 )
+
+#: Fields a claim on respondent-level answers needs, by its kind of test.
+RESPONDENT_FIELDS = {
+    "group_difference": ("question", "group", "groups"),
+    "ordinal_shift": ("question", "group", "groups"),
+    "top_box": ("question", "threshold"),
+    "ordinal_median": ("question", "option"),
+}
 
 
 def _check_test(
@@ -127,6 +161,13 @@ def _check_test(
 ) -> None:
     """Check a claim's ``test`` and ``sources`` against what its evidence allows."""
     test, sources = fields.get("test"), fields.get("sources")
+    if fields["evidence"] != "respondents":
+        extra = [k for k in ("group", "groups", "threshold", "top") if k in fields]
+        if extra:
+            raise ValueError(f"{where}: {extra} are for claims with evidence: respondents")
+    if fields["evidence"] == "respondents":
+        _check_respondent_test(where, fields)
+        return
     if fields["evidence"] == "survey":
         for key in ("question", "option", "test"):
             if not fields.get(key):
@@ -156,6 +197,42 @@ def _check_test(
             f"{where}: an external test needs 'sources', a non-empty list of texts (the "
             "evidence it weighs)"
         )
+
+
+def _check_respondent_test(where: str, fields: dict[str, object]) -> None:
+    """Check a claim on respondent-level answers: its kind of test and the fields it needs."""
+    test = fields.get("test")
+    if not isinstance(test, str) or test not in RESPONDENT_KINDS:
+        raise ValueError(
+            f"{where}: a claim with evidence: respondents needs test, one of {RESPONDENT_TESTS}, "
+            f"got {test!r}"
+        )
+    for key in RESPONDENT_FIELDS[test]:
+        if fields.get(key) in (None, ""):
+            raise ValueError(f"{where}: a {test} claim needs '{key}'")
+    if fields.get("sources") is not None:
+        raise ValueError(f"{where}: 'sources' are for external claims only")
+    groups = fields.get("groups")
+    if "groups" in RESPONDENT_FIELDS[test] and (
+        not isinstance(groups, list)
+        or len(groups) != 2
+        or not all(isinstance(g, str) and g for g in groups)
+        or groups[0] == groups[1]
+    ):
+        raise ValueError(
+            f"{where}: 'groups' must list two different options of the grouping question, "
+            "A then B (the claim: A answers higher than B)"
+        )
+    threshold = fields.get("threshold")
+    if threshold is not None and (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 < threshold < 1
+    ):
+        raise ValueError(f"{where}: 'threshold' must be a share strictly between 0 and 1")
+    top = fields.get("top", 2)
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"{where}: 'top' must be a whole number of options, at least 1")
 
 
 def load_claims(path: Path, *, external_tests: Collection[str] | None = None) -> list[Claim]:
@@ -225,6 +302,10 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
                 note=" ".join(str(fields.get("note", "")).split()),
                 article_verdict_note=" ".join(str(fields.get("article_verdict_note", "")).split()),
                 sources=tuple(" ".join(str(s).split()) for s in fields.get("sources") or ()),
+                group=fields.get("group"),
+                groups=tuple(str(g) for g in fields.get("groups") or ()),
+                threshold=None if fields.get("threshold") is None else float(fields["threshold"]),
+                top=int(fields.get("top", 2)),
             )
         )
     return claims
@@ -252,10 +333,20 @@ def check_registry(
     for claim in claims:
         if article_claims is not None and claim.id not in set(article_claims["id"]):
             raise ValueError(f"claim {claim.id}: not in article_claims.csv")
-        if claim.evidence == "survey":
+        if claim.evidence == "survey" or (claim.evidence == "respondents" and claim.option):
             options = list(question(items, str(claim.question)).options)
             if claim.option not in options:
                 raise ValueError(
                     f"claim {claim.id}: option {claim.option!r} is not an option "
                     f"of question {claim.question!r} ({options})"
                 )
+        if claim.evidence == "respondents":
+            question(items, str(claim.question))
+            if claim.group is not None:
+                groups = list(question(items, claim.group).options)
+                missing = [g for g in claim.groups if g not in groups]
+                if missing:
+                    raise ValueError(
+                        f"claim {claim.id}: {missing} not options of the grouping question "
+                        f"{claim.group!r} ({groups})"
+                    )

@@ -247,7 +247,9 @@ def verdict_table(
     Returns
     -------
     DataFrame
-        :data:`VERDICT_COLUMNS`, sorted by id.
+        :data:`VERDICT_COLUMNS`, sorted by id. Claims on respondent-level
+        answers are left out (:mod:`analysis_utils.audit.respondent_claims`
+        gives their verdicts).
     """
     article = (
         article_claims.set_index("id")
@@ -263,6 +265,8 @@ def verdict_table(
     )
     rows = []
     for claim in claims:
+        if claim.evidence == "respondents":
+            continue
         found = verdict(
             claim,
             evaluations.get(claim.id, []),

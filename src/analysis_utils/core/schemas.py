@@ -298,7 +298,7 @@ VERDICTS: dict[str, Any] = {
         field("article_statement", "string", "The article's words (reported)", required=True),
         field("article_verdict", "string", "The article's verdict (reported)", required=True),
         field("tested_claim", "string", "What is tested here", required=True),
-        field("evidence", "string", "survey or external", required=True),
+        field("evidence", "string", "survey, respondents or external", required=True),
         field("period", "string", "When the evidence was collected or refers to"),
         field("assumptions", "string", "Assumptions the verdict rests on"),
         field("our_verdict", "string", "Our verdict", required=True),

@@ -56,6 +56,10 @@ NO_ANSWER = "_no_answer"
 RESPONDENT_ID = "respondent_id"
 
 
+#: Optional column of ``responses.csv``: the respondent's survey weight (a number >= 0).
+WEIGHT = "respondent_weight"
+
+
 _CODE = "[A-Za-z0-9][A-Za-z0-9_]*"
 
 
@@ -89,6 +93,16 @@ QUESTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
             enum=["single", "multiple", "text", "not stated"],
         ),
         True,
+    ),
+    "scale": (
+        field(
+            "scale",
+            "string",
+            "ordinal for a single-choice question whose options are ordered (a Likert scale; "
+            "options.csv lists them lowest first), nominal or empty otherwise",
+            enum=["nominal", "ordinal"],
+        ),
+        False,
     ),
     "stated_n": (
         field("stated_n", "integer", "Sample size the source states (empty if none)", minimum=1),
@@ -198,6 +212,7 @@ def response_fields(
         ``respondent_id`` (required, unique) and one column per question: an
         option code (single choice: ``enum``), codes joined by ``;`` (multiple
         choice: ``pattern``), or text. Choice questions' columns are required.
+        The optional :data:`WEIGHT` column holds survey weights.
     """
     fields: dict[str, tuple[dict[str, Any], bool]] = {
         RESPONDENT_ID: (
@@ -205,6 +220,10 @@ def response_fields(
             True,
         )
     }
+    fields[WEIGHT] = (
+        field(WEIGHT, "number", "Survey weight of the respondent (optional; >= 0)", minimum=0),
+        False,
+    )
     for row in questions.sort_values("position", key=lambda s: s.astype(int)).itertuples():
         codes = list(options.loc[options["question_id"] == row.question_id, "option_code"])
         text = f"Answer to {row.question_id}"
@@ -247,6 +266,7 @@ def format_reference() -> str:
         "| one per question, named by its `question_id` | for choice questions | "
         "an option code (single), codes joined by `;` (multiple), any text (text); "
         "empty for no answer |\n"
+        f"| `{WEIGHT}` | no | the respondent's survey weight, a number >= 0 |\n"
     )
     return "\n".join(parts)
 
