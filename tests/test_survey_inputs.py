@@ -393,3 +393,57 @@ def test_a_damaged_file_is_refused_saying_what_to_do(tmp_path, name):
     (problem,) = _problems(folder)
     assert (Path(problem.file).name, problem.rule) == (name, "unreadable-file")
     assert "save it again" in problem.message
+
+
+# End to end: the survey notebooks give the same bytes from a CSV and from an SPSS file.
+
+CLAIMS = """\
+claims:
+  C1:
+    claim: most respondents are NGO staff
+    evidence: survey
+    question: role
+    option: "1"
+    test: majority
+"""
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_a_survey_run_writes_the_same_bytes_from_csv_and_from_spss(tmp_path):
+    from conftest import ROOT
+
+    from analysis_utils.core import paths
+    from analysis_utils.pipeline import runner
+
+    layout = paths.layout(ROOT)
+    folder, out = tmp_path / "survey", tmp_path / "output"
+    runs = {}
+    for form in ("csv", "sav"):
+        _write_as(_folder(folder), form)
+        (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        outcomes = runner.run(
+            layout, [], {"survey_dir": str(folder), "output_dir": str(out)}, jobs=2
+        )
+        assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
+        runs[form] = _outputs(out)
+    csv_run, sav_run = runs["csv"], runs["sav"]
+    assert {"survey_report.html", "processed/survey_items.csv", "tables/verdicts.csv"} <= set(
+        csv_run
+    )
+    assert csv_run.keys() == sav_run.keys()
+    # the run manifest names the file read (its content withheld); nothing else differs
+    manifest = "results/manifest.json"
+    assert b"responses.sav" in sav_run[manifest]
+    assert b"withheld: respondent-level answers" in sav_run[manifest]
+    sav_run[manifest] = sav_run[manifest].replace(b"responses.sav", b"responses.csv")
+    assert [name for name in csv_run if csv_run[name] != sav_run[name]] == []
