@@ -16,6 +16,7 @@ survey reads the same whatever its files' format.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,13 @@ def _header_problems(
     """Missing required columns, and columns the format does not know."""
     header, shown = table.header, table.shown
     problems = [
-        Problem(shown, 1, name, "missing-column", f"required column {name!r} is absent")
+        Problem(
+            shown,
+            1,
+            name,
+            "missing-column",
+            f"required column {name!r} is absent: add it to the header row",
+        )
         for name, (_, required) in fields.items()
         if required and name not in header
     ]
@@ -65,7 +72,11 @@ def _header_problems(
             1,
             name or "(blank)",
             "unexpected-column",
-            f"column {name!r} is not part of the format (expected: {', '.join(fields)})",
+            f"column {name!r} is not part of the format (expected: {', '.join(fields)}): "
+            "rename it to one of these, or remove it"
+            + (
+                " (answers need their question in questions.csv)" if RESPONDENT_ID in fields else ""
+            ),
         )
         for name in header
         if name not in fields
@@ -130,8 +141,28 @@ def _check(
         try:
             validate_rows([table.header, *table.rows], schema, shown=table.shown)
         except InputError as exc:
-            problems = list(exc.problems)
+            problems = [_with_advice(p) for p in exc.problems]
     return [table.place(p) for p in problems]
+
+
+#: What to do about a problem Frictionless finds, by the start of its rule.
+_ADVICE = {
+    "type-error": "write a value of the column's type (README.md in the folder lists them)",
+    "constraint": "write one of the values the column allows (the codes of the question in "
+    "options.csv, for an answer; add the option there if it is missing)",
+    "primary-key": "give every row its own key (the columns named), or delete the repeated row",
+    "unique-error": "give every row its own value in this column",
+    "missing-cell": "give the row as many cells as the header names columns",
+    "extra-cell": "remove the cells beyond the last column, or name their column in the header",
+}
+
+
+def _with_advice(problem: Problem) -> Problem:
+    """Say what to do after a Frictionless message, which says only what is wrong."""
+    advice = next((a for rule, a in _ADVICE.items() if problem.rule.startswith(rule)), None)
+    if advice is None:
+        return problem
+    return replace(problem, message=f"{problem.message}: {advice}")
 
 
 def _load(path: Path, shown: str) -> tuple[TextTable | None, list[Problem]]:
