@@ -317,6 +317,20 @@ def test_a_statistics_file_names_the_case_of_a_wrong_answer(tmp_path):
     assert (Path(problem.file).name, problem.row, problem.column) == ("responses.sav", 3, "role")
 
 
+def test_option_columns_in_a_csv_are_joined_and_a_short_row_is_still_refused(tmp_path):
+    folder = _folder(tmp_path / "s")
+    rows = [["respondent_id", "help_shelter", "role", "help_legal"], ["1", "1", "2", "1.0"]]
+    rows += [["2", "", "1", "0"], ["3", "0"]]
+    _write_csv(folder / "responses.csv", rows)
+    (problem,) = _problems(folder)
+    assert (problem.row, problem.rule) == (4, "missing-cell")
+    _write_csv(folder / "responses.csv", rows[:3])
+    survey = read.read(folder)
+    assert list(survey.responses.columns[:3]) == ["respondent_id", "help", "role"]
+    assert list(survey.responses["help"]) == ["shelter;legal", ""]
+    assert list(survey.responses["role"]) == ["2", "1"]
+
+
 def test_a_column_and_option_columns_of_the_same_question_are_refused(tmp_path):
     folder = _folder(tmp_path / "s")
     frame = _numbers()

@@ -188,14 +188,14 @@ def join_dummies(table: TextTable, questions: pd.DataFrame, options: pd.DataFram
     rows = []
     for row in table.rows:
         cells = []
-        for k, column in enumerate(table.header):
+        for k, column in enumerate(table.header[: len(row)]):  # a short row stays short
             if k in first:
                 pairs = found[first[k]]
                 chosen = [
                     code for c, code in pairs if integral(_cell(row, where[c])) == DUMMY_CHOSEN
                 ]
                 cells.append(";".join(chosen))
-            elif column not in owned and k < len(row):
+            elif column not in owned:
                 cells.append(row[k])
         rows.append(cells + row[len(table.header) :])
     return table.with_columns(header, rows)
