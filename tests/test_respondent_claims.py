@@ -208,3 +208,29 @@ def test_the_registry_checks_groups_against_the_codebook(survey, tmp_path):
     items = tabulate.items(survey, min_cell=1)
     with pytest.raises(ValueError, match=r"\['civil'\] not options of the grouping question"):
         registry.check_registry(claims, items, None)
+
+
+def test_a_weight_column_is_read_and_bad_weights_are_refused(tmp_path):
+    folder = tmp_path / "weighted"
+    folder.mkdir()
+    write_rows(folder / "questions.csv", QUESTIONS)
+    write_rows(folder / "options.csv", OPTIONS)
+    header = ["respondent_id", "sector", "agree", "role", "respondent_weight"]
+    write_rows(folder / "responses.csv", [header, ["r1", "ngo", "yes", "staff", "1.5"]])
+    assert read.read(folder).responses["respondent_weight"].tolist() == ["1.5"]
+    write_rows(folder / "responses.csv", [header, ["r1", "ngo", "yes", "staff", "-2"]])
+    with pytest.raises(read.InputError, match="respondent_weight"):
+        read.read(folder)
+    write_rows(folder / "responses.csv", [header[:-1], ["r1", "ngo", "yes", "staff"]])
+    assert "respondent_weight" not in read.read(folder).responses.columns
+
+
+def test_an_ordinal_question_must_be_single_choice(tmp_path):
+    folder = tmp_path / "scale"
+    folder.mkdir()
+    questions = [row[:] for row in QUESTIONS]
+    questions[2][3] = "multiple"
+    write_rows(folder / "questions.csv", questions)
+    write_rows(folder / "options.csv", OPTIONS)
+    with pytest.raises(read.InputError, match="an ordinal question is single choice"):
+        read.read(folder)

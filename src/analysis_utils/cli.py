@@ -130,9 +130,19 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     new = sub.add_parser(
-        "new-survey", help="write an empty, valid survey template (format, claims, parameters)"
+        "new-survey",
+        help="write an empty, valid survey template (format, claims, parameters), or with "
+        "--from a survey built from a file of answers",
     )
     new.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    new.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="build the codebook and responses.csv from this file of answers, one row per "
+        "respondent (.sav, .dta, .xlsx or .csv); the question types are guessed: check them",
+    )
 
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
@@ -191,6 +201,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _new_survey(folder: Path, source: Path | None) -> int:
+    from analysis_utils.survey import convert
+    from analysis_utils.survey.templates import scaffold
+
+    if folder.exists() and any(folder.iterdir()):
+        raise ParameterError(f"{folder} exists and is not empty; choose a new folder")
+    try:
+        if source is None:
+            written = scaffold(folder)
+        else:
+            conversion = convert.convert(source)
+            written = convert.write(conversion, folder)
+    except FileExistsError as exc:
+        raise ParameterError(str(exc)) from None
+    print(f"wrote {', '.join(p.name for p in written)} to {folder}")
+    if source is not None:
+        print("\n".join(convert.summary(conversion, folder)))
+        return 0
+    print(f"fill them in (see {folder / 'README.md'}), then run:")
+    print(f"  python -m analysis_utils run -p survey_dir {folder}")
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     tree = layout()
     if args.command == "run":
@@ -242,16 +275,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("and the sweep with --scheduler tls://HOST:8786 and the same three options.")
         return 0
     if args.command == "new-survey":
-        from analysis_utils.survey.templates import scaffold
-
-        try:
-            written = scaffold(args.folder)
-        except FileExistsError as exc:
-            raise ParameterError(str(exc)) from None
-        print(f"wrote {', '.join(p.name for p in written)} to {args.folder}")
-        print(f"fill them in (see {args.folder / 'README.md'}), then run:")
-        print(f"  python -m analysis_utils run -p survey_dir {args.folder}")
-        return 0
+        return _new_survey(args.folder, args.source)
     if args.command == "params":
         from analysis_utils.pipeline.contract import load_pipeline, read_parameters, resolve
 

@@ -8,6 +8,7 @@ mixed units) are run as Frictionless row checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,15 @@ _LABEL_ERRORS = {
 }
 
 
-def _header_problems(path: Path, shown: str, schema: dict[str, Any]) -> list[Problem]:
-    """Name missing and unexpected columns plainly (Frictionless compares by position)."""
+def _file_header(path: Path) -> list[str]:
     import csv
 
     with path.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle), [])
+        return next(csv.reader(handle), [])
+
+
+def _header_problems(header: Sequence[str], shown: str, schema: dict[str, Any]) -> list[Problem]:
+    """Name missing and unexpected columns plainly (Frictionless compares by position)."""
     fields = [f["name"] for f in schema.get("fields", [])]
     missing = [f for f in fields if f not in header]
     extra = [h for h in header if h not in fields]
@@ -87,7 +91,7 @@ def _header_problems(path: Path, shown: str, schema: dict[str, Any]) -> list[Pro
     ]
 
 
-def _problem(path: Path, shown: str, error: Any, schema: dict[str, Any]) -> Problem:
+def _problem(path: Path | None, shown: str, error: Any, schema: dict[str, Any]) -> Problem:
     """Translate one Frictionless error into a :class:`Problem`."""
     kind = error.type
     row = getattr(error, "row_number", None)
@@ -97,10 +101,10 @@ def _problem(path: Path, shown: str, error: Any, schema: dict[str, Any]) -> Prob
         column = ", ".join(schema.get("primaryKey", [])) or "(key)"
     if kind == "foreign-key":
         column = ", ".join(getattr(error, "field_names", None) or []) or column
-    if kind == "encoding-error":
+    if kind == "encoding-error" and path is not None:
         row, column = _encoding_location(path)
         message = f"the file is not valid UTF-8 ({message})"
-    if kind == "source-error" and path.exists() and path.stat().st_size == 0:
+    if kind == "source-error" and path is not None and path.exists() and path.stat().st_size == 0:
         row, column, kind, message = 1, "(whole file)", "empty-file", "the file is empty"
     if kind in _LABEL_ERRORS:
         row = 1
@@ -144,7 +148,8 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
             checks=[checks.row_constraint(formula=f) for _, f, _ in rules]  # type: ignore[attr-defined]
         )
         report = resource.validate(checklist=checklist)
-        problems.extend(_translate(path, shown, report.tasks[0].errors, schema, rules))
+        errors = report.tasks[0].errors
+        problems.extend(_translate(path, None, shown, errors, schema, rules))
     if problems:
         raise InputError(problems)
 
@@ -204,13 +209,48 @@ def validate_table(path: Path, schema: dict[str, Any], *, shown: str | None = No
         schema=Schema.from_descriptor(whole_patterns(schema)),
     )
     report = resource.validate()
-    problems = _translate(path, shown or str(path), report.tasks[0].errors, schema, [])
+    errors = report.tasks[0].errors
+    problems = _translate(path, None, shown or str(path), errors, schema, [])
+    if problems:
+        raise InputError(problems)
+
+
+def validate_rows(rows: Sequence[Sequence[str]], schema: dict[str, Any], *, shown: str) -> None:
+    """Validate a table of text cells (header first) against a Table Schema descriptor.
+
+    The cells are parsed as a CSV file's would be, so a table read from any
+    file format (:mod:`analysis_utils.survey.sources`) is checked as its CSV
+    form is. Rows are numbered as in a CSV file: the header is row 1.
+
+    Parameters
+    ----------
+    rows : sequence of sequence of str
+        The header, then the data rows.
+    schema : dict
+        Frictionless Table Schema descriptor.
+    shown : str
+        Name of the table's file in error messages.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found.
+    """
+    from frictionless import Resource, Schema
+
+    resource = Resource(
+        data=[list(row) for row in rows], schema=Schema.from_descriptor(whole_patterns(schema))
+    )
+    report = resource.validate()
+    header = list(rows[0]) if rows else []
+    problems = _translate(None, header, shown, report.tasks[0].errors, schema, [])
     if problems:
         raise InputError(problems)
 
 
 def _translate(
-    path: Path,
+    path: Path | None,
+    header: Sequence[str] | None,
     shown: str,
     errors: list[Any],
     schema: dict[str, Any],
@@ -218,9 +258,12 @@ def _translate(
 ) -> list[Problem]:
     """Turn one file's Frictionless errors into problems."""
     if any(e.type in _LABEL_ERRORS for e in errors):
-        header = _header_problems(path, shown, schema)
-        if header:  # row errors after a missing column are consequences of the shift
-            return header
+        if header is None:
+            assert path is not None
+            header = _file_header(path)
+        named = _header_problems(header, shown, schema)
+        if named:  # row errors after a missing column are consequences of the shift
+            return named
     problems = []
     for error in errors:
         problem = _problem(path, shown, error, schema)

@@ -50,7 +50,7 @@ from analysis_utils.pipeline.staging import (
     hold_lock,
     keep_failed,
 )
-from analysis_utils.survey.format import RESPONSES
+from analysis_utils.survey.format import RESPONSE_FILES
 
 KERNEL = "python3"
 
@@ -469,7 +469,7 @@ def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> Pat
         notebook=step.name,
         parameters=used,
         inputs=manifest.hashes(
-            manifest.actual_paths(step.reads, used, defaults), layout.root, withheld=[RESPONSES]
+            manifest.actual_paths(step.reads, used, defaults), layout.root, withheld=RESPONSE_FILES
         ),
         outputs=manifest.hashes(manifest.actual_paths(step.writes, used, defaults), layout.root),
         code=manifest.code_hashes(step.path, layout.root / "requirements" / "lock.txt"),

@@ -9,13 +9,20 @@ writes an empty, valid template):
     One row per answer option of a choice question (:data:`OPTION_FIELDS`),
     with the percentage as the source prints it, or empty where it is not
     reported.
-``responses.csv`` (optional)
+``responses.csv`` (optional; or ``responses.xlsx``, ``responses.sav``, ``responses.dta``)
     One row per respondent: ``respondent_id`` and one column per question,
     named by its ``question_id``: an option code (single choice), option codes
     joined by ``;`` (multiple choice) or any text (``text`` questions); empty
-    for no answer.
+    for no answer. A multiple-choice question may instead have one column per
+    option, ``<question_id>_<option_code>``, holding 1 where the option was
+    chosen and 0 or nothing otherwise (:data:`DUMMY_CHOSEN`). Every format is
+    read into the same text table (:mod:`analysis_utils.survey.sources`).
 ``claims.yaml`` (optional)
     The claims to test.
+``params.yaml``, ``README.md`` (optional; ``new-survey`` writes them), ``output/``
+    The parameters of a run, a description, the default output folder. Any
+    other file or folder is refused (:data:`IGNORED` aside), so that nothing
+    meant as input is silently left unread.
 
 Identifiers and codes (``question_id``, ``option_code``, ``respondent_id``,
 the answers of choice questions, the column names) never contain a control
@@ -43,8 +50,33 @@ from analysis_utils.core.schemas import field
 QUESTIONS, OPTIONS, RESPONSES = "questions.csv", "options.csv", "responses.csv"
 
 
+#: The files that may give the respondent-level answers (at most one of them).
+RESPONSE_FILES = (RESPONSES, "responses.xlsx", "responses.sav", "responses.dta")
+
+
 #: The claims a survey folder may hold (tested by the survey notebooks).
 CLAIMS = "claims.yaml"
+
+
+#: The parameters of a run on the survey (``new-survey`` writes it).
+PARAMS = "params.yaml"
+
+
+#: Names a survey folder's description may have (compared in lower case).
+READMES = ("readme", "readme.md", "readme.txt")
+
+
+#: The default output folder of a run, inside the survey folder.
+OUTPUT = "output"
+
+
+#: Names ignored in a survey folder besides hidden ones (starting with ``.``), compared in
+#: lower case: files the operating system puts into folders.
+IGNORED = ("thumbs.db", "desktop.ini")
+
+
+#: Cells of a multiple-choice question's 0/1 column: chosen, not chosen (besides empty).
+DUMMY_CHOSEN, DUMMY_NOT_CHOSEN = "1", "0"
 
 
 #: Option code of the pseudo-option counting the respondents who left a
@@ -179,7 +211,9 @@ class Survey:
     questions, options : DataFrame
         As printed (every cell text; absent optional columns added empty).
     responses : DataFrame or None
-        ``responses.csv`` as text, if the folder has one.
+        The answers as text, if the folder has them (from any of
+        :data:`RESPONSE_FILES`; a multiple-choice question's 0/1 columns
+        joined into one column of codes).
     files : dict
         File name to its name in messages.
     """
@@ -260,12 +294,17 @@ def format_reference() -> str:
             meaning = described["description"] + (f" ({', '.join(allowed)})" if allowed else "")
             parts.append(f"| `{column}` | {'yes' if required else 'no'} | {meaning} |")
         parts.append("")
+    others = ", ".join(f"`{name}`" for name in RESPONSE_FILES[1:])
     parts.append(
-        f"`{RESPONSES}` (optional)\n\n| column | required | meaning |\n|---|---|---|\n"
+        f"`{RESPONSES}` (optional; or one of {others})\n\n"
+        "| column | required | meaning |\n|---|---|---|\n"
         f"| `{RESPONDENT_ID}` | yes | Respondent (unique) |\n"
         "| one per question, named by its `question_id` | for choice questions | "
         "an option code (single), codes joined by `;` (multiple), any text (text); "
         "empty for no answer |\n"
+        "| `<question_id>_<option_code>`, one per option | instead of a multiple-choice "
+        f"question's column | {DUMMY_CHOSEN} if the option was chosen, {DUMMY_NOT_CHOSEN} or "
+        "empty if not |\n"
         f"| `{WEIGHT}` | no | the respondent's survey weight, a number >= 0 |\n"
     )
     return "\n".join(parts)

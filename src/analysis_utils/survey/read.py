@@ -5,12 +5,18 @@ pages) receives it harmless: a symbolic link in place of the folder or one of
 its files is refused before anything is read; an identifier or code with a
 control or bidirectional formatting character is refused; a label or free text
 keeps its content and is neutralised (:func:`analysis_utils.core.text.neutral`).
+
+Every file is first read as a text table (:mod:`analysis_utils.survey.sources`:
+CSV as spreadsheets save it, Excel, SPSS, Stata), a multiple-choice question's
+0/1 columns joined and codes saved as numbers read as codes
+(:mod:`analysis_utils.survey.answers`); every check runs on that table, so a
+survey reads the same whatever its files' format.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,8 +26,10 @@ import pandas as pd
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.printed import parse_printed_number
-from analysis_utils.core.text import CONTROL_RULE, escaped, hostile_character, neutral
-from analysis_utils.core.validate import validate_table
+from analysis_utils.core.text import hostile_character, neutral
+from analysis_utils.core.validate import validate_rows
+from analysis_utils.survey import answers
+from analysis_utils.survey import folder as survey_folder
 from analysis_utils.survey.format import (
     CLAIMS,
     KEYS,
@@ -30,44 +38,52 @@ from analysis_utils.survey.format import (
     QUESTION_FIELDS,
     QUESTIONS,
     RESPONDENT_ID,
+    RESPONSE_FILES,
     RESPONSES,
+    WEIGHT,
     Survey,
     response_fields,
     table_schema,
 )
+from analysis_utils.survey.sources import read_table
+from analysis_utils.survey.texttable import TextTable, character_problem
+from analysis_utils.survey.weights import parse_weights
 
 
-def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        return next(csv.reader(handle), [])
-
-
-def _schema(
-    path: Path, shown: str, fields: Mapping[str, tuple[dict[str, Any], bool]], key: list[str]
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Table Schema of the columns the file has, in its order, and its header problems."""
-    header = _header(path)
-    if not header:
-        return {}, [Problem(shown, 1, "(whole file)", "empty-file", "the file is empty")]
+def _header_problems(
+    table: TextTable, fields: Mapping[str, tuple[dict[str, Any], bool]]
+) -> list[Problem]:
+    """Missing required columns, and columns the format does not know."""
+    header, shown = table.header, table.shown
     problems = [
-        Problem(shown, 1, name, "missing-column", f"required column {name!r} is absent")
+        Problem(
+            shown,
+            1,
+            name,
+            "missing-column",
+            f"required column {name!r} is absent: add it to the header row",
+        )
         for name, (_, required) in fields.items()
         if required and name not in header
     ]
     problems += [
-        _character_problem(shown, 1, name, "column name")
+        character_problem(shown, 1, name, "column name")
         if hostile_character(name)
         else Problem(
             shown,
             1,
             name or "(blank)",
             "unexpected-column",
-            f"column {name!r} is not part of the format (expected: {', '.join(fields)})",
+            f"column {name!r} is not part of the format (expected: {', '.join(fields)}): "
+            "rename it to one of these, or remove it"
+            + (
+                " (answers need their question in questions.csv)" if RESPONDENT_ID in fields else ""
+            ),
         )
         for name in header
         if name not in fields
     ]
-    return table_schema(fields, header, key=key), problems
+    return problems
 
 
 def codebook_schemas(folder: Path) -> dict[str, dict[str, Any]]:
@@ -83,112 +99,91 @@ def codebook_schemas(folder: Path) -> dict[str, dict[str, Any]]:
     dict
         File name (``questions.csv``, ``options.csv``; those present) to its
         Table Schema for the columns it has (:func:`table_schema`).
+
+    Raises
+    ------
+    InputError
+        A codebook file that cannot be read as a CSV file.
     """
     return {
-        name: table_schema(fields, _header(folder / name), key=KEYS[name])
+        name: table_schema(fields, read_table(folder / name, name).header, key=KEYS[name])
         for name, fields in ((QUESTIONS, QUESTION_FIELDS), (OPTIONS, OPTION_FIELDS))
         if (folder / name).is_file()
     }
 
 
-def _character_problem(shown: str, row: int, value: str, what: str) -> Problem:
-    """Describe an identifier holding a control or bidirectional formatting character."""
-    found = hostile_character(value)
-    assert found is not None
-    rule, character = found
-    kind = "a control" if rule == CONTROL_RULE else "a bidirectional formatting"
-    column = escaped(value) if what == "column name" else what
-    return Problem(
-        shown,
-        row,
-        column or "(blank)",
-        rule,
-        f"{what} '{escaped(value)}' contains {kind} character ({character}); "
-        "identifiers and codes may not",
-    )
-
-
-def _bare_carriage_returns(path: Path, shown: str) -> list[Problem]:
-    """Find carriage returns inside a line (not ending it), which split CSV rows.
-
-    Parameters
-    ----------
-    path : Path
-    shown : str
-        The file's name in messages.
-
-    Returns
-    -------
-    list of Problem
-        One ``control-character`` problem per line holding one, at the column
-        the character falls in.
-    """
-    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    header = lines[0].removesuffix("\r").split(",")
-    problems = []
-    for number, line in enumerate(lines, start=1):
-        body = line.removesuffix("\r")
-        at = body.find("\r")
-        if at < 0:
-            continue
-        index = body[:at].count(",")
-        column = header[index] if index < len(header) else f"(field {index + 1})"
-        problems.append(_character_problem(shown, number, body.split(",")[index], column))
-    return problems
-
-
-def _identifier_problems(path: Path, shown: str, columns: Collection[str]) -> list[Problem]:
+def _identifier_problems(table: TextTable, columns: Collection[str]) -> list[Problem]:
     """Find identifiers and codes with a control or bidirectional formatting character.
 
     Every cell of ``columns`` is checked whole, so that nothing is accepted
     because a pattern's end anchor allows a trailing newline. Rows are counted
     as Frictionless counts them (the header is row 1).
     """
-    problems = _bare_carriage_returns(path, shown)
-    if problems:  # a bare carriage return ends a CSV row: the rows after it are shifted
-        return problems
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        wanted = [(k, name) for k, name in enumerate(header) if name in columns]
-        try:
-            for row, cells in enumerate(reader, start=2):
-                for k, name in wanted:
-                    if k < len(cells) and hostile_character(cells[k]):
-                        problems.append(_character_problem(shown, row, cells[k], name))
-        except csv.Error:  # a malformed file: Frictionless names the problem
-            pass
-    return problems
+    wanted = [(k, name) for k, name in enumerate(table.header) if name in columns]
+    return [
+        character_problem(table.shown, row, cells[k], name)
+        for row, cells in enumerate(table.rows, start=2)
+        for k, name in wanted
+        if k < len(cells) and hostile_character(cells[k])
+    ]
 
 
-def _check_file(
-    path: Path,
-    shown: str,
+def _check(
+    table: TextTable,
     fields: Mapping[str, tuple[dict[str, Any], bool]],
     key: list[str],
     identifiers: Collection[str],
 ) -> list[Problem]:
+    """Check a text table against its file's fields: header, identifiers, then Frictionless."""
+    problems = _header_problems(table, fields)
+    if not problems:
+        problems = _identifier_problems(table, identifiers)
+    if not problems:  # a hostile identifier also breaks Frictionless's rows: report it alone
+        schema = table_schema(fields, table.header, key=key)
+        try:
+            validate_rows([table.header, *table.rows], schema, shown=table.shown)
+        except InputError as exc:
+            problems = [_with_advice(p) for p in exc.problems]
+    return [table.place(p) for p in problems]
+
+
+#: What to do about a problem Frictionless finds, by the start of its rule.
+_ADVICE = {
+    "type-error": "write a value of the column's type (README.md in the folder lists them)",
+    "constraint": "write one of the values the column allows (the codes of the question in "
+    "options.csv, for an answer; add the option there if it is missing)",
+    "primary-key": "give every row its own key (the columns named), or delete the repeated row",
+    "unique-error": "give every row its own value in this column",
+    "missing-cell": "give the row as many cells as the header names columns",
+    "extra-cell": "remove the cells beyond the last column, or name their column in the header",
+}
+
+
+def _with_advice(problem: Problem) -> Problem:
+    """Say what to do after a Frictionless message, which says only what is wrong."""
+    advice = next((a for rule, a in _ADVICE.items() if problem.rule.startswith(rule)), None)
+    if advice is None:
+        return problem
+    return replace(problem, message=f"{problem.message}: {advice}")
+
+
+def _load(path: Path, shown: str) -> tuple[TextTable | None, list[Problem]]:
+    """Read a file as a text table, or say why it cannot be."""
     if not path.is_file():
-        return [Problem(shown, None, "(whole file)", "missing-file", "file not found")]
-    schema, problems = _schema(path, shown, fields, key)
-    if problems:
-        return problems
-    problems = _identifier_problems(path, shown, identifiers)
-    if problems:  # a quoted line break also splits rows for Frictionless: report these alone
-        return problems
+        return None, [Problem(shown, None, "(whole file)", "missing-file", "file not found")]
     try:
-        validate_table(path, schema, shown=shown)
+        return read_table(path, shown), []
     except InputError as exc:
-        return list(exc.problems)
-    return problems
+        return None, list(exc.problems)
 
 
 def symlink_problems(folder: Path, *, root: Path | None = None) -> list[Problem]:
     """Refuse a survey folder that is, or holds, a symbolic link where a survey file goes.
 
-    The folder itself and ``questions.csv``, ``options.csv``, ``responses.csv``
-    and ``claims.yaml`` are looked at as links, never followed: nothing of a
-    link's target is read, and the messages name the link only.
+    The folder itself, ``questions.csv``, ``options.csv``, each responses file
+    (:data:`~analysis_utils.survey.format.RESPONSE_FILES`) and ``claims.yaml``
+    are looked at as links, never followed: nothing of a link's target is
+    read, and the messages name the link only.
 
     Parameters
     ----------
@@ -207,7 +202,7 @@ def symlink_problems(folder: Path, *, root: Path | None = None) -> list[Problem]
     if not folder.is_symlink():
         candidates += [
             (folder / name, paths.shown(folder / name, root), "file")
-            for name in (QUESTIONS, OPTIONS, RESPONSES, CLAIMS)
+            for name in (QUESTIONS, OPTIONS, *RESPONSE_FILES, CLAIMS)
         ]
     return [
         Problem(
@@ -223,19 +218,54 @@ def symlink_problems(folder: Path, *, root: Path | None = None) -> list[Problem]
     ]
 
 
-def _read(path: Path, fields: Mapping[str, tuple[dict[str, Any], bool]]) -> pd.DataFrame:
-    """Read a checked file as text, every cell neutralised.
+def _frame(table: TextTable, fields: Mapping[str, tuple[dict[str, Any], bool]]) -> pd.DataFrame:
+    """Make a checked table a frame of text, every cell neutralised, absent optional columns empty.
 
     Identifiers and codes were refused if they held a hostile character, so
     neutralising leaves them unchanged; labels and free texts lose their
     control and bidirectional formatting characters
     (:func:`analysis_utils.core.text.neutral`).
     """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = pd.DataFrame(table.rows, columns=table.header, dtype=str)
     frame = frame.map(neutral)
     for name in fields:
-        if name not in frame.columns:
+        if name not in frame.columns and name != WEIGHT:
             frame[name] = ""
+    return frame
+
+
+def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
+    """Check the answers against the codebook; return them as text."""
+    table = answers.join_dummies(table, questions, options)
+    fields = response_fields(questions, options)
+    coded = [RESPONDENT_ID, *questions.loc[questions["choice"] != "text", "question_id"]]
+    problems = _header_problems(table, fields)
+    if not problems:
+        problems = _identifier_problems(table, coded)
+    if problems:
+        raise InputError(table.place(p) for p in problems)
+    table = answers.integral_codes(table, questions, options)
+    problems = _check(table, fields, [RESPONDENT_ID], coded)
+    if problems:
+        raise InputError(problems)
+    if not table.rows:
+        raise InputError(
+            [
+                table.place(
+                    Problem(
+                        table.shown,
+                        2,
+                        RESPONDENT_ID,
+                        "at least one respondent",
+                        "the file has a header but no answers: add one row per respondent, or "
+                        "delete the file to give the reported percentages in options.csv instead",
+                    )
+                )
+            ]
+        )
+    frame = _frame(table, fields)
+    if WEIGHT in table.header:
+        parse_weights(list(frame[WEIGHT]), file=table.shown, column=WEIGHT)
     return frame
 
 
@@ -259,59 +289,51 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
     ------
     InputError
         Every problem found, each naming file, row, column and rule: a
-        symbolic link (``symlink``; nothing is then read), a missing or
-        unexpected column, an identifier, code or column name with a control
-        character (``control-character``, a trailing newline included) or a
-        bidirectional formatting character (``bidi-character``), a wrong type,
-        a duplicate id, an option of an unknown question, a choice question
-        without options, percentages of a single-choice question summing far
-        from 100, an answer outside the codebook, a duplicate respondent id,
-        reported percentages given together with respondent-level answers.
+        symbolic link (``symlink``; nothing is then read), a file or folder
+        the format does not know or two responses files
+        (:func:`analysis_utils.survey.folder.contents`), a file that cannot
+        be read as a table (:mod:`analysis_utils.survey.sources`), a missing
+        or unexpected column, an identifier, code or column name with a
+        control character (``control-character``, a trailing newline
+        included) or a bidirectional formatting character
+        (``bidi-character``), a wrong type, a duplicate id, an option of an
+        unknown question, a choice question without options, percentages of
+        a single-choice question summing far from 100, an answer outside the
+        codebook, a multiple-choice question's 0/1 columns incomplete or
+        holding other values, a duplicate respondent id, reported percentages
+        given together with respondent-level answers.
     """
     folder = Path(folder)
     problems = symlink_problems(folder, root=root)
     if problems:
         raise InputError(problems)
-    shown = {name: paths.shown(folder / name, root) for name in (QUESTIONS, OPTIONS, RESPONSES)}
-    problems = _check_file(
-        folder / QUESTIONS, shown[QUESTIONS], QUESTION_FIELDS, ["question_id"], ["question_id"]
-    )
-    problems += _check_file(
-        folder / OPTIONS,
-        shown[OPTIONS],
-        OPTION_FIELDS,
-        ["question_id", "option_code"],
-        ["question_id", "option_code"],
-    )
+    responses_path, problems = survey_folder.contents(folder, root=root)
     if problems:
         raise InputError(problems)
-    questions = _read(folder / QUESTIONS, QUESTION_FIELDS)
-    options = _read(folder / OPTIONS, OPTION_FIELDS)
-    has_responses = (folder / RESPONSES).is_file()
+    shown = {name: paths.shown(folder / name, root) for name in (QUESTIONS, OPTIONS)}
+    shown[RESPONSES] = paths.shown(responses_path, root) if responses_path else RESPONSES
+    tables = {}
+    for name, fields in ((QUESTIONS, QUESTION_FIELDS), (OPTIONS, OPTION_FIELDS)):
+        table, found = _load(folder / name, shown[name])
+        if table is not None:
+            found = _check(table, fields, KEYS[name], KEYS[name])
+            tables[name] = table
+        problems += found
+    if problems:
+        raise InputError(problems)
+    questions = _frame(tables[QUESTIONS], QUESTION_FIELDS)
+    options = _frame(tables[OPTIONS], OPTION_FIELDS)
+    has_responses = responses_path is not None
     problems = _codebook_problems(questions, options, shown, respondent_level=has_responses)
     if problems:
         raise InputError(problems)
     responses = None
-    if has_responses:
-        fields = response_fields(questions, options)
-        coded = [RESPONDENT_ID, *questions.loc[questions["choice"] != "text", "question_id"]]
-        problems = _check_file(folder / RESPONSES, shown[RESPONSES], fields, [RESPONDENT_ID], coded)
-        if problems:
+    if responses_path is not None:
+        table, problems = _load(responses_path, shown[RESPONSES])
+        if table is None:
             raise InputError(problems)
-        responses = _read(folder / RESPONSES, fields)
-        if responses.empty:
-            raise InputError(
-                [
-                    Problem(
-                        shown[RESPONSES],
-                        2,
-                        RESPONDENT_ID,
-                        "at least one respondent",
-                        "the file has a header but no answers: add one row per respondent, or "
-                        "delete the file to give the reported percentages in options.csv instead",
-                    )
-                ]
-            )
+        shown[RESPONSES] = table.shown
+        responses = _responses(table, questions, options)
     return Survey(folder, questions, options, responses, shown)
 
 
@@ -367,6 +389,17 @@ def _codebook_problems(
                     "question_id",
                     "a choice question has options",
                     f"question {row.question_id!r} has no options in {o_file}",
+                )
+            )
+        if row.scale == "ordinal" and row.choice != "single":
+            problems.append(
+                Problem(
+                    q_file,
+                    line,
+                    "scale",
+                    "an ordinal question is single choice",
+                    f"question {row.question_id!r} is {row.choice}: an ordered scale takes one "
+                    "answer; set choice to single, or leave scale empty",
                 )
             )
         if respondent_level and row.choice == "not stated":

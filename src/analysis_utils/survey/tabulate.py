@@ -234,8 +234,11 @@ def respondent_schema(survey: Survey) -> dict[str, Any]:
     dict
     """
     dropped = set(identifying_columns(survey))
+    present = set(survey.responses.columns) if survey.responses is not None else set()
     fields = response_fields(survey.questions, survey.options)
     return {
-        "fields": [f for name, (f, _) in fields.items() if name not in dropped],
+        "fields": [
+            f for name, (f, _) in fields.items() if name not in dropped and name in present
+        ],
         "primaryKey": [RESPONDENT_ID],
     }

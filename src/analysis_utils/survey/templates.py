@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
@@ -18,7 +19,8 @@ _TEMPLATE_README = """\
 # Survey: (title)
 
 This folder is a survey in the format of the reproduction package of Nazarova (2014).
-Fill in the CSV files (UTF-8, comma-separated, a header row), then run from the project:
+Fill in the CSV files (UTF-8, a header row, `,` or `;` between cells: a spreadsheet's "CSV
+UTF-8" is fine), then run from the project:
 
     python -m analysis_utils run -p survey_dir {folder}
 
@@ -28,7 +30,11 @@ audit, the tests of the claims in `claims.yaml`, the figures and the executed no
 
 Give **either** the percentages a source reports (`reported_percent` in `options.csv`, exactly
 as printed; empty where not reported; `stated_n` in `questions.csv` if the source states a
-sample size) **or** the respondent-level answers (`responses.csv`), not both.
+sample size) **or** the respondent-level answers (`responses.csv`, or the same table as
+`responses.xlsx`, `responses.sav` or `responses.dta`), not both.
+
+Keep nothing else in this folder but `output/`: a file the format does not know is refused,
+so that answers saved under another name are never silently left unread.
 
 ## Confidentiality
 
@@ -71,20 +77,24 @@ survey_dir: {folder}
 """
 
 
-def scaffold(folder: Path) -> list[Path]:
+def scaffold(folder: Path, filled: Mapping[str, str] | None = None) -> list[Path]:
     """Write an empty, valid survey template with its documentation.
 
     Parameters
     ----------
     folder : Path
         A folder that does not exist yet or is empty.
+    filled : mapping, optional
+        File name to text written instead of the template's (a codebook and
+        answers built by ``new-survey --from``; see
+        :mod:`analysis_utils.survey.convert`).
 
     Returns
     -------
     list of Path
         The files written: ``questions.csv`` and ``options.csv`` (headers
-        only), ``README.md`` (the format), ``claims.yaml`` and ``params.yaml``
-        (commented).
+        only, unless ``filled``), ``README.md`` (the format), ``claims.yaml``
+        and ``params.yaml`` (commented), and any other file of ``filled``.
 
     Raises
     ------
@@ -104,6 +114,7 @@ def scaffold(folder: Path) -> list[Path]:
         ),
         "claims.yaml": _TEMPLATE_CLAIMS,
         "params.yaml": _TEMPLATE_PARAMS.format(folder=where, min_cell=DEFAULT_MIN_CELL),
+        **(filled or {}),
     }
     written = []
     for name, text in texts.items():

@@ -1,0 +1,242 @@
+"""Answers as spreadsheets and statistics packages store them, in the format's text form.
+
+Two ways of storing answers are read as the codes the codebook gives, and no
+other: checking (:func:`analysis_utils.survey.read.read`) refuses anything
+else, naming file, row and column.
+
+- **One 0/1 column per option** of a multiple-choice question, named
+  ``<question_id>_<option_code>`` (as SPSS and Stata store such questions),
+  when the file has no column named by the question itself: ``1`` where the
+  option was chosen, ``0`` or empty where not. They become one column of the
+  chosen codes joined by ``;`` in the codebook's order (empty when none was
+  chosen, which the format does not tell from no answer).
+- **Codes saved as numbers** with a zero decimal part (``1.0``, ``2.00``) in a
+  choice question's column: read as the integer code (``1``, ``2``) when the
+  question has that option code and not otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.text import escaped
+from analysis_utils.survey.format import DUMMY_CHOSEN, DUMMY_NOT_CHOSEN, RESPONDENT_ID
+from analysis_utils.survey.texttable import TextTable
+
+_ZERO_DECIMALS = re.compile(r"([0-9]+)\.0+")
+
+
+def integral(cell: str) -> str:
+    """Write a number with a zero decimal part as an integer, anything else unchanged.
+
+    Parameters
+    ----------
+    cell : str
+
+    Returns
+    -------
+    str
+        ``"12"`` for ``"12.0"`` or ``"12.000"``; ``cell`` otherwise.
+    """
+    match = _ZERO_DECIMALS.fullmatch(cell)
+    return str(int(match.group(1))) if match else cell
+
+
+def _codes(questions: pd.DataFrame, options: pd.DataFrame) -> dict[str, list[str]]:
+    """Each choice question to its option codes, in the codebook's order."""
+    choice = questions[questions["choice"] != "text"]
+    return {
+        q: list(options.loc[options["question_id"] == q, "option_code"])
+        for q in choice["question_id"]
+    }
+
+
+def dummy_columns(
+    header: list[str], questions: pd.DataFrame, options: pd.DataFrame
+) -> dict[str, list[tuple[str, str]]]:
+    """Find the multiple-choice questions given as one column per option.
+
+    Parameters
+    ----------
+    header : list of str
+        The responses file's columns.
+    questions, options : DataFrame
+        The checked codebook.
+
+    Returns
+    -------
+    dict
+        Question to its (column, option code) pairs, for each multiple-choice
+        question without a column of its own and with at least one column
+        ``<question_id>_<option_code>`` (a column named as a question or
+        ``respondent_id`` is never one).
+    """
+    names = set(header)
+    taken = {*questions["question_id"], RESPONDENT_ID}
+    codes = _codes(questions, options)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for q in questions.loc[questions["choice"] == "multiple", "question_id"]:
+        if q in names:
+            continue
+        pairs = [(f"{q}_{code}", code) for code in codes[q]]
+        if any(column in names and column not in taken for column, _ in pairs):
+            found[q] = pairs
+    return found
+
+
+def _dummy_problems(
+    table: TextTable, found: dict[str, list[tuple[str, str]]], taken: set[str]
+) -> list[Problem]:
+    """Incomplete sets of 0/1 columns, columns claimed by two questions, cells other than 0/1."""
+    problems = []
+    owners: dict[str, list[str]] = defaultdict(list)
+    for q, pairs in found.items():
+        for column, _ in pairs:
+            owners[column].append(q)
+        absent = [c for c, _ in pairs if c not in table.header or c in taken]
+        if absent:
+            problems.append(
+                Problem(
+                    table.shown,
+                    1,
+                    absent[0],
+                    "one 0/1 column per option",
+                    f"multiple-choice question {q!r} is given as one column per option, but "
+                    f"{', '.join(absent)} {'is' if len(absent) == 1 else 'are'} missing: add "
+                    f"one column per option of options.csv, or give one column {q!r} of codes "
+                    "joined by ';'",
+                )
+            )
+    for column, claimed in owners.items():
+        if len(claimed) > 1 and column in table.header:
+            problems.append(
+                Problem(
+                    table.shown,
+                    1,
+                    column,
+                    "one 0/1 column per option",
+                    f"column {column!r} could be an option of {' or of '.join(claimed)}: give "
+                    "these questions one column each, of codes joined by ';'",
+                )
+            )
+    if problems:
+        return problems
+    allowed = {"", DUMMY_CHOSEN, DUMMY_NOT_CHOSEN}
+    for column in sorted(owners, key=table.header.index):
+        k = table.header.index(column)
+        for number, row in enumerate(table.rows, start=2):
+            cell = _cell(row, k)
+            if integral(cell) not in allowed:
+                problems.append(
+                    Problem(
+                        table.shown,
+                        number,
+                        column,
+                        "one 0/1 column per option",
+                        f"'{escaped(cell)}' in a column of multiple-choice question "
+                        f"{owners[column][0]!r}: write {DUMMY_CHOSEN} where the option was chosen, "
+                        f"{DUMMY_NOT_CHOSEN} or nothing where not",
+                    )
+                )
+    return problems
+
+
+def join_dummies(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame) -> TextTable:
+    """Turn each multiple-choice question's 0/1 columns into one column of codes.
+
+    Parameters
+    ----------
+    table : TextTable
+        The responses as read.
+    questions, options : DataFrame
+        The checked codebook.
+
+    Returns
+    -------
+    TextTable
+        The question's column, at the place of its first 0/1 column, holds
+        the chosen codes joined by ``;`` in the codebook's order (empty if
+        none); other columns unchanged. The table itself if no question is
+        given so.
+
+    Raises
+    ------
+    InputError
+        A question whose 0/1 columns are incomplete, a column two questions
+        could claim, or a cell other than 1, 0 (``1.0``, ``0.0``) or empty,
+        rule ``one 0/1 column per option``.
+    """
+    found = dummy_columns(table.header, questions, options)
+    if not found:
+        return table
+    problems = _dummy_problems(table, found, {*questions["question_id"], RESPONDENT_ID})
+    if problems:
+        raise InputError(table.place(p) for p in problems)
+    where = {column: k for k, column in enumerate(table.header)}
+    owned = {column for pairs in found.values() for column, _ in pairs}
+    first = {min(where[c] for c, _ in pairs): q for q, pairs in found.items()}
+    header: list[str] = []
+    for k, column in enumerate(table.header):
+        if k in first:
+            header.append(first[k])
+        elif column not in owned:
+            header.append(column)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for k, column in enumerate(table.header[: len(row)]):  # a short row stays short
+            if k in first:
+                pairs = found[first[k]]
+                chosen = [
+                    code for c, code in pairs if integral(_cell(row, where[c])) == DUMMY_CHOSEN
+                ]
+                cells.append(";".join(chosen))
+            elif column not in owned:
+                cells.append(row[k])
+        rows.append(cells + row[len(table.header) :])
+    return table.with_columns(header, rows)
+
+
+def _cell(row: list[str], k: int) -> str:
+    return row[k] if k < len(row) else ""
+
+
+def integral_codes(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame) -> TextTable:
+    """Read choice codes saved as numbers with a zero decimal part as the integer code.
+
+    Parameters
+    ----------
+    table : TextTable
+        The responses (0/1 columns already joined).
+    questions, options : DataFrame
+        The checked codebook.
+
+    Returns
+    -------
+    TextTable
+        In each choice question's column, every code (each of a ``;``-joined
+        list) written ``N.0`` whose integer ``N`` is an option code of the
+        question, and which is not itself one, replaced by ``N``. Everything
+        else unchanged, so any other number is refused as an unknown option.
+    """
+    codes = _codes(questions, options)
+    columns = {k: set(codes[c]) for k, c in enumerate(table.header) if c in codes}
+    if not columns:
+        return table
+
+    def code(cell: str, known: set[str]) -> str:
+        whole = integral(cell)
+        return whole if cell not in known and whole in known else cell
+
+    rows = [
+        [
+            ";".join(code(part, columns[k]) for part in cell.split(";")) if k in columns else cell
+            for k, cell in enumerate(row)
+        ]
+        for row in table.rows
+    ]
+    return table.with_columns(list(table.header), rows)

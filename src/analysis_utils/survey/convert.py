@@ -1,0 +1,473 @@
+"""A survey folder from one file of answers: ``new-survey DIR --from FILE``.
+
+The file (``.sav``, ``.dta``, ``.xlsx`` or ``.csv``, read as
+:mod:`analysis_utils.survey.sources` reads a responses file) has one row per
+respondent and one column per question. From it are built:
+
+``questions.csv``
+    One question per column, in the file's order. Its ``question_id`` is the
+    column name made safe: in lower case, accents dropped, every run of other
+    characters than letters and digits replaced by ``_`` (``Q 1.a`` ->
+    ``q_1_a``), ``_2``, ``_3``, ... added where two would be the same, ``qN``
+    where nothing is left. Its text is the variable label (SPSS, Stata), else
+    the column name. Its type is guessed (:data:`FEW`): **single** where the
+    column has value labels, or has at most :data:`FEW` distinct answers and
+    each is given twice on average (distinct answers at most half the answers
+    given); **text** otherwise. Text questions are marked ``identifying``
+    (dropped at cleaning) until the student says otherwise.
+``options.csv``
+    For a single-choice question: the value labels (stored value -> label),
+    then any answer without a label (labelled by itself); without value labels
+    the distinct answers, in numeric order where all are numbers. The option
+    code is the value made safe as a question id is (``1``, ``strongly_agree``
+    for ``Strongly agree``, ``minus_1`` for ``-1``).
+``responses.csv``
+    The answers under these names and codes. The respondent id is the first
+    column named like one (:data:`ID_NAMES`, compared in lower case without
+    ``_`` or spaces), else the rows numbered from 1.
+
+Nothing is written if the file cannot be read or its respondent ids are not
+unique; the folder written is then read back as any survey folder is
+(:func:`analysis_utils.survey.read.read`), and removed again if that fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from analysis_utils.core import paths
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.text import escaped, hostile_character, neutral
+from analysis_utils.survey.answers import integral
+from analysis_utils.survey.format import (
+    _CITATION_COLUMNS,
+    OPTION_FIELDS,
+    OPTIONS,
+    QUESTION_FIELDS,
+    QUESTIONS,
+    RESPONDENT_ID,
+    RESPONSES,
+)
+from analysis_utils.survey.sources import read_table
+from analysis_utils.survey.texttable import TextTable, character_problem
+
+#: Most distinct answers a column without value labels may have to be guessed single choice.
+FEW = 10
+
+#: Column names taken for the respondent id (lower case, without ``_``, ``-``, ``.``, spaces).
+ID_NAMES = (
+    "respondentid",
+    "respondent",
+    "respid",
+    "id",
+    "participantid",
+    "participant",
+    "caseid",
+    "responseid",
+    "subjectid",
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One column of the file as a question of the survey built.
+
+    Attributes
+    ----------
+    column : str
+        The column's name in the file.
+    question_id : str
+    choice : str
+        ``single`` or ``text`` (guessed).
+    reason : str
+        Why that type was guessed.
+    codes : dict
+        For a single-choice question, answer as stored -> option code.
+    labels : dict
+        Option code -> label.
+    unlabelled : int
+        Answers given that have no value label.
+    """
+
+    column: str
+    question_id: str
+    choice: str
+    reason: str
+    codes: dict[str, str]
+    labels: dict[str, str]
+    unlabelled: int = 0
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A survey built from a file of answers, not yet written.
+
+    Attributes
+    ----------
+    source : Path
+    respondents : int
+    id_column : str or None
+        The file's column taken for the respondent id; ``None`` if the rows were numbered.
+    questions : list of Question
+    files : dict
+        File name to its text (``questions.csv``, ``options.csv``, ``responses.csv``).
+    """
+
+    source: Path
+    respondents: int
+    id_column: str | None
+    questions: list[Question]
+    files: dict[str, str]
+
+
+def safe_name(text: str, fallback: str) -> str:
+    """Make a name or a value an identifier of the format (``_CODE``).
+
+    Parameters
+    ----------
+    text : str
+    fallback : str
+        Used when nothing of ``text`` is left.
+
+    Returns
+    -------
+    str
+        In lower case, accents dropped, each run of characters other than
+        letters and digits replaced by ``_``, ``-`` before a number written
+        ``minus_``, no ``_`` at either end.
+    """
+    text = re.sub(r"^-(?=[0-9])", "minus_", text.strip())
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    return name or fallback
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, k = name, 1
+    while candidate in taken:
+        k += 1
+        candidate = f"{name}_{k}"
+    taken.add(candidate)
+    return candidate
+
+
+def _sort_key(value: str) -> tuple[int, Decimal, str]:
+    try:
+        return (0, Decimal(value), value)
+    except InvalidOperation:
+        return (1, Decimal(0), value.casefold() + "\0" + value)
+
+
+def _numbers_first(values: Iterable[str]) -> list[str]:
+    """Values in numeric order where all are numbers, else in text order."""
+    values = list(values)
+    keys = [_sort_key(v) for v in values]
+    if all(k[0] == 0 for k in keys):
+        return [v for _, v in sorted(zip(keys, values, strict=True))]
+    return sorted(values, key=lambda v: (v.casefold(), v))
+
+
+def _question(table: TextTable, k: int, question_id: str, cells: list[str]) -> Question:
+    """Guess one column's type and, for a single-choice question, its options."""
+    column = table.header[k]
+    answered = [c for c in cells if c != ""]
+    distinct = set(answered)
+    value_labels = dict(table.value_labels.get(column, {}))
+    if value_labels:
+        reason = "value labels"
+        order = _numbers_first(value_labels) + _numbers_first(distinct - set(value_labels))
+    elif 0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered):
+        reason = f"{len(distinct)} distinct answers among {len(answered)}"
+        order = _numbers_first(distinct)
+    else:
+        reason = f"{len(distinct)} distinct answers among {len(answered)}"
+        return Question(column, question_id, "text", reason, {}, {})
+    taken: set[str] = set()
+    codes = {value: _unique(safe_name(value, f"o{n}"), taken) for n, value in enumerate(order, 1)}
+    labels = {codes[v]: neutral(value_labels.get(v, v)) for v in order}
+    unlabelled = len(distinct - set(value_labels)) if value_labels else 0
+    return Question(column, question_id, "single", reason, codes, labels, unlabelled)
+
+
+def _id_column(table: TextTable) -> int | None:
+    names = [re.sub(r"[\s_\-.]", "", name.lower()) for name in table.header]
+    return next((names.index(n) for n in ID_NAMES if n in names), None)
+
+
+def _id_problems(table: TextTable, k: int, ids: Sequence[str]) -> list[Problem]:
+    """Empty, repeated or hostile respondent ids, each at its row."""
+    problems = []
+    seen: dict[str, int] = {}
+    column = table.header[k]
+    fix = (
+        f"column {column!r} is taken as the respondent id (by its name): give every row its own "
+        "id, or rename the column to number the rows instead"
+    )
+    for row, value in enumerate(ids, start=2):
+        if hostile_character(value):
+            problems.append(character_problem(table.shown, row, value, column))
+        elif value == "":
+            problems.append(Problem(table.shown, row, column, "respondent id", f"empty: {fix}"))
+        elif value in seen:
+            problems.append(
+                Problem(
+                    table.shown,
+                    row,
+                    column,
+                    "respondent id",
+                    f"'{escaped(value)}' is also the id of row {seen[value]}: {fix}",
+                )
+            )
+        seen.setdefault(value, row)
+    return [table.place(p) for p in problems]
+
+
+def _rows(table: TextTable) -> list[list[str]]:
+    """Rows padded to the header; a cell beyond it is refused."""
+    width = len(table.header)
+    problems = [
+        table.place(
+            Problem(
+                table.shown,
+                row,
+                "(row)",
+                "extra-cell",
+                f"the row has {len(cells)} cells but the header names {width} columns: name "
+                "every column in the first row, or remove the cells beyond",
+            )
+        )
+        for row, cells in enumerate(table.rows, start=2)
+        if any(c != "" for c in cells[width:])
+    ]
+    if problems:
+        raise InputError(problems)
+    return [(cells + [""] * width)[:width] for cells in table.rows]
+
+
+def convert(source: Path, *, root: Path | None = None) -> Conversion:
+    """Build a survey's codebook and answers from one file of answers, in memory.
+
+    Parameters
+    ----------
+    source : Path
+        A ``.sav``, ``.dta``, ``.xlsx`` or ``.csv`` file, one row per respondent.
+    root : Path, optional
+        File names in messages are shown relative to this folder when inside it.
+
+    Returns
+    -------
+    Conversion
+
+    Raises
+    ------
+    InputError
+        A file that is missing or cannot be read, has a cell beyond its
+        header, or whose respondent id column has an empty, repeated or
+        hostile id; each problem names file, row and column.
+    """
+    shown = paths.shown(source, root)
+    if not source.is_file():
+        raise InputError([Problem(shown, None, "(whole file)", "missing-file", "file not found")])
+    table = read_table(source, shown)
+    rows = _rows(table)
+    at = _id_column(table)
+    if at is not None:
+        ids = [row[at] for row in rows]
+        problems = _id_problems(table, at, ids)
+        if problems:
+            raise InputError(problems)
+    else:
+        ids = [str(n) for n in range(1, len(rows) + 1)]
+    taken = {RESPONDENT_ID}
+    questions: list[tuple[Question, list[str]]] = []
+    for k, column in enumerate(table.header):
+        if k == at:
+            continue
+        cells = [row[k] for row in rows]
+        if all(re.fullmatch(r"[0-9]+(\.0+)?", c) for c in cells if c):
+            cells = [integral(c) for c in cells]
+        question_id = _unique(safe_name(column, f"q{len(questions) + 1}"), taken)
+        questions.append((_question(table, k, question_id, cells), cells))
+    return Conversion(
+        source,
+        len(rows),
+        None if at is None else table.header[at],
+        [q for q, _ in questions],
+        _files(table, ids, questions),
+    )
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Write a table as the text of a CSV file (``,`` between cells, quoted where needed).
+
+    Parameters
+    ----------
+    header : sequence of str
+    rows : iterable of sequence of str
+
+    Returns
+    -------
+    str
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _files(
+    table: TextTable, ids: list[str], questions: list[tuple[Question, list[str]]]
+) -> dict[str, str]:
+    """Write the texts of questions.csv, options.csv and responses.csv."""
+    q_header = [c for c in QUESTION_FIELDS if c not in _CITATION_COLUMNS]
+    o_header = [c for c in OPTION_FIELDS if c not in _CITATION_COLUMNS]
+    q_rows, o_rows = [], []
+    columns = [ids]
+    for position, (q, cells) in enumerate(questions, start=1):
+        text = neutral(table.column_labels.get(q.column) or q.column)
+        q_rows.append(
+            {
+                "question_id": q.question_id,
+                "position": str(position),
+                "question_text": text,
+                "choice": q.choice,
+                "identifying": "true" if q.choice == "text" else "",
+                "source": neutral(f"column {q.column} of {Path(table.shown).name}"),
+                "note": f"type guessed from {q.reason}",
+            }
+        )
+        o_rows += [
+            {"question_id": q.question_id, "option_code": code, "option_label": label}
+            for code, label in q.labels.items()
+        ]
+        columns.append(
+            [q.codes[c] if c else "" for c in cells] if q.codes else [neutral(c) for c in cells]
+        )
+    answers = [[RESPONDENT_ID, *(q.question_id for q, _ in questions)]]
+    answers += [list(row) for row in zip(*columns, strict=True)]
+    return {
+        QUESTIONS: csv_text(q_header, [[r.get(c, "") for c in q_header] for r in q_rows]),
+        OPTIONS: csv_text(o_header, [[r.get(c, "") for c in o_header] for r in o_rows]),
+        RESPONSES: csv_text(answers[0], answers[1:]),
+    }
+
+
+def write(conversion: Conversion, folder: Path) -> list[Path]:
+    """Write a converted survey as a new survey folder, and read it back as a run would.
+
+    Parameters
+    ----------
+    conversion : Conversion
+        From :func:`convert`.
+    folder : Path
+        A folder that does not exist yet or is empty.
+
+    Returns
+    -------
+    list of Path
+        The files written (the template's ``README.md``, ``claims.yaml`` and
+        ``params.yaml`` too).
+
+    Raises
+    ------
+    FileExistsError
+        If the folder exists and is not empty (nothing is overwritten).
+    InputError
+        If the folder written does not read as a survey; what was written is
+        removed again.
+    """
+    from analysis_utils.survey.read import read
+    from analysis_utils.survey.templates import scaffold
+
+    folder = Path(folder)
+    existed = folder.exists()
+    written = scaffold(folder, conversion.files)
+    try:
+        read(folder)
+    except InputError:
+        for path in written:
+            path.unlink()
+        if not existed:
+            folder.rmdir()
+        raise
+    return written
+
+
+def _dummy_groups(questions: Sequence[Question]) -> dict[str, list[str]]:
+    """Single-choice questions of codes 0 and 1 sharing a prefix ``<prefix>_``, two or more."""
+    groups: dict[str, list[str]] = {}
+    for q in questions:
+        if q.choice == "single" and set(q.labels) <= {"0", "1"} and "_" in q.question_id:
+            groups.setdefault(q.question_id.rsplit("_", 1)[0], []).append(q.question_id)
+    return {prefix: group for prefix, group in groups.items() if len(group) > 1}
+
+
+def summary(conversion: Conversion, folder: Path) -> list[str]:
+    """Say what was built and what the student should check, one line each.
+
+    Parameters
+    ----------
+    conversion : Conversion
+    folder : Path
+        Where it was written.
+
+    Returns
+    -------
+    list of str
+    """
+    questions = conversion.questions
+    lines = [
+        f"{conversion.respondents} respondents, {len(questions)} questions from "
+        f"{conversion.source.name}",
+        f"respondent id: column {conversion.id_column!r}"
+        if conversion.id_column
+        else "respondent id: no column named like one (id, respondent_id, respondent, "
+        f"participant_id, case_id, ...): the rows are numbered 1 to {conversion.respondents}",
+        "",
+        f"question types guessed (single: value labels, or at most {FEW} distinct answers, each "
+        "given twice on average; text otherwise):",
+    ]
+    width = max((len(q.question_id) for q in questions), default=0)
+    for q in questions:
+        what = f"{len(q.labels)} options" if q.choice == "single" else "free text"
+        lines.append(
+            f"  {q.question_id:<{width}}  {q.choice:<6}  {what} ({q.reason}); column {q.column!r}"
+        )
+    text = [q.question_id for q in questions if q.choice == "text"]
+    unlabelled = [f"{q.question_id} ({q.unlabelled})" for q in questions if q.unlabelled]
+    lines += ["", f"check, in {folder / QUESTIONS} and {folder / OPTIONS}:"]
+    lines.append(
+        "  - choice: a guess; set single, multiple or text where it is wrong (a multiple-choice "
+        "question given as one 0/1 column per option: see docs/survey-format.md)"
+    )
+    if text:
+        lines.append(
+            "  - identifying: the text questions are marked true (their answers are dropped at "
+            "cleaning); set false where the answers cannot identify anyone: " + ", ".join(text)
+        )
+    if unlabelled:
+        lines.append(
+            "  - answers without a value label, added as options labelled by the value: "
+            + ", ".join(unlabelled)
+        )
+    for prefix, group in _dummy_groups(questions).items():
+        lines.append(
+            f"  - {', '.join(group)} hold only 0 and 1: if they are the options of one "
+            f"multiple-choice question, replace their rows in {QUESTIONS} by one row {prefix} "
+            f"(choice multiple) and their options in {OPTIONS} by {prefix}'s options "
+            f"({', '.join(g.removeprefix(prefix + '_') for g in group)}); the 0/1 columns of "
+            f"{RESPONSES} are then read as that question"
+        )
+    renamed = [f"{q.column!r} -> {q.question_id}" for q in questions if q.column != q.question_id]
+    if renamed:
+        lines.append("  - columns renamed to question ids: " + ", ".join(renamed))
+    lines += ["then run:", f"  python -m analysis_utils run -p survey_dir {folder}"]
+    return lines

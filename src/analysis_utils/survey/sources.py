@@ -1,0 +1,81 @@
+"""Survey files as text tables: CSV as spreadsheets save it, Excel, SPSS and Stata.
+
+Every file of a survey folder is turned into a :class:`TextTable` (a header
+and rows of text cells) before anything is checked, so that the same answers
+give the same table, and so the same outputs, whatever the file's format:
+
+CSV (``.csv``)
+    UTF-8, with or without a byte-order mark; ``,`` or ``;`` between cells,
+    decided from the header line (column names never hold either; a header
+    line with both is refused); quoted as the csv module reads it.
+Excel (``.xlsx``, read with openpyxl through pandas)
+    The sheet named ``responses`` (in any case), else the first sheet; its
+    first row is the header.
+SPSS (``.sav``) and Stata (``.dta``), read with pyreadstat
+    One row per case, one column per variable. The stored values are read,
+    never their value labels (those belong to the codebook); user-defined and
+    system missing values (SPSS), and ``.`` and ``.a``-``.z`` (Stata), become
+    empty cells.
+
+For every format, a number that is integral becomes an integer as text
+(``1.0`` -> ``1``), another number its shortest exact text (``2.5``), a date
+``YYYY-MM-DD`` (with `` HH:MM:SS`` if it has a time of day), an empty cell
+``""``. Blank rows at the end (every cell empty, so also a CSV line of
+separators only) are dropped, and so are unnamed, empty columns at the right
+end; a blank row between rows with values is refused.
+
+Rows are numbered as in a CSV file (the header is row 1) for CSV and Excel;
+for SPSS and Stata the row of a problem is the case number (:meth:`TextTable.place`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.survey.csvtext import read_csv
+from analysis_utils.survey.texttable import TextTable
+from analysis_utils.survey.workbooks import read_excel, read_statistics
+
+#: File name endings read, and the program that writes them.
+FORMATS = {".csv": "CSV", ".xlsx": "Excel", ".sav": "SPSS", ".dta": "Stata"}
+
+
+def read_table(path: Path, shown: str) -> TextTable:
+    """Read any file a survey folder may hold as a text table, by its name's ending.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.csv``, ``.xlsx``, ``.sav`` or ``.dta`` file (:data:`FORMATS`).
+    shown : str
+        The file's name in messages.
+
+    Returns
+    -------
+    TextTable
+
+    Raises
+    ------
+    InputError
+        As the reader of its format does; a name with another ending
+        (``file-format``).
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, shown)
+    if suffix == ".xlsx":
+        return read_excel(path, shown)
+    if suffix in (".sav", ".dta"):
+        return read_statistics(path, shown)
+    raise InputError(
+        [
+            Problem(
+                shown,
+                None,
+                "(whole file)",
+                "file-format",
+                f"{path.name}: not a format read ({', '.join(FORMATS)}): save it as CSV UTF-8",
+            )
+        ]
+    )

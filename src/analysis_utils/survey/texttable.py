@@ -1,0 +1,162 @@
+"""A table of text cells read from one file, and the rules every reader applies to it.
+
+See :mod:`analysis_utils.survey.sources` for the formats read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.text import CONTROL_RULE, escaped, hostile_character
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table of text cells read from one file.
+
+    Attributes
+    ----------
+    shown : str
+        The file's name in messages.
+    header : list of str
+    rows : list of list of str
+        The data rows (a CSV row may be shorter or longer than the header).
+    cases : bool
+        Whether rows are cases of a statistics package's file (SPSS, Stata),
+        numbered from 1, rather than lines under a header row.
+    column_labels : dict
+        Column to its label (SPSS or Stata variable label), where it has one.
+    value_labels : dict
+        Column to {stored value as text: label} (SPSS or Stata value labels),
+        user-missing values left out.
+    """
+
+    shown: str
+    header: list[str]
+    rows: list[list[str]]
+    cases: bool = False
+    column_labels: Mapping[str, str] = field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def place(self, problem: Problem) -> Problem:
+        """Give a problem of this table the row its file's reader knows.
+
+        Parameters
+        ----------
+        problem : Problem
+            Found with rows counted as in a CSV file (the header is row 1).
+
+        Returns
+        -------
+        Problem
+            Unchanged for CSV and Excel; for SPSS and Stata, row ``r`` becomes
+            case ``r - 1`` and the header row "-" (a variable as a whole).
+        """
+        if not self.cases or problem.row is None:
+            return problem
+        return replace(problem, row=None if problem.row <= 1 else problem.row - 1)
+
+    def with_columns(self, header: list[str], rows: list[list[str]]) -> TextTable:
+        """Return the same table with other columns (its file, numbering and labels kept)."""
+        return replace(self, header=header, rows=rows)
+
+
+def character_problem(shown: str, row: int, value: str, what: str) -> Problem:
+    """Describe an identifier holding a control or bidirectional formatting character.
+
+    Parameters
+    ----------
+    shown : str
+        The file's name in messages.
+    row : int
+    value : str
+        The identifier, code or column name.
+    what : str
+        The column it is in, or ``"column name"``.
+
+    Returns
+    -------
+    Problem
+        With the character written as an escape, so the message is harmless.
+    """
+    found = hostile_character(value)
+    assert found is not None
+    rule, character = found
+    kind = "a control" if rule == CONTROL_RULE else "a bidirectional formatting"
+    column = escaped(value) if what == "column name" else what
+    return Problem(
+        shown,
+        row,
+        column or "(blank)",
+        rule,
+        f"{what} '{escaped(value)}' contains {kind} character ({character}); "
+        "identifiers and codes may not",
+    )
+
+
+def _blank(row: list[str]) -> bool:
+    return all(cell == "" for cell in row)
+
+
+def tidy(table: TextTable) -> TextTable:
+    """Drop blank rows at the end and unnamed empty columns at the right; refuse inner blank rows.
+
+    Parameters
+    ----------
+    table : TextTable
+        As read from its file.
+
+    Returns
+    -------
+    TextTable
+
+    Raises
+    ------
+    InputError
+        A blank row between rows with values (``blank-row``); no column name
+        (``empty-file``).
+    """
+    rows = list(table.rows)
+    while rows and _blank(rows[-1]):
+        rows.pop()
+    problems = [
+        table.place(
+            Problem(
+                table.shown,
+                number,
+                "(row)",
+                "blank-row",
+                "the row is blank but rows with answers follow: delete it, or fill it in "
+                "(blank rows at the end are ignored)",
+            )
+        )
+        for number, row in enumerate(rows, start=2)
+        if _blank(row)
+    ]
+    if problems:
+        raise InputError(problems)
+    header = list(table.header)
+    while header and header[-1] == "":
+        width = len(header) - 1
+        if any(not _blank(r[width:]) for r in rows):
+            break
+        header.pop()
+        rows = [r[:width] for r in rows]
+    if not header:
+        raise InputError(
+            [
+                Problem(
+                    table.shown,
+                    1,
+                    "(whole file)",
+                    "empty-file",
+                    "the first row is blank: it names the columns; delete the blank rows above it"
+                    if rows
+                    else "the file is empty: its first row names the columns (see README.md "
+                    "in the folder, or docs/survey-format.md)",
+                )
+            ]
+        )
+    return table.with_columns(header, rows)
