@@ -237,8 +237,6 @@ def respondent_schema(survey: Survey) -> dict[str, Any]:
     present = set(survey.responses.columns) if survey.responses is not None else set()
     fields = response_fields(survey.questions, survey.options)
     return {
-        "fields": [
-            f for name, (f, _) in fields.items() if name not in dropped and name in present
-        ],
+        "fields": [f for name, (f, _) in fields.items() if name not in dropped and name in present],
         "primaryKey": [RESPONDENT_ID],
     }
