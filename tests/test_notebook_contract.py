@@ -11,7 +11,7 @@ from analysis_utils.audit import registry, tables
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
 from analysis_utils.study import constants, currency
-from analysis_utils.survey import disclosure, question
+from analysis_utils.survey import analyses, disclosure, question
 
 LAYOUT = paths.layout()
 NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
@@ -66,6 +66,8 @@ LIBRARY_DEFAULTS = {
     "prior": registry.DEFAULT_PRIOR,
     "draws": registry.DEFAULT_DRAWS,
     "seed": registry.DEFAULT_SEED,
+    "group_by": analyses.DEFAULT_GROUP_BY,
+    "top": analyses.DEFAULT_TOP,
 }
 
 

@@ -229,3 +229,18 @@ class SurveyReportResults(Results):
     statuses: dict[str, int]
     figures: list[str]
     claims: int
+
+
+@dataclass(frozen=True)
+class SurveyAnalysesResults(Results):
+    """``08_survey_analyses``: the course tables made and the claims on respondent-level answers."""
+
+    NOTEBOOK: ClassVar[str] = "08_survey_analyses"
+    #: Decision: the grouping question of the crosstabs (empty for none).
+    group_by: str
+    #: Decision: how many of the highest options form the top box.
+    top: int
+    ordinal_questions: list[str]
+    crosstabs: list[str]
+    weighted: bool
+    verdicts: dict[str, str]
