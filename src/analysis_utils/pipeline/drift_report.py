@@ -123,14 +123,16 @@ def summary(drift: Drift) -> str:
     str
     """
     moved = [v for v in drift.versions if v.reference != v.candidate]
-    libraries = (
+    libraries = f"libraries that differ from the reference ({len(moved)}): " + (
         ", ".join(f"{v.key} {v.reference or '(none)'} -> {v.candidate}" for v in moved)
         if moved
         else "none (the newest releases are the locked ones)"
     )
+    if not drift.versions:
+        libraries = "libraries: not known (two output trees compared)"
     count = counted(drift.changes)
     lines = [
-        f"libraries that differ from the reference ({len(moved)}): {libraries}",
+        libraries,
         f"outputs: {count['beyond_tolerance']} changes beyond tolerance in {count['files']} "
         f"files, {count['within_tolerance']} within tolerance (relative {RTOL:g}, absolute "
         f"{ATOL:g})",
@@ -161,17 +163,14 @@ td.value { font-family: monospace; white-space: pre-wrap; max-width: 24rem; }
 <p>The study run under the newest releases of every library it depends on (not
 <code>requirements/lock.txt</code>), compared output by output with the reference run under
 the locked versions.</p>
-<p><strong>{{ "Drift: " if drifted else "No drift: " }}</strong>{{ summary }}</p>
+<p><strong>{{ "Drift." if drifted else "No drift." }}</strong></p>
+<ul>
+{% for line in summary %}<li>{{ line }}</li>
+{% endfor %}</ul>
 {% if failure %}
 <h2>The study did not complete</h2>
 <pre>{{ failure }}</pre>
 {% endif %}
-<h2>Libraries</h2>
-<table>
-<tr><th>library</th><th>reference (locked)</th><th>newest</th></tr>
-{% for v in versions %}<tr{% if v.reference != v.candidate %} class="beyond"{% endif %}>
-<td>{{ v.key }}</td><td>{{ v.reference }}</td><td>{{ v.candidate }}</td></tr>
-{% endfor %}</table>
 <h2>Changes</h2>
 <p>Numbers count as equal when they differ by at most {{ atol }} plus {{ rtol }} times the
 reference value; text must be identical. Rows beyond tolerance are shaded; changes of a verdict or
@@ -182,11 +181,17 @@ PNG and SVG bytes, HTML pages, executed notebooks, {{ not_compared }}.</p>
 {% for c in outputs %}<tr class="{{ 'beyond' if c.beyond_tolerance }}{{ ' verdict' if c.verdict }}">
 <td>{{ c.file }}</td><td>{{ c.key }}</td><td>{{ c.kind }}</td>
 <td class="value">{{ c.reference }}</td><td class="value">{{ c.candidate }}</td>
-<td>{{ number(c.difference) }}</td></tr>
+<td>{{ "" if c.difference is none else "%.4g" | format(c.difference) }}</td></tr>
 {% endfor %}</table>
 {% else %}<p>No output changed.</p>
 {% endif %}
-</body>
+{% if versions %}<h2>Libraries</h2>
+<table>
+<tr><th>library</th><th>reference (locked)</th><th>newest</th></tr>
+{% for v in versions %}<tr{% if v.reference != v.candidate %} class="beyond"{% endif %}>
+<td>{{ v.key }}</td><td>{{ v.reference }}</td><td>{{ v.candidate }}</td></tr>
+{% endfor %}</table>
+{% endif %}</body>
 </html>
 """
 )
@@ -205,11 +210,10 @@ def html_text(drift: Drift) -> str:
     """
     return _PAGE.render(
         drifted=drift.drifted,
-        summary=summary(drift),
+        summary=summary(drift).splitlines(),
         failure=drift.failure,
         versions=drift.versions,
         outputs=drift.outputs,
-        number=_number,
         rtol=f"{RTOL:g}",
         atol=f"{ATOL:g}",
         not_compared=", ".join(sorted(NOT_COMPARED)),
