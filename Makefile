@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce test lint browser notebooks tutorial verify-data benchmark clean-venv help
+.PHONY: reproduce test lint browser notebooks tutorial verify-data benchmark drift clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
@@ -16,6 +16,7 @@ help:
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
 	@echo "make benchmark   measure the command line, the reconstruction and the survey reader (not in the tests)"
+	@echo "make drift       run the study under the newest library releases and compare (reports/drift.html)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +44,15 @@ browser:
 	  echo "chromium not found: the browser test will be skipped (install Debian's chromium)"; \
 	fi
 
+# The CI files are checked offline: the workflows with actionlint and zizmor (pinned
+# actions, least permissions, no template injection), the GitLab file against its schema.
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress .github/workflows
+	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
 
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS) --update-notebooks
@@ -63,6 +69,11 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_reconstruction.py
 	$(BIN)/python benchmarks/bench_survey.py
+
+# The reference is this checkout as make reproduce leaves it (locked versions); the run
+# under the newest releases happens in a temporary copy, removed afterwards.
+drift: reproduce
+	$(BIN)/python -m analysis_utils.pipeline.drift --jobs $(JOBS)
 
 clean-venv:
 	rm -rf $(VENV)
