@@ -23,7 +23,7 @@ def _survey(tmp_path, weights=None):
     rows = [[f"r{i:02d}", s, a, "staff"] for i, (s, a) in enumerate(ANSWERS, start=1)]
     if weights is not None:
         header.append("respondent_weight")
-        rows = [row + [w] for row, w in zip(rows, weights, strict=True)]
+        rows = [[*row, w] for row, w in zip(rows, weights, strict=True)]
     write_rows(folder / "responses.csv", [header, *rows])
     return read.read(folder)
 

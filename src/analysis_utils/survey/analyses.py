@@ -101,12 +101,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 
 
 def _empty(name: str) -> pd.DataFrame:
-    """An empty table with the columns of ``SCHEMAS[name]``."""
+    """Give an empty table with the columns of ``SCHEMAS[name]``."""
     return pd.DataFrame(columns=[f["name"] for f in SCHEMAS[name]["fields"]])
 
 
 def _questions(survey: Survey, *, ordinal_only: bool = False) -> pd.DataFrame:
-    """The choice questions in position order (ordinal ones only if asked)."""
+    """Give the choice questions in position order (ordinal ones only if asked)."""
     questions = survey.questions.sort_values("position", key=lambda s: s.astype(int))
     chosen = questions["choice"].isin(["single"] if ordinal_only else ["single", "multiple"])
     if ordinal_only:
@@ -115,7 +115,7 @@ def _questions(survey: Survey, *, ordinal_only: bool = False) -> pd.DataFrame:
 
 
 def _options(survey: Survey, question_id: str) -> pd.DataFrame:
-    """A question's options in codebook order."""
+    """Give a question's options in codebook order."""
     return survey.options[survey.options["question_id"] == question_id]
 
 
@@ -190,7 +190,7 @@ def ordinal_tables(
 
 
 def weights_of(survey: Survey) -> np.ndarray | None:
-    """The respondents' weights, if ``responses`` carry :data:`WEIGHT`.
+    """Give the respondents' weights, if ``responses`` carry :data:`WEIGHT`.
 
     Parameters
     ----------
