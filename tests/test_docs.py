@@ -87,13 +87,54 @@ def _names(requirements):
     return {re.split(r"[<>=!\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
 
 
-def test_environment_yml_has_the_same_libraries_as_pyproject():
+def _conda_environment():
+    return yaml.safe_load((LAYOUT.root / "environment.yml").read_text(encoding="utf-8"))
+
+
+def test_the_conda_file_installs_the_lock_and_the_package_as_make_does():
+    env = _conda_environment()
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    [pip] = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
     project = tomllib.loads((LAYOUT.root / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = _names(project["project"]["dependencies"])
-    wanted |= _names(project["project"]["optional-dependencies"]["test"])
-    env = yaml.safe_load((LAYOUT.root / "environment.yml").read_text(encoding="utf-8"))
-    conda = _names(d for d in env["dependencies"] if isinstance(d, str))
-    assert wanted == conda - {"python", "pip"}
+    floor = project["project"]["requires-python"].removeprefix(">=")
+    assert conda == [f"python={floor}", "pip"]
+    # conda runs `pip install -U -r` on these lines; an option such as --no-deps is refused there.
+    assert pip == ["-r requirements/lock.txt", "-e .[test]"]
+    assert "test" in project["project"]["optional-dependencies"]
+    make = (LAYOUT.root / "Makefile").read_text(encoding="utf-8")
+    assert '-c requirements/lock.txt -e ".[test]"' in make
+
+
+@pytest.mark.slow
+def test_the_conda_file_s_lock_line_is_what_this_environment_has(tmp_path):
+    """pip, run on the conda file's lock line as conda runs it, has nothing to change here."""
+    import json
+    import subprocess
+    import sys
+
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-index",
+            "-U",
+            "-q",
+            "-r",
+            str(LAYOUT.root / "requirements" / "lock.txt"),
+            "--report",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["install"] == []
 
 
 def test_every_pinned_library_is_pinned_exactly():
