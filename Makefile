@@ -15,7 +15,7 @@ help:
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
-	@echo "make benchmark   measure the command line, the reconstruction and the survey reader (not in the tests)"
+	@echo "make benchmark   measure the command line, the reconstruction, the survey reader and whole survey runs by size (not in the tests)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_reconstruction.py
 	$(BIN)/python benchmarks/bench_survey.py
+	$(BIN)/python benchmarks/survey_size.py
 
 clean-venv:
 	rm -rf $(VENV)
