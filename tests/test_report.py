@@ -353,7 +353,7 @@ def test_a_survey_page_stands_alone_in_the_survey_s_own_words(tmp_path):
         figures=[svg],
         notebooks=["00_clean_survey"],
         title="my survey",
-        intro="The survey gives respondent-level answers.",
+        intro=pages.survey_intro(respondent_level=True, min_cell=5, withheld=1),
         table_file="survey_report.csv",
         survey=facts,
     )
@@ -370,6 +370,8 @@ def test_a_survey_page_stands_alone_in_the_survey_s_own_words(tmp_path):
     assert "<th>respondents (rows of the answers)</th><td>12</td>" in page
     assert "No feasible-sizes figure: counts observed; nothing reconstructed." in page
     assert "No claims registered" in page
+    assert "Counts below 5 respondents are withheld (1 here)" in page
+    assert "withheld" not in pages.survey_intro(respondent_level=False, min_cell=5, withheld=0)
     # only the statuses that occur, with what they mean for a survey
     summary = page.split('id="status-summary"')[1].split("</table>")[0]
     assert re.findall(r"<tr><td>([^<]+)</td>", summary) == ["recomputed", "withheld"]

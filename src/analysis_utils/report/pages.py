@@ -54,6 +54,36 @@ class SurveyFacts:
     notes: tuple[str, ...] = ()
 
 
+def survey_intro(*, respondent_level: bool, min_cell: int, withheld: int) -> str:
+    """Return the first paragraph of a survey page: what the survey gives and the rows show.
+
+    Parameters
+    ----------
+    respondent_level : bool
+        Whether the survey gives respondent-level answers (else reported percentages).
+    min_cell : int
+        The disclosure threshold.
+    withheld : int
+        How many counts are withheld.
+
+    Returns
+    -------
+    str
+    """
+    if respondent_level:
+        return (
+            "The survey gives respondent-level answers. One row per answer option below: the "
+            "count recomputed from the answers, or the range the published counts allow where "
+            f"it is withheld. Counts below {min_cell} respondents are withheld ({withheld} here), "
+            "and so is any count that would reveal one."
+        )
+    return (
+        "The survey gives reported percentages. One row per answer option below: what the "
+        "source reports and the sample sizes it allows, the range the consistent "
+        "reconstructions allow where nothing is reported."
+    )
+
+
 def data_uri(svg: Path) -> str:
     """Return an SVG file as a ``data:`` URI, to inline it in a page.
 
