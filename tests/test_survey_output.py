@@ -160,6 +160,20 @@ def test_a_folder_no_survey_run_wrote_is_refused(project, tmp_path):
     assert (folder / "questions.csv").is_file()
 
 
+def test_a_run_writing_some_outputs_elsewhere_replaces_nothing(project, tmp_path):
+    folder = _survey(tmp_path / "s")
+    out = folder / "output"
+    DRAWN[:] = ["fig1_role", "fig2_help"]
+    _run(project, folder)
+    (out / "notes.txt").write_text("my notes")  # no refusal: the folder is not replaced
+    DRAWN[:] = ["fig1_role"]
+    elsewhere = tmp_path / "figures"
+    assert all(o.ok for o in _run(project, folder, figures_dir=str(elsewhere)))
+    assert (out / "figures" / "fig2_help.svg").is_file()
+    assert (out / "notes.txt").read_text() == "my notes"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["fig1_role.svg"]
+
+
 def test_what_a_survey_run_writes_is_read_from_the_pipeline(project):
     files, folders = surveys.written_names(load_pipeline(project.pipeline))
     assert files == {"survey_report.csv", "survey_report.html"}
@@ -175,7 +189,8 @@ def test_foreign_files_ignore_a_browser_s_files_and_a_killed_run_s(tmp_path, pro
     (out / "results").mkdir(parents=True)
     (out / "results" / "manifest.json").write_text("{}")
     (out / ".DS_Store").write_text("")
-    (out / "results" / ".manifest.json.abcd1234.tmp").write_text("")  # a killed write
+    (out / "results" / ".manifest.json.abcd1234.tmp").write_text("")  # killed writes
+    (out / ".survey_report.html.abcd1234.tmp").write_text("")
     (out / ".previous-99999999" / "figures").mkdir(parents=True)
     (out / ".previous-99999999" / "figures" / "a.png").write_text("")
     assert surveys.foreign_files(out, steps) == []

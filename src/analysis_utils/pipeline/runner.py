@@ -55,6 +55,7 @@ from analysis_utils.pipeline.surveys import (
     SURVEY_OUTPUTS,
     check_replaceable,
     kept_entries,
+    owns_output,
     survey_run,
 )
 from analysis_utils.survey.format import RESPONSES
@@ -194,6 +195,8 @@ def run(
     check_claims(layout, order, bound)
     check_limits(layout, order, bound)
     steps = load_pipeline(layout.pipeline)
+    if output is not None and not owns_output(output, bound, layout.root):
+        output = None  # some outputs go elsewhere (-p): written in place, nothing replaced
     if output is not None:
         check_replaceable(output, steps)
 

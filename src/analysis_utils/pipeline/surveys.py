@@ -206,16 +206,16 @@ def foreign_files(output: Path, steps: Mapping[str, Step]) -> list[str]:
                 continue
             if name in BROWSER_FILES and not path.is_dir():
                 continue
-            if path.is_symlink():
+            if path.is_symlink() or len(parts) > 2:
                 ours = False
+            elif not path.is_file():
+                ours = len(parts) == 1 and name in folders
+            elif PARTIAL.fullmatch(name):
+                ours = True
             elif len(parts) == 1:
-                ours = name in files if path.is_file() else name in folders
-            elif len(parts) == 2 and path.is_file():
-                ours = path.suffix in folders.get(parts[0], frozenset()) or bool(
-                    PARTIAL.fullmatch(name)
-                )
+                ours = name in files
             else:
-                ours = False
+                ours = path.suffix in folders.get(parts[0], frozenset())
             if not ours:
                 foreign.append(path.relative_to(output).as_posix())
         listed = set(foreign)  # a foreign folder is named, not its contents
@@ -273,6 +273,32 @@ def check_replaceable(output: Path, steps: Mapping[str, Step], *, listed: int = 
         f"output_dir {output} {why}: a survey run replaces its output folder as a whole and "
         "deletes nothing of yours, so it stops here. Move those files out of the folder, or give "
         "-p output_dir a new or empty folder"
+    )
+
+
+def owns_output(output: Path, bound: Mapping[str, Mapping[str, Any]], root: Path) -> bool:
+    """Whether a survey run writes only inside its output folder, and so may replace it.
+
+    Parameters
+    ----------
+    output : Path
+        The output folder (resolved).
+    bound : mapping
+        Notebook to the checked parameters it receives.
+    root : Path
+        The project root, from which relative folders are taken.
+
+    Returns
+    -------
+    bool
+        ``False`` when an output-folder parameter given with ``-p`` points
+        elsewhere: the run then writes in place and replaces nothing.
+    """
+    return all(
+        (root / str(parameters[key])).resolve().is_relative_to(output)
+        for parameters in bound.values()
+        for key in OUTPUT_PARAMETERS
+        if key in parameters
     )
 
 
