@@ -135,7 +135,10 @@ def run(
         Notebooks to run (empty: all), in any order.
     given : mapping
         Parameters (name to value). With ``survey_dir``, a run on one's own
-        survey (:func:`survey_run`).
+        survey (:func:`survey_run`), which replaces its output folder's
+        contents as a whole: they are set aside
+        (:func:`~analysis_utils.pipeline.staging.set_aside`) and dropped only
+        when every notebook succeeds, put back otherwise.
     jobs : int
         Notebooks run at the same time at most.
     update_sources : bool
@@ -154,14 +157,17 @@ def run(
     -------
     list of Outcome
         One per notebook started; a notebook after a failure is not started.
+        A finished notebook's ``pages`` name the report pages it wrote.
 
     Raises
     ------
     ParameterError
         Before anything runs, for a bad notebook name or parameter, an output
         folder that :func:`~analysis_utils.pipeline.confine.check_output_folders`
-        refuses, a claims registry that fails :func:`check_claims`, or claim
-        tests that would exceed their memory limits (:func:`check_limits`).
+        refuses, a claims registry that fails :func:`check_claims`, claim
+        tests that would exceed their memory limits (:func:`check_limits`), or
+        a survey output folder that holds files a survey run never writes
+        (:func:`~analysis_utils.pipeline.surveys.check_replaceable`).
     InputError
         Before anything runs, for raw data that fail verification.
     """
