@@ -15,7 +15,7 @@ help:
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
-	@echo "make benchmark   measure the command line, the reconstruction and the survey reader (not in the tests)"
+	@echo "make benchmark   measure the command line, the reconstruction, the survey reader and whole survey runs by size (not in the tests)"
 	@echo "make drift       run the study under the newest library releases and compare (reports/drift.html)"
 
 $(BIN)/python:
@@ -69,6 +69,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_reconstruction.py
 	$(BIN)/python benchmarks/bench_survey.py
+	$(BIN)/python benchmarks/survey_size.py
 
 # The reference is this checkout as make reproduce leaves it (locked versions); the run
 # under the newest releases happens in a temporary copy, removed afterwards.

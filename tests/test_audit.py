@@ -140,3 +140,40 @@ def test_respondent_level_counts_fix_n_beyond_the_sizes_searched():
     assert tables.candidate_sizes(
         counted, rounding="up_or_down", n_max=200, subgroup_questions=[]
     ) == [250]
+
+
+def test_observed_counts_are_not_searched_nor_reconstructed():
+    counted = _toy([None, None], stated=5000)
+    counted["status"] = ["recomputed", "suppressed"]
+    counted["count"] = [4998, None]
+    assert tables.counts_observed(counted)
+    assert not tables.counts_observed(_toy(["67", "33"], stated=4))
+    assert tables.sizes_searched(counted, n_max=200) == range(0)
+    assert tables.sizes_searched(_toy(["67", "33"]), n_max=200) == range(1, 201)
+    # n well above n_max, and no sizes given at all: the only size is n
+    assert tables.joint_sizes(counted, [], rounding="up_or_down") == [5000]
+    assert tables.at_stated_n(counted, rounding="up_or_down") == (5000, [], {})
+    assert tables.audit_scope(counted, n_max=200).startswith(
+        "counts observed; nothing reconstructed: the counts are those of the respondent-level "
+        "answers and n = 5000 is the number of respondents"
+    )
+    assert tables.audit_scope(_toy(["67", "33"]), n_max=200) == (
+        "reported percentages: sample sizes searched from 1 to n_max = 200"
+    )
+    assert tables.feasibility(
+        counted, tables.sizes_searched(counted, n_max=200), rounding="up_or_down"
+    ).empty
+    # the withheld count is the 2 respondents left: one reconstruction, drawn at n
+    options, total = tables.option_ranges(
+        question.question(counted, "q"), 5000, rounding="up_or_down", single_choice=True
+    )
+    assert total == 1
+    assert options["range_low"].tolist() == [100 * 4998 / 5000, 100 * 2 / 5000]
+
+
+def test_the_figures_size_never_crashes_into_n_max():
+    aggregates = _toy(["67", "33"], stated=4)
+    assert tables.figure_size(aggregates, [9, 18], figure_n=0, n_max=200) == 9
+    assert tables.figure_size(aggregates, [], figure_n=27, n_max=200) == 27
+    with pytest.raises(ValueError, match="no sample size up to n_max = 5 is consistent"):
+        tables.figure_size(aggregates, [], figure_n=0, n_max=5)

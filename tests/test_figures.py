@@ -100,7 +100,7 @@ def test_reported_values_are_bars_and_unreported_ones_are_ranges(options):
     assert [(r.get_x() + r.get_width() / 2, r.get_height()) for r in rectangles] == [(1.0, 44.0)]
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == [
-        "reported in the article",
+        "reported by the source",
         "not reported: range over the 21 reconstructions at n = 9",
     ]
     assert [t.get_text() for t in ax.texts] == [

@@ -45,6 +45,7 @@ LIBRARY_DEFAULTS = {
     "article_claims_file": _relative(LAYOUT.processed / "article_claims.csv"),
     "figure_questions": list(constants.FIGURE_QUESTIONS),
     "sizes_figure": constants.SIZES_FIGURE,
+    "title": constants.SURVEY_TITLE,
     "figure_n": 0,  # 0: the smallest full-sample size, as tables.joint_sizes finds it
     "rate_year": constants.FUNDING_YEAR,
     "n_shown": audit_figures.DEFAULT_N_SHOWN,

@@ -71,6 +71,32 @@ def test_enumeration_matches_count_and_brute_force(percents, n, complete, roundi
                 assert k in granularity.matching_counts(p, n, percent=True, rounding=rounding)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 14)), min_size=1, max_size=5), st.integers(1, 14)
+)
+def test_counting_with_known_counts_matches_brute_force(known, n):
+    """Respondent-level data: a count known exactly, or withheld (None, any count)."""
+    counts = [None if k is None else range(k, k + 1) for k in known]
+    spans = [range(n + 1) if k is None else range(k, k + 1) for k in known]
+    expected = sum(1 for v in itertools.product(*spans) if sum(v) == n)
+    percents = [None] * len(known)
+    assert reconstruction.count(percents, n, counts=counts) == expected
+    assert len(_all(percents, n, counts=counts)) == expected
+
+
+def test_a_question_whose_counts_are_all_known_is_counted_whatever_n():
+    # every count observed: one vector if they sum to n, none otherwise, at any n
+    n = 10**9
+    known = [range(k, k + 1) for k in (n // 2, n // 4, n - n // 2 - n // 4)]
+    assert reconstruction.count([None] * 3, n, counts=known) == 1
+    assert reconstruction.count([None] * 3, n + 1, counts=known) == 0
+    # two withheld counts share the 7 respondents the published ones leave: 8 splits
+    withheld = [range(n - 7, n - 6), None, None]
+    assert reconstruction.count([None] * 3, n, counts=withheld) == 8
+    assert reconstruction.count_ranges([None] * 3, n, counts=withheld)[1] == range(0, 8)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(0, 100).map(str), min_size=1, max_size=3), st.integers(1, 60))
 def test_consistent_sizes_complete_means_a_reconstruction_exists(percents, n):

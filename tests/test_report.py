@@ -1,3 +1,7 @@
+import base64
+import re
+from html.parser import HTMLParser
+
 import pandas as pd
 import pytest
 from offline import external_resources
@@ -296,3 +300,115 @@ def test_the_stated_four_experts_give_one_status_in_both_reports(numbers, items)
         for in_full, in_survey in _both_reports(numbers, items, 4)
     }
     assert statuses == {(AGREE, AGREE)}
+
+
+class _Addresses(HTMLParser):
+    """Every address a page names (src, href, ...), to check that it stands alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [v for k, v in attrs if k in {"src", "href", "srcset", "data"} and v]
+
+
+def _respondent_level(tmp_path):
+    """survey_items.csv of 12 made-up respondents (2 of them 'other': withheld)."""
+    from surveys import OPTIONS, QUESTIONS, write_rows
+
+    from analysis_utils.survey import read, tabulate
+
+    folder = tmp_path / "my survey"
+    folder.mkdir()
+    write_rows(folder / "questions.csv", [*QUESTIONS[:1], [*QUESTIONS[1][:4], ""]])
+    write_rows(folder / "options.csv", OPTIONS[:4])
+    roles = ["ngo"] * 6 + ["gov"] * 4 + ["other"] * 2
+    write_rows(
+        folder / "responses.csv",
+        [["respondent_id", "role"]] + [[f"r{i}", r] for i, r in enumerate(roles)],
+    )
+    return tabulate.items(read.read(folder), min_cell=5)
+
+
+def test_a_survey_page_stands_alone_in_the_survey_s_own_words(tmp_path):
+    items = _respondent_level(tmp_path)
+    rows = audit_checks.survey_rows(
+        items, sizes=[], n=12, rounding="up_or_down", unstated_single_choice=True
+    )
+    assert set(rows["status"]) == {"recomputed", "withheld"}
+    svg = tmp_path / "fig1_role.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    facts = pages.SurveyFacts(
+        stated_n=None,
+        respondents=12,
+        derived_sizes=(),
+        figure_n=12,
+        notes=("No feasible-sizes figure: counts observed; nothing reconstructed.",),
+    )
+    no_claims = pd.DataFrame(columns=["id", "article_verdict"])
+    page = pages.render_html(
+        rows,
+        no_claims,
+        figures=[svg],
+        notebooks=["00_clean_survey"],
+        title="my survey",
+        intro=pages.survey_intro(respondent_level=True, min_cell=5, withheld=1),
+        table_file="survey_report.csv",
+        survey=facts,
+    )
+    addresses = _Addresses()
+    addresses.feed(page)
+    # one file: the figure inside it, no link to anything beside it
+    assert addresses.found == [
+        "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode("ascii")
+    ]
+    assert "<title>my survey</title>" in page
+    assert "<h1>my survey</h1>" in page
+    assert "article" not in page.lower()
+    assert "<th>stated n (questions.csv)</th><td>not stated</td>" in page
+    assert "<th>respondents (rows of the answers)</th><td>12</td>" in page
+    assert "No feasible-sizes figure: counts observed; nothing reconstructed." in page
+    assert "No claims registered" in page
+    assert "Counts below 5 respondents are withheld (1 here)" in page
+    assert "withheld" not in pages.survey_intro(respondent_level=False, min_cell=5, withheld=0)
+    # only the statuses that occur, with what they mean for a survey
+    summary = page.split('id="status-summary"')[1].split("</table>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td>", summary) == ["recomputed", "withheld"]
+    assert audit_checks.SURVEY_STATUSES["recomputed"] in summary
+
+
+def test_the_survey_statuses_speak_of_the_survey_and_cover_its_rows(items):
+    assert set(audit_checks.SURVEY_STATUSES) <= set(audit_checks.STATUSES)
+    assert not [s for s in audit_checks.SURVEY_STATUSES.values() if "article" in s]
+    rows = audit_checks.survey_rows(
+        items, sizes=[9, 54], n=9, rounding="up_or_down", unstated_single_choice=True
+    )
+    assert set(rows["status"]) <= set(audit_checks.SURVEY_STATUSES)
+
+
+def test_a_survey_page_shows_the_source_s_verdicts_only_where_it_states_them(items, tmp_path):
+    rows = audit_checks.survey_rows(
+        items, sizes=[9, 54], n=9, rounding="up_or_down", unstated_single_choice=True
+    )
+    claim = {
+        "id": "C1",
+        "article_statement": "most are female",
+        "tested_claim": "most respondents are female",
+        "evidence": "survey",
+        "our_verdict": "supported",
+        "our_evidence": "e",
+        "assumptions": "",
+    }
+    facts = pages.SurveyFacts(stated_n=4, respondents=None, derived_sizes=(9, 54), figure_n=9)
+    for verdict, shown in (("not stated", False), ("proved", True)):
+        verdicts = pd.DataFrame([{**claim, "article_verdict": verdict}])
+        page = pages.render_html(
+            rows, verdicts, figures=[], notebooks=[], title="S", intro="i", survey=facts
+        )
+        assert ("<th>source's verdict</th>" in page) is shown
+        assert "<td>most respondents are female</td>" in page
+        assert "<th>stated n (questions.csv)</th><td>4</td>" in page
+        assert "(derived)</th><td>9, 54</td>" in page
+        assert "respondents (rows" not in page
+        assert "article's" not in page

@@ -25,6 +25,7 @@ def _audit(**changes):
         "rounding": "up_or_down",
         "n_max": 200,
         "subgroup_questions": ["position"],
+        "counts_observed": False,
         "stated_n": 4,
         "stated_n_consistent": False,
         "percentages_possible_at_stated_n": {"33": False},

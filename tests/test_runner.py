@@ -13,7 +13,7 @@ from offline import external_resources
 from analysis_utils import cli
 from analysis_utils.core import io, paths
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.pipeline import manifest, preflight, runner, staging
+from analysis_utils.pipeline import executed, manifest, preflight, runner, staging
 
 PIPELINE = """notebooks:
   01_make_a:
@@ -269,7 +269,7 @@ def test_committed_notebooks_merge_split_streams(tmp_path):
     }
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps({"cells": [cell], "metadata": {"papermill": {}}}))
-    cleaned = json.loads(runner._strip_run_metadata(path))
+    cleaned = json.loads(executed.strip_run_metadata(path))
     (out_cell,) = cleaned["cells"]
     assert out_cell["outputs"] == [
         {"output_type": "stream", "name": "stdout", "text": ["a\n", "bc\n"]},
@@ -305,7 +305,7 @@ def test_an_executed_notebook_renders_to_a_page_that_works_offline(tmp_path):
     ]
     path = tmp_path / "nb.ipynb"
     nbformat.write(notebook, path)
-    page = runner._as_html(path).decode("utf-8")
+    page = executed.as_html(path).decode("utf-8")
     assert external_resources(page) == []
     assert "<script src=" not in page
     assert "<link " not in page
@@ -315,7 +315,7 @@ def test_an_executed_notebook_renders_to_a_page_that_works_offline(tmp_path):
     assert f"data:image/png;base64,{png}" in page
     assert '<a href="https://example.org/table">source</a>' in page  # a link, not a resource
     assert "<style" in page  # the styles are inline
-    assert runner._as_html(path) == page.encode("utf-8")
+    assert executed.as_html(path) == page.encode("utf-8")
 
 
 def test_a_decision_given_to_a_notebook_that_reads_it_names_where_it_is_made():

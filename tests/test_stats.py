@@ -82,6 +82,24 @@ def test_mode_test_by_hand():
     assert multiple.runner_up == 0
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 60).flatmap(
+        lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(0, n))
+    )
+)
+def test_the_least_favourable_overlap_is_at_an_end_of_its_range(case):
+    """Multiple choice: the largest p-value over every possible overlap, by brute force."""
+    n, k_target, k_other = case
+    both = np.arange(max(0, k_target + k_other - n), min(k_target, k_other) + 1)
+    every = sps.binom.sf(k_target - both - 1, k_target + k_other - 2 * both, 0.5)
+    pair = np.array([[k_target, k_other]])
+    assert stats.pair_pvalues(pair, n, single_choice=False)[0] == every.max()
+    if k_target + k_other <= n:  # single choice: nobody chose both
+        single = stats.pair_pvalues(pair, n, single_choice=True)[0]
+        assert single == sps.binom.sf(k_target - 1, k_target + k_other, 0.5)
+
+
 def test_mode_pvalues_are_vectorised_and_refuse_bad_input():
     rows = np.array([[2, 1, 4, 2], [0, 0, 9, 0], [4, 1, 4, 0]])
     pvalues, pairwise = stats.mode_pvalues(rows, 2)

@@ -4,6 +4,7 @@ The respondent-level answers here are made up for the tests (fixtures, not data 
 """
 
 import csv
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -177,3 +178,53 @@ def test_the_template_and_its_params_file_lead_to_a_survey_run(tmp_path):
     assert result.returncode == 2
     assert f"{folder.resolve() / 'questions.csv'}: row -, column (whole file):" in result.stderr
     assert not (folder / "output").exists()
+
+
+def _large_survey(folder: Path, respondents: int, questions: list[list[str]]) -> Path:
+    """Write a survey of ``respondents`` made-up answers to the given codebook rows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [row[0] for row in questions[1:]]
+    write_rows(folder / "questions.csv", questions)
+    write_rows(folder / "options.csv", [r for r in OPTIONS if r[0] in {"question_id", *ids}])
+    pattern = {"role": ["ngo", "gov", "ngo", "other"], "help": ["shelter", "legal;shelter", ""]}
+    answers = [
+        [f"p{i:05d}", *(pattern[q][i % len(pattern[q])] for q in ids)] for i in range(respondents)
+    ]
+    write_rows(folder / "responses.csv", [["respondent_id", *ids], *answers])
+    return folder
+
+
+@pytest.mark.slow
+def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tmp_path):
+    """5,000 respondents (25 times the default n_max): n is counted, nothing searched."""
+    codebook = [row[:4] for row in QUESTIONS[:3]]  # role (single), help (multiple)
+    folder = _large_survey(tmp_path / "field study 2024", 5_000, codebook)
+    out = folder / "output"
+    result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"report page: {out / 'survey_report.html'}"
+    audit = json.loads((out / "results" / "02_audit_reported_percentages.json").read_text())
+    assert audit["counts_observed"] is True
+    assert audit["stated_n"] == 5_000
+    assert audit["n_max"] == 200
+    assert (out / "tables" / "granularity_audit.csv").read_text().count("\n") == 1  # header only
+    executed = (out / "executed" / "02_audit_reported_percentages.ipynb").read_text()
+    assert "counts observed; nothing reconstructed" in executed
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    assert figures == ["fig1_role.png", "fig1_role.svg", "fig2_help.png", "fig2_help.svg"]
+    page = (out / "survey_report.html").read_text(encoding="utf-8")
+    assert "<title>field study 2024</title>" in page
+    assert "<th>respondents (rows of the answers)</th><td>5000</td>" in page
+    assert "No feasible-sizes figure: counts observed; nothing reconstructed" in page
+    assert "article" not in page.lower()
+    assert page.count('<img src="data:image/svg+xml;base64,') == 2
+    assert "href=" not in page
+    # the question 'help' removed: its figure goes with the rerun, nothing else stays behind
+    _large_survey(folder, 5_000, codebook[:2])
+    result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "fig1_role.png",
+        "fig1_role.svg",
+    ]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

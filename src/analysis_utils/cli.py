@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar=("NAME", "VALUE"),
         help="set a parameter (repeatable); -p survey_dir DIR runs the survey notebooks on "
-        "your own survey, writing to DIR/output (or -p output_dir OUT)",
+        "your own survey, replacing the contents of DIR/output (or -p output_dir OUT)",
     )
     run.add_argument(
         "-f",
@@ -240,6 +240,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         failed = [o for o in outcomes if not o.ok]
         for outcome in failed:
             print(f"error: {outcome.describe()}", file=sys.stderr)
+        if not failed:
+            for page in (page for outcome in outcomes for page in outcome.pages):
+                print(f"report page: {page}")
         return 1 if failed else 0
     if args.command == "sweep":
         from analysis_utils.pipeline.cluster import tls_files

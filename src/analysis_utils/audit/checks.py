@@ -41,6 +41,19 @@ STATUSES: dict[str, str] = {
 }
 
 
+#: The statuses a row of a survey report (:func:`survey_rows`) can have, with what
+#: each means for any survey (the source is whoever published or collected it).
+SURVEY_STATUSES: dict[str, str] = {
+    "consistent": "possible given the survey's other reported percentages and its stated n",
+    AGREES_NOT_WITH_STATED_N: STATUSES[AGREES_NOT_WITH_STATED_N],
+    "inconsistent": "contradicted by the survey's other reported percentages",
+    "not reproducible: unreported": "the source does not state the value: shown as the range "
+    "the reconstructions allow",
+    "recomputed": "counted from the respondent-level answers",
+    "withheld": STATUSES["withheld"],
+}
+
+
 #: Columns of a report row as the checks build it.
 ROW_COLUMNS = ["id", "kind", "location", "value_as_printed", "recomputed", "status", "reason"]
 

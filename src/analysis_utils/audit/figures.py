@@ -220,7 +220,7 @@ def plot_survey_question(
             else f"withheld (small count): {span}"
         )
     else:
-        first = Patch(facecolor=REPORTED_COLOUR, label="reported in the article")
+        first = Patch(facecolor=REPORTED_COLOUR, label="reported by the source")
         range_label = f"not reported: {span}"
     ranges.set_label(range_label)
     interval = Line2D(
@@ -246,6 +246,40 @@ def plot_survey_question(
         frameon=False,
     )
     return plain_text(figure)
+
+
+def describe_drawn(options: pd.DataFrame, reconstructions: int) -> str:
+    """Say in a line what a survey figure draws as bars and what as ranges.
+
+    Parameters
+    ----------
+    options : DataFrame
+        As for :func:`plot_survey_question` (with ``status``).
+    reconstructions : int
+        How many reconstructions the ranges summarise.
+
+    Returns
+    -------
+    str
+        ``"1 reported value(s), 3 unreported drawn as ranges over 21
+        reconstructions"``; for counts from respondent-level answers
+        ``"4 counted value(s), 1 withheld drawn as ranges over 5 splits of the
+        withheld respondents"`` (``0 withheld`` when every count is published).
+    """
+    status = options["status"]
+    if status.isin(["recomputed", "suppressed"]).any():
+        withheld = int((status == "suppressed").sum())
+        text = f"{int((status == 'recomputed').sum())} counted value(s), {withheld} withheld"
+        return text + (
+            f" drawn as ranges over {reconstructions} splits of the withheld respondents"
+            if withheld
+            else ""
+        )
+    reported = options["reported_percent"].notna()
+    return (
+        f"{int(reported.sum())} reported value(s), {int((~reported).sum())} unreported drawn "
+        f"as ranges over {reconstructions} reconstructions"
+    )
 
 
 def plot_feasible_sizes(

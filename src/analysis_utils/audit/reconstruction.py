@@ -81,8 +81,12 @@ def count(
     Notes
     -----
     With ``complete=True`` the count is a convolution of the options'
-    admissible ranges, computed with prefix sums in ``O(m n)`` exact integer
-    operations; nothing is enumerated.
+    admissible ranges, computed with prefix sums in exact integer operations;
+    nothing is enumerated. Each option's smallest count is taken out first,
+    so only the ``r = n - sum(lo)`` respondents left to place are convolved
+    (``O(m r)``): a count known exactly (respondent-level answers) costs
+    nothing, and a question whose every count is known is counted in
+    ``O(m)``, whatever ``n``.
     """
     bounds = _bounds(percents, n, rounding, counts)
     if any(hi < lo for lo, hi in bounds):
@@ -92,15 +96,17 @@ def count(
         for lo, hi in bounds:
             total *= hi - lo + 1
         return total
-    ways = np.zeros(n + 1, dtype=object)
+    rest = n - sum(lo for lo, _ in bounds)
+    spans = [hi - lo for lo, hi in bounds if hi > lo]
+    if rest < 0 or rest > sum(spans):
+        return 0
+    ways = np.zeros(rest + 1, dtype=object)
     ways[0] = 1
-    for lo, hi in bounds:
+    r = np.arange(rest + 1)
+    for span in spans:  # each option takes 0..span of the respondents left
         prefix = np.concatenate(([0], np.cumsum(ways)))  # prefix[j] = sum(ways[:j])
-        r = np.arange(n + 1)
-        upper = np.clip(r - lo + 1, 0, n + 1)
-        lower = np.clip(r - hi, 0, n + 1)
-        ways = prefix[upper] - prefix[lower]
-    return int(ways[n])
+        ways = prefix[r + 1] - prefix[np.clip(r - span, 0, rest + 1)]
+    return int(ways[rest])
 
 
 def _completions(bounds: list[tuple[int, int]], n: int) -> np.ndarray:

@@ -158,15 +158,42 @@ class ModeResult:
     method: str = IUT_METHOD
 
 
-def _pair_pvalue(k_target: int, k_other: int, n: int, single_choice: bool) -> float:
-    """Largest one-sided McNemar p-value of ``target`` over one other option."""
+def pair_pvalues(pairs: np.ndarray, n: int, single_choice: bool) -> np.ndarray:
+    """Largest one-sided McNemar p-value of ``target`` over one other option, per pair.
+
+    Parameters
+    ----------
+    pairs : numpy.ndarray
+        Shape ``(rows, 2)``: respondents choosing the target, and the other option.
+    n : int
+        Respondents.
+    single_choice : bool
+        Whether each respondent chose exactly one option (then none chose both).
+
+    Returns
+    -------
+    numpy.ndarray
+        Per row, the largest p-value over the numbers ``b`` of respondents who
+        may have chosen both.
+
+    Notes
+    -----
+    With ``b`` choosing both, ``d = k_t + k_o - 2 b`` pairs are discordant and
+    the p-value is ``P(W_d >= D)`` for the lead ``D = k_t - k_o`` (fixed) of a
+    symmetric simple random walk ``W_d``. Two more discordant pairs change it by
+    ``(P(W_d = D - 2) - P(W_d = D)) / 4``, which is at least 0 when ``D >= 1``
+    and at most 0 when ``D <= 0`` (the walk's distribution is symmetric and
+    unimodal), so the largest p-value over the admissible ``b`` is at one of
+    its ends: the fewest or the most respondents choosing both. Two binomial
+    tail evaluations per pair, whatever ``n``.
+    """
+    k_target, k_other = pairs[:, 0], pairs[:, 1]
     if single_choice:
-        both = np.array([0])
+        ends = [np.zeros_like(k_target)]
     else:
-        both = np.arange(max(0, k_target + k_other - n), min(k_target, k_other) + 1)
-    only_target = k_target - both
-    discordant = k_target + k_other - 2 * both
-    return float(np.max(stats.binom.sf(only_target - 1, discordant, 0.5)))
+        ends = [np.maximum(0, k_target + k_other - n), np.minimum(k_target, k_other)]
+    tails = [stats.binom.sf(k_target - b - 1, k_target + k_other - 2 * b, 0.5) for b in ends]
+    return np.asarray(np.max(tails, axis=0), dtype=float)
 
 
 def mode_pvalues(
@@ -215,8 +242,7 @@ def mode_pvalues(
         if j == target:
             continue
         pairs, inverse = np.unique(counts[:, [target, j]], axis=0, return_inverse=True)
-        values = np.array([_pair_pvalue(int(a), int(b), n, single_choice) for a, b in pairs])
-        pairwise[:, j] = values[inverse.reshape(-1)]
+        pairwise[:, j] = pair_pvalues(pairs, n, single_choice)[inverse.reshape(-1)]
     return np.nanmax(pairwise, axis=1), pairwise
 
 

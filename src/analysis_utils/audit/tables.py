@@ -5,6 +5,11 @@ cleaning notebook writes (``survey_items.csv``): which sample sizes each
 reported percentage allows, which sizes all of them allow together, whether
 the stated sample size is among them, and which subgroup sizes would explain a
 percentage that the whole sample cannot give.
+
+Where the counts come from respondent-level answers (:func:`counts_observed`)
+there is nothing to audit: n is the number of respondents and the counts are
+observed, so no sample size is searched (:func:`sizes_searched` is empty) and
+the only size is n, found in ``O(questions)`` whatever ``n_max``.
 """
 
 from __future__ import annotations
@@ -57,6 +62,80 @@ def reported(items: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def counts_observed(items: pd.DataFrame) -> bool:
+    """Whether the counts come from respondent-level answers (observed, not reconstructed).
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+
+    Returns
+    -------
+    bool
+        ``True`` where the options' statuses are ``recomputed`` or
+        ``suppressed``: n is the number of respondents (``stated_n``) and each
+        published count is observed.
+    """
+    return bool(items["status"].isin(COUNTED).any())
+
+
+def sizes_searched(items: pd.DataFrame, *, n_max: int) -> range:
+    """Return the candidate sample sizes the granularity audit tries.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    n_max : int
+        Largest sample size searched for reported percentages.
+
+    Returns
+    -------
+    range
+        ``1..n_max`` for reported percentages; empty where the counts are
+        observed (:func:`counts_observed`): n is known, nothing is searched.
+    """
+    return range(0) if counts_observed(items) else range(1, n_max + 1)
+
+
+def audit_scope(items: pd.DataFrame, *, n_max: int) -> str:
+    """Say in one sentence what the granularity audit does with this survey.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    n_max : int
+
+    Returns
+    -------
+    str
+    """
+    if counts_observed(items):
+        return observed_note(stated_n(items))
+    return f"reported percentages: sample sizes searched from 1 to n_max = {n_max}"
+
+
+def observed_note(n: int | None) -> str:
+    """Say that respondent-level counts are observed and nothing is reconstructed.
+
+    Parameters
+    ----------
+    n : int or None
+        Number of respondents.
+
+    Returns
+    -------
+    str
+        The sentence the audit, the figures and the report use.
+    """
+    return (
+        f"counts observed; nothing reconstructed: the counts are those of the respondent-level "
+        f"answers and n = {n} is the number of respondents, so no sample size is searched"
+    )
+
+
 def stated_n(items: pd.DataFrame) -> int | None:
     """Return the sample size the source states (the largest stated per-question n).
 
@@ -91,14 +170,14 @@ def at_stated_n(
         The stated n (:func:`stated_n`); ``None`` where none is stated.
     possible : list of str
         Every percentage ``stated`` respondents can give (``100 k / n``);
-        empty without a stated n.
+        empty without a stated n, or where the counts are observed.
     at_stated : dict
         Reported percentage (as printed) to whether a count of ``stated`` gives
-        it; empty without a stated n.
+        it; empty without a stated n, or where the counts are observed.
     """
     stated = stated_n(items)
-    if stated is None:
-        return None, [], {}
+    if stated is None or counts_observed(items):  # observed counts: no percentage to check
+        return stated, [], {}
     possible = [f"{100 * k / stated:g}" for k in range(stated + 1)]
     at_stated = {
         p: grim(p, stated, percent=True, rounding=rounding) for p in reported(items)["percent"]
@@ -188,9 +267,10 @@ def joint_sizes(
     """Sample sizes at which all reported percentages (but excluded questions') can arise.
 
     A single-choice question whose every option is reported must also sum to n.
-    Where the counts come from respondent-level answers, n is the number of
-    respondents (``stated_n``, recomputed): it is the only size, whether or
-    not ``n_values`` reaches it.
+    Where the counts come from respondent-level answers
+    (:func:`counts_observed`), n is the number of respondents (``stated_n``,
+    recomputed): it is the only size, whatever ``n_values``, and nothing is
+    searched or checked (``O(1)``).
 
     Parameters
     ----------
@@ -204,10 +284,10 @@ def joint_sizes(
     -------
     list of int
     """
+    if counts_observed(items):
+        return [n for n in [stated_n(items)] if n]  # respondents counted: n is known
     excluded = set(exclude_questions)
     ok = list(n_values)
-    if items["status"].isin(COUNTED).any():
-        ok = [n for n in [stated_n(items)] if n]  # respondents counted: n is known, not searched
     for q in questions(items).values():
         if q.id in excluded:
             continue
@@ -286,6 +366,8 @@ def candidate_sizes(
     ``subgroup_questions`` excluded), the smallest n consistent with every
     percentage as a share of the whole sample, and the stated n, without
     repeats, in that order. A size is left out where none exists up to ``n_max``.
+    Where the counts are observed (:func:`counts_observed`) that is the
+    number of respondents alone, found without a search.
 
     Parameters
     ----------
@@ -298,7 +380,7 @@ def candidate_sizes(
     -------
     list of int
     """
-    sizes = range(1, n_max + 1)
+    sizes = sizes_searched(items, n_max=n_max)
     found = [
         joint_sizes(items, sizes, rounding=rounding, exclude_questions=subgroup_questions),
         joint_sizes(items, sizes, rounding=rounding),
@@ -308,6 +390,43 @@ def candidate_sizes(
     if stated is not None:
         out.append(stated)
     return list(dict.fromkeys(out))
+
+
+def figure_size(
+    items: pd.DataFrame, full_sample: Sequence[int], *, figure_n: int, n_max: int
+) -> int:
+    """Choose the sample size at which the figures and the report draw their ranges.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    full_sample : sequence of int
+        Sizes consistent with every full-sample percentage (:func:`joint_sizes`);
+        where the counts are observed, the number of respondents.
+    figure_n : int
+        The size asked for; 0 for the smallest of ``full_sample``.
+    n_max : int
+        Largest size searched (for the message).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``figure_n`` is 0 and no size up to ``n_max`` is consistent, saying
+        what to do.
+    """
+    if figure_n:
+        return figure_n
+    if full_sample:
+        return full_sample[0]
+    raise ValueError(
+        f"no sample size up to n_max = {n_max} is consistent with every full-sample "
+        "percentage: give a larger -p n_max, or the size to draw with -p figure_n N"
+    )
 
 
 def option_ranges(

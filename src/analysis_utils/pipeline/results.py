@@ -114,6 +114,10 @@ class CleanSurveyResults(Results):
 
     NOTEBOOK: ClassVar[str] = "00_clean_survey"
     respondent_level: bool
+    #: The sample size the codebook states (largest ``stated_n`` of questions.csv), if any.
+    stated_n: int | None
+    #: Number of respondents (rows of the answers), for respondent-level answers.
+    respondents: int | None
     questions: int
     options: int
     statuses: dict[str, int]
@@ -155,6 +159,9 @@ class AuditResults(Results):
     n_max: int
     #: Decision: questions whose percentages may be of a subgroup.
     subgroup_questions: list[str]
+    #: The counts are observed (respondent-level answers): n is the number of
+    #: respondents, no sample size is searched and nothing is reconstructed.
+    counts_observed: bool
     stated_n: int | None
     stated_n_consistent: bool
     percentages_possible_at_stated_n: dict[str, bool]

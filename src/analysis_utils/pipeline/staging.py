@@ -4,16 +4,22 @@ One run at a time writes a results folder (:func:`hold_lock`); each run
 executes into a staging folder of its own, named with its process id, which
 also holds its kernels' connection files, so what a killed run leaves is one
 folder that the next run clears (:func:`clear_stale_staging`); a failed
-notebook is kept in a fresh private folder (:func:`keep_failed`).
+notebook is kept in a fresh private folder (:func:`keep_failed`). A run that
+owns its output folder (a survey run) replaces the folder's contents as a
+whole: the previous contents are set aside inside it (:func:`set_aside`),
+dropped when the run succeeds and put back when it fails, or by the next run
+when it was killed (:func:`recover`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -162,3 +168,130 @@ def clear_partial_writes(folders: Iterable[Path]) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+#: Name of the folder, inside an output folder, holding its previous contents while a
+#: run writes new ones: ``.previous-<pid>``, ``.previous-<pid>.moving`` while they move.
+PREVIOUS = r"\.previous-(?P<pid>[0-9]+)(?P<moving>\.moving)?"
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """An output folder whose contents a run is replacing (:func:`set_aside`).
+
+    Attributes
+    ----------
+    output : Path
+    previous : Path or None
+        Where its previous contents wait (``None``: it had none).
+    created : bool
+        Whether the run created the folder.
+    """
+
+    output: Path
+    previous: Path | None
+    created: bool
+
+    def commit(self) -> None:
+        """Drop the previous contents: the run succeeded."""
+        if self.previous is not None:
+            shutil.rmtree(self.previous)
+
+    def rollback(self) -> None:
+        """Remove what the run wrote and put the previous contents back: it failed."""
+        _clear(self.output)
+        if self.previous is not None:
+            _move_back(self.previous, self.output)
+        elif self.created:
+            self.output.rmdir()
+
+
+def _clear(output: Path) -> None:
+    """Remove everything in ``output`` but set-aside previous contents."""
+    for path in output.iterdir():
+        if re.fullmatch(PREVIOUS, path.name) and path.is_dir() and not path.is_symlink():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def _move_back(previous: Path, output: Path) -> None:
+    for path in sorted(previous.iterdir()):
+        path.rename(output / path.name)
+    previous.rmdir()
+
+
+def set_aside(output: Path, keep: Collection[str] = ()) -> Replacement:
+    """Begin replacing the contents of ``output`` as a whole.
+
+    Everything in ``output`` moves into ``output/.previous-<pid>`` (renames
+    within the folder: nothing is copied, nothing outside it is touched);
+    the entries named in ``keep`` are copied back, for a run that reads them.
+    The run then writes into ``output`` as if it were new; afterwards
+    :meth:`Replacement.commit` drops the previous contents, or
+    :meth:`Replacement.rollback` restores them exactly. A run killed on the
+    way leaves the ``.previous-<pid>`` folder, which the next run puts back
+    (:func:`recover`).
+
+    Parameters
+    ----------
+    output : Path
+        The output folder (created if absent).
+    keep : collection of str
+        Names at the top of ``output`` to carry over into the new contents.
+
+    Returns
+    -------
+    Replacement
+    """
+    created = not output.exists()
+    output.mkdir(parents=True, exist_ok=True)
+    entries = sorted(p for p in output.iterdir() if not re.fullmatch(PREVIOUS, p.name))
+    if not entries:
+        return Replacement(output, None, created)
+    moving = output / f".previous-{os.getpid()}.moving"
+    moving.mkdir()
+    for path in entries:
+        path.rename(moving / path.name)
+    previous = moving.rename(output / f".previous-{os.getpid()}")
+    for name in sorted(keep):
+        source = previous / name
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, output / name, symlinks=True)
+        elif source.is_file() and not source.is_symlink():
+            shutil.copy2(source, output / name)
+    return Replacement(output, previous, created)
+
+
+def recover(output: Path) -> list[Path]:
+    """Put back the previous contents that a killed run left set aside in ``output``.
+
+    A ``.previous-<pid>`` folder of a process that is no longer running
+    means its run was killed after it began to write: what it wrote is
+    removed and the previous contents go back. A ``.previous-<pid>.moving``
+    folder means it was killed while setting them aside, before writing
+    anything: they go back, nothing is removed.
+
+    Parameters
+    ----------
+    output : Path
+
+    Returns
+    -------
+    list of Path
+        The set-aside folders put back.
+    """
+    if not output.is_dir():
+        return []
+    restored = []
+    for path in sorted(output.iterdir()):
+        found = re.fullmatch(PREVIOUS, path.name)
+        if not found or not path.is_dir() or path.is_symlink() or _alive(int(found["pid"])):
+            continue
+        if not found["moving"]:
+            _clear(output)
+        _move_back(path, output)
+        restored.append(path)
+    return restored
