@@ -54,7 +54,7 @@ def fake_executor(name, source, output, parameters, cwd):
         figures.mkdir(parents=True, exist_ok=True)
         for stem in DRAWN:
             (figures / f"{stem}.svg").write_text("<svg/>")
-    if name == "07_survey_report":
+    if name == "08_survey_report":
         (Path(parameters["report_dir"]) / "survey_report.html").write_text("<html/>")
     if name in FAIL:
         return runner.Outcome(name, False, 0.0, 2, "ValueError: boom", "raise ValueError")

@@ -229,9 +229,9 @@ class ReportResults(Results):
 
 @dataclass(frozen=True)
 class SurveyReportResults(Results):
-    """``07_survey_report``: the survey report's rows, figures and claims."""
+    """``08_survey_report``: the survey report's rows, figures and claims."""
 
-    NOTEBOOK: ClassVar[str] = "07_survey_report"
+    NOTEBOOK: ClassVar[str] = "08_survey_report"
     rows: int
     statuses: dict[str, int]
     figures: list[str]
@@ -240,9 +240,9 @@ class SurveyReportResults(Results):
 
 @dataclass(frozen=True)
 class SurveyAnalysesResults(Results):
-    """``08_survey_analyses``: the course tables made and the claims on respondent-level answers."""
+    """``07_survey_analyses``: the course tables made and the claims on respondent-level answers."""
 
-    NOTEBOOK: ClassVar[str] = "08_survey_analyses"
+    NOTEBOOK: ClassVar[str] = "07_survey_analyses"
     #: Decision: the grouping question of the crosstabs (empty for none).
     group_by: str
     #: Decision: how many of the highest options form the top box.

@@ -5,7 +5,7 @@ Two kinds share one template (``templates/report.html.j2``):
 - the study's reproduction report (``06_build_report``, ``reports/index.html``),
   in the article's vocabulary, linking its figures, table and executed
   notebooks by relative path;
-- a survey report (``07_survey_report``), about any survey, in the survey's own
+- a survey report (``08_survey_report``), about any survey, in the survey's own
   vocabulary (:data:`analysis_utils.audit.checks.SURVEY_STATUSES`, only those
   that occur), stating the sample size (:class:`SurveyFacts`) and made to be
   sent on its own: one HTML file, its figures inlined as ``data:`` URIs, no
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,9 @@ class SurveyFacts:
         The sample size of the ranges drawn.
     notes : tuple of str
         Sentences about the figures (why one is absent).
+    analyses : tuple of (str, DataFrame)
+        The course tables of ``07_survey_analyses`` that have rows, each with its
+        caption (:func:`analysis_tables`).
     """
 
     stated_n: int | None
@@ -52,6 +55,46 @@ class SurveyFacts:
     derived_sizes: tuple[int, ...]
     figure_n: int
     notes: tuple[str, ...] = ()
+    analyses: tuple[tuple[str, pd.DataFrame], ...] = ()
+
+
+#: Captions of the course tables, in the order the page shows them.
+ANALYSIS_CAPTIONS = {
+    "ordinal_summaries.csv": "Ordinal questions: median option and top box (Wilson interval)",
+    "ordinal_distributions.csv": "Ordinal questions: distribution",
+    "crosstabs.csv": "Crosstabs by the grouping question (cells withheld across rows and columns)",
+    "weighted_shares.csv": "Weighted shares (intervals at the effective sample size)",
+}
+
+
+def analysis_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """Caption the course tables that have rows, withheld cells written as such.
+
+    Parameters
+    ----------
+    tables : mapping
+        File name (a key of :data:`ANALYSIS_CAPTIONS`) to the table.
+
+    Returns
+    -------
+    tuple of (str, DataFrame)
+        In the order of :data:`ANALYSIS_CAPTIONS`; every cell text, shares to
+        three decimals, an empty cell of a suppressed row ``withheld``.
+    """
+    shown = []
+    for name, caption in ANALYSIS_CAPTIONS.items():
+        table = tables.get(name)
+        if table is None or table.empty:
+            continue
+        text = table.astype(object).where(table.notna(), "")
+        for column in table.columns:
+            if pd.api.types.is_float_dtype(table[column]):
+                text[column] = [f"{v:.3f}" if pd.notna(v) else "" for v in table[column]]
+        if "status" in text.columns:
+            suppressed = text["status"] == "suppressed"
+            text = text.mask(suppressed.to_numpy()[:, None] & (text == "").to_numpy(), "withheld")
+        shown.append((caption, text.astype(str)))
+    return tuple(shown)
 
 
 def survey_intro(*, respondent_level: bool, min_cell: int, withheld: int) -> str:

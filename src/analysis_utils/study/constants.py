@@ -18,7 +18,7 @@ FIGURE_QUESTIONS: tuple[str, ...] = ("causes", "assisted", "measures")
 #: File name of the feasible-sample-size figure of the study (Fig. 5).
 SIZES_FIGURE = "fig5_feasible_sizes"
 
-#: Title of the study's survey page (``07_survey_report``; a survey run titles it
+#: Title of the study's survey page (``08_survey_report``; a survey run titles it
 #: with the survey folder's name).
 SURVEY_TITLE = "The survey of Nazarova (2014)"
 

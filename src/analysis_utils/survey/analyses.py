@@ -30,7 +30,7 @@ from analysis_utils.survey.format import RESPONSES, WEIGHT, Survey
 from analysis_utils.survey.ordinal import distribution, median, top_box
 from analysis_utils.survey.weights import parse_weights, weighted_shares
 
-#: Defaults of ``08_survey_analyses``: no grouping question; the top-two box.
+#: Defaults of ``07_survey_analyses``: no grouping question; the top-two box.
 DEFAULT_GROUP_BY, DEFAULT_TOP = "", 2
 
 _STATUS = field("status", "string", "shown, or suppressed (withheld)", enum=["shown", "suppressed"])
