@@ -106,7 +106,8 @@ def test_a_bad_survey_claims_registry_is_refused_before_any_kernel(
     assert cli.main(["run", "-p", "survey_dir", str(folder)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(
-        f"error: claims_file {folder.resolve() / 'claims.yaml'} (read by 03_test_claims, 07_survey_analyses): {message}"
+        f"error: claims_file {folder.resolve() / 'claims.yaml'} "
+        f"(read by 03_test_claims, 07_survey_analyses): {message}"
     )
     assert err.count("\n") == 1
     assert "papermill" not in sys.modules  # no kernel started
