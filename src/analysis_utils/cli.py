@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-html", action="store_true", help="do not render the executed notebooks as HTML"
     )
     run.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even one whose run manifest says nothing that can "
+        "change its outputs changed (skipped otherwise)",
+    )
+    run.add_argument(
         "--update-notebooks",
         action="store_true",
         help="also write the executed notebooks back to notebooks/ "
@@ -236,6 +242,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             update_sources=args.update_notebooks,
             html=not args.no_html,
+            force=args.force,
         )
         failed = [o for o in outcomes if not o.ok]
         for outcome in failed:

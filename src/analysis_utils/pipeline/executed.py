@@ -40,6 +40,9 @@ class Outcome:
         wrote, as its run manifest record names them: relative to the project
         root where inside it (``reports/index.html``), else absolute
         (``OUTPUT/survey_report.html`` of a survey run).
+    skipped : bool
+        Not executed: its run manifest record says nothing that can change its
+        outputs changed, and its outputs are the recorded ones.
     """
 
     name: str
@@ -50,6 +53,7 @@ class Outcome:
     cell_source: str = ""
     kept: str = ""
     pages: tuple[str, ...] = ()
+    skipped: bool = False
 
     def describe(self) -> str:
         """One-line account of a failure."""

@@ -19,7 +19,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TextIO
@@ -123,10 +123,11 @@ def run(
     jobs: int = 1,
     update_sources: bool = False,
     html: bool = True,
+    force: bool = False,
     log: TextIO = sys.stderr,
     executor: Callable[..., Outcome] = execute_one,
 ) -> list[Outcome]:
-    """Check everything, then execute the notebooks.
+    """Check everything, then execute the notebooks that could change something.
 
     Parameters
     ----------
@@ -148,6 +149,12 @@ def run(
         Also render each executed notebook as ``<name>.html`` beside it
         (:func:`~analysis_utils.pipeline.confine.executed_folder`:
         ``reports/executed/`` by default).
+    force : bool
+        Execute every notebook. Otherwise a notebook is skipped when
+        :func:`unchanged` says running it again could change nothing (its
+        inputs are ready by then: the notebooks before it ran or were skipped).
+        A survey run, which replaces its output folder as a whole, and
+        ``update_sources`` always execute.
     log : text stream
         Where progress is written.
     executor : callable
@@ -213,7 +220,16 @@ def run(
             recover(output)
             replacement = set_aside(output, kept_entries(order, steps))
         outcomes = _execute(
-            layout, order, bound, executed_dir, jobs, update_sources, html, log, executor
+            layout,
+            order,
+            bound,
+            executed_dir,
+            jobs,
+            update_sources,
+            html,
+            force or update_sources or replacement is not None,
+            log,
+            executor,
         )
     except BaseException:
         _finish(replacement, ok=False)
@@ -243,6 +259,7 @@ def _execute(
     jobs: int,
     update_sources: bool,
     html: bool,
+    force: bool,
     log: TextIO,
     executor: Callable[..., Outcome],
 ) -> list[Outcome]:
@@ -273,7 +290,13 @@ def _execute(
     def finish(outcome: Outcome) -> None:
         outcomes.append(outcome)
         done = len(outcomes)
-        if outcome.ok:
+        if outcome.skipped:
+            print(
+                f"[{done}/{total}] {outcome.name} unchanged (run manifest): not run again",
+                file=log,
+                flush=True,
+            )
+        elif outcome.ok:
             executed = staging / f"{outcome.name}.ipynb"
             tidy = strip_run_metadata(executed)
             executed.write_bytes(tidy)
@@ -299,6 +322,14 @@ def _execute(
                 outcomes[-1] = outcome
             print(f"[{done}/{total}] {outcome.describe()}", file=log, flush=True)
 
+    def skip(name: str) -> Outcome | None:
+        copies = [executed_dir / f"{name}.ipynb"] + ([executed_dir / f"{name}.html"] * html)
+        if force or not unchanged(layout, steps[name], bound[name], copies):
+            return None
+        before, _ = _record(layout, steps[name], bound[name], outputs=True)
+        pages = tuple(path for path in before.outputs if path.endswith(".html"))
+        return Outcome(name, ok=True, seconds=0.0, pages=pages, skipped=True)
+
     def arguments(name: str) -> tuple[Any, ...]:
         print(f"[start] {name}", file=log, flush=True)
         return (
@@ -312,11 +343,13 @@ def _execute(
     try:
         if jobs == 1:
             for name in order:
-                finish(executor(*arguments(name)))
+                finish(skip(name) or executor(*arguments(name)))
                 if not outcomes[-1].ok:
                     break
         else:
-            _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes)
+            _run_parallel(
+                order, needs, jobs, arguments, finish, executor, lambda: outcomes, skip
+            )
     finally:
         tempfile.tempdir = temporary
         shutil.rmtree(staging, ignore_errors=True)
@@ -329,6 +362,28 @@ def _results_folder(layout: Layout, bound: Mapping[str, Mapping[str, Any]]) -> P
         if "results_dir" in parameters:
             return layout.root / str(parameters["results_dir"])
     return layout.results
+
+
+def _record(
+    layout: Layout, step: Step, parameters: Mapping[str, Any], *, outputs: bool
+) -> tuple[manifest.Record, Path]:
+    """Describe a notebook's run as the manifest records it, and where its manifest is."""
+    defaults = {p.name: p.default for p in read_parameters(step.path).values()}
+    used = {**defaults, **parameters}
+    record = manifest.Record(
+        notebook=step.name,
+        parameters=used,
+        inputs=manifest.hashes(
+            manifest.actual_paths(step.reads, used, defaults), layout.root, withheld=RESPONSE_FILES
+        ),
+        outputs=(
+            manifest.hashes(manifest.actual_paths(step.writes, used, defaults), layout.root)
+            if outputs
+            else {}
+        ),
+        code=manifest.code_hashes(step.path, layout.root / "requirements" / "lock.txt"),
+    )
+    return record, layout.root / str(used.get("results_dir", layout.results))
 
 
 def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> manifest.Record:
@@ -346,22 +401,46 @@ def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> man
     manifest.Record
         What was recorded; its ``outputs`` name the files the notebook wrote.
     """
-    defaults = {p.name: p.default for p in read_parameters(step.path).values()}
-    used = {**defaults, **parameters}
-    record = manifest.Record(
-        notebook=step.name,
-        parameters=used,
-        inputs=manifest.hashes(
-            manifest.actual_paths(step.reads, used, defaults), layout.root, withheld=RESPONSE_FILES
-        ),
-        outputs=manifest.hashes(manifest.actual_paths(step.writes, used, defaults), layout.root),
-        code=manifest.code_hashes(step.path, layout.root / "requirements" / "lock.txt"),
-    )
-    folder = layout.root / str(used.get("results_dir", layout.results))
+    record, folder = _record(layout, step, parameters, outputs=True)
     records = manifest.load(folder)
     records[step.name] = record
     manifest.write(folder, records)
     return record
+
+
+def unchanged(
+    layout: Layout, step: Step, parameters: Mapping[str, Any], executed: Sequence[Path]
+) -> bool:
+    """Say whether running a notebook again could change nothing.
+
+    True only when its run manifest record has the same
+    :attr:`~analysis_utils.pipeline.manifest.Record.key` as a run now would
+    (the notebook's source, every parameter, the hash of every input, the
+    library's source and the locked versions), every output it recorded is
+    on disk with its recorded hash, and its executed copies are there. A
+    notebook reading respondent-level answers, which the manifest does not
+    hash (:data:`~analysis_utils.pipeline.manifest.WITHHELD`), always runs.
+
+    Parameters
+    ----------
+    layout : Layout
+    step : Step
+    parameters : mapping
+        The parameters the notebook would run with (defaults fill the rest).
+    executed : sequence of Path
+        Its executed copies (notebook, and page where rendered).
+
+    Returns
+    -------
+    bool
+    """
+    now, folder = _record(layout, step, parameters, outputs=False)
+    before = manifest.load(folder).get(step.name)
+    if before is None or manifest.WITHHELD in before.inputs.values() or before.key != now.key:
+        return False
+    if not all(path.is_file() for path in executed):
+        return False
+    return not manifest.check({step.name: before}, layout.root)
 
 
 def _ignore_interrupts() -> None:
@@ -377,6 +456,7 @@ def _run_parallel(
     finish: Callable[[Outcome], None],
     executor: Callable[..., Outcome],
     outcomes: Callable[[], list[Outcome]],
+    skip: Callable[[str], Outcome | None],
 ) -> None:
     """Submit notebooks as their inputs become ready; stop submitting after a failure."""
     done: set[str] = set()
@@ -388,7 +468,13 @@ def _run_parallel(
                 if not failed:
                     for name in order:
                         started = name in done or name in running.values()
-                        if not started and needs[name] <= done and len(running) < jobs:
+                        if started or not needs[name] <= done:
+                            continue
+                        skipped = skip(name)
+                        if skipped is not None:
+                            finish(skipped)
+                            done.add(name)
+                        elif len(running) < jobs:
                             running[pool.submit(executor, *arguments(name))] = name
                 if not running:
                     return
