@@ -18,13 +18,18 @@ help:
 	@echo "make benchmark   measure the command line, the reconstruction, the survey reader and whole survey runs by size (not in the tests)"
 	@echo "make drift       run the study under the newest library releases and compare (reports/drift.html)"
 
+# Each step of the set-up says what it does; pip itself stays quiet.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "creating the virtual environment $(VENV)/ with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml requirements/lock.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e ".[test]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
-	touch $(STAMP)
+	@echo "installing the package and the $$(grep -c . requirements/lock.txt) libraries pinned in requirements/lock.txt into $(VENV)/ (a few minutes the first time)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e ".[test]"
+	@echo "registering the notebooks' Jupyter kernel (python3) in $(VENV)/"
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	@touch $(STAMP)
+	@echo "set up: $(VENV)/"
 
 reproduce: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS)
@@ -57,10 +62,16 @@ lint: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS) --update-notebooks
 
+# Papermill's API rather than its command line: the runner's kernel manager keeps the kernel's
+# transport chatter ("running over TCP without encryption") off the terminal.
 tutorial: $(STAMP)
-	mkdir -p reports/tutorial
-	$(BIN)/python -m papermill tutorial/your_own_survey.ipynb reports/tutorial/your_own_survey.ipynb \
-	  --cwd tutorial -k python3 --no-progress-bar
+	@mkdir -p reports/tutorial
+	@echo "running tutorial/your_own_survey.ipynb (about two minutes)"
+	@$(BIN)/python -c 'import papermill; papermill.execute_notebook( \
+	  "tutorial/your_own_survey.ipynb", "reports/tutorial/your_own_survey.ipynb", cwd="tutorial", \
+	  kernel_name="python3", progress_bar=False, \
+	  kernel_manager_class="analysis_utils.pipeline.kernels.QuietKernelManager")'
+	@echo "executed tutorial: reports/tutorial/your_own_survey.ipynb"
 
 verify-data: $(STAMP)
 	$(BIN)/python -m analysis_utils verify-data

@@ -1,11 +1,15 @@
+import argparse
+import shutil
 import sys
+from pathlib import Path
 
 import pytest
 from bad_inputs import CASES
-from conftest import run_cli, snapshot
+from conftest import ROOT, run_cli, snapshot
 
+import analysis_utils
 from analysis_utils import cli
-from analysis_utils.core import io
+from analysis_utils.core import io, paths
 
 
 def _state(layout):
@@ -132,6 +136,7 @@ def test_the_command_line_runs_the_study(project):
     assert "01_clean_raw_data done in" in result.stderr
     assert "06_build_report done in" in result.stderr
     assert (project.executed / "01_clean_raw_data.ipynb").is_file()
+    assert result.stdout.splitlines()[-1] == "report page: reports/index.html"
 
 
 @pytest.mark.slow
@@ -140,3 +145,93 @@ def test_the_command_line_exits_1_naming_the_failing_notebook_and_cell(project):
     assert result.returncode == 1
     assert "error: notebook 00_clean_survey failed in cell" in result.stderr
     assert "written = tabulate.write(" in result.stderr
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = cli._parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_every_subcommand_s_help_has_a_description_and_an_example(capsys):
+    commands = _subcommands()
+    assert set(commands) == set(cli.HELP)
+    for name, parser in commands.items():
+        with pytest.raises(SystemExit) as done:
+            parser.parse_args(["--help"])
+        assert done.value.code == 0
+        text = capsys.readouterr().out
+        description, example = cli.HELP[name]
+        assert description.splitlines()[0] in text, name
+        assert "example" in example
+        assert f"python -m analysis_utils {name}" in text, name  # the example, with this name
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"python -m analysis_utils {analysis_utils.__version__}\n"
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """A root like the installed package's: notebooks/ and no data/raw."""
+    root = tmp_path / "analysis_utils"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    monkeypatch.setenv(paths.ROOT_ENV, str(root))
+    monkeypatch.chdir(tmp_path)
+    return paths.layout(root)
+
+
+def test_the_study_outside_a_checkout_is_refused_in_one_line(installed, capsys):
+    assert not installed.checkout
+    assert paths.layout(ROOT).checkout
+    for command in (["run"], ["run", "03"], ["verify-data"], ["sweep", "-f", "x.yaml"]):
+        assert cli.main(command) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1, err
+        assert "needs a checkout of the project with its raw data (data/raw/)" in err
+        assert "new-survey DIR, then python -m analysis_utils run -p survey_dir DIR" in err
+    assert not (installed.root / "reports").exists()
+    assert cli.main(["list"]) == 0  # what needs no raw data still works
+    assert "00_clean_survey:" in capsys.readouterr().out
+
+
+def test_relative_folders_outside_a_checkout_are_taken_from_the_working_directory(installed):
+    given = cli._installed_paths(
+        {"survey_dir": "s", "tables_dir": "out/t", "claims_file": "", "n_max": "9", "seed": 3}
+    )
+    assert given == {
+        "survey_dir": str(Path.cwd() / "s"),
+        "tables_dir": str(Path.cwd() / "out" / "t"),
+        "claims_file": "",
+        "n_max": "9",
+        "seed": 3,
+    }
+
+
+def test_new_survey_needs_no_project(tmp_path, monkeypatch, capsys):
+    def nowhere():
+        raise FileNotFoundError("no project root")
+
+    monkeypatch.setattr(cli, "layout", nowhere)
+    assert cli.main(["new-survey", str(tmp_path / "s")]) == 0
+    assert (tmp_path / "s" / "questions.csv").is_file()
+    assert cli.main(["list"]) == 2
+    assert capsys.readouterr().err.endswith("error: no project root\n")
+
+
+def test_a_run_ends_with_the_page_to_open(project):
+    survey_page = "/x/output/survey_report.html"
+    lines = cli._pages(project, ["reports/index.html", survey_page], {})
+    assert lines == [f"report page: {survey_page}", "report page: reports/index.html"]
+    assert cli._pages(project, [], {}) == ["executed notebooks (HTML): reports/executed"]
+    (project.reports).mkdir(exist_ok=True)
+    (project.reports / "index.html").write_text("<html></html>")
+    assert cli._pages(project, [], {}) == [
+        "report page (not rebuilt by this run): reports/index.html"
+    ]
+    survey = {"survey_dir": str(project.root / "s")}
+    expected = (project.root / "s" / "output" / "executed").resolve()
+    assert cli._pages(project, [], survey) == [f"executed notebooks (HTML): {expected}"]

@@ -104,6 +104,15 @@ class TestContract:
     def test_second_cell_is_the_only_parameters_cell(self, path):
         assert contract.parameters_cells(_load(path)) == [1]
 
+    def test_third_cell_checks_the_parameters(self, path):
+        # after the parameters cell (and the cell Papermill injects after it): one library call
+        cell = _load(path)["cells"][2]
+        assert cell["cell_type"] == "code"
+        assert _code(cell) == (
+            "from analysis_utils.pipeline import notebook_parameters\n\n"
+            f'notebook_parameters.check("{path.stem}", globals())'
+        )
+
     def test_every_parameter_is_annotated_with_help(self, path):
         params = contract.read_parameters(path)
         assert params

@@ -42,3 +42,21 @@ def test_missing_root_is_an_error(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "__file__", str(tmp_path / "a" / "b" / "c" / "paths.py"))
     with pytest.raises(FileNotFoundError, match=r"datapackage\.json"):
         paths.find_root(tmp_path)
+
+
+def test_outside_a_checkout_the_installed_package_is_the_root(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    package = tmp_path / "lib" / "site-packages" / "analysis_utils"
+    (package / "notebooks").mkdir(parents=True)
+    (package / "notebooks" / "pipeline.yaml").write_text("notebooks: {}\n")
+    monkeypatch.setattr(paths, "__file__", str(package / "core" / "paths.py"))
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    assert paths.find_root(elsewhere) == package.resolve()
+    assert not paths.layout(package).checkout
+    # a checkout found from the working directory still wins over the installed copy
+    checkout = tmp_path / "checkout"
+    (checkout / "data" / "raw").mkdir(parents=True)
+    (checkout / "data" / "raw" / "datapackage.json").write_text("{}")
+    assert paths.find_root(checkout / "data") == checkout.resolve()
+    assert paths.layout(checkout).checkout

@@ -10,23 +10,100 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis_utils import __version__
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.core.paths import layout
+from analysis_utils.core.paths import Layout, layout, shown
+
+#: What each subcommand does at length, and an example, for its ``--help``.
+HELP: dict[str, tuple[str, str]] = {
+    "run": (
+        "Execute notebooks with Papermill in dependency order, after checking the parameters,\n"
+        "the raw data and where the run would write. With -p survey_dir DIR, run the survey\n"
+        "notebooks on a survey of your own: everything goes to DIR/output (or -p output_dir).\n"
+        "The study itself needs a checkout of the project (its data/raw/).",
+        "examples:\n"
+        "  {prog} run                                   # the whole study\n"
+        '  {prog} run 03 -p n_candidates "[9, 18]"      # one notebook, a list parameter\n'
+        "  {prog} run -p survey_dir my_survey           # your own survey",
+    ),
+    "sweep": (
+        "Run notebooks over a grid of parameters, one run per combination, locally or on a\n"
+        "Dask cluster; each run writes under reports/sweeps/NAME/.",
+        "example:\n  {prog} sweep -f sweeps/sensitivity.yaml --jobs 2",
+    ),
+    "sweep-certs": (
+        "Write a certificate authority, a certificate and its key for a tls:// Dask cluster.",
+        "example:\n  {prog} sweep-certs certs/ --days 30",
+    ),
+    "new-survey": (
+        "Write an empty, valid survey folder (questions.csv, options.csv, claims.yaml,\n"
+        "params.yaml and a README describing the format), or with --from a survey built from\n"
+        "a file of answers. Works anywhere, in a checkout or not.",
+        "examples:\n"
+        "  {prog} new-survey my_survey\n"
+        "  {prog} new-survey my_survey --from answers.sav",
+    ),
+    "params": (
+        "List a notebook's parameters: name, type, default and what it means.",
+        "example:\n  {prog} params 03_test_claims",
+    ),
+    "list": (
+        "List the notebooks of the pipeline with what each reads and writes.",
+        "example:\n  {prog} list",
+    ),
+    "verify-data": (
+        "Check data/raw/ against data/raw/SHA256SUMS and the schemas of its datapackage.json.",
+        "example:\n  {prog} verify-data",
+    ),
+    "update-checksums": (
+        "After a deliberate change to the raw data: regenerate the survey schemas of\n"
+        "data/raw/datapackage.json from the survey format and rewrite data/raw/SHA256SUMS.",
+        "example:\n  {prog} update-checksums",
+    ),
+}
+
+PROG = "python -m analysis_utils"
+
+#: The one line that says the study cannot run from the installed package alone.
+NEEDS_CHECKOUT = (
+    "{what} needs a checkout of the project with its raw data (data/raw/), which the installed "
+    "package does not hold: run it in a checkout, or run a survey of your own here with "
+    "{prog} new-survey DIR, then {prog} run -p survey_dir DIR"
+)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis_utils",
-        description="Reproduction of Nazarova (2014): run the notebooks, inspect parameters, "
-        "verify the raw data.",
+def _prog() -> str:
+    """How the command was called: the console script or ``python -m analysis_utils``."""
+    return "analysis-utils" if Path(sys.argv[0]).name == "analysis-utils" else PROG
+
+
+def _subparser(sub: Any, name: str, prog: str, help_text: str) -> argparse.ArgumentParser:
+    """Add a subcommand with its description and example (:data:`HELP`)."""
+    description, example = HELP[name]
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=example.format(prog=prog),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    return parser
+
+
+def _parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Reproduction of Nazarova (2014) and a toolkit for surveys of your own: run "
+        "the notebooks, inspect parameters, verify the raw data.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="execute notebooks with Papermill in dependency order")
+    run = _subparser(sub, "run", prog, "execute notebooks with Papermill in dependency order")
     run.add_argument(
         "notebooks",
         nargs="*",
@@ -74,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         "(refreshes nbval's reference outputs; default parameters only)",
     )
 
-    sweep = sub.add_parser("sweep", help="run notebooks over a grid of parameters")
+    sweep = _subparser(sub, "sweep", prog, "run notebooks over a grid of parameters")
     sweep.add_argument(
         "-f",
         "--file",
@@ -126,18 +203,22 @@ def _parser() -> argparse.ArgumentParser:
         "runs code on the cluster; only on a network you trust",
     )
 
-    certs = sub.add_parser(
+    certs = _subparser(
+        sub,
         "sweep-certs",
-        help="write a new certificate authority and certificate for a tls:// Dask cluster",
+        prog,
+        "write a new certificate authority and certificate for a tls:// Dask cluster",
     )
     certs.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
     certs.add_argument(
         "--days", type=int, default=365, metavar="N", help="validity (default 365 days)"
     )
 
-    new = sub.add_parser(
+    new = _subparser(
+        sub,
         "new-survey",
-        help="write an empty, valid survey template (format, claims, parameters), or with "
+        prog,
+        "write an empty, valid survey template (format, claims, parameters), or with "
         "--from a survey built from a file of answers",
     )
     new.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
@@ -150,14 +231,16 @@ def _parser() -> argparse.ArgumentParser:
         "respondent (.sav, .dta, .xlsx or .csv); the question types are guessed: check them",
     )
 
-    params = sub.add_parser("params", help="list a notebook's parameters")
+    params = _subparser(sub, "params", prog, "list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
 
-    sub.add_parser("list", help="list the notebooks with what they read and write")
-    sub.add_parser("verify-data", help="check the raw data against SHA256SUMS and the schemas")
-    sub.add_parser(
+    _subparser(sub, "list", prog, "list the notebooks with what they read and write")
+    _subparser(sub, "verify-data", prog, "check the raw data against SHA256SUMS and the schemas")
+    _subparser(
+        sub,
         "update-checksums",
-        help="after a deliberate change to raw data: regenerate the survey schemas of "
+        prog,
+        "after a deliberate change to raw data: regenerate the survey schemas of "
         "data/raw/datapackage.json from the survey format, rewrite data/raw/SHA256SUMS",
     )
     return parser
@@ -179,6 +262,46 @@ def _given(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
+def _installed_paths(given: dict[str, Any]) -> dict[str, Any]:
+    """Outside a checkout, take relative folders and files from the working directory.
+
+    A checkout resolves ``*_dir`` and ``*_file`` parameters from the project
+    root; the installed package's folder is no place to read a user's files
+    from or to write to, so there they are taken from where the command runs.
+    """
+    return {
+        key: str(Path(value).expanduser().absolute())
+        if isinstance(value, str) and value and key.endswith(("_dir", "_file"))
+        else value
+        for key, value in given.items()
+    }
+
+
+def _checkout(tree: Layout, what: str) -> None:
+    """Refuse, in one line, a command that needs the study's raw data outside a checkout."""
+    if not tree.checkout:
+        raise ParameterError(NEEDS_CHECKOUT.format(what=what, prog=_prog()))
+
+
+def _pages(tree: Layout, pages: Sequence[str], given: Mapping[str, Any]) -> list[str]:
+    """Return the lines that end a successful run: the pages to open, the main one last.
+
+    A run that rebuilt no page names the study's report page (not rebuilt), or
+    where the executed notebooks' pages are.
+    """
+    if pages:
+        ordered = sorted(pages, key=lambda page: Path(page).name == "index.html")
+        return [f"report page: {page}" for page in ordered]
+    if "survey_dir" in given:
+        survey = Path(str(given["survey_dir"])).expanduser()
+        executed = Path(str(given.get("output_dir") or survey / "output")) / "executed"
+        return [f"executed notebooks (HTML): {executed.resolve()}"]
+    main = tree.reports / "index.html"
+    if main.is_file():
+        return [f"report page (not rebuilt by this run): {shown(main, tree.root)}"]
+    return [f"executed notebooks (HTML): {shown(tree.executed, tree.root)}"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -192,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit code.
     """
-    args = _parser().parse_args(argv)
+    args = _parser(_prog()).parse_args(argv)
     try:
         return _dispatch(args)
     except (ParameterError, InputError) as exc:
@@ -231,14 +354,26 @@ def _new_survey(folder: Path, source: Path | None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    tree = layout()
+    if args.command == "new-survey":
+        return _new_survey(args.folder, args.source)
+    try:
+        tree = layout()
+    except FileNotFoundError as exc:
+        raise ParameterError(str(exc)) from None
+    if args.command in ("sweep", "verify-data", "update-checksums"):
+        _checkout(tree, f"{args.command} (a command of the study)")
     if args.command == "run":
         from analysis_utils.pipeline.runner import run
 
+        given = _given(args)
+        if not tree.checkout:
+            given = _installed_paths(given)
+            if "survey_dir" not in given:
+                _checkout(tree, "run without -p survey_dir (the study)")
         outcomes = run(
             tree,
             args.notebooks,
-            _given(args),
+            given,
             jobs=args.jobs,
             update_sources=args.update_notebooks,
             html=not args.no_html,
@@ -248,8 +383,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         for outcome in failed:
             print(f"error: {outcome.describe()}", file=sys.stderr)
         if not failed:
-            for page in (page for outcome in outcomes for page in outcome.pages):
-                print(f"report page: {page}")
+            pages = [page for outcome in outcomes for page in outcome.pages]
+            print("\n".join(_pages(tree, pages, given)))
         return 1 if failed else 0
     if args.command == "sweep":
         from analysis_utils.pipeline.cluster import tls_files
@@ -284,8 +419,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"  --tls-ca-file {ca} --tls-cert {cert} --tls-key {key}")
         print("and the sweep with --scheduler tls://HOST:8786 and the same three options.")
         return 0
-    if args.command == "new-survey":
-        return _new_survey(args.folder, args.source)
     if args.command == "params":
         from analysis_utils.pipeline.contract import load_pipeline, read_parameters, resolve
 

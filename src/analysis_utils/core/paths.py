@@ -2,8 +2,12 @@
 
 The project root is found, in this order, from the ``ANALYSIS_UTILS_ROOT``
 environment variable, by walking up from the working directory to the first
-folder holding ``data/raw/datapackage.json``, or from this file's location
-(an editable install in the source tree).
+folder holding ``data/raw/datapackage.json``, from this file's location (an
+editable install in the source tree), or, outside any checkout, as the
+installed package's own folder, whose ``notebooks/`` the wheel ships (the
+survey notebooks, ``pipeline.yaml`` and ``claims.yaml``). Such a root has no
+raw data (:attr:`Layout.checkout` is false): the survey toolkit runs from it,
+on survey folders given by absolute path, but not the study.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 
 ROOT_ENV = "ANALYSIS_UTILS_ROOT"
 _MARKER = Path("data") / "raw" / "datapackage.json"
+#: What an installed package's folder holds when it can serve as the root.
+_INSTALLED_MARKER = Path("notebooks") / "pipeline.yaml"
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -27,12 +33,14 @@ def find_root(start: Path | None = None) -> Path:
     Returns
     -------
     Path
-        Absolute path of the folder that holds ``data/raw/datapackage.json``.
+        Absolute path of the folder that holds ``data/raw/datapackage.json``,
+        else of the installed package (``analysis_utils/``) when it ships
+        ``notebooks/pipeline.yaml``.
 
     Raises
     ------
     FileNotFoundError
-        If no such folder is found.
+        If neither is found.
     """
     env = os.environ.get(ROOT_ENV)
     if env:
@@ -41,9 +49,12 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / _MARKER).is_file():
             return folder
-    source_tree = Path(__file__).resolve().parents[3]
+    this = Path(__file__).resolve()
+    source_tree, package = this.parents[3], this.parents[1]
     if (source_tree / _MARKER).is_file():
         return source_tree
+    if (package / _INSTALLED_MARKER).is_file():
+        return package
     raise FileNotFoundError(
         f"no project root found above {here}: expected a folder holding {_MARKER} "
         f"(or set {ROOT_ENV})"
@@ -61,6 +72,11 @@ class Layout:
     """
 
     root: Path
+
+    @property
+    def checkout(self) -> bool:
+        """Whether this is a checkout of the project (with raw data), not an installed package."""
+        return self.datapackage.is_file()
 
     @property
     def raw(self) -> Path:

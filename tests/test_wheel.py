@@ -1,0 +1,165 @@
+"""The survey toolkit works from the installed wheel, outside any checkout.
+
+The slow test builds the wheel, installs it (without dependencies) in a
+temporary virtual environment that borrows this environment's libraries, and
+runs a survey from a temporary folder. The answers are made up for the test
+(fixtures, not data of any study).
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from surveys import OPTIONS, QUESTIONS, write_rows
+
+import analysis_utils
+from analysis_utils.core import paths
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+#: What the wheel is built from (copied, so the build writes nothing into the checkout).
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "src", "notebooks")
+
+
+def test_the_wheel_lists_every_package_and_ships_the_notebooks():
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    src = ROOT / "src"
+    found = {".".join(init.parent.relative_to(src).parts) for init in src.rglob("__init__.py")}
+    assert set(setuptools["packages"]) == found | {"analysis_utils.notebooks"}
+    assert setuptools["package-dir"]["analysis_utils.notebooks"] == "notebooks"
+    shipped = setuptools["package-data"]["analysis_utils.notebooks"]
+    assert {"*.ipynb", "*.yaml"} <= set(shipped)
+    assert {p.suffix for p in (ROOT / "notebooks").iterdir() if p.is_file()} <= {
+        ".ipynb",
+        ".yaml",
+    }
+    assert PYPROJECT["project"]["scripts"]["analysis-utils"] == "analysis_utils.cli:main"
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (bytecode caches aside) with its SHA-256."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _venv_with_wheel(tmp_path: Path) -> tuple[Path, Path]:
+    """Build the wheel and install it in a fresh environment; return its bin and package."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(
+                ROOT / name,
+                source / name,
+                ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+            )
+        else:
+            shutil.copy2(ROOT / name, source / name)
+    dist = tmp_path / "dist"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "-q", "-w", str(dist), str(source)], check=True, timeout=600
+    )
+    [wheel] = dist.glob("*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    # the libraries the package needs, from this environment (installing them needs a network)
+    (Path(purelib) / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [*pip, "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True,
+        timeout=600,
+    )
+    return venv / "bin", Path(purelib) / "analysis_utils"
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_runs_a_survey_outside_any_checkout(tmp_path):
+    bin_dir, package = _venv_with_wheel(tmp_path)
+    assert (package / "notebooks" / "pipeline.yaml").is_file()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {paths.ROOT_ENV, "PYTHONPATH", "VIRTUAL_ENV"}
+    }
+    # kernels from the new environment only (no user's kernel of another Python); nbconvert's
+    # templates, which an installation of the dependencies would put there, from this one
+    shared = tmp_path / "jupyter"
+    shared.mkdir()
+    (shared / "nbconvert").symlink_to(Path(sys.prefix) / "share" / "jupyter" / "nbconvert")
+    env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter-user")
+    env["JUPYTER_PATH"] = str(shared)
+    work = tmp_path / "work"
+    work.mkdir()
+    before = _tree(package)
+
+    def cli(*args: str, cwd: Path = work) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bin_dir / "analysis-utils"), *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    version = cli("--version")
+    assert version.stdout == f"analysis-utils {analysis_utils.__version__}\n"
+    made = cli("new-survey", "S")
+    assert made.returncode == 0, made.stderr
+    survey = work / "S"
+    write_rows(survey / "questions.csv", QUESTIONS)
+    write_rows(survey / "options.csv", OPTIONS)
+    roles = ["ngo"] * 9 + ["gov"] * 6
+    helps = ["shelter"] * 10 + ["legal"] * 5
+    write_rows(
+        survey / "responses.csv",
+        [["respondent_id", "role", "help"]]
+        + [[f"r{i:02d}", r, h] for i, (r, h) in enumerate(zip(roles, helps, strict=True))],
+    )
+    (survey / "params.yaml").unlink()
+    done = cli("run", "-p", "survey_dir", "S")
+    assert done.returncode == 0, done.stderr
+    out = survey.resolve() / "output"
+    assert done.stdout.splitlines()[-1] == f"report page: {out / 'survey_report.html'}"
+    for written in (
+        "survey_report.html",
+        "processed/survey_items.csv",
+        "tables/verdicts.csv",
+        "results/manifest.json",
+        "executed/04_reproduce_figures.html",
+    ):
+        assert (out / written).is_file(), written
+    assert sorted(p.name for p in work.iterdir()) == ["S"]
+    assert _tree(package) == before  # nothing written into the installed package
+
+    study = cli("run")
+    assert study.returncode == 2
+    assert len(study.stderr.splitlines()) == 1
+    assert "needs a checkout of the project with its raw data (data/raw/)" in study.stderr
+
+    # the installed copy serves outside a checkout; a checkout's own notebooks inside it
+    where = "from analysis_utils.core import paths; print(paths.layout().notebooks)"
+    python = str(bin_dir / "python")
+    for cwd, expected in ((work, package / "notebooks"), (ROOT, ROOT / "notebooks")):
+        shown = subprocess.run(
+            [python, "-c", where], cwd=cwd, env=env, capture_output=True, text=True, check=True
+        )
+        assert Path(shown.stdout.strip()) == expected.resolve()
