@@ -347,9 +347,7 @@ def _execute(
                 if not outcomes[-1].ok:
                     break
         else:
-            _run_parallel(
-                order, needs, jobs, arguments, finish, executor, lambda: outcomes, skip
-            )
+            _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes, skip)
     finally:
         tempfile.tempdir = temporary
         shutil.rmtree(staging, ignore_errors=True)
