@@ -96,3 +96,21 @@ def test_every_table_satisfies_its_schema(tmp_path):
     assert len(written) == 4
     shares = io.read_table(out / "weighted_shares.csv", analyses.SCHEMAS["weighted_shares.csv"])
     assert not math.isnan(shares["n_eff"].iloc[0])
+
+
+def test_only_the_answers_the_tables_need_are_read(tmp_path):
+    survey = _survey(tmp_path)
+    bare = read.read(survey.folder, only=())
+    assert list(bare.responses.columns) == ["respondent_id"]
+    assert bare.questions.equals(survey.questions)  # the codebook is whole
+    assert analyses.needed(bare) == ["agree"]  # the ordinal question
+    assert analyses.needed(bare, group_by="sector") == ["sector", "agree", "role"]
+    assert analyses.needed(bare, claimed=["role"]) == ["agree", "role"]
+    assert analyses.ordinal_tables(bare)[1].empty  # no answers read, nothing tabulated
+    some = read.read(survey.folder, only=["agree"])
+    assert list(some.responses.columns) == ["respondent_id", "agree"]
+    assert analyses.ordinal_tables(some, min_cell=1)[1].equals(
+        analyses.ordinal_tables(survey, min_cell=1)[1]
+    )
+    weighted = read.read(_survey(tmp_path, ["1"] * 36).folder, only=())
+    assert "respondent_weight" in weighted.responses.columns

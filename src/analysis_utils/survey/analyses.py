@@ -18,6 +18,7 @@ The schemas of the tables are here too (:data:`SCHEMAS`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -106,9 +107,11 @@ def _empty(name: str) -> pd.DataFrame:
 
 
 def _questions(survey: Survey, *, ordinal_only: bool = False) -> pd.DataFrame:
-    """Give the choice questions in position order (ordinal ones only if asked)."""
+    """Give the choice questions whose answers were read, by position (ordinal ones if asked)."""
     questions = survey.questions.sort_values("position", key=lambda s: s.astype(int))
     chosen = questions["choice"].isin(["single"] if ordinal_only else ["single", "multiple"])
+    if survey.responses is not None:
+        chosen &= questions["question_id"].isin(survey.responses.columns)
     if ordinal_only:
         chosen &= questions.get("scale", pd.Series("", index=questions.index)) == "ordinal"
     return questions[chosen]
@@ -117,6 +120,39 @@ def _questions(survey: Survey, *, ordinal_only: bool = False) -> pd.DataFrame:
 def _options(survey: Survey, question_id: str) -> pd.DataFrame:
     """Give a question's options in codebook order."""
     return survey.options[survey.options["question_id"] == question_id]
+
+
+def needed(survey: Survey, *, group_by: str = "", claimed: Collection[str] = ()) -> list[str]:
+    """Name the questions whose answers the course tables and claims need.
+
+    Parameters
+    ----------
+    survey : Survey
+        Its codebook (the answers may be reduced to the ids and weights:
+        :func:`analysis_utils.survey.read.read` with ``only=()``).
+    group_by : str
+        The grouping question, if any: every single-choice question is crossed by it.
+    claimed : collection of str
+        The questions of claims on respondent-level answers.
+
+    Returns
+    -------
+    list of str
+        Empty when nothing is to be tabulated (no ordinal question, grouping,
+        weight or claim): the answers need not be read.
+    """
+    if survey.responses is None:
+        return []
+    questions = survey.questions
+    if WEIGHT in survey.responses.columns:
+        return list(questions.loc[questions["choice"].isin(["single", "multiple"]), "question_id"])
+    ordered = questions.get("scale", pd.Series("", index=questions.index)) == "ordinal"
+    wanted = set(claimed) | set(
+        questions.loc[ordered & (questions["choice"] == "single"), "question_id"]
+    )
+    if group_by:
+        wanted |= set(questions.loc[questions["choice"] == "single", "question_id"])
+    return [q for q in questions["question_id"] if q in wanted]
 
 
 def ordinal_tables(

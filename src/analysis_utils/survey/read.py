@@ -15,6 +15,7 @@ survey reads the same whatever its files' format.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -269,7 +270,23 @@ def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame)
     return frame
 
 
-def read(folder: Path, *, root: Path | None = None) -> Survey:
+def _columns(table: TextTable, questions: pd.DataFrame) -> TextTable:
+    """Keep the columns of the respondent ids, the weights and the questions' answers."""
+    kept = {RESPONDENT_ID, WEIGHT, *questions["question_id"]}
+    ids = set(questions.loc[questions["choice"] == "multiple", "question_id"])
+    keep = [
+        i
+        for i, name in enumerate(table.header)
+        if name in kept or any(name.startswith(f"{q}_") for q in ids)
+    ]
+    return dataclasses.replace(
+        table,
+        header=[table.header[i] for i in keep],
+        rows=[[row[i] if i < len(row) else "" for i in keep] for row in table.rows],
+    )
+
+
+def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None = None) -> Survey:
     """Read and check a survey folder; nothing is written.
 
     Parameters
@@ -277,6 +294,11 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
     folder : Path
     root : Path, optional
         File names in messages are shown relative to this folder when inside it.
+    only : collection of str, optional
+        Read only the answers to these questions (with the respondent ids and
+        weights): the answers to the others are neither checked nor kept; the
+        codebook is whole. For a notebook that needs a few columns of a large
+        survey whose whole answers the runner has already checked.
 
     Returns
     -------
@@ -333,7 +355,14 @@ def read(folder: Path, *, root: Path | None = None) -> Survey:
         if table is None:
             raise InputError(problems)
         shown[RESPONSES] = table.shown
-        responses = _responses(table, questions, options)
+        if only is None:
+            responses = _responses(table, questions, options)
+        else:
+            asked = questions["question_id"].isin(set(only))
+            some = questions[asked].reset_index(drop=True)
+            responses = _responses(
+                _columns(table, some), some, options[options["question_id"].isin(set(only))]
+            )
     return Survey(folder, questions, options, responses, shown)
 
 
