@@ -21,6 +21,7 @@ import pandas as pd
 
 #: Where a printed number comes from, as the project labels it.
 LABELS: dict[str, str] = {
+    "parameter": "a setting of the analysis (a notebook parameter)",
     "reported": "printed in the article",
     "recomputed": "computed again from other numbers or from data",
     "derived": "follows from the article's numbers by a stated rule",
