@@ -91,10 +91,10 @@ def test_citation_licences_and_zenodo_metadata_agree():
 
 @pytest.fixture(scope="module")
 def reports(built, tmp_path_factory):
-    """A copy of a whole run's output folder, to change."""
+    """A copy of a whole run's output folder, to change (CITATION.cff from this checkout)."""
     copy = tmp_path_factory.mktemp("replication") / "reports"
     shutil.copytree(built.reports, copy, ignore=shutil.ignore_patterns("executed", "sweeps"))
-    return built.root, copy
+    return ROOT, copy
 
 
 @pytest.mark.slow

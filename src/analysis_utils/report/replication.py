@@ -43,7 +43,7 @@ NOTEBOOKS: dict[str, str] = {
 OUTPUTS = ("replication_report.md", "replication_report.html", "replication_report.pdf")
 
 
-def _need(path: Path, root: Path) -> None:
+def _need(path: Path, root: Path, what: str = "run the notebooks first (make reproduce)") -> None:
     if not path.is_file():
         raise InputError(
             [
@@ -52,8 +52,7 @@ def _need(path: Path, root: Path) -> None:
                     None,
                     "(whole file)",
                     "missing",
-                    "the replication report is filled from this file: run the notebooks first "
-                    "(make reproduce)",
+                    f"the replication report is filled from this file: {what}",
                 )
             ]
         )
@@ -74,7 +73,7 @@ def citation(root: Path) -> dict[str, Any]:
         family names, year, title, journal): the first reference of type
         ``article``.
     """
-    _need(root / "CITATION.cff", root)
+    _need(root / "CITATION.cff", root, "give the project root that holds CITATION.cff")
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     article = next(r for r in cff["references"] if r.get("type") == "article")
     licences = cff["license"] if isinstance(cff["license"], list) else [cff["license"]]
