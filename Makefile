@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce test lint browser notebooks tutorial verify-data benchmark drift clean-venv help
+.PHONY: reproduce replication-report test lint browser notebooks tutorial verify-data benchmark drift clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
+	@echo "make replication-report  write reports/replication_report.md, .html and .pdf from the results"
 	@echo "make test        run every test: ruff, unit and contract tests, nbval"
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
@@ -33,6 +34,12 @@ $(STAMP): pyproject.toml requirements/lock.txt | $(BIN)/python
 
 reproduce: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS)
+	$(MAKE) replication-report
+
+# Filled from reports/results and reports/tables of the last run (Markdown, HTML, and PDF
+# by Typst, which ships its own fonts and writes no date: the same results, the same bytes).
+replication-report: $(STAMP)
+	$(BIN)/python -m analysis_utils.report.replication
 
 test: $(STAMP) lint browser
 	$(BIN)/python -m pytest --nbval

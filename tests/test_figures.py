@@ -241,8 +241,24 @@ def test_the_feasibility_figure_marks_possible_sizes(feasibility):
     ax = figure.axes[0]
     (points,) = ax.collections
     assert points.get_offsets().tolist() == [[3.0, 0.0]]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["67 %  (p)", "78 %  (q)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["67 %  p", "78 %  q"]
     assert any(line.get_xdata()[0] == 4 for line in ax.lines)
+
+
+def test_the_feasibility_figure_names_percentages_in_words_not_ids(feasibility):
+    figure = audit_figures.plot_feasible_sizes(
+        feasibility, stated_n=4, joint_sizes=[3], n_shown=4, names={"p": "female (gender)"}
+    )
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == ["67 %  female (gender)", "78 %  q"]
+
+
+def test_option_names_come_from_the_items(items):
+    names = audit_figures.option_names(items)
+    assert names["survey_female_pct"] == "female (gender)"
+    assert names["survey_cause_financial_difficulties_pct"] == "financial difficulties (causes)"
+    assert set(names) == set(items["number_id"].dropna()) - {""}
+    assert audit_figures.readable_id("survey_government_officials_pct") == "government officials"
 
 
 def test_plots_draw_on_a_given_axes(options):

@@ -139,7 +139,7 @@ def test_html_escapes_and_links(table):
     assert "&lt;script&gt;" in page
     assert '<a href="executed/01_x.html">' in page
     assert "<title>T &amp; U</title>" in page
-    assert page.count('<tr class="status-') == 3
+    assert page.count(' data-status="') == 3
     assert 'role="alert"' not in page
     mixed = pages.render_html(
         rows,

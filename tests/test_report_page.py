@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from analysis_utils.report import pages
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -50,7 +52,27 @@ def _open(page_file: Path) -> dict:
             ),
             "verdicts": page.locator("#verdicts-table tbody tr").count(),
             "title": page.title(),
+            "parts": page.eval_on_selector_all(
+                "body > section, body > nav", "els => els.map(e => e.id)"
+            ),
+            "headings": page.eval_on_selector_all("h2", "els => els.map(h => h.textContent)"),
+            "captions": page.eval_on_selector_all(
+                "figcaption strong", "els => els.map(c => c.textContent)"
+            ),
+            "text": page.inner_text("body"),
         }
+        boxes = page.locator("#status-filter input")
+        if boxes.count():
+            shown = "#reproduction-table tr[data-status]:not([hidden])"
+            before = page.locator(shown).count()
+            first = boxes.first
+            status = first.get_attribute("value")
+            first.uncheck()
+            result["filtered"] = (
+                status,
+                before,
+                page.eval_on_selector_all(shown, "els => els.map(r => r.dataset.status)"),
+            )
         browser.close()
     return result
 
@@ -116,12 +138,42 @@ def test_every_link_resolves(any_page):
 def test_the_table_has_a_row_per_reported_number(page_report):
     built, result = page_report
     with (built.reports / "reproduction_report.csv").open(encoding="utf-8") as handle:
-        expected = [row["id"] for row in csv.DictReader(handle)]
-    assert result["rows"] == expected
+        report = list(csv.DictReader(handle))
+    assert sorted(result["rows"]) == sorted(row["id"] for row in report)
+    # grouped by the article's sections in its order, the statuses that matter first
+    section = {row["id"]: pages.article_section(row["location"]) for row in report}
+    status = {row["id"]: pages.status_rank(row["status"]) for row in report}
+    names = [name for name, _ in pages.SECTIONS] + [pages.OTHER_SECTION]
+    keys = [(names.index(section[i]), status[i]) for i in result["rows"]]
+    assert keys == sorted(keys)
     with (built.processed / "article_numbers.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             assert result["rows"].count(row["id"]) == 1
     assert result["verdicts"] == 7
+
+
+def test_the_page_leads_with_the_findings_then_contents_figures_and_tables(page_report):
+    built, result = page_report
+    assert result["parts"] == ["findings", "contents", "figures", "verdicts", "report", "notebooks"]
+    assert result["headings"][0] == "Headline findings"
+    figures = sorted(int(p.name[3 : p.name.index("_")]) for p in built.figures.glob("fig*.svg"))
+    assert result["captions"] == [f"Figure {k}." for k in figures]
+
+
+def test_no_internal_id_is_shown(page_report):
+    built, result = page_report
+    with (built.reports / "reproduction_report.csv").open(encoding="utf-8") as handle:
+        ids = [row["id"] for row in csv.DictReader(handle)]
+    assert [i for i in ids if "_" in i and i in result["text"]] == []
+    assert "survey_female_pct" not in result["text"]
+    assert "_pct" not in (built.figures / "fig5_feasible_sizes.svg").read_text(encoding="utf-8")
+
+
+def test_the_status_filter_hides_the_rows_of_an_unchecked_status(page_report):
+    _, result = page_report
+    status, before, shown = result["filtered"]
+    assert status not in shown
+    assert before == len(result["rows"]) > len(shown) > 0
 
 
 def test_the_survey_page_has_a_row_per_answer_option(built):

@@ -9,7 +9,7 @@ options after, drawing on the ``ax`` given or on a new Figure; saving is
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 import numpy as np
@@ -282,12 +282,50 @@ def describe_drawn(options: pd.DataFrame, reconstructions: int) -> str:
     )
 
 
+def readable_id(number_id: str) -> str:
+    """Write an identifier as words: ``survey_female_pct`` -> ``female``.
+
+    Parameters
+    ----------
+    number_id : str
+
+    Returns
+    -------
+    str
+        Without a leading ``survey_`` and a trailing ``_pct``, underscores as spaces.
+    """
+    words = number_id.removeprefix("survey_").removesuffix("_pct")
+    return words.replace("_", " ") or number_id
+
+
+def option_names(items: pd.DataFrame) -> dict[str, str]:
+    """Readable names of the reported percentages: the option and its question.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``: ``number_id, option_label, question_id``.
+
+    Returns
+    -------
+    dict
+        ``number_id`` to ``"<option label> (<question>)"``, question ids as words,
+        for the items that have a ``number_id``.
+    """
+    rows = items[items["number_id"].notna() & (items["number_id"].astype(str) != "")]
+    return {
+        str(r.number_id): f"{r.option_label} ({str(r.question_id).replace('_', ' ')})"
+        for r in rows.itertuples(index=False)
+    }
+
+
 def plot_feasible_sizes(
     feasibility: pd.DataFrame,
     *,
     stated_n: int | None,
     joint_sizes: Sequence[int],
     n_shown: int = DEFAULT_N_SHOWN,
+    names: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw which sample sizes each reported percentage allows.
@@ -302,6 +340,9 @@ def plot_feasible_sizes(
         Sizes consistent with all full-sample percentages (marked on the axis).
     n_shown : int
         Largest n drawn.
+    names : mapping, optional
+        Readable name of each ``number_id`` (:func:`option_names`); an id not
+        named is written as words (:func:`readable_id`), never as the id itself.
     ax : Axes, optional
 
     Returns
@@ -311,7 +352,12 @@ def plot_feasible_sizes(
     figure, ax = figure_and_axes(ax, (8.0, 3.2))
     data = feasibility[feasibility["n"] <= n_shown]
     order = list(dict.fromkeys(data["number_id"]))
-    labels = [f"{data.loc[data['number_id'] == i, 'percent'].iloc[0]} %  ({i})" for i in order]
+    named = dict(names or {})
+    labels = [
+        f"{data.loc[data['number_id'] == i, 'percent'].iloc[0]} %  "
+        + named.get(str(i), readable_id(str(i)))
+        for i in order
+    ]
     row_of = {number_id: k for k, number_id in enumerate(order)}
     ok = data[data["consistent"].astype(bool)]
     ax.scatter(

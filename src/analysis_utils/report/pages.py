@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from analysis_utils.audit.checks import STATUSES, SURVEY_STATUSES
+from analysis_utils.audit.checks import AGREES_NOT_WITH_STATED_N, STATUSES, SURVEY_STATUSES
+from analysis_utils.report.findings import Finding
 
 #: What a source's verdict is when it states none (``verdicts.csv``).
 UNSTATED_VERDICT = "not stated"
@@ -65,6 +68,184 @@ ANALYSIS_CAPTIONS = {
     "crosstabs.csv": "Crosstabs by the grouping question (cells withheld across rows and columns)",
     "weighted_shares.csv": "Weighted shares (intervals at the effective sample size)",
 }
+
+
+#: The statuses in the order that matters to a reader: contradictions first, then
+#: what agrees, then what cannot be checked. A status not listed comes last.
+STATUS_ORDER: tuple[str, ...] = (
+    "inconsistent",
+    AGREES_NOT_WITH_STATED_N,
+    "external check",
+    "consistent",
+    "reproduced",
+    "recomputed",
+    "withheld",
+    "not reproducible: unreported",
+    "not reproducible: cited",
+)
+
+#: The article's sections in its order, then what lies beyond it; a row belongs to
+#: the first whose prefixes begins the first part of its location (before , or ;).
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Abstract", ("abstract",)),
+    ("Introduction", ("introduction",)),
+    ("Brief literature overview", ("brief literature overview", "literature overview")),
+    ("Methodology", ("methodology",)),
+    ("Results: the survey", ("results", "fig.")),
+    ("Results: financial resources", ("results: financial", "financial resources")),
+    ("Conclusion", ("conclusion",)),
+    ("Beyond the article: the US TIP reports", ("us tip report",)),
+)
+
+#: A location that names none of :data:`SECTIONS`.
+OTHER_SECTION = "Elsewhere"
+
+#: Figure captions by file stem; the figure's number is the one in its stem (``figN_``).
+FIGURE_CAPTIONS: dict[str, str] = {
+    "fig1_causes": "Causes of human trafficking named by the experts (the article's Fig. 1): "
+    "the value the article prints as a bar, each value it does not print as the range the "
+    "reconstructions allow.",
+    "fig2_assisted": "Whether the experts have assisted victims (the article's Fig. 2): the "
+    "article prints none of its values, so each is the range the reconstructions allow.",
+    "fig3_measures": "Additional rehabilitation measures the experts call for (the article's "
+    "Fig. 3), as ranges the reconstructions allow.",
+    "fig4_funding_2010": "Anti-trafficking funding the article lists for 2010, by source, in "
+    "manat (amounts in other currencies converted, derived).",
+    "fig5_feasible_sizes": "The sample sizes each reported percentage allows (derived), with "
+    "the stated sample size and the sizes that give every percentage at once.",
+    "fig6_victims_by_form": "Victims identified in Azerbaijan by form of exploitation, from the "
+    "US Trafficking in Persons reports (external).",
+    "fig7_funding_per_victim": "Government victim-protection funding per identified victim, "
+    "from the US Trafficking in Persons reports (derived from external figures).",
+}
+
+_FIGURE_NUMBER = re.compile(r"fig(\d+)_")
+
+
+def status_rank(status: str) -> int:
+    """Position of a status in :data:`STATUS_ORDER` (unknown statuses last).
+
+    Parameters
+    ----------
+    status : str
+
+    Returns
+    -------
+    int
+    """
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def article_section(location: str) -> str:
+    """Return the article's section a location belongs to (:data:`SECTIONS`).
+
+    Parameters
+    ----------
+    location : str
+        A ``location`` of the reproduction report, such as ``"Introduction, line 58"``.
+
+    Returns
+    -------
+    str
+        A section name, or :data:`OTHER_SECTION`.
+    """
+    first = re.split(r"[,;]", location, maxsplit=1)[0].strip().lower()
+    matches = [
+        (len(prefix), name)
+        for name, prefixes in SECTIONS
+        for prefix in prefixes
+        if first.startswith(prefix)
+    ]
+    return max(matches)[1] if matches else OTHER_SECTION
+
+
+def grouped_rows(report: pd.DataFrame) -> list[dict[str, Any]]:
+    """Group the reproduction rows by the article's sections, statuses that matter first.
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`analysis_utils.study.checks.reproduction_report`.
+
+    Returns
+    -------
+    list of dict
+        One per section with rows, in :data:`SECTIONS` order (then
+        :data:`OTHER_SECTION`): ``name``, ``anchor``, ``counts`` (status, rows) and
+        ``rows``, each row's record with ``kind_text``, ``checks`` (anchor,
+        text) for the checks that use it, and a ``reason`` that names another
+        row by its kind and location, not its id. Within a section
+        rows keep their table order within a status.
+    """
+    records = report.to_dict("records")
+    label = {str(r["id"]): f"{str(r['kind']).replace('_', ' ')}: {r['location']}" for r in records}
+    ids = "|".join(map(re.escape, sorted(label, key=len, reverse=True)))
+    named = re.compile(rf"\b({ids})\b" if ids else r"(?!)")
+    names = [name for name, _ in SECTIONS] + [OTHER_SECTION]
+    groups: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for r in records:
+        checked = [c for c in str(r.get("checked_in") or "").split(";") if c]
+        groups[article_section(str(r["location"]))].append(
+            {
+                **r,
+                "kind_text": str(r["kind"]).replace("_", " "),
+                "reason": named.sub(lambda m: label[m.group(1)], str(r["reason"])),
+                "checks": [(f"row-{c}", label.get(c, c.replace("_", " "))) for c in checked],
+            }
+        )
+    shown: list[dict[str, Any]] = []
+    for k, name in enumerate(names):
+        rows = sorted(groups[name], key=lambda r: status_rank(str(r["status"])))
+        if not rows:
+            continue
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[str(r["status"])] = counts.get(str(r["status"]), 0) + 1
+        shown.append(
+            {
+                "name": name,
+                "anchor": f"section-{k + 1}",
+                "counts": sorted(counts.items(), key=lambda sc: status_rank(sc[0])),
+                "rows": rows,
+            }
+        )
+    return shown
+
+
+def numbered_figures(figures: Sequence[Path]) -> list[dict[str, str]]:
+    """Order the study's figures as the article does, each with its number and caption.
+
+    Parameters
+    ----------
+    figures : sequence of Path
+        SVG files, relative to the page.
+
+    Returns
+    -------
+    list of dict
+        ``src``, ``name`` (the file stem, for the alternative text's file),
+        ``number`` and ``caption``, ordered by the number in the stem
+        (``fig10`` after ``fig9``); a figure with no number in its stem comes
+        last, numbered on.
+    """
+
+    def key(path: Path) -> tuple[int, str]:
+        match = _FIGURE_NUMBER.match(path.stem)
+        return (int(match.group(1)) if match else 10**6, path.stem)
+
+    shown = []
+    for k, path in enumerate(sorted(figures, key=key)):
+        match = _FIGURE_NUMBER.match(path.stem)
+        words = path.stem[match.end() :] if match else path.stem
+        shown.append(
+            {
+                "src": path.as_posix(),
+                "name": path.stem,
+                "number": match.group(1) if match else str(k + 1),
+                "caption": FIGURE_CAPTIONS.get(path.stem, words.replace("_", " ").capitalize()),
+            }
+        )
+    return shown
 
 
 def analysis_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[tuple[str, pd.DataFrame], ...]:
@@ -153,6 +334,7 @@ def render_html(
     table_file: str = "reproduction_report.csv",
     mixed: Sequence[str] = (),
     survey: SurveyFacts | None = None,
+    findings: Sequence[Finding] = (),
 ) -> str:
     """Render a report page.
 
@@ -178,6 +360,9 @@ def render_html(
         Where the outputs on disk differ from the run manifest
         (:func:`analysis_utils.pipeline.manifest.check`); shown first, as a
         warning, when any.
+    findings : sequence of Finding
+        The headline findings the study's page leads with
+        (:func:`analysis_utils.report.findings.headline`).
     survey : SurveyFacts, optional
         Given for a survey page: self-contained, in the survey's vocabulary.
 
@@ -198,8 +383,11 @@ def render_html(
     )
     counts = report["status"].value_counts()
     if survey is None:
-        statuses = [(s, text, int(counts.get(s, 0))) for s, text in STATUSES.items()]
-        shown = [{"src": p.as_posix(), "name": p.stem} for p in figures]
+        statuses = sorted(
+            ((s, text, int(counts.get(s, 0))) for s, text in STATUSES.items() if s in counts),
+            key=lambda row: status_rank(row[0]),
+        )
+        shown = numbered_figures(figures)
     else:
         statuses = [(s, text, int(counts[s])) for s, text in SURVEY_STATUSES.items() if s in counts]
         shown = [{"src": data_uri(p), "name": p.stem} for p in figures]
@@ -218,5 +406,7 @@ def render_html(
         table_file=table_file,
         mixed=list(mixed),
         survey=survey,
+        findings=list(findings),
+        sections=grouped_rows(report) if survey is None else [],
         escape=html.escape,
     )

@@ -1,0 +1,475 @@
+"""The replication report: one Markdown template filled from the results, as HTML and PDF.
+
+The text is written once (``templates/replication.md.j2``), in the structure
+replication reports use (summary; data and code availability; computational
+reproducibility; robustness and sensitivity; conclusion). No number is typed in
+it: :func:`context` reads every number from the notebooks' results
+(``reports/results/*.json``) and tables, and the template writes each with its
+label (:func:`analysis_utils.report.findings.number`). The Markdown is rendered to
+HTML with markdown-it-py and to PDF with Typst (:func:`to_typst`), whose PDF
+carries no creation date, so the same results give the same bytes.
+
+Run ``python -m analysis_utils.report.replication`` (``make replication-report``)
+after the notebooks: it writes ``reports/replication_report.md``, ``.html`` and
+``.pdf``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from analysis_utils.core import io, paths, schemas
+from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.report import findings, pages
+
+#: The results JSON the report is filled from, by the role they play.
+NOTEBOOKS: dict[str, str] = {
+    "audit": "02_audit_reported_percentages",
+    "claims": "03_test_claims",
+    "figures": "04_reproduce_figures",
+    "external": "05_test_external_evidence",
+    "report": "06_build_report",
+}
+
+#: Files the report writes, beside the report page.
+OUTPUTS = ("replication_report.md", "replication_report.html", "replication_report.pdf")
+
+
+def _need(path: Path, root: Path, what: str = "run the notebooks first (make reproduce)") -> None:
+    if not path.is_file():
+        raise InputError(
+            [
+                Problem(
+                    str(path.relative_to(root)) if path.is_relative_to(root) else str(path),
+                    None,
+                    "(whole file)",
+                    "missing",
+                    f"the replication report is filled from this file: {what}",
+                )
+            ]
+        )
+
+
+def citation(root: Path) -> dict[str, Any]:
+    """Read the package and the article it reproduces from ``CITATION.cff``.
+
+    Parameters
+    ----------
+    root : Path
+        The project root.
+
+    Returns
+    -------
+    dict
+        ``package`` (version, licence, data licence) and ``article`` (authors'
+        family names, year, title, journal): the first reference of type
+        ``article``.
+    """
+    _need(root / "CITATION.cff", root, "give the project root that holds CITATION.cff")
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    article = next(r for r in cff["references"] if r.get("type") == "article")
+    licences = cff["license"] if isinstance(cff["license"], list) else [cff["license"]]
+    return {
+        "package": {
+            "version": cff["version"],
+            "licence": licences[0],
+            "data_licence": licences[1] if len(licences) > 1 else "not stated",
+        },
+        "article": {
+            "authors": ", ".join(a["family-names"] for a in article["authors"]),
+            "year": article["year"],
+            "title": article["title"],
+            "journal": article.get("journal", ""),
+        },
+    }
+
+
+def _holds(claims: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the ``holds`` of ``03_test_claims`` (``claim@n@reading``), in claim and n order."""
+    rows = []
+    for key, (holds, of) in claims["holds"].items():
+        claim, n, reading = key.split("@", 2)
+        if of:
+            rows.append({"claim": claim, "n": int(n), "reading": reading, "holds": holds, "of": of})
+    return sorted(rows, key=lambda r: (r["claim"], r["n"], r["reading"]))
+
+
+def conclusion(verdicts: pd.DataFrame, sample: findings.Finding, inconsistent: int) -> str:
+    """Write the conclusion from the verdicts, the sample-size finding and the contradictions.
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        ``verdict_table.csv``.
+    sample : Finding
+        :func:`analysis_utils.report.findings.sample_size`.
+    inconsistent : int
+        Rows of the reproduction table contradicted by the article's other numbers.
+
+    Returns
+    -------
+    str
+    """
+    hypotheses = verdicts[verdicts["id"].astype(str).str.startswith("H")]
+    said = "; ".join(f"{r.id}, {r.our_verdict}" for r in hypotheses.itertuples(index=False))
+    return (
+        f"{sample.title}: {sample.sentence[0].lower()}{sample.sentence[1:]} "
+        f"The article declares its hypotheses proved; here: {said}. "
+        f"{findings.number(inconsistent, 'derived')} of the rows of the reproduction table are "
+        "contradicted by other numbers of the article."
+    )
+
+
+def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -> dict[str, Any]:
+    """Gather what the template fills in, every number from the results or the tables.
+
+    Parameters
+    ----------
+    root : Path
+        The project root (for ``CITATION.cff`` and the notebook list).
+    results_dir : Path
+        ``reports/results``.
+    tables_dir : Path
+        ``reports/tables`` (``verdict_table.csv``).
+    report_csv : Path
+        ``reports/reproduction_report.csv``.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    InputError
+        If a results file or table is missing.
+    """
+    for name in NOTEBOOKS.values():
+        _need(results_dir / f"{name}.json", root)
+    for path in (tables_dir / "verdict_table.csv", report_csv):
+        _need(path, root)
+    results = {role: findings.read_result(results_dir, nb) for role, nb in NOTEBOOKS.items()}
+    verdicts = io.read_table(tables_dir / "verdict_table.csv", schemas.VERDICTS)
+    table = io.read_table(report_csv, schemas.REPRODUCTION_REPORT)
+    counts = table["status"].value_counts().to_dict()
+    audit, claims, external = results["audit"], results["claims"], results["external"]
+    statuses = sorted(counts.items(), key=lambda sc: pages.status_rank(str(sc[0])))
+    figures = pages.numbered_figures([Path(f) for f in results["report"]["figures"]])
+    return {
+        **citation(root),
+        "findings": findings.headline(audit, verdicts, counts, pages.STATUS_ORDER),
+        "notebooks": [results[role]["notebook"] for role in NOTEBOOKS],
+        "report": {
+            "rows": len(table),
+            "numbers": int((table["kind"] != "figure_value").sum())
+            - int(table["kind"].isin(["derived_check", "external_check"]).sum()),
+            "cited": int(counts.get("not reproducible: cited", 0)),
+            "unreported": int(counts.get("not reproducible: unreported", 0)),
+            "statuses": statuses,
+        },
+        "audit": {
+            "stated_n": audit["stated_n"],
+            "percents": sorted(int(p) for p in audit["percentages_possible_at_stated_n"]),
+            "rounding": audit["rounding"].replace("_", " "),
+            "full_sample_n": audit["smallest_n_full_sample"],
+            "all_n": audit["smallest_n_all_percentages"],
+        },
+        "claims": {
+            "candidates": claims["candidates"],
+            "alpha": claims["alpha"],
+            "size_max": claims["mode_test_size_max"],
+            "draws": claims["draws"],
+            "seed": claims["seed"],
+            "holds": _holds(claims),
+        },
+        "external": {
+            "female_share": external["female_share_pooled"],
+            "sexual_share": external["sexual_exploitation_share_pooled"],
+            "trend_or": external["trend_odds_ratio_per_year"],
+            "trend_p": external["trend_pvalue"],
+            "agrees": external["edition_checks"].get("agrees", 0),
+            "differs": external["edition_checks"].get("differs", 0),
+        },
+        "figures": [
+            f"Figure {f['number']}, {f['caption'][0].lower()}{f['caption'][1:-1]}" for f in figures
+        ],
+        "verdicts": verdicts.to_dict("records"),
+        "conclusion": conclusion(
+            verdicts,
+            findings.sample_size(audit),
+            int(counts.get("inconsistent", 0)),
+        ),
+    }
+
+
+def template_text() -> str:
+    """Return the report's Markdown template, as written.
+
+    Returns
+    -------
+    str
+    """
+    return files("analysis_utils.report").joinpath("templates/replication.md.j2").read_text("utf-8")
+
+
+def render_markdown(values: Mapping[str, Any]) -> str:
+    """Fill the template.
+
+    Parameters
+    ----------
+    values : mapping
+        :func:`context`.
+
+    Returns
+    -------
+    str
+        Markdown; a table cell's ``|`` is escaped.
+    """
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env.filters["num"] = lambda value, label: findings.number(value, label)
+    env.filters["plain"] = findings.plain
+    cells = {
+        **values,
+        "verdicts": [
+            {k: str(v).replace("|", "\\|") for k, v in row.items()} for row in values["verdicts"]
+        ],
+    }
+    return env.from_string(template_text()).render(**cells)
+
+
+def to_html(markdown: str, title: str) -> str:
+    """Render the Markdown as a complete HTML page (no script, nothing loaded from elsewhere).
+
+    Parameters
+    ----------
+    markdown : str
+    title : str
+
+    Returns
+    -------
+    str
+    """
+    from markdown_it import MarkdownIt
+
+    body: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n"
+        "body { font-family: Georgia, serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;"
+        " line-height: 1.45; color: #222; }\n"
+        "table { border-collapse: collapse; font-size: 0.85rem; margin: 1rem 0; }\n"
+        "th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }\n"
+        "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n"
+    )
+
+
+_TYPST_SPECIAL = str.maketrans({c: "\\" + c for c in "\\#*_`$<>@[]~/=-+'\""})
+
+
+def typst_text(text: str) -> str:
+    """Escape text for Typst markup.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        Every character with a meaning in Typst markup escaped.
+    """
+    return text.translate(_TYPST_SPECIAL)
+
+
+def _inline(children: Sequence[Any]) -> str:
+    """Typst markup of one Markdown inline run."""
+    out = []
+    for token in children:
+        kind = token.type
+        if kind == "text":
+            out.append(typst_text(token.content))
+        elif kind == "code_inline":
+            out.append("#raw(" + _string(token.content) + ")")
+        elif kind in {"strong_open", "strong_close"}:
+            out.append("*")
+        elif kind in {"em_open", "em_close"}:
+            out.append("_")
+        elif kind in {"softbreak", "hardbreak"}:
+            out.append(" ")
+        elif kind in {"link_open", "link_close"}:
+            continue
+        else:
+            out.append(typst_text(token.content))
+    return "".join(out)
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_typst(markdown: str, title: str) -> str:
+    """Translate the report's Markdown into Typst markup.
+
+    Handles what the template uses: headings, paragraphs, bullet lists, tables,
+    strong and emphasised text, inline code.
+
+    Parameters
+    ----------
+    markdown : str
+    title : str
+        The PDF's title.
+
+    Returns
+    -------
+    str
+        A Typst document with no date (``date: none``).
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    lines = [
+        f"#set document(title: {_string(title)}, date: none)",
+        '#set page(paper: "a4", margin: 2.2cm, numbering: "1")',
+        '#set text(font: "Libertinus Serif", size: 10pt, lang: "en")',
+        "#set par(justify: true)",
+        "#show table: set text(size: 8pt)",
+        "",
+    ]
+    cells: list[str] = []
+    columns = 0
+    depth = 0
+    for k, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
+            lines.append("=" * int(token.tag[1]) + " " + _inline(tokens[k + 1].children or []))
+        elif kind == "inline" and tokens[k - 1].type == "paragraph_open" and depth == 0:
+            lines.extend([_inline(token.children or []), ""])
+        elif kind == "bullet_list_open":
+            depth += 1
+        elif kind == "bullet_list_close":
+            depth -= 1
+            lines.append("")
+        elif kind == "inline" and depth:
+            lines.append("- " + _inline(token.children or []))
+        elif kind == "table_open":
+            cells, columns = [], 0
+        elif kind == "tr_open":
+            columns = 0
+        elif kind in {"th_open", "td_open"}:
+            columns += 1
+        elif kind == "inline" and tokens[k - 1].type in {"th_open", "td_open"}:
+            cells.append("[" + _inline(token.children or []) + "]")
+        elif kind == "table_close":
+            lines.extend([f"#table(columns: {columns}, " + ", ".join(cells) + ")", ""])
+    return "\n".join(lines) + "\n"
+
+
+def to_pdf(typst_source: str) -> bytes:
+    """Compile Typst markup to PDF with the fonts Typst ships (no system font, no date).
+
+    Parameters
+    ----------
+    typst_source : str
+
+    Returns
+    -------
+    bytes
+        The same source gives the same bytes.
+    """
+    import typst
+
+    pdf: bytes = typst.compile(
+        typst_source.encode("utf-8"), format="pdf", ignore_system_fonts=True, timestamp=0
+    )
+    return pdf
+
+
+def build(root: Path, reports: Path) -> dict[str, bytes]:
+    """Render the report from the results under ``reports``.
+
+    Parameters
+    ----------
+    root : Path
+        The project root.
+    reports : Path
+        The output folder holding ``results/``, ``tables/`` and
+        ``reproduction_report.csv``.
+
+    Returns
+    -------
+    dict
+        File name (:data:`OUTPUTS`) to its bytes; nothing is written.
+    """
+    values = context(
+        root, reports / "results", reports / "tables", reports / "reproduction_report.csv"
+    )
+    markdown = render_markdown(values)
+    title = f"Replication report: {values['article']['authors']} ({values['article']['year']})"
+    return dict(
+        zip(
+            OUTPUTS,
+            (
+                markdown.encode("utf-8"),
+                to_html(markdown, title).encode("utf-8"),
+                to_pdf(to_typst(markdown, title)),
+            ),
+            strict=True,
+        )
+    )
+
+
+def write(root: Path, reports: Path) -> list[Path]:
+    """Build the report and write it beside the report page.
+
+    Parameters
+    ----------
+    root : Path
+    reports : Path
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    built = build(root, reports)
+    for name, data in built.items():
+        io.atomic_write_bytes(reports / name, data)
+    return [reports / name for name in built]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the replication report from the results of the last run.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+
+    Returns
+    -------
+    int
+        Exit status: 0, or 2 when a result is missing.
+    """
+    parser = argparse.ArgumentParser(prog="python -m analysis_utils.report.replication")
+    parser.add_argument("--reports", default="reports", help="output folder, from the project root")
+    args = parser.parse_args(argv)
+    root = paths.find_root()
+    try:
+        written = write(root, root / args.reports)
+    except InputError as error:
+        print(error)
+        return 2
+    print("wrote " + ", ".join(str(p.relative_to(root)) for p in written))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
