@@ -228,7 +228,9 @@ def _frame(table: TextTable, fields: Mapping[str, tuple[dict[str, Any], bool]]) 
     (:func:`analysis_utils.core.text.neutral`).
     """
     frame = pd.DataFrame(table.rows, columns=table.header, dtype=str)
-    frame = frame.map(neutral)
+    for column in frame.columns:  # once per distinct value: a choice column has a few
+        values = frame[column]
+        frame[column] = values.map({v: neutral(v) for v in pd.unique(values)})
     for name in fields:
         if name not in frame.columns and name != WEIGHT:
             frame[name] = ""
