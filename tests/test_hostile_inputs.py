@@ -103,7 +103,7 @@ def test_sweep_and_size_labels_with_dollars_are_drawn_as_written():
         assert plotting.figure_bytes(figure, "png")
     assert {*MATH_LABELS, "$x$"} <= set(_texts(sweep))
     assert r"$\frac{1}{2$" in _texts(sweep)  # the legend entry of the verdict
-    assert "50 %  ($x$)" in _texts(sizes)
+    assert "50 %  $x$" in _texts(sizes)  # the label: percentage and readable id
 
 
 def test_number_formatters_keep_their_own_mathematics():
