@@ -26,7 +26,7 @@ from analysis_utils.audit.group_tests import (
     top_box_difference,
 )
 from analysis_utils.audit.registry import Claim
-from analysis_utils.audit.verdicts import VERDICT_COLUMNS, Verdict
+from analysis_utils.audit.verdicts import Verdict, verdict_frame, verdict_row
 from analysis_utils.survey.crosstab import crosstab
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
 from analysis_utils.survey.format import Survey
@@ -233,21 +233,8 @@ def verdict_table(
             continue
         found = evaluate(claim, survey, min_cell=min_cell, alpha=alpha, confidence=confidence)
         rows.append(
-            {
-                "id": claim.id,
-                "kind": "claim",
-                "article_statement": claim.claim,
-                "article_verdict": "not stated",
-                "tested_claim": claim.claim,
-                "evidence": claim.evidence,
-                "period": found.period,
-                "assumptions": found.assumptions,
-                "our_verdict": found.label,
-                "our_evidence": found.sentence,
-            }
+            verdict_row(
+                claim, found, kind="claim", statement=claim.claim, article_verdict="not stated"
+            )
         )
-    return (
-        pd.DataFrame(rows, columns=VERDICT_COLUMNS)
-        .sort_values("id", kind="stable")
-        .reset_index(drop=True)
-    )
+    return verdict_frame(rows)

@@ -274,22 +274,64 @@ def verdict_table(
             period=period,
         )
         rows.append(
-            {
-                "id": claim.id,
-                "kind": article.loc[claim.id, "kind"],
-                "article_statement": article.loc[claim.id, "statement"],
-                "article_verdict": article.loc[claim.id, "article_verdict"]
+            verdict_row(
+                claim,
+                found,
+                kind=article.loc[claim.id, "kind"],
+                statement=article.loc[claim.id, "statement"],
+                article_verdict=article.loc[claim.id, "article_verdict"]
                 + (f" ({claim.article_verdict_note})" if claim.article_verdict_note else ""),
-                "tested_claim": claim.claim,
-                "evidence": claim.evidence,
-                "period": found.period,
-                "assumptions": found.assumptions,
-                "our_verdict": found.label,
-                "our_evidence": found.sentence,
-            }
+            )
         )
+    return verdict_frame(rows)
+
+
+def verdict_row(
+    claim: Claim, found: Verdict, *, kind: str, statement: str, article_verdict: str
+) -> dict[str, str]:
+    """One row of the verdicts table: the source's statement and verdict beside ours.
+
+    Parameters
+    ----------
+    claim : Claim
+    found : Verdict
+    kind, statement, article_verdict : str
+        What the source says of the claim.
+
+    Returns
+    -------
+    dict
+        :data:`VERDICT_COLUMNS` to their values.
+    """
+    return {
+        "id": claim.id,
+        "kind": kind,
+        "article_statement": statement,
+        "article_verdict": article_verdict,
+        "tested_claim": claim.claim,
+        "evidence": claim.evidence,
+        "period": found.period,
+        "assumptions": found.assumptions,
+        "our_verdict": found.label,
+        "our_evidence": found.sentence,
+    }
+
+
+def verdict_frame(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
+    """Make verdict rows a table sorted by claim id.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        :func:`verdict_row` each.
+
+    Returns
+    -------
+    DataFrame
+        :data:`VERDICT_COLUMNS`.
+    """
     return (
-        pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+        pd.DataFrame(list(rows), columns=VERDICT_COLUMNS)
         .sort_values("id", kind="stable")
         .reset_index(drop=True)
     )

@@ -324,9 +324,9 @@ def _execute(
 
     def skip(name: str) -> Outcome | None:
         copies = [executed_dir / f"{name}.ipynb"] + ([executed_dir / f"{name}.html"] * html)
-        if force or not unchanged(layout, steps[name], bound[name], copies):
+        before = None if force else _still_valid(layout, steps[name], bound[name], copies)
+        if before is None:
             return None
-        before, _ = _record(layout, steps[name], bound[name], outputs=True)
         pages = tuple(path for path in before.outputs if path.endswith(".html"))
         return Outcome(name, ok=True, seconds=0.0, pages=pages, skipped=True)
 
@@ -432,13 +432,20 @@ def unchanged(
     -------
     bool
     """
+    return _still_valid(layout, step, parameters, executed) is not None
+
+
+def _still_valid(
+    layout: Layout, step: Step, parameters: Mapping[str, Any], executed: Sequence[Path]
+) -> manifest.Record | None:
+    """Return a notebook's record if :func:`unchanged` holds, else None."""
     now, folder = _record(layout, step, parameters, outputs=False)
     before = manifest.load(folder).get(step.name)
     if before is None or manifest.WITHHELD in before.inputs.values() or before.key != now.key:
-        return False
+        return None
     if not all(path.is_file() for path in executed):
-        return False
-    return not manifest.check({step.name: before}, layout.root)
+        return None
+    return None if manifest.check({step.name: before}, layout.root) else before
 
 
 def _ignore_interrupts() -> None:
