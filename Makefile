@@ -1,22 +1,25 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
 #   make reproduce   set up .venv if needed, then run every notebook
-#   make test        set up .venv if needed, then run lint, unit tests, notebook contract tests and nbval
+#   make test        set up .venv if needed, then lint and every test not marked slow (about 2 min)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce replication-report test lint browser notebooks tutorial verify-data benchmark drift clean-venv help
+.PHONY: reproduce replication-report test test-fast test-slow test-all lint browser notebooks tutorial verify-data benchmark drift clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
 	@echo "make replication-report  write reports/replication_report.md, .html and .pdf from the results"
-	@echo "make test        run every test: ruff, unit and contract tests, nbval"
+	@echo "make test        lint, then every test not marked slow; the study runs once, shared (about 2 min)"
+	@echo "make test-fast   the unit and property tests only, for the edit loop (under 30 s)"
+	@echo "make test-slow   the end-to-end runs in copies of their own, the tutorial (nbval), the wheel"
+	@echo "make test-all    make test, then make test-slow: what CI runs"
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
-	@echo "make benchmark   measure the command line, the reconstruction, the survey reader and whole survey runs by size (not in the tests)"
+	@echo "make benchmark   measure the command line, the reconstruction, the survey reader, survey runs by size, study runs and the test targets (not in the tests)"
 	@echo "make drift       run the study under the newest library releases and compare (reports/drift.html)"
 
 # Each step of the set-up says what it does; pip itself stays quiet.
@@ -41,8 +44,23 @@ reproduce: $(STAMP)
 replication-report: $(STAMP)
 	$(BIN)/python -m analysis_utils.report.replication
 
+# Independent tests run on every core (pytest-xdist); the study runs once per session and
+# is shared (tests/conftest.py: built), starting from what make reproduce left in reports/.
+# loadscope keeps each test module (and a notebook's nbval cells, in order) on one worker:
+# module fixtures run once. Only make test-slow runs nbval (on the tutorial), so the others
+# leave its plugin unloaded.
+PYTEST := $(BIN)/python -m pytest -n $(JOBS) --dist loadscope
+
 test: $(STAMP) lint browser
-	$(BIN)/python -m pytest --nbval
+	$(PYTEST) -p no:nbval -m "not slow"
+
+test-fast: $(STAMP)
+	$(PYTEST) -p no:nbval -m "not slow and not study and not heavy"
+
+test-slow: $(STAMP) browser
+	$(PYTEST) -m slow --nbval
+
+test-all: test test-slow
 
 # The report's browser test drives Debian's chromium. Where it is missing and we may
 # install packages (root with apt-get), install it; elsewhere the browser test is skipped.
@@ -88,6 +106,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_reconstruction.py
 	$(BIN)/python benchmarks/bench_survey.py
 	$(BIN)/python benchmarks/survey_size.py
+	$(BIN)/python benchmarks/bench_runs.py
 
 # The reference is this checkout as make reproduce leaves it (locked versions); the run
 # under the newest releases happens in a temporary copy, removed afterwards.

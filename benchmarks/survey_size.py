@@ -12,16 +12,16 @@ measures the wall-clock time of the whole run, the time of each notebook (from t
 run's progress lines) and the peak resident memory of the run's process tree
 (``ru_maxrss`` of the finished run, its kernels included, from :func:`os.wait4`).
 
-Writes ``benchmarks/results/survey_size.json`` and prints a Markdown table.
+Saves the figures to ``benchmarks/results/performance.json`` (``survey_size``; the README's
+performance table is written from that file, ``benchmarks/record.py``) and prints a
+Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -30,13 +30,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import record
 
 #: Seed of the synthetic answers.
 SEED = 2014
 #: Options of a single-choice and of a multiple-choice question.
 SINGLE_OPTIONS, MULTIPLE_OPTIONS = 5, 6
-#: Where the measurements are written.
-RESULTS = Path(__file__).resolve().parent / "results" / "survey_size.json"
 
 
 def _write(path: Path, rows: list[list[str]]) -> None:
@@ -147,16 +146,12 @@ def main() -> None:
         )
         print(f"{respondents:,} respondents: {runs[-1]['seconds']} s", file=sys.stderr)
     result = {
-        "benchmark": "survey_size",
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
         "seed": SEED,
         "command": "python -m analysis_utils run -p survey_dir DIR (jobs 1)",
         "runs": runs,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    record.save("survey_size", result)
+    record.update_readme()
     print("| respondents | questions | whole run | slowest notebook | peak memory |")
     print("|---|---|---|---|---|")
     for run in runs:
@@ -165,7 +160,7 @@ def main() -> None:
             f"| {run['respondents']:,} | {run['questions']} | {run['seconds']:.1f} s "
             f"| {slowest[0]} {slowest[1]:.1f} s | {run['peak_rss_mb']} MB |"
         )
-    print(f"\nwritten to {RESULTS}")
+    print(f"\nsaved to {record.RESULTS}")
 
 
 if __name__ == "__main__":

@@ -43,11 +43,13 @@ def _steps_targets(job):
     return _make_targets(step["run"] for step in job["steps"] if "run" in step)
 
 
-def test_ci_run_is_the_readmes_two_commands():
-    assert _ci_run_targets() == ["reproduce", "test"]
+def test_ci_run_is_the_readmes_two_commands_and_the_slow_tests():
+    assert _ci_run_targets() == ["reproduce", "test-all"]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make reproduce" in readme
     assert "make test" in readme
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ntest-all: test test-slow\n" in make
 
 
 def test_the_github_workflow_calls_the_targets_of_ci_run():

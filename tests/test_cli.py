@@ -1,4 +1,5 @@
 import argparse
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ from conftest import ROOT, run_cli, snapshot
 import analysis_utils
 from analysis_utils import cli
 from analysis_utils.core import io, paths
+from analysis_utils.pipeline.contract import load_pipeline
+
+pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
 
 def _state(layout):
@@ -129,14 +133,14 @@ def test_update_checksums_rewrites_the_list(project, capsys):
     assert cli.main(["verify-data"]) == 0
 
 
-@pytest.mark.slow
-def test_the_command_line_runs_the_study(project):
-    result = run_cli("run", "--jobs", "2", root=project.root)
-    assert result.returncode == 0, result.stderr
-    assert "01_clean_raw_data done in" in result.stderr
-    assert "06_build_report done in" in result.stderr
-    assert (project.executed / "01_clean_raw_data.ipynb").is_file()
-    assert result.stdout.splitlines()[-1] == "report page: reports/index.html"
+def test_the_command_line_runs_the_study(built, study_run):
+    # the shared study run is `python -m analysis_utils run --jobs 2` (conftest.built); each
+    # notebook is executed or, where its run manifest says nothing changed, not run again
+    for step in load_pipeline(built.pipeline):
+        done = re.search(rf"\] {step} (done in|unchanged \(run manifest\))", study_run["stderr"])
+        assert done, (step, study_run["stderr"])
+        assert (built.executed / f"{step}.ipynb").is_file()
+    assert study_run["stdout"].splitlines()[-1] == "report page: reports/index.html"
 
 
 @pytest.mark.slow

@@ -144,6 +144,7 @@ def test_the_default_survey_output_and_the_survey_folders_parent_pass(project, s
     assert executed_folder(project, order, bound) == survey.parent / "executed"
 
 
+@pytest.mark.heavy
 def test_the_committed_sweeps_pass_and_a_sweep_into_the_raw_data_does_not(project, tmp_path):
     for path in sorted((ROOT / "sweeps").glob("*.yaml")):
         assert sweep.plan(project, sweep.load_spec(path))

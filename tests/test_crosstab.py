@@ -80,6 +80,7 @@ small_tables = st.integers(1, 3).flatmap(
 )
 
 
+@pytest.mark.heavy
 @settings(max_examples=60, deadline=None)
 @given(small_tables, st.data())
 def test_the_linear_programme_agrees_with_brute_force(rows, data):
@@ -116,6 +117,7 @@ counts_tables = st.integers(1, 4).flatmap(
 )
 
 
+@pytest.mark.heavy
 @settings(max_examples=150, deadline=None)
 @given(counts_tables, st.integers(1, 6))
 def test_no_withheld_cell_can_be_recomputed_from_published_cells_and_totals(rows, min_cell):

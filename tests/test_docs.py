@@ -2,6 +2,7 @@
 
 import importlib
 import re
+import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import unquote
@@ -352,3 +353,14 @@ def test_the_package_layout_names_every_module():
         for module in sorted((PACKAGE / sub).glob("*.py")):
             if module.stem != "__init__":
                 assert f"`{module.stem}`" in layout, f"{sub}/{module.name}"
+
+
+def test_the_readme_s_performance_table_is_written_from_the_benchmarks_results():
+    sys.path.insert(0, str(LAYOUT.root / "benchmarks"))
+    try:
+        import record
+    finally:
+        sys.path.pop(0)
+    data = record.load()
+    assert {"runs", "tests", "survey_size"} <= set(data)
+    assert record.readme_block(README) == record.table(data)

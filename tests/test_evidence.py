@@ -74,6 +74,7 @@ def test_dispersion_by_hand_and_the_widened_pooled_interval():
     )
 
 
+@pytest.mark.heavy
 def test_overdispersed_binomial_counts_are_detected_by_simulation():
     rng = np.random.default_rng(11)
     years, total = 7, 90

@@ -287,6 +287,7 @@ PLOTS = {
 }
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("kind", ["svg", "png"])
 @pytest.mark.parametrize("plot", sorted(PLOTS))
 def test_rendering_twice_gives_identical_bytes(options, funding, feasibility, plot, kind):

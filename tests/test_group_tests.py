@@ -144,6 +144,7 @@ def test_fisher_size_is_at_most_alpha_exactly_and_by_simulation(share):
     assert abs(size.rate - exact) <= 4 * math.sqrt(exact * (1 - exact) / size.draws) + 1e-3
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize(
     ("probabilities", "sizes"),
     [

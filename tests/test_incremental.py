@@ -3,6 +3,7 @@ outputs changed (its source, a parameter, an input, the library, the locked vers
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from conftest import snapshot
 from test_runner import PIPELINE, _notebook
 
 from analysis_utils.core import paths
-from analysis_utils.pipeline import manifest, runner
+from analysis_utils.core.errors import InputError
+from analysis_utils.pipeline import manifest, preflight, runner
+
+pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
 NOTEBOOKS = ("01_make_a", "02_use_a", "03_other_thing")
 
@@ -105,7 +109,6 @@ def test_changing_a_parameter_executes_the_notebooks_that_declare_it(toy):
 
 def test_changing_the_locked_versions_or_the_library_executes_everything(toy, monkeypatch):
     _run(toy)
-    (toy.root / "requirements").mkdir()
     (toy.root / "requirements" / "lock.txt").write_text("pandas==0.0.1\n")
     assert _run(toy) == list(NOTEBOOKS)
     real = manifest.code_hashes
@@ -141,7 +144,6 @@ def test_a_notebook_reading_withheld_answers_is_never_skipped(toy):
     assert not runner.unchanged(toy, step, {}, copies)
 
 
-@pytest.mark.slow
 def test_the_study_run_again_is_skipped_whole_and_its_outputs_stay_byte_identical(
     built, monkeypatch
 ):
@@ -154,3 +156,43 @@ def test_the_study_run_again_is_skipped_whole_and_its_outputs_stay_byte_identica
     assert {o.name for o in outcomes} == set(runner.load_pipeline(built.pipeline))
     after = {part: snapshot(built.root / part) for part in before}
     assert after == before
+
+
+def test_a_record_of_a_notebook_no_longer_in_the_pipeline_is_dropped_by_the_next_run(toy):
+    _run(toy)
+    records = manifest.load(toy.results)
+    gone = manifest.Record(**{**records["01_make_a"].__dict__, "notebook": "01_renamed_since"})
+    manifest.write(toy.results, {**records, "01_renamed_since": gone})
+    assert _run(toy) == []
+    assert set(manifest.load(toy.results)) == set(NOTEBOOKS)
+
+
+def test_the_raw_schemas_are_checked_again_only_for_bytes_no_run_has_read(toy, monkeypatch):
+    calls = []
+    real = preflight.validate_package
+    monkeypatch.setattr(
+        preflight, "validate_package", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
+
+    def validated():
+        calls.clear()
+        preflight.verify_inputs(toy)
+        return len(calls) == 1
+
+    assert validated()  # no run yet
+    _run(toy)
+    assert not validated()  # 01_make_a read these bytes under this library and lock
+    _edit_raw(toy, "README.md", "changed since\n")
+    assert validated()
+    _run(toy)
+    assert not validated()
+    (toy.root / "requirements" / "lock.txt").write_text("pandas==0.0.1\n")
+    assert validated()  # other locked versions
+    _run(toy)
+    listed = (toy.raw / "SHA256SUMS").read_text().split()[1]
+    with (toy.raw / listed).open("a") as handle:
+        handle.write("\n")  # no longer what SHA256SUMS says
+    calls.clear()
+    with pytest.raises(InputError, match=re.escape(listed)):
+        preflight.verify_inputs(toy)
+    assert len(calls) == 1  # the schemas were checked too, to report every problem at once

@@ -184,6 +184,7 @@ def test_a_safe_name_is_always_an_identifier_of_the_format(text):
 _VALUES = st.text(string.ascii_letters + string.digits + " -.,;'\"éß\n", min_size=1, max_size=6)
 
 
+@pytest.mark.heavy
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

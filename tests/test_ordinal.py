@@ -140,6 +140,7 @@ def _consistent(counts, no_answer, table, box, top):
             yield vector
 
 
+@pytest.mark.heavy
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.integers(0, 9), min_size=3, max_size=5),

@@ -8,8 +8,6 @@ from conftest import ROOT, copy_project, snapshot
 from analysis_utils.pipeline import runner
 from analysis_utils.pipeline.contract import load_pipeline
 
-pytestmark = pytest.mark.slow
-
 
 def test_every_declared_output_is_written(built):
     for step in load_pipeline(built.pipeline).values():
@@ -22,10 +20,11 @@ def test_committed_processed_data_are_what_the_notebooks_write(built):
     assert snapshot(built.processed) == snapshot(ROOT / "data" / "processed")
 
 
+@pytest.mark.slow
 def test_a_second_run_is_byte_identical(built, tmp_path, monkeypatch):
     again = copy_project(tmp_path / "again")
     monkeypatch.setenv("ANALYSIS_UTILS_ROOT", str(again.root))
-    outcomes = runner.run(again, [], {}, jobs=2, html=False)
+    outcomes = runner.run(again, [], {}, jobs=2)
     assert all(o.ok for o in outcomes)
     assert snapshot(again.processed) == snapshot(built.processed)
     for part in ("results", "tables", "figures"):

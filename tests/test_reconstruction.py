@@ -49,6 +49,7 @@ def test_counts_are_exact_for_huge_numbers():
 percent_text = st.one_of(st.none(), st.integers(0, 100).map(str))
 
 
+@pytest.mark.heavy
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(percent_text, min_size=1, max_size=4),

@@ -97,7 +97,6 @@ def reports(built, tmp_path_factory):
     return ROOT, copy
 
 
-@pytest.mark.slow
 def test_the_report_follows_the_results(reports):
     root, folder = reports
     before = replication.build(root, folder)
@@ -141,7 +140,6 @@ def test_the_report_follows_the_results(reports):
     assert "Here: supported." in after["replication_report.html"].decode("utf-8")
 
 
-@pytest.mark.slow
 def test_the_same_results_give_the_same_bytes(reports):
     root, folder = reports
     first, second = replication.build(root, folder), replication.build(root, folder)

@@ -1,6 +1,7 @@
 """The HTML report in a real headless browser (Debian's chromium, driven by Playwright)."""
 
 import csv
+import functools
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -9,7 +10,7 @@ import pytest
 
 from analysis_utils.report import pages
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -24,6 +25,7 @@ FLAGS = [
 ]
 
 
+@functools.cache  # a worker opens each page once (make test keeps a module on one worker)
 def _open(page_file: Path) -> dict:
     """Load a page in headless chromium; what it shows and what went wrong."""
     from playwright.sync_api import sync_playwright

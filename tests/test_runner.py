@@ -15,6 +15,8 @@ from analysis_utils.core import io, paths
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.pipeline import executed, manifest, preflight, runner, staging
 
+pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
+
 PIPELINE = """notebooks:
   01_make_a:
     reads: [data/raw]

@@ -82,6 +82,7 @@ def test_mode_test_by_hand():
     assert multiple.runner_up == 0
 
 
+@pytest.mark.heavy
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(1, 60).flatmap(

@@ -20,6 +20,8 @@ from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner, staging, surveys
 from analysis_utils.pipeline.contract import load_pipeline
 
+pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
+
 #: Figures the stand-in executor draws in 04_reproduce_figures, and the notebooks it fails
 #: (set per test).
 DRAWN: list[str] = []

@@ -19,6 +19,8 @@ from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner
 from analysis_utils.pipeline.contract import load_pipeline
 
+pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
+
 LAYOUT = paths.layout(ROOT)
 
 CLAIMS = """\

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import LOOPBACK_ANY_PORT
 
 from analysis_utils import cli
 from analysis_utils.core.errors import ParameterError
@@ -168,7 +169,7 @@ def test_a_failed_run_is_reported_and_loses_nothing(project, tmp_path):
 def cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK_ANY_PORT
     ) as local:
         yield local
 

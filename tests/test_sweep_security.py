@@ -10,11 +10,13 @@ import threading
 import time
 
 import pytest
-from conftest import run_cli
+from conftest import LOOPBACK_ANY_PORT, run_cli
 
 from analysis_utils import cli
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import cluster, sweep
+
+pytestmark = pytest.mark.heavy  # runs the runner and dask clusters: not in make test-fast
 
 ONE_RUN = "name: sec\nnotebooks: ['03']\ngrid:\n  n_candidates: [[9]]\nfixed:\n  draws: 300\n"
 
@@ -170,7 +172,7 @@ def _tls_cluster(tmp_path, processes):
         protocol="tls://",
         host="127.0.0.1",
         security=_security(*files),
-        dashboard_address=None,
+        dashboard_address=LOOPBACK_ANY_PORT,
     ) as local:
         yield local, files
 
@@ -241,7 +243,7 @@ def test_retries_0_reports_a_killed_workers_run_as_failed(project, tmp_path):
     started = project.reports / "sweeps" / "sec" / "run-000" / "executed"
     outcome = {}
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK_ANY_PORT
     ) as local:
         runner = threading.Thread(
             target=lambda: outcome.setdefault(

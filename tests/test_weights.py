@@ -110,6 +110,7 @@ def test_equal_weights_give_the_unweighted_shares_and_wilson_intervals(answers):
         assert row.n_eff == pytest.approx(n)
 
 
+@pytest.mark.heavy
 @given(
     st.lists(st.sampled_from(["a", "b", "c", ""]), min_size=1, max_size=30),
     st.integers(1, 6),

@@ -89,6 +89,10 @@ def test_a_run_killed_at_random_points_is_whole_or_flagged(project):
     assert _outputs(root, partial=True) == {}  # what the kills left was cleared
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_a_parallel_run_prints_one_line(project):
     env = {**os.environ, paths.ROOT_ENV: str(project.root)}
@@ -99,6 +103,9 @@ def test_ctrl_c_during_a_parallel_run_prints_one_line(project):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # a process group of its own, as a terminal's foreground job
+        # as a terminal starts it: Ctrl-C not ignored (a pytest-xdist worker ignores it, and a
+        # child would inherit that)
+        preexec_fn=_interruptible,
     )
     assert process.stderr is not None
     assert process.stderr.readline().startswith("running ")

@@ -204,6 +204,59 @@ def write(folder: Path, records: Mapping[str, Record]) -> Path:
     return path
 
 
+def read_before(folder: Path, files: Mapping[str, str], code: Mapping[str, str]) -> bool:
+    """Whether a recorded notebook read exactly these files under the same library and lock.
+
+    Such a notebook ran only after the run's checks passed on those bytes; the same checks,
+    of the same code, on the same bytes, pass again.
+
+    Parameters
+    ----------
+    folder : Path
+        The results folder.
+    files : mapping
+        Path to SHA-256 (:func:`hashes`) of the files in question.
+    code : mapping
+        :func:`code_hashes` now (``library`` and ``lock`` are compared).
+
+    Returns
+    -------
+    bool
+    """
+    return any(
+        record.code["library"] == code["library"]
+        and record.code["lock"] == code["lock"]
+        and files.items() <= record.inputs.items()
+        for record in load(folder).values()
+    )
+
+
+def forget_unknown(folder: Path, known: Iterable[str]) -> list[str]:
+    """Drop the records of notebooks ``pipeline.yaml`` no longer has (renamed or removed).
+
+    Without this a renamed notebook's old record would stay in the manifest for good, and
+    the pages would count its outputs among the run's.
+
+    Parameters
+    ----------
+    folder : Path
+        The results folder.
+    known : iterable of str
+        The notebooks of ``pipeline.yaml``.
+
+    Returns
+    -------
+    list of str
+        The notebooks whose records were dropped (the manifest is rewritten only then).
+    """
+    records = load(folder)
+    names = set(known)
+    unknown = sorted(name for name in records if name not in names)
+    if unknown:
+        write(folder, {name: record for name, record in records.items() if name in names})
+    return unknown
+
+
 def check(records: Mapping[str, Record], root: Path) -> list[str]:
     """Say where the outputs on disk are not those of the recorded runs.
 

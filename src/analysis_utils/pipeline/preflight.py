@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis_utils.core.errors import InputError, ParameterError, Problem
+from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.io import verify_checksums
 from analysis_utils.core.paths import Layout, shown
 from analysis_utils.core.validate import validate_package
+from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.contract import (
     load_pipeline,
     read_parameters,
@@ -23,6 +24,11 @@ from analysis_utils.pipeline.contract import (
 
 def verify_inputs(layout: Layout) -> None:
     """Check the raw data's checksums, then its schemas.
+
+    The schemas (Frictionless, about two seconds) are not checked again when the run
+    manifest shows a notebook that read exactly these raw files under the same library and
+    locked versions (:func:`~analysis_utils.pipeline.manifest.read_before`): they passed
+    then, and the same check of the same bytes passes again.
 
     Parameters
     ----------
@@ -33,15 +39,20 @@ def verify_inputs(layout: Layout) -> None:
     InputError
         Naming file, row, column and rule of every problem.
     """
-    problems: list[Problem] = []
-    for check in (
-        lambda: verify_checksums(layout.raw),
-        lambda: validate_package(layout.datapackage, root=layout.root),
-    ):
-        try:
-            check()
-        except InputError as exc:
-            problems.extend(exc.problems)
+    try:
+        verify_checksums(layout.raw)
+    except InputError as exc:
+        problems = list(exc.problems)
+    else:
+        problems = []
+        raw = manifest.hashes([shown(layout.raw, layout.root)], layout.root)
+        code = manifest.code_hashes(layout.pipeline, layout.root / "requirements" / "lock.txt")
+        if manifest.read_before(layout.results, raw, code):
+            return
+    try:
+        validate_package(layout.datapackage, root=layout.root)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
 

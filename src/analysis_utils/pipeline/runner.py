@@ -20,7 +20,13 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -216,6 +222,7 @@ def run(
     lock = hold_lock(_results_folder(layout, bound))
     replacement = None
     try:
+        manifest.forget_unknown(_results_folder(layout, bound), steps)
         if output is not None:  # the folder's contents are replaced as a whole
             recover(output)
             replacement = set_aside(output, kept_entries(order, steps))
@@ -286,6 +293,10 @@ def _execute(
     outcomes: list[Outcome] = []
     total = len(order)
     print(f"running {total} notebook(s), up to {jobs} at a time", file=log, flush=True)
+    # The HTML pages are rendered beside the run (a second or so each, nbconvert), so the
+    # notebooks waiting for one that finished start at once; the run waits for them at its end.
+    pages = ThreadPoolExecutor(max_workers=1, thread_name_prefix="executed-html")
+    rendered: list[Future[None]] = []
 
     def finish(outcome: Outcome) -> None:
         outcomes.append(outcome)
@@ -302,7 +313,7 @@ def _execute(
             executed.write_bytes(tidy)
             atomic_write_bytes(executed_dir / executed.name, tidy)
             if html:
-                atomic_write_bytes(executed_dir / f"{outcome.name}.html", as_html(executed))
+                rendered.append(pages.submit(_write_page, executed_dir / executed.name))
             if update_sources:
                 atomic_write_bytes(steps[outcome.name].path, tidy)
             record = record_run(layout, steps[outcome.name], bound[outcome.name])
@@ -348,10 +359,18 @@ def _execute(
                     break
         else:
             _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes, skip)
+        for page in rendered:
+            page.result()
     finally:
+        pages.shutdown(wait=True, cancel_futures=True)
         tempfile.tempdir = temporary
         shutil.rmtree(staging, ignore_errors=True)
     return outcomes
+
+
+def _write_page(executed: Path) -> None:
+    """Render an executed notebook as ``<name>.html`` beside it."""
+    atomic_write_bytes(executed.with_suffix(".html"), as_html(executed))
 
 
 def _results_folder(layout: Layout, bound: Mapping[str, Mapping[str, Any]]) -> Path:
