@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KERNEL = "python3"
+from analysis_utils.pipeline import kernels
+from analysis_utils.pipeline.kernels import KERNEL
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def execute_one(
     import papermill
 
     start = time.perf_counter()
+    waiting = kernels.take(cwd)  # started ahead in a worker of a parallel run (else None)
     try:
         papermill.execute_notebook(
             source,
@@ -100,6 +102,7 @@ def execute_one(
             progress_bar=False,
             log_output=False,
             kernel_manager_class="analysis_utils.pipeline.kernels.QuietKernelManager",
+            **({"km": waiting} if waiting is not None else {}),
         )
     except papermill.PapermillExecutionError as exc:
         cell, first = _failing_cell(Path(source), Path(output))
@@ -110,6 +113,10 @@ def execute_one(
         return Outcome(
             name, False, time.perf_counter() - start, None, f"{type(exc).__name__}: {exc}"
         )
+    finally:
+        if waiting is not None:
+            kernels.shut(waiting)
+        kernels.prepare(cwd)
     return Outcome(name, True, time.perf_counter() - start)
 
 

@@ -27,13 +27,14 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any, TextIO
 
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes
 from analysis_utils.core.paths import Layout
-from analysis_utils.pipeline import manifest
+from analysis_utils.pipeline import kernels, manifest
 from analysis_utils.pipeline.confine import check_output_folders, executed_folder
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
@@ -467,9 +468,14 @@ def _still_valid(
     return None if manifest.check({step.name: before}, layout.root) else before
 
 
-def _ignore_interrupts() -> None:
-    """Let only the runner see Ctrl-C: a worker would print a traceback for it."""
+def _start_worker(unstarted: Synchronized[int]) -> None:
+    """Set up a worker: deaf to Ctrl-C, a kernel waiting for its next notebook.
+
+    Only the runner sees Ctrl-C (a worker would print a traceback for it); see
+    :func:`~analysis_utils.pipeline.kernels.keep_warm`.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    kernels.keep_warm(unstarted)
 
 
 def _run_parallel(
@@ -486,7 +492,10 @@ def _run_parallel(
     done: set[str] = set()
     running: dict[Future[Outcome], str] = {}
     failed = False
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
+    unstarted = multiprocessing.Value("i", len(order))
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(unstarted,)
+    ) as pool:
         try:
             while True:
                 if not failed:
@@ -500,6 +509,10 @@ def _run_parallel(
                             done.add(name)
                         elif len(running) < jobs:
                             running[pool.submit(executor, *arguments(name))] = name
+                        else:
+                            continue
+                        with unstarted.get_lock():
+                            unstarted.value -= 1
                 if not running:
                     return
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
