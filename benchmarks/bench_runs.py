@@ -115,6 +115,7 @@ def main() -> None:
             "all_s": {name: [round(v, 1) for v in values] for name, values in times.items()},
         },
     )
+    record.update_readme()  # the tests timed next check the README against the results file
     if not args.no_tests:
         _timed(["make", "reproduce"], cwd=ROOT)
         tests = {}

@@ -359,7 +359,17 @@ def _execute(
                 if not outcomes[-1].ok:
                     break
         else:
-            _run_parallel(order, needs, jobs, arguments, finish, executor, lambda: outcomes, skip)
+            _run_parallel(
+                order,
+                needs,
+                jobs,
+                arguments,
+                finish,
+                executor,
+                lambda: outcomes,
+                skip,
+                str(layout.notebooks),
+            )
         for page in rendered:
             page.result()
     finally:
@@ -468,14 +478,19 @@ def _still_valid(
     return None if manifest.check({step.name: before}, layout.root) else before
 
 
-def _start_worker(unstarted: Synchronized[int]) -> None:
-    """Set up a worker: deaf to Ctrl-C, a kernel waiting for its next notebook.
+def _start_worker(unstarted: Synchronized[int], cwd: str) -> None:
+    """Set up a worker: deaf to Ctrl-C, Papermill imported, a kernel waiting for its notebook.
 
-    Only the runner sees Ctrl-C (a worker would print a traceback for it); see
-    :func:`~analysis_utils.pipeline.kernels.keep_warm`.
+    Only the runner sees Ctrl-C (a worker would print a traceback for it). The pool starts
+    its workers together, at the first notebook, so every worker is ready when the
+    notebooks after the first become ready (see
+    :func:`~analysis_utils.pipeline.kernels.keep_warm`).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import papermill  # noqa: F401  (seconds of imports, once per worker)
+
     kernels.keep_warm(unstarted)
+    kernels.prepare(cwd)
 
 
 def _run_parallel(
@@ -487,14 +502,18 @@ def _run_parallel(
     executor: Callable[..., Outcome],
     outcomes: Callable[[], list[Outcome]],
     skip: Callable[[str], Outcome | None],
+    cwd: str,
 ) -> None:
-    """Submit notebooks as their inputs become ready; stop submitting after a failure."""
+    """Submit notebooks as their inputs become ready; stop submitting after a failure.
+
+    ``cwd`` is the kernels' working directory (the notebooks' folder).
+    """
     done: set[str] = set()
     running: dict[Future[Outcome], str] = {}
     failed = False
     unstarted = multiprocessing.Value("i", len(order))
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(unstarted,)
+        max_workers=jobs, initializer=_start_worker, initargs=(unstarted, cwd)
     ) as pool:
         try:
             while True:
