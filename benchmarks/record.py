@@ -91,7 +91,7 @@ def table(data: dict[str, Any]) -> str:
     if tests:
         rows.append(
             (
-                "`make test`, warm `.venv`",
+                "`make test`",
                 f"{tests['make_test_s']:.0f} s",
                 "≤ 120 s",
                 tests["make_test_s"] <= 120,

@@ -1,12 +1,14 @@
+import io
 import json
 import os
+import re
 import signal
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import LOOPBACK_ANY_PORT
+from conftest import LOOPBACK_ANY_PORT, snapshot
 
 from analysis_utils import cli
 from analysis_utils.core.errors import ParameterError
@@ -163,6 +165,49 @@ def test_a_failed_run_is_reported_and_loses_nothing(project, tmp_path):
     assert (base / "run-000" / "results" / "03_test_claims.json").is_file()
     assert (base / "sweep_results.csv").is_file()
     assert (base / "sweep_verdicts.svg").is_file()
+
+
+def _sweep_again(project, spec, **options):
+    """Run ``spec``; the indices of the runs computed (not reused) and the results."""
+    log = io.StringIO()
+    results = sweep.sweep(project, spec, jobs=2, log=log, **options)
+    assert all(r.ok for r in results)
+    computed = [int(m) for m in re.findall(r"run (\d{3}) .* done$", log.getvalue(), re.M)]
+    reused = re.findall(r"unchanged \(point\.json\): not run again$", log.getvalue(), re.M)
+    assert len(computed) + len(reused) == len(results)
+    return sorted(computed), results
+
+
+@pytest.mark.slow
+def test_a_grid_point_computed_before_is_reused_until_something_it_depends_on_changes(
+    project, tmp_path
+):
+    spec = sweep.load_spec(_spec(tmp_path, SMALL.format("up_or_down, even")))
+    computed, first = _sweep_again(project, spec)
+    assert computed == [0, 1]
+    base = project.reports / "sweeps" / "small"
+    before = snapshot(base)
+    computed, again = _sweep_again(project, spec)
+    assert computed == []
+    assert [(r.index, r.parameters, r.results) for r in again] == [
+        (r.index, r.parameters, r.results) for r in first
+    ]
+    after = snapshot(base)
+    assert {k: v for k, v in after.items() if "progress" not in k} == {
+        k: v for k, v in before.items() if "progress" not in k
+    }
+    # a point's file changed by hand: that point again
+    table = base / "run-001" / "tables" / "claim_tests.csv"
+    table.write_text(table.read_text() + "\n")
+    assert _sweep_again(project, spec)[0] == [1]
+    # a parameter of every point changed: every point again
+    other = sweep.load_spec(_spec(tmp_path, SMALL.replace("300", "200").format("up_or_down, even")))
+    assert _sweep_again(project, other)[0] == [0, 1]
+    # an input read from outside the points (the survey items): every point again
+    items = project.processed / "survey_items.csv"
+    items.write_bytes(items.read_bytes().replace(b"\n", b"\r\n", 1))
+    assert _sweep_again(project, other)[0] == [0, 1]
+    assert _sweep_again(project, other, force=True)[0] == [0, 1]
 
 
 @pytest.fixture

@@ -197,6 +197,12 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         "--tls-key", type=Path, metavar="KEY.pem", help="private key for a tls:// cluster"
     )
     sweep.add_argument(
+        "--force",
+        action="store_true",
+        help="compute every run, even one computed before from the same notebooks, parameters, "
+        "inputs and code (reused otherwise)",
+    )
+    sweep.add_argument(
         "--allow-insecure",
         action="store_true",
         help="accept a plain tcp:// scheduler on another machine: anyone who reaches it "
@@ -400,6 +406,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             retries=args.retries,
             tls=tls_files(args.tls_ca_file, args.tls_cert, args.tls_key),
             allow_insecure=args.allow_insecure,
+            force=args.force,
         )
         failed_runs = [r for r in results if not r.ok]
         for r in failed_runs:

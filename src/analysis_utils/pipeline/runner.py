@@ -13,28 +13,22 @@ end; a failed one is kept in a fresh private folder.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import (
-    FIRST_COMPLETED,
     Future,
-    ProcessPoolExecutor,
     ThreadPoolExecutor,
-    wait,
 )
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any, TextIO
 
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes
 from analysis_utils.core.paths import Layout
-from analysis_utils.pipeline import kernels, manifest
+from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import check_output_folders, executed_folder
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
@@ -47,6 +41,7 @@ from analysis_utils.pipeline.contract import (
     resolve,
 )
 from analysis_utils.pipeline.executed import Outcome, as_html, execute_one, strip_run_metadata
+from analysis_utils.pipeline.parallel import run_parallel
 from analysis_utils.pipeline.preflight import check_claims, check_limits, verify_inputs
 from analysis_utils.pipeline.staging import (
     STAGING_PREFIX,
@@ -359,7 +354,7 @@ def _execute(
                 if not outcomes[-1].ok:
                     break
         else:
-            _run_parallel(
+            run_parallel(
                 order,
                 needs,
                 jobs,
@@ -412,6 +407,15 @@ def _record(
         code=manifest.code_hashes(step.path, layout.root / "requirements" / "lock.txt"),
     )
     return record, layout.root / str(used.get("results_dir", layout.results))
+
+
+def record_now(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> manifest.Record:
+    """Describe a notebook's run as :func:`record_run` would record it, before it runs.
+
+    The record's ``outputs`` are empty; its :attr:`~analysis_utils.pipeline.manifest.Record.key`
+    is the key a run now would have.
+    """
+    return _record(layout, step, parameters, outputs=False)[0]
 
 
 def record_run(layout: Layout, step: Step, parameters: Mapping[str, Any]) -> manifest.Record:
@@ -476,75 +480,3 @@ def _still_valid(
     if not all(path.is_file() for path in executed):
         return None
     return None if manifest.check({step.name: before}, layout.root) else before
-
-
-def _start_worker(unstarted: Synchronized[int], cwd: str) -> None:
-    """Set up a worker: deaf to Ctrl-C, Papermill imported, a kernel waiting for its notebook.
-
-    Only the runner sees Ctrl-C (a worker would print a traceback for it). The pool starts
-    its workers together, at the first notebook, so every worker is ready when the
-    notebooks after the first become ready (see
-    :func:`~analysis_utils.pipeline.kernels.keep_warm`).
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import papermill  # noqa: F401  (seconds of imports, once per worker)
-
-    kernels.keep_warm(unstarted)
-    kernels.prepare(cwd)
-
-
-def _run_parallel(
-    order: list[str],
-    needs: dict[str, set[str]],
-    jobs: int,
-    arguments: Callable[[str], tuple[Any, ...]],
-    finish: Callable[[Outcome], None],
-    executor: Callable[..., Outcome],
-    outcomes: Callable[[], list[Outcome]],
-    skip: Callable[[str], Outcome | None],
-    cwd: str,
-) -> None:
-    """Submit notebooks as their inputs become ready; stop submitting after a failure.
-
-    ``cwd`` is the kernels' working directory (the notebooks' folder).
-    """
-    done: set[str] = set()
-    running: dict[Future[Outcome], str] = {}
-    failed = False
-    unstarted = multiprocessing.Value("i", len(order))
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(unstarted, cwd)
-    ) as pool:
-        try:
-            while True:
-                if not failed:
-                    for name in order:
-                        started = name in done or name in running.values()
-                        if started or not needs[name] <= done:
-                            continue
-                        skipped = skip(name)
-                        if skipped is not None:
-                            finish(skipped)
-                            done.add(name)
-                        elif len(running) < jobs:
-                            running[pool.submit(executor, *arguments(name))] = name
-                        else:
-                            continue
-                        with unstarted.get_lock():
-                            unstarted.value -= 1
-                if not running:
-                    return
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    running.pop(future)
-                    finish(future.result())
-                    outcome = outcomes()[-1]
-                    if outcome.ok:
-                        done.add(outcome.name)
-                    else:
-                        failed = True
-        except KeyboardInterrupt:  # the workers ignore it: stop them and their kernels
-            for child in multiprocessing.active_children():
-                child.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise

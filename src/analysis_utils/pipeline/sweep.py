@@ -42,6 +42,7 @@ import pandas as pd
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
 from analysis_utils.core.paths import Layout
+from analysis_utils.pipeline import sweep_points
 from analysis_utils.pipeline.cluster import Connection, TLSFiles, check_address, connect
 from analysis_utils.pipeline.confine import check_output_folders
 from analysis_utils.pipeline.contract import (
@@ -52,6 +53,7 @@ from analysis_utils.pipeline.contract import (
     resolve,
     with_producers,
 )
+from analysis_utils.pipeline.sweep_points import read_results
 
 #: Output-folder parameters a sweep points at each run's own folder (and
 #: ``processed_dir`` when a notebook of the run writes the processed tables).
@@ -200,18 +202,22 @@ def run_one(
     start = time.perf_counter()
     folder = Path(run_dir)
     (folder / "executed").mkdir(parents=True, exist_ok=True)
-    results: dict[str, Any] = {}
+    ran: list[str] = []
     for name, source, parameters in steps:
         outcome = execute_one(
             name, source, str(folder / "executed" / f"{name}.ipynb"), parameters, cwd
         )
         if not outcome.ok:
             return RunResult(
-                index, grid_values, False, outcome.describe(), results, time.perf_counter() - start
+                index,
+                grid_values,
+                False,
+                outcome.describe(),
+                read_results(folder, ran),
+                time.perf_counter() - start,
             )
-        produced = folder / "results" / f"{name}.json"
-        if produced.is_file():
-            results[name] = json.loads(produced.read_text(encoding="utf-8"))
+        ran.append(name)
+    results = read_results(folder, ran)
     return RunResult(index, grid_values, True, "", results, time.perf_counter() - start)
 
 
@@ -337,12 +343,15 @@ def sweep(
     retries: int = 2,
     tls: TLSFiles | None = None,
     allow_insecure: bool = False,
+    force: bool = False,
     log: TextIO = sys.stderr,
 ) -> list[RunResult]:
     """Run a sweep and write its collected results.
 
     Nothing is written before every run's parameters are checked and, with
-    ``scheduler``, a Dask scheduler has answered.
+    ``scheduler``, a Dask scheduler has answered. A run (grid point) computed
+    before from what it would be computed from now, its files as it left them,
+    is not computed again (:mod:`~analysis_utils.pipeline.sweep_points`).
 
     Parameters
     ----------
@@ -362,6 +371,8 @@ def sweep(
         Certificates for a ``tls://`` scheduler.
     allow_insecure : bool
         Accept a plain ``tcp://`` scheduler on another machine.
+    force : bool
+        Compute every run, even one computed before.
     log : text stream
 
     Returns
@@ -382,15 +393,23 @@ def sweep(
         raise ParameterError("--tls-ca-file, --tls-cert and --tls-key need --scheduler tls://...")
     address = check_address(scheduler, tls, allow_insecure=allow_insecure) if scheduler else None
     runs = plan(layout, spec)
+    keys = [sweep_points.key(layout, steps, folder) for _, steps, folder in runs]
+    reused = [
+        RunResult(i, values, True, "", read_results(folder, [s[0] for s in steps]), 0.0)
+        for i, (values, steps, folder) in enumerate(runs)
+        if not force and sweep_points.recall(folder, keys[i])
+    ]
+    done = {result.index for result in reused}
     calls = [
         (i, values, steps, str(folder), str(layout.notebooks))
         for i, (values, steps, folder) in enumerate(runs)
+        if i not in done
     ]
-    connection = connect(address, tls, retries=retries) if address else None
+    connection = connect(address, tls, retries=retries) if address and calls else None
     try:
         engine = _dask(connection) if connection else _local(jobs)
         where = f"Dask scheduler {address}" if address else f"{jobs} local process(es)"
-        return _execute(layout, spec, calls, engine, where, log)
+        return _execute(layout, spec, calls, engine, where, log, reused, keys)
     finally:
         if connection is not None:
             connection.close()
@@ -403,23 +422,33 @@ def _execute(
     engine: Engine,
     where: str,
     log: TextIO,
+    reused: list[RunResult],
+    keys: list[str],
 ) -> list[RunResult]:
     base = layout.reports / "sweeps" / spec.name
     base.mkdir(parents=True, exist_ok=True)
     progress = base / "progress.jsonl"
     progress.write_text("", encoding="utf-8")
-    print(f"sweep {spec.name}: {len(calls)} runs on {where}", file=log, flush=True)
+    total = len(calls) + len(reused)
+    print(f"sweep {spec.name}: {total} runs on {where}", file=log, flush=True)
     finished: list[RunResult] = []
-    for result in engine(calls):
+
+    def report(result: RunResult, state: str) -> None:
         finished.append(result)
         with progress.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(result), sort_keys=True, default=str) + "\n")
-        state = "done" if result.ok else f"FAILED: {result.error}"
         print(
-            f"[{len(finished)}/{len(calls)}] run {result.index:03d} {result.parameters} {state}",
+            f"[{len(finished)}/{total}] run {result.index:03d} {result.parameters} {state}",
             file=log,
             flush=True,
         )
+
+    for result in reused:
+        report(result, "unchanged (point.json): not run again")
+    for result in engine(calls):
+        if result.ok:
+            sweep_points.remember(base / f"run-{result.index:03d}", keys[result.index])
+        report(result, "done" if result.ok else f"FAILED: {result.error}")
     finished.sort(key=lambda r: r.index)
     table = collect(finished)
     atomic_write_bytes(

@@ -1,0 +1,99 @@
+"""A sweep's grid points already computed: what made them, and whether it still holds.
+
+A grid point (one run of a sweep, ``reports/sweeps/NAME/run-NNN/``) is computed
+again only when something that can change its results changed. Its key hashes,
+for each notebook of the run, what the run manifest's key hashes
+(:meth:`~analysis_utils.pipeline.manifest.Record.key`: the notebook's source, every
+parameter, the library, the locked versions, the files it reads) except the files
+the point itself wrote, which are checked instead: ``point.json`` keeps the key
+and the hash of every file in the point's folder, and the point is reused only
+when both are as recorded (:func:`recall`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from analysis_utils.core.io import atomic_write_bytes, json_bytes
+from analysis_utils.core.paths import Layout, shown
+from analysis_utils.pipeline import manifest
+from analysis_utils.pipeline.contract import load_pipeline
+
+#: The record a computed point keeps in its folder.
+POINT = "point.json"
+
+
+def key(layout: Layout, steps: list[tuple[str, str, dict[str, Any]]], folder: Path) -> str:
+    """Return the hash of what can change a point's results.
+
+    Parameters
+    ----------
+    layout : Layout
+    steps : list of (name, source notebook, parameters)
+        The point's notebooks as :func:`~analysis_utils.pipeline.sweep.plan` binds them.
+    folder : Path
+        The point's own folder (files under it are left out of the key).
+
+    Returns
+    -------
+    str
+        SHA-256.
+    """
+    from analysis_utils.pipeline.runner import record_now
+
+    pipeline = load_pipeline(layout.pipeline)
+    own = shown(folder, layout.root) + "/"
+    made_of = []
+    for name, _, parameters in steps:
+        record = record_now(layout, pipeline[name], parameters)
+        inputs = {p: h for p, h in record.inputs.items() if not p.startswith(own)}
+        made_of.append(manifest.Record(**{**record.__dict__, "inputs": inputs}).key)
+    return hashlib.sha256(json_bytes(made_of)).hexdigest()
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        k: v
+        for k, v in manifest.hashes([folder.name], folder.parent).items()
+        if k != f"{folder.name}/{POINT}"
+    }
+
+
+def remember(folder: Path, point_key: str) -> None:
+    """Record that the point in ``folder`` was computed from ``point_key``, with its files."""
+    record = {"key": point_key, "files": _files(folder)}
+    atomic_write_bytes(folder / POINT, json_bytes(record))
+
+
+def recall(folder: Path, point_key: str) -> bool:
+    """Whether the point in ``folder`` was computed from ``point_key`` and is as it was left."""
+    path = folder / POINT
+    if not path.is_file():
+        return False
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return bool(record.get("key") == point_key and record.get("files") == _files(folder))
+
+
+def read_results(folder: Path, names: list[str]) -> dict[str, Any]:
+    """Read the results the notebooks ``names`` of a point wrote (``results/<name>.json``).
+
+    Parameters
+    ----------
+    folder : Path
+        The point's folder.
+    names : list of str
+
+    Returns
+    -------
+    dict
+        Notebook name to its results, for each that wrote them.
+    """
+    results = {}
+    for name in names:
+        produced = folder / "results" / f"{name}.json"
+        if produced.is_file():
+            results[name] = json.loads(produced.read_text(encoding="utf-8"))
+    return results
