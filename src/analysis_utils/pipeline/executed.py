@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis_utils.pipeline import kernels
-from analysis_utils.pipeline.kernels import KERNEL
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -90,6 +87,8 @@ def execute_one(
     """
     import papermill
 
+    from analysis_utils.pipeline import kernels  # jupyter_client: not for refusals
+
     start = time.perf_counter()
     waiting = kernels.take(cwd)  # started ahead in a worker of a parallel run (else None)
     try:
@@ -98,7 +97,7 @@ def execute_one(
             output,
             parameters=parameters,
             cwd=cwd,
-            kernel_name=KERNEL,
+            kernel_name=kernels.KERNEL,
             progress_bar=False,
             log_output=False,
             kernel_manager_class="analysis_utils.pipeline.kernels.QuietKernelManager",

@@ -14,7 +14,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from analysis_utils.pipeline import kernels
 from analysis_utils.pipeline.executed import Outcome
 
 
@@ -28,6 +27,8 @@ def start_worker(unstarted: Synchronized[int], cwd: str) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import papermill  # noqa: F401  (seconds of imports, once per worker)
+
+    from analysis_utils.pipeline import kernels
 
     kernels.keep_warm(unstarted)
     kernels.prepare(cwd)
