@@ -80,7 +80,9 @@ def prepare(cwd: str) -> None:
     manager = QuietKernelManager(kernel_name=KERNEL)
     run_sync(manager.start_kernel)(cwd=cwd)
     client = manager.client()
-    client.start_channels()
+    # the shell channel alone: no heartbeat thread, which a worker stopped by Ctrl-C would
+    # leave printing a traceback
+    client.start_channels(iopub=False, stdin=False, hb=False, control=False)
     client.execute(WARM_UP, silent=True, store_history=False)  # not awaited
     _waiting.append((cwd, manager, client))
 
