@@ -53,7 +53,6 @@ from analysis_utils.pipeline.contract import (
     resolve,
     with_producers,
 )
-from analysis_utils.pipeline.sweep_points import read_results
 
 #: Output-folder parameters a sweep points at each run's own folder (and
 #: ``processed_dir`` when a notebook of the run writes the processed tables).
@@ -213,11 +212,11 @@ def run_one(
                 grid_values,
                 False,
                 outcome.describe(),
-                read_results(folder, ran),
+                sweep_points.read_results(folder, ran),
                 time.perf_counter() - start,
             )
         ran.append(name)
-    results = read_results(folder, ran)
+    results = sweep_points.read_results(folder, ran)
     return RunResult(index, grid_values, True, "", results, time.perf_counter() - start)
 
 
@@ -395,7 +394,9 @@ def sweep(
     runs = plan(layout, spec)
     keys = [sweep_points.key(layout, steps, folder) for _, steps, folder in runs]
     reused = [
-        RunResult(i, values, True, "", read_results(folder, [s[0] for s in steps]), 0.0)
+        RunResult(
+            i, values, True, "", sweep_points.read_results(folder, [n for n, *_ in steps]), 0.0
+        )
         for i, (values, steps, folder) in enumerate(runs)
         if not force and sweep_points.recall(folder, keys[i])
     ]

@@ -12,6 +12,7 @@ when both are as recorded (:func:`recall`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -50,7 +51,7 @@ def key(layout: Layout, steps: list[tuple[str, str, dict[str, Any]]], folder: Pa
     for name, _, parameters in steps:
         record = record_now(layout, pipeline[name], parameters)
         inputs = {p: h for p, h in record.inputs.items() if not p.startswith(own)}
-        made_of.append(manifest.Record(**{**record.__dict__, "inputs": inputs}).key)
+        made_of.append(dataclasses.replace(record, inputs=inputs).key)
     return hashlib.sha256(json_bytes(made_of)).hexdigest()
 
 
