@@ -4,7 +4,9 @@ The surveys are made up for the tests (fixtures, not data of any study).
 """
 
 import os
+import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +21,14 @@ from analysis_utils.audit import figures as audit_figures
 from analysis_utils.audit.registry import load_claims
 from analysis_utils.core import plotting
 from analysis_utils.core.errors import InputError
-from analysis_utils.core.text import BIDI_CHARACTERS, hostile_character, neutral
+from analysis_utils.core.text import (
+    BIDI_CHARACTERS,
+    BIDI_RULE,
+    CONTROL_RULE,
+    HOSTILE_PATTERN,
+    hostile_character,
+    neutral,
+)
 from analysis_utils.core.validate import validate_table
 from analysis_utils.survey import read, tabulate
 
@@ -216,6 +225,25 @@ def test_a_label_loses_its_bidi_and_control_characters_in_the_items_table(tmp_pa
     assert "Government official" in texts
     assert "Your role" in texts
     assert all(hostile_character(t) is None for t in texts)
+
+
+def test_the_hostile_pattern_is_exactly_the_control_and_bidi_characters():
+    """Every code point: the fast search agrees with Unicode's category Cc and the bidi set."""
+    for point in range(sys.maxunicode + 1):
+        character = chr(point)
+        expected = unicodedata.category(character) == "Cc" or character in BIDI_CHARACTERS
+        assert (HOSTILE_PATTERN.fullmatch(character) is not None) == expected, hex(point)
+
+
+@given(st.text())
+def test_hostile_character_finds_the_first_one(text):
+    first = next((c for c in text if unicodedata.category(c) == "Cc" or c in BIDI_CHARACTERS), None)
+    found = hostile_character(text)
+    if first is None:
+        assert found is None
+    else:
+        rule = CONTROL_RULE if unicodedata.category(first) == "Cc" else BIDI_RULE
+        assert found == (rule, first.encode("unicode_escape").decode("ascii"))
 
 
 @given(st.text())

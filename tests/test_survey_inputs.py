@@ -409,7 +409,7 @@ def test_a_damaged_file_is_refused_saying_what_to_do(tmp_path, name):
     assert "save it again" in problem.message
 
 
-# End to end: the survey notebooks give the same bytes from a CSV and from an SPSS file.
+# End to end: the survey notebooks give the same bytes from every form of the answers.
 
 CLAIMS = """\
 claims:
@@ -431,7 +431,8 @@ def _outputs(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_a_survey_run_writes_the_same_bytes_from_csv_and_from_spss(tmp_path):
+def test_a_survey_run_writes_the_same_bytes_from_every_form_of_the_answers(tmp_path):
+    """CSV, a spreadsheet's CSV, Excel, SPSS and Stata: every output file byte-identical."""
     from conftest import ROOT
 
     from analysis_utils.core import paths
@@ -440,24 +441,27 @@ def test_a_survey_run_writes_the_same_bytes_from_csv_and_from_spss(tmp_path):
     layout = paths.layout(ROOT)
     folder, out = tmp_path / "survey", tmp_path / "output"
     runs = {}
-    for form in ("csv", "sav"):
+    for form in FORMS:  # the same folders each time: outputs may name them
+        for made in (folder, out):
+            if made.exists():
+                shutil.rmtree(made)
         _write_as(_folder(folder), form)
         (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
         outcomes = runner.run(
             layout, [], {"survey_dir": str(folder), "output_dir": str(out)}, jobs=2
         )
         assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
         runs[form] = _outputs(out)
-    csv_run, sav_run = runs["csv"], runs["sav"]
+    csv_run = runs.pop("csv")
     assert {"survey_report.html", "processed/survey_items.csv", "tables/verdicts.csv"} <= set(
         csv_run
     )
-    assert csv_run.keys() == sav_run.keys()
-    # the run manifest names the file read (its content withheld); nothing else differs
     manifest = "results/manifest.json"
-    assert b"responses.sav" in sav_run[manifest]
-    assert b"withheld: respondent-level answers" in sav_run[manifest]
-    sav_run[manifest] = sav_run[manifest].replace(b"responses.sav", b"responses.csv")
-    assert [name for name in csv_run if csv_run[name] != sav_run[name]] == []
+    for form, run in runs.items():
+        assert run.keys() == csv_run.keys(), form
+        # the run manifest names the file read (its content withheld); nothing else differs
+        name = f"responses.{form}".replace("excel-csv", "csv").encode()
+        assert name in run[manifest], form
+        assert b"withheld: respondent-level answers" in run[manifest]
+        run[manifest] = run[manifest].replace(name, b"responses.csv")
+        assert [n for n in csv_run if csv_run[n] != run[n]] == [], form

@@ -1,9 +1,17 @@
 import pytest
 from bad_inputs import CASES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis_utils.core import io
 from analysis_utils.core.errors import InputError
-from analysis_utils.core.validate import validate_package, validate_table
+from analysis_utils.core.validate import (
+    _plainly_valid,
+    validate_package,
+    validate_rows,
+    validate_table,
+    whole_patterns,
+)
 
 
 def test_the_committed_raw_data_are_valid(project):
@@ -62,3 +70,84 @@ def test_checksums_cover_every_raw_file(project):
     on_disk = [p.relative_to(project.raw).as_posix() for p in io.checksum_files(project.raw)]
     assert sorted(listed) == sorted(on_disk)
     assert "datapackage.json" in listed
+
+
+# The quick check of a table of text cells: it never passes what Frictionless refuses.
+
+_SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "string", "constraints": {"required": True}},
+        {"name": "single", "type": "string", "constraints": {"enum": ["a", "b", "1"]}},
+        {"name": "multiple", "type": "string", "constraints": {"pattern": "(?:a|b)(?:;(?:a|b))*"}},
+        {"name": "weight", "type": "number", "constraints": {"minimum": 0}},
+        {"name": "code", "type": "integer", "constraints": {"unique": True}},
+    ],
+    "primaryKey": ["id"],
+}
+_CELLS = st.sampled_from(["", "a", "b", "1", "1.0", "01", "a;b", "a;", "b;a", "-1", "2", "x", " a"])
+
+
+@st.composite
+def _tables(draw):
+    header = draw(
+        st.sampled_from(
+            [
+                ["id", "single", "multiple", "weight", "code"],
+                ["id", "single", "multiple", "weight", "code"],
+                ["id", "multiple", "single", "weight", "code"],
+                ["id", "single", "multiple", "weight"],
+                ["id", "single", "multiple", "weight", "code", "code"],
+            ]
+        )
+    )
+    rows = draw(
+        st.lists(
+            st.lists(_CELLS, min_size=len(header) - 1, max_size=len(header) + 1),
+            max_size=8,
+        )
+    )
+    return [header, *rows]
+
+
+def _frictionless_errors(rows, schema):
+    from frictionless import Resource, Schema
+
+    described = Schema.from_descriptor(whole_patterns(schema))
+    return Resource(data=[list(r) for r in rows], schema=described).validate().tasks[0].errors
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tables())
+def test_the_quick_check_never_passes_a_table_frictionless_refuses(rows):
+    from frictionless import Schema
+
+    errors = _frictionless_errors(rows, _SCHEMA)
+    if _plainly_valid(rows, Schema.from_descriptor(whole_patterns(_SCHEMA))):
+        assert not errors, errors
+    refused = False
+    try:
+        validate_rows(rows, _SCHEMA, shown="t.csv")
+    except InputError:
+        refused = True
+    assert refused == bool(errors)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "1", ""]),
+            st.sampled_from(["a", "b;a", "a;b;b"]),
+            st.sampled_from(["", "0", "2.5", "10"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_quick_check_passes_valid_tables_without_row_by_row_validation(cells):
+    from frictionless import Schema
+
+    header = ["id", "single", "multiple", "weight", "code"]
+    rows = [header] + [[f"r{i}", *row, str(i)] for i, row in enumerate(cells)]
+    assert not _frictionless_errors(rows, _SCHEMA)
+    assert _plainly_valid(rows, Schema.from_descriptor(whole_patterns(_SCHEMA)))

@@ -37,6 +37,11 @@ BIDI_RULE = "bidi-character"
 
 _CONTROL_WHITESPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f\x85]")
 
+#: One hostile character: the control characters (category ``Cc`` is exactly
+#: U+0000-U+001F and U+007F-U+009F) and :data:`BIDI_CHARACTERS`. Searching a
+#: text with it is what :func:`hostile_character` does, at C speed.
+HOSTILE_PATTERN = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CHARACTERS)) + "]")
+
 
 def is_control(character: str) -> bool:
     """Whether one character is a control character (Unicode category ``Cc``).
@@ -71,12 +76,11 @@ def hostile_character(text: str) -> tuple[str, str] | None:
         character written as an escape (``\x00``, ``\u202e``); ``None`` if the
         text has neither kind.
     """
-    for character in text:
-        if is_control(character):
-            return CONTROL_RULE, escaped(character)
-        if character in BIDI_CHARACTERS:
-            return BIDI_RULE, escaped(character)
-    return None
+    found = HOSTILE_PATTERN.search(text)
+    if found is None:
+        return None
+    character = found.group()
+    return (CONTROL_RULE if is_control(character) else BIDI_RULE), escaped(character)
 
 
 def escaped(text: str) -> str:
@@ -113,7 +117,7 @@ def neutral(text: str) -> str:
     -------
     str
     """
-    if not any(_hostile(c) for c in text):
+    if HOSTILE_PATTERN.search(text) is None:
         return text
     spaced = _CONTROL_WHITESPACE.sub(" ", text)
     return "".join(c for c in spaced if not is_control(c) and c not in BIDI_CHARACTERS)

@@ -232,11 +232,18 @@ def integral_codes(table: TextTable, questions: pd.DataFrame, options: pd.DataFr
         whole = integral(cell)
         return whole if cell not in known and whole in known else cell
 
+    # once per distinct cell of a column: a column of answers holds a few
+    read = {
+        k: {
+            cell: ";".join(code(part, known) for part in cell.split(";"))
+            for cell in table.distinct[k]
+        }
+        for k, known in columns.items()
+    }
+    read = {k: changed for k, changed in read.items() if any(c != v for c, v in changed.items())}
+    if not read:
+        return table
     rows = [
-        [
-            ";".join(code(part, columns[k]) for part in cell.split(";")) if k in columns else cell
-            for k, cell in enumerate(row)
-        ]
-        for row in table.rows
+        [read[k][cell] if k in read else cell for k, cell in enumerate(row)] for row in table.rows
     ]
     return table.with_columns(list(table.header), rows)

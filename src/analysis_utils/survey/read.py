@@ -121,6 +121,9 @@ def _identifier_problems(table: TextTable, columns: Collection[str]) -> list[Pro
     as Frictionless counts them (the header is row 1).
     """
     wanted = [(k, name) for k, name in enumerate(table.header) if name in columns]
+    # each distinct value looked at once (a column of answers has a few), rows only if one is bad
+    if not any(hostile_character(value) for k, _ in wanted for value in table.distinct[k]):
+        return []
     return [
         character_problem(table.shown, row, cells[k], name)
         for row, cells in enumerate(table.rows, start=2)

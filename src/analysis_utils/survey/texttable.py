@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.text import CONTROL_RULE, escaped, hostile_character
@@ -57,6 +58,23 @@ class TextTable:
         if not self.cases or problem.row is None:
             return problem
         return replace(problem, row=None if problem.row <= 1 else problem.row - 1)
+
+    @cached_property
+    def distinct(self) -> tuple[frozenset[str], ...]:
+        """The distinct cells of each column, in the header's order.
+
+        A cell beyond a short row's end counts as blank. Checks that depend
+        only on a cell's value and its column look at each of these once
+        instead of at every row: a column of answers holds a few.
+        """
+        width = len(self.header)
+        if set(map(len, self.rows)) <= {width}:
+            return tuple(frozenset(column) for column in zip(*self.rows, strict=True)) or tuple(
+                frozenset() for _ in self.header
+            )
+        return tuple(
+            frozenset(row[k] if k < len(row) else "" for row in self.rows) for k in range(width)
+        )
 
     def with_columns(self, header: list[str], rows: list[list[str]]) -> TextTable:
         """Return the same table with other columns (its file, numbering and labels kept)."""
