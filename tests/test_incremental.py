@@ -111,10 +111,7 @@ def test_changing_the_locked_versions_or_the_library_executes_everything(toy, mo
     _run(toy)
     (toy.root / "requirements" / "lock.txt").write_text("pandas==0.0.1\n")
     assert _run(toy) == list(NOTEBOOKS)
-    real = manifest.code_hashes
-    monkeypatch.setattr(
-        manifest, "code_hashes", lambda *a: {**real(*a), "library": "edited library"}
-    )
+    monkeypatch.setattr(manifest, "library_hash", lambda: "edited library")
     assert _run(toy) == list(NOTEBOOKS)
 
 

@@ -1,5 +1,6 @@
 """The run manifest: records what made each output and tells a mix of runs apart."""
 
+import hashlib
 import json
 
 from hypothesis import given
@@ -107,6 +108,36 @@ def test_code_hashes_change_with_the_notebook(tmp_path):
     assert before["library"] == after["library"]
     assert before["notebook"] != after["notebook"]
     assert before["lock"] == ""
+
+
+def test_the_library_hash_follows_its_files_and_reads_them_once_while_unchanged(
+    tmp_path, monkeypatch
+):
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n")
+    (package / "sub" / "page.j2").write_text("{{ x }}\n")
+    monkeypatch.setattr(manifest, "LIBRARY", package)
+    # by hand: each file's path and content, in sorted order
+    expected = hashlib.sha256(b"a.py\0A = 1\n\0sub/page.j2\0{{ x }}\n\0").hexdigest()
+    assert manifest.library_hash() == expected
+    reads = manifest._library_digest.cache_info().misses
+    (package / "notes.txt").write_text("not code\n")
+    assert manifest.library_hash() == expected
+    assert manifest._library_digest.cache_info().misses == reads  # not read again
+    (package / "a.py").write_text("A = 2\n")
+    assert manifest.library_hash() != expected
+    (package / "a.py").write_text("A = 1\n")
+    (package / "b.py").write_text("")
+    assert manifest.library_hash() != expected
+    (package / "b.py").unlink()
+    assert manifest.library_hash() == expected
+    lock = tmp_path / "lock.txt"
+    lock.write_text("pandas==2.2.3\n")
+    assert manifest.environment_hashes(lock) == {
+        "library": expected,
+        "lock": hashlib.sha256(b"pandas==2.2.3\n").hexdigest(),
+    }
 
 
 def test_respondent_level_answers_are_never_hashed(tmp_path):

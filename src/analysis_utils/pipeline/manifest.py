@@ -16,6 +16,7 @@ bytes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -139,6 +140,60 @@ def hashes(paths: Iterable[str], root: Path, *, withheld: Iterable[str] = ()) ->
     return dict(sorted(found.items()))
 
 
+@functools.lru_cache(maxsize=8)
+def _library_digest(files: tuple[tuple[str, int, int, int], ...]) -> str:
+    """SHA-256 over the library's files, cached on their names, inodes, sizes and times."""
+    library = hashlib.sha256()
+    for name, *_ in files:
+        library.update(name.encode())
+        library.update(b"\0" + (LIBRARY / name).read_bytes() + b"\0")
+    return library.hexdigest()
+
+
+def library_hash() -> str:
+    """Hash the library's source: every ``.py`` and ``.j2`` file of the package.
+
+    Within one process the files are hashed again only when one of them is
+    added, removed, replaced, or has another size or modification time than when
+    they were last hashed, so a run that asks for it for every notebook reads
+    the library once.
+
+    Returns
+    -------
+    str
+        SHA-256 over each file's path (relative to the package) and content.
+    """
+    found = []
+    for file in sorted(LIBRARY.rglob("*")):
+        if file.suffix in {".py", ".j2"} and file.is_file():
+            status = file.stat()
+            found.append(
+                (
+                    file.relative_to(LIBRARY).as_posix(),
+                    status.st_ino,
+                    status.st_size,
+                    status.st_mtime_ns,
+                )
+            )
+    return _library_digest(tuple(found))
+
+
+def environment_hashes(lock: Path) -> dict[str, str]:
+    """Hash what every notebook runs on: the library and the locked versions.
+
+    Parameters
+    ----------
+    lock : Path
+        ``requirements/lock.txt``.
+
+    Returns
+    -------
+    dict
+        ``library`` (:func:`library_hash`) and ``lock`` to SHA-256 (``lock`` empty if absent).
+    """
+    return {"library": library_hash(), "lock": sha256(lock) if lock.is_file() else ""}
+
+
 def code_hashes(notebook: Path, lock: Path) -> dict[str, str]:
     """Hash the code a notebook runs: its source, the library, the locked versions.
 
@@ -151,18 +206,9 @@ def code_hashes(notebook: Path, lock: Path) -> dict[str, str]:
     Returns
     -------
     dict
-        ``notebook``, ``library`` and ``lock`` to SHA-256 (``lock`` empty if absent).
+        ``notebook``, ``library`` and ``lock`` to SHA-256 (:func:`environment_hashes`).
     """
-    library = hashlib.sha256()
-    for file in sorted(LIBRARY.rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".j2"}:
-            library.update(file.relative_to(LIBRARY).as_posix().encode())
-            library.update(b"\0" + file.read_bytes() + b"\0")
-    return {
-        "notebook": sha256(notebook),
-        "library": library.hexdigest(),
-        "lock": sha256(lock) if lock.is_file() else "",
-    }
+    return {"notebook": sha256(notebook), **environment_hashes(lock)}
 
 
 def load(folder: Path) -> dict[str, Record]:
@@ -217,7 +263,8 @@ def read_before(folder: Path, files: Mapping[str, str], code: Mapping[str, str])
     files : mapping
         Path to SHA-256 (:func:`hashes`) of the files in question.
     code : mapping
-        :func:`code_hashes` now (``library`` and ``lock`` are compared).
+        :func:`environment_hashes` now (or :func:`code_hashes`; ``library`` and ``lock``
+        are compared).
 
     Returns
     -------

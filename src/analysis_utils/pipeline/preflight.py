@@ -46,7 +46,7 @@ def verify_inputs(layout: Layout) -> None:
     else:
         problems = []
         raw = manifest.hashes([shown(layout.raw, layout.root)], layout.root)
-        code = manifest.code_hashes(layout.pipeline, layout.root / "requirements" / "lock.txt")
+        code = manifest.environment_hashes(layout.root / "requirements" / "lock.txt")
         if manifest.read_before(layout.results, raw, code):
             return
     try:
