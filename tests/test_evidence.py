@@ -7,7 +7,7 @@ from scipy.special import expit
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.audit.verdicts import Verdict
-from analysis_utils.study import evidence
+from analysis_utils.study import evidence, hypotheses
 
 COUNTS = pd.DataFrame(
     {"part": [69, 66, 82, 85], "total": [70, 71, 98, 91]},
@@ -159,16 +159,16 @@ def _statements(rows):
     ],
 )
 def test_funding_readings(quote, reading):
-    assert evidence.funding_reading(quote) == reading
+    assert hypotheses.funding_reading(quote) == reading
 
 
 def test_years_covered():
-    assert evidence.years_covered("did not fund NGOs for the third year in a row.", 2015) == [
+    assert hypotheses.years_covered("did not fund NGOs for the third year in a row.", 2015) == [
         2013,
         2014,
         2015,
     ]
-    assert evidence.years_covered("did not fund NGOs.", 2015) == [2015]
+    assert hypotheses.years_covered("did not fund NGOs.", 2015) == [2015]
 
 
 def test_unstated_sex():
@@ -194,7 +194,7 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
         ]
     )
     civil = pd.Series({2016: 15000.0})
-    verdict = evidence.h3_verdict(
+    verdict = hypotheses.h3_verdict(
         statements,
         ngo_projects=33,
         ngo_funding_azn=230000,
@@ -211,7 +211,7 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
     assert "for 2009, the article's period, foreign donors" in verdict.sentence
     assert "2016: 15,000 AZN" in verdict.sentence
     assert "not the organizations' money" in verdict.assumptions
-    none = evidence.h3_verdict(
+    none = hypotheses.h3_verdict(
         statements.iloc[[3]],
         ngo_projects=33,
         ngo_funding_azn=230000,
@@ -242,7 +242,7 @@ def test_h2_puts_contemporaneous_figures_first():
             )
         ]
     )
-    verdict = evidence.h2_verdict(
+    verdict = hypotheses.h2_verdict(
         table,
         cases=484,
         forced_labour_cases=10,
@@ -265,7 +265,7 @@ def test_h2_puts_contemporaneous_figures_first():
     assert "cannot say which form is most widespread among all victims" in verdict.sentence
     labour_more = investigations.assign(investigations_labour_trafficking=[20.0, 2.0, 30.0])
     assert (
-        evidence.h2_verdict(
+        hypotheses.h2_verdict(
             table,
             cases=484,
             forced_labour_cases=10,

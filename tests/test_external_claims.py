@@ -7,7 +7,7 @@ import pytest
 
 from analysis_utils.audit import registry
 from analysis_utils.core import io, paths, schemas
-from analysis_utils.study import evidence, external_claims
+from analysis_utils.study import evidence, external_claims, hypotheses
 from analysis_utils.study import tip as study_tip
 from analysis_utils.survey import templates
 
@@ -73,13 +73,13 @@ def test_the_dispatch_covers_exactly_the_external_claims(claims, found):
 def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found):
     reported, periods = found.reported, found.periods
     direct = {
-        "H2": evidence.h2_verdict(
+        "H2": hypotheses.h2_verdict(
             found.sexual_shares,
             cases=int(reported["cases_revealed"]),
             forced_labour_cases=int(reported["cases_forced_labour"]),
             case_period=periods["cases_revealed"],
             investigations=found.investigations,
-            statements=evidence.statements_about(found.statements, "H2"),
+            statements=hypotheses.statements_about(found.statements, "H2"),
             alpha=0.05,
             confidence=0.95,
         ),
@@ -91,8 +91,8 @@ def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found
             + ", ".join(f"{year}: {k}" for year, k in found.unstated_sex.items())
             + ")",
         ),
-        "H3": evidence.h3_verdict(
-            evidence.statements_about(found.statements, "H3"),
+        "H3": hypotheses.h3_verdict(
+            hypotheses.statements_about(found.statements, "H3"),
             ngo_projects=int(reported["nap_ngo_council_projects"]),
             ngo_funding_azn=reported["nap_ngo_council_funding"],
             ngo_period=periods["nap_ngo_council_funding"],

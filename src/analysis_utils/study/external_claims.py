@@ -21,7 +21,7 @@ from analysis_utils.audit import registry
 from analysis_utils.audit.registry import Claim
 from analysis_utils.audit.verdicts import Verdict
 from analysis_utils.core import schemas
-from analysis_utils.study import evidence
+from analysis_utils.study import evidence, hypotheses
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,14 +85,14 @@ class ExternalTest:
 
 
 def _forms_of_trafficking(claim: Claim, found: ExternalEvidence) -> Verdict:
-    """:func:`evidence.h2_verdict` on the article's cases, investigations and identified victims."""
-    return evidence.h2_verdict(
+    """:func:`hypotheses.h2_verdict` on the article's cases, investigations, identified victims."""
+    return hypotheses.h2_verdict(
         found.sexual_shares,
         cases=int(found.reported["cases_revealed"]),
         forced_labour_cases=int(found.reported["cases_forced_labour"]),
         case_period=found.periods["cases_revealed"],
         investigations=found.investigations,
-        statements=evidence.statements_about(found.statements, claim.id),
+        statements=hypotheses.statements_about(found.statements, claim.id),
         alpha=found.alpha,
         confidence=found.confidence,
     )
@@ -111,9 +111,9 @@ def _female_share_of_identified(claim: Claim, found: ExternalEvidence) -> Verdic
 
 
 def _rehabilitation_funding(claim: Claim, found: ExternalEvidence) -> Verdict:
-    """:func:`evidence.h3_verdict` on the article's NGO-council funding and the TIP statements."""
-    return evidence.h3_verdict(
-        evidence.statements_about(found.statements, claim.id),
+    """:func:`hypotheses.h3_verdict` on the article's NGO-council funding and the TIP statements."""
+    return hypotheses.h3_verdict(
+        hypotheses.statements_about(found.statements, claim.id),
         ngo_projects=int(found.reported["nap_ngo_council_projects"]),
         ngo_funding_azn=found.reported["nap_ngo_council_funding"],
         ngo_period=found.periods["nap_ngo_council_funding"],

@@ -1,0 +1,277 @@
+"""Verdicts on H2 and H3 from official statistics and the TIP narratives' statements.
+
+Statements of the TIP narratives (verbatim, ``tip_statements.csv``) are evidence on
+what identification misses (H2) and on the government's funding of NGOs (H3); each
+statement on funding is read by a derived rule (:data:`FUNDING_READINGS`). The
+statistics of identified victims these verdicts use are in
+:mod:`analysis_utils.study.evidence`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis_utils.audit.verdicts import Verdict
+from analysis_utils.study.evidence import period, share_verdict
+
+#: How a TIP statement on funding is read (derived rules, first match wins): the
+#: government under-funded NGO partners or NGO-run shelters; reduced what it gave
+#: NGOs; left victims' assistance to foreign donors; otherwise it reports funding.
+FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "under-funded NGOs",
+        re.compile(r"(?:failed to provide|did not provide|did not fund)[^.]*NGO"),
+    ),
+    ("reduced NGO funding", re.compile(r"fewer resources[^.]*NGO")),
+    ("donors instead of the state", re.compile(r"foreign donors provided funding")),
+)
+#: "for the third year in a row" and the like: the years a statement covers.
+IN_A_ROW = re.compile(r"for the (second|third|fourth|fifth) year in a row")
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def funding_reading(quote: str) -> str:
+    """Read a TIP statement on funding (see :data:`FUNDING_READINGS`).
+
+    Parameters
+    ----------
+    quote : str
+
+    Returns
+    -------
+    str
+        One of the readings, or ``funding reported``.
+    """
+    for reading, pattern in FUNDING_READINGS:
+        if pattern.search(quote):
+            return reading
+    return "funding reported"
+
+
+def years_covered(quote: str, reference_year: int) -> list[int]:
+    """List the reference year and the earlier years "for the third year in a row" implies.
+
+    Parameters
+    ----------
+    quote : str
+    reference_year : int
+
+    Returns
+    -------
+    list of int
+    """
+    found = IN_A_ROW.search(quote)
+    back = ORDINALS[found.group(1)] - 1 if found else 0
+    return list(range(reference_year - back, reference_year + 1))
+
+
+def statements_about(statements: pd.DataFrame, claim: str) -> pd.DataFrame:
+    """Select the TIP statements bearing on one claim, by reference year.
+
+    Parameters
+    ----------
+    statements : DataFrame
+        ``tip_statements.csv``.
+    claim : str
+
+    Returns
+    -------
+    DataFrame
+        Its rows sorted by reference year and id.
+    """
+    rows = statements[statements["claim"] == claim]
+    return rows.sort_values(["reference_year", "id"], kind="stable").reset_index(drop=True)
+
+
+def h2_verdict(
+    shares_table: pd.DataFrame,
+    *,
+    cases: int,
+    forced_labour_cases: int,
+    case_period: str,
+    investigations: pd.DataFrame,
+    statements: pd.DataFrame,
+    alpha: float,
+    confidence: float,
+) -> Verdict:
+    """Verdict on H2 ("sexual exploitation is the most widespread form") from official statistics.
+
+    Contemporaneous figures first (the article's cases, investigations
+    by form), then victims identified by form (:func:`share_verdict`), then what
+    the TIP narratives say identification misses. The label says what these
+    decide: whether official statistics are consistent with the claim.
+
+    Parameters
+    ----------
+    shares_table : DataFrame
+        :func:`shares` of sexual exploitation among identified victims.
+    cases, forced_labour_cases : int
+        The article's cases revealed and those of forced labour (reported).
+    case_period : str
+        The years those cases cover, as transcribed (``2006-2012``).
+    investigations : DataFrame
+        Index reference year; columns ``investigations_sex_trafficking``,
+        ``investigations_labour_trafficking`` (external; rows with both).
+    statements : DataFrame
+        :func:`statements_about` H2.
+    alpha, confidence : float
+
+    Returns
+    -------
+    Verdict
+    """
+    identified = share_verdict(shares_table, alpha=alpha, confidence=confidence)
+    both = investigations.dropna()
+    sex_more = bool(
+        (both["investigations_sex_trafficking"] > both["investigations_labour_trafficking"]).all()
+    )
+    investigated = "; ".join(
+        f"{int(y)}: {int(r['investigations_sex_trafficking'])} sex v. "
+        f"{int(r['investigations_labour_trafficking'])} labour trafficking"
+        for y, r in both.iterrows()
+    )
+    missed = ", ".join(f"{r.id} ({r.report_edition} edition)" for r in statements.itertuples())
+    large_cases = "".join(
+        f'{r.reference_year}: a forced-labour case "involving approximately '
+        f'{found.group(1)} victims" ({r.id}), '
+        for r in statements.itertuples()
+        if (found := re.search(r"involving approximately (\d+) victims", r.quote))
+    )
+    other = cases - forced_labour_cases
+    sentence = (
+        f"contemporaneous: the article's cases {case_period} (reported): {forced_labour_cases} of "
+        f"{cases} forced labour, {other} other (the article does not say how many were sexual "
+        f"exploitation); investigations by form (external, TIP as quoted by news agencies): "
+        f"{investigated}. Later: {identified.sentence} What identification misses (TIP "
+        f"statements, verbatim in tip_statements.csv: {missed}): {large_cases}against at most "
+        f"{int(shares_table.loc[shares_table['year'] != 'pooled', 'total'].max())} victims "
+        f"identified in any year {identified.period}; NGO referrals "
+        "not recognised; begging children not classed as victims; an emphasis on "
+        "transnational cases. No victims by form are reported for the article's own period "
+        f"({case_period}): its cases and the investigations point the same way but count cases, "
+        "not victims. Official statistics therefore cannot say which form is most widespread "
+        "among all victims."
+    )
+    years = [*(int(y) for y in both.index)]
+    when = (
+        f"{case_period} (cases); {period(years)} (investigations); {identified.period} "
+        "(identified victims)"
+    )
+    agree = (
+        other > forced_labour_cases
+        and sex_more
+        and identified.label.startswith("consistent with official identification statistics")
+    )
+    label = (
+        f"consistent with official identification statistics, {identified.period} "
+        "(identified victims only; none by form for the article's period)"
+        if agree
+        else "undetermined"
+    )
+    return Verdict(label, sentence, when, identified.assumptions)
+
+
+def h3_verdict(
+    statements: pd.DataFrame,
+    *,
+    ngo_projects: int,
+    ngo_funding_azn: float,
+    ngo_period: str,
+    civil_society: pd.Series,
+) -> Verdict:
+    """Verdict on H3 ("the rehabilitation organizations do not have financial resources").
+
+    Two readings, kept apart. Literally (no resources at all), the claim is
+    contradicted where any funding of the organizations is reported. As a claim
+    of inadequate funding, it is judged on the TIP narratives' statements on
+    government funding of NGO partners and NGO-run shelters, each read by
+    :func:`funding_reading` (derived). These are the State Department's
+    assessments, not measured needs, so the label says "consistent with State
+    Department assessments", for the first run of consecutive years they cover.
+
+    Parameters
+    ----------
+    statements : DataFrame
+        :func:`statements_about` H3.
+    ngo_projects : int
+        NGO projects the NGO council funded (reported).
+    ngo_funding_azn : float
+        Their funding, "more than" (reported).
+    ngo_period : str
+        The years of that funding, as transcribed (``2009-2013``).
+    civil_society : Series
+        Interior-ministry money to civil society for victim support (AZN), by
+        reference year (external).
+
+    Returns
+    -------
+    Verdict
+    """
+    funding = statements[statements["topic"] == "ngo_funding"].assign(
+        reading=lambda t: t["quote"].map(funding_reading)
+    )
+
+    def years(reading: str) -> list[int]:
+        rows = funding[funding["reading"] == reading]
+        return sorted(
+            {y for r in rows.itertuples() for y in years_covered(r.quote, int(r.reference_year))}
+        )
+
+    def ids(reading: str) -> str:
+        return ", ".join(funding.loc[funding["reading"] == reading, "id"])
+
+    under, reported_years = years("under-funded NGOs"), years("funding reported")
+    first_run = under[:1]
+    for year in under[1:]:
+        if year != first_run[-1] + 1:
+            break
+        first_run.append(year)
+    mixed = sorted(set(under) & set(reported_years))
+    society = "; ".join(f"{int(y)}: {v:,.0f} AZN" for y, v in civil_society.dropna().items())
+    parts = [
+        "Literal reading (no financial resources at all): contradicted by the article itself "
+        f"({ngo_projects} NGO projects funded by the NGO council, more than "
+        f"{ngo_funding_azn:,.0f} AZN in {ngo_period}, reported) and by the TIP reports "
+        f"(interior-ministry money to civil society for victim support, {society}, external)",
+        "Adequacy reading (too little money), on the TIP narratives' statements (verbatim in "
+        "tip_statements.csv; each read by a derived rule): the government under-funded NGO "
+        f"partners or NGO-run shelters in {period(under)} ({ids('under-funded NGOs')}; a "
+        "statement 'for the third year in a row' covers the two years before it too)",
+    ]
+    if ids("reduced NGO funding"):
+        parts.append(
+            f"it gave NGOs fewer resources in {period(years('reduced NGO funding'))} "
+            f"({ids('reduced NGO funding')})"
+        )
+    if ids("funding reported"):
+        parts.append(
+            f"money allocated, granted or increased is reported for {period(reported_years)} "
+            f"({ids('funding reported')})" + (f"; both kinds for {period(mixed)}" if mixed else "")
+        )
+    if ids("donors instead of the state"):
+        parts.append(
+            f"for {period(years('donors instead of the state'))}, the article's period, foreign "
+            "donors rather than the government paid for victims' basic assistance "
+            f"({ids('donors instead of the state')}; not about funding NGOs)"
+        )
+    sentence = (
+        f"{parts[0]}. " + "; ".join(parts[1:]) + ". These are assessments of the State "
+        "Department, not measured needs; no source gives the organizations' budgets against "
+        "their costs."
+    )
+    label = (
+        f"adequacy reading consistent with State Department assessments, {period(first_run)}; "
+        "literal reading contradicted"
+        if first_run and ngo_funding_azn > 0
+        else "undetermined"
+    )
+    tip_years = period(funding["reference_year"].astype(int).tolist())
+    when = f"{ngo_period} (article's NGO-council funding); {tip_years} (TIP statements)"
+    assumptions = (
+        "the organizations are the NGOs and shelters providing rehabilitation; the state budget "
+        "for victims is not the organizations' money; each TIP statement dated to its reference "
+        "year (edition - 1)"
+    )
+    return Verdict(label, sentence, when, assumptions)
