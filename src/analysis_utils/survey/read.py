@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,9 @@ import pandas as pd
 
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
-from analysis_utils.core.printed import parse_printed_number
 from analysis_utils.core.text import hostile_character, neutral
 from analysis_utils.core.validate import validate_rows
-from analysis_utils.survey import answers
+from analysis_utils.survey import answers, codebook
 from analysis_utils.survey import folder as survey_folder
 from analysis_utils.survey.format import (
     CLAIMS,
@@ -351,7 +349,7 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
     questions = _frame(tables[QUESTIONS], QUESTION_FIELDS)
     options = _frame(tables[OPTIONS], OPTION_FIELDS)
     has_responses = responses_path is not None
-    problems = _codebook_problems(questions, options, shown, respondent_level=has_responses)
+    problems = codebook.problems(questions, options, shown, respondent_level=has_responses)
     if problems:
         raise InputError(problems)
     responses = None
@@ -396,121 +394,3 @@ def require_questions(survey: Survey) -> None:
             )
         ]
     )
-
-
-def _codebook_problems(
-    questions: pd.DataFrame,
-    options: pd.DataFrame,
-    shown: Mapping[str, str],
-    *,
-    respondent_level: bool,
-) -> list[Problem]:
-    """Rules across questions.csv and options.csv that no single-table schema states."""
-    q_file, o_file = shown[QUESTIONS], shown[OPTIONS]
-    problems: list[Problem] = []
-    choice = dict(zip(questions["question_id"], questions["choice"], strict=True))
-    for line, row in enumerate(questions.itertuples(index=False), start=2):
-        if row.question_id == RESPONDENT_ID:
-            problems.append(
-                Problem(q_file, line, "question_id", "reserved", f"{RESPONDENT_ID!r} is reserved")
-            )
-        has_options = (options["question_id"] == row.question_id).any()
-        if row.choice != "text" and not has_options:
-            problems.append(
-                Problem(
-                    q_file,
-                    line,
-                    "question_id",
-                    "a choice question has options",
-                    f"question {row.question_id!r} has no options in {o_file}",
-                )
-            )
-        if row.scale == "ordinal" and row.choice != "single":
-            problems.append(
-                Problem(
-                    q_file,
-                    line,
-                    "scale",
-                    "an ordinal question is single choice",
-                    f"question {row.question_id!r} is {row.choice}: an ordered scale takes one "
-                    "answer; set choice to single, or leave scale empty",
-                )
-            )
-        if respondent_level and row.choice == "not stated":
-            problems.append(
-                Problem(
-                    q_file,
-                    line,
-                    "choice",
-                    "respondent-level answers need the question type",
-                    f"question {row.question_id!r}: with {RESPONSES} say single, multiple or text",
-                )
-            )
-    for line, row in enumerate(options.itertuples(index=False), start=2):
-        if row.question_id not in choice:
-            problems.append(
-                Problem(
-                    o_file,
-                    line,
-                    "question_id",
-                    "question in questions.csv",
-                    f"unknown question {row.question_id!r}",
-                )
-            )
-        elif choice[row.question_id] == "text":
-            problems.append(
-                Problem(
-                    o_file,
-                    line,
-                    "question_id",
-                    "a text question has no options",
-                    f"question {row.question_id!r} is a text question",
-                )
-            )
-        if row.reported_percent and Decimal(row.reported_percent) > 100:
-            problems.append(
-                Problem(
-                    o_file,
-                    line,
-                    "reported_percent",
-                    "a percentage is at most 100",
-                    f"{row.reported_percent} is above 100: give the percentage as the source "
-                    "prints it",
-                )
-            )
-        if respondent_level and row.reported_percent:
-            problems.append(
-                Problem(
-                    o_file,
-                    line,
-                    "reported_percent",
-                    "aggregates or respondent-level answers, not both",
-                    f"{RESPONSES} is given, so percentages are recomputed from it: "
-                    "leave reported_percent empty",
-                )
-            )
-    for question_id, kind in choice.items():
-        if kind != "single":
-            continue
-        mine = options[options["question_id"] == question_id]
-        printed = [p for p in mine["reported_percent"] if p]
-        if not printed:
-            continue
-        total = sum(Decimal(p) for p in printed)
-        slack = sum(
-            Decimal("0.5") * Decimal(10) ** -parse_printed_number(p).decimals for p in printed
-        )
-        complete = len(printed) == len(mine)
-        if total > 100 + slack or (complete and total < 100 - slack):
-            expected = f"100 +/- {slack}" if complete else f"at most 100 + {slack}"
-            problems.append(
-                Problem(
-                    o_file,
-                    int(mine.index[0]) + 2,
-                    "reported_percent",
-                    "single-choice percentages sum to 100 up to rounding",
-                    f"question {question_id!r}: reported percentages sum to {total}, "
-                    f"expected {expected}",
-                )
-            )
-    return problems
