@@ -12,7 +12,7 @@ from conftest import LOOPBACK_ANY_PORT, snapshot
 
 from analysis_utils import cli
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.pipeline import sweep
+from analysis_utils.pipeline import sweep, sweep_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +113,7 @@ def test_a_run_that_rebuilds_processed_tables_keeps_them_apart(project, tmp_path
 
 def _result(index, ok=True, verdicts=None):
     results = {"03_test_claims": {"verdicts": verdicts or {}, "alpha": 0.05, "candidates": [9]}}
-    return sweep.RunResult(
+    return sweep_results.RunResult(
         index,
         {"rounding": "up", "n_candidates": [9]},
         ok,
@@ -125,7 +125,7 @@ def _result(index, ok=True, verdicts=None):
 
 def test_collect_and_verdicts_are_tidy():
     results = [_result(0, verdicts={"H1": "undetermined", "D1": "supported"}), _result(1, False)]
-    table = sweep.collect(results)
+    table = sweep_results.collect(results)
     assert set(table.columns) == {
         "run",
         "ok",
@@ -139,7 +139,7 @@ def test_collect_and_verdicts_are_tidy():
     assert table.loc[table["key"] == "verdicts.H1", "value"].tolist() == ["undetermined"]
     assert table.loc[table["run"] == 1, "error"].tolist() == ["boom"]
     assert table.loc[table["key"] == "candidates", "value"].tolist() == ["[9]"]
-    verdicts = sweep.verdict_changes(results)
+    verdicts = sweep_results.verdict_changes(results)
     assert verdicts[["claim", "verdict"]].values.tolist() == [
         ["D1", "supported"],
         ["H1", "undetermined"],

@@ -397,7 +397,8 @@ def plot_sweep_verdicts(verdicts: pd.DataFrame, *, ax: Axes | None = None) -> Fi
     Parameters
     ----------
     verdicts : DataFrame
-        ``run, label, claim, verdict`` (:func:`analysis_utils.pipeline.sweep.verdict_changes`).
+        ``run, label, claim, verdict``
+        (:func:`analysis_utils.pipeline.sweep_results.verdict_changes`).
     ax : Axes, optional
 
     Returns

@@ -31,13 +31,11 @@ import itertools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
-
-import pandas as pd
 
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
@@ -53,6 +51,7 @@ from analysis_utils.pipeline.contract import (
     resolve,
     with_producers,
 )
+from analysis_utils.pipeline.sweep_results import RunResult, collect, verdict_changes
 
 #: Output-folder parameters a sweep points at each run's own folder (and
 #: ``processed_dir`` when a notebook of the run writes the processed tables).
@@ -145,31 +144,6 @@ def expand(spec: SweepSpec) -> list[dict[str, Any]]:
         {**spec.fixed, **dict(zip(keys, values, strict=True))}
         for values in itertools.product(*(spec.grid[k] for k in keys))
     ]
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """How one run of a sweep ended.
-
-    Attributes
-    ----------
-    index : int
-    parameters : dict
-        The grid values of this run.
-    ok : bool
-    error : str
-        What failed, naming the notebook and cell.
-    results : dict
-        Notebook name to its results JSON.
-    seconds : float
-    """
-
-    index: int
-    parameters: dict[str, Any]
-    ok: bool
-    error: str
-    results: dict[str, Any]
-    seconds: float
 
 
 def run_one(
@@ -466,66 +440,3 @@ def _execute(
 
         save(plot_sweep_verdicts(verdicts), base, "sweep_verdicts")
     return finished
-
-
-def _cell(value: Any) -> Any:
-    """Return a parameter value as one table cell (lists as JSON)."""
-    return json.dumps(value) if isinstance(value, list) else value
-
-
-def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, Mapping):
-        for key in sorted(value):
-            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), value[key])
-    else:
-        yield prefix, _cell(value)
-
-
-def collect(results: list[RunResult]) -> pd.DataFrame:
-    """One tidy table: a row per run, notebook and result key.
-
-    Parameters
-    ----------
-    results : list of RunResult
-
-    Returns
-    -------
-    DataFrame
-        ``run, ok, error, <grid parameters...>, notebook, key, value``; failed
-        runs have one row with empty notebook and key.
-    """
-    rows = []
-    for r in results:
-        base = {
-            "run": r.index,
-            "ok": r.ok,
-            "error": r.error,
-            **{k: _cell(v) for k, v in r.parameters.items()},
-        }
-        if not r.results:
-            rows.append({**base, "notebook": "", "key": "", "value": ""})
-        for notebook, data in sorted(r.results.items()):
-            for key, value in _flatten("", data):
-                rows.append({**base, "notebook": notebook, "key": key, "value": value})
-    return pd.DataFrame(rows)
-
-
-def verdict_changes(results: list[RunResult]) -> pd.DataFrame:
-    """Each claim's verdict in each run (from results that carry ``verdicts``).
-
-    Parameters
-    ----------
-    results : list of RunResult
-
-    Returns
-    -------
-    DataFrame
-        ``run, label, claim, verdict``; ``label`` describes the run's grid values.
-    """
-    rows = []
-    for r in results:
-        label = ", ".join(f"{k}={_cell(v)}" for k, v in r.parameters.items())
-        for data in r.results.values():
-            for claim, verdict in sorted((data.get("verdicts") or {}).items()):
-                rows.append({"run": r.index, "label": label, "claim": claim, "verdict": verdict})
-    return pd.DataFrame(rows, columns=["run", "label", "claim", "verdict"])
