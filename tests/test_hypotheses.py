@@ -5,7 +5,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.audit import claim_tests, kinds, limits, registry, stats, verdicts
+from analysis_utils.audit import claim_tests, kinds, limits, posterior, registry, stats, verdicts
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.core import paths
 
@@ -94,7 +94,7 @@ def test_mode_kind_by_hand_single_and_multiple_choice():
     assert single.holds.tolist() == [True, False, False]
     assert single.pvalues == pytest.approx([stats.mode_test(r, 0).pvalue for r in rows])
     assert single.test == stats.IUT_METHOD
-    expected = stats.posterior_largest(np.array(rows), 0, prior=1.0, draws=20_000, seed=2014)
+    expected = posterior.posterior_largest(np.array(rows), 0, prior=1.0, draws=20_000, seed=2014)
     assert single.posterior.probability.tolist() == expected.probability.tolist()
     rows = [[5, 4, 4], [4, 6, 1]]
     multiple = kinds.TEST_KINDS["mode"].decide(_reconstructions(rows, single_choice=False))
@@ -103,7 +103,7 @@ def test_mode_kind_by_hand_single_and_multiple_choice():
         [stats.mode_test(r, 0, n=9, single_choice=False).pvalue for r in rows]
     )
     assert multiple.posterior.probability == pytest.approx(
-        stats.posterior_largest_multiple(np.array(rows), 0, 9).probability
+        posterior.posterior_largest_multiple(np.array(rows), 0, 9).probability
     )
     alone = kinds.TEST_KINDS["mode"].decide(_reconstructions([[9]]))
     assert alone.holds.tolist() == [True]

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.audit import stats
+from analysis_utils.audit import posterior, stats
 
 
 def test_binomial_by_hand_and_against_scipy_and_statsmodels():
@@ -169,31 +169,31 @@ def test_the_point_null_would_have_been_too_liberal():
 
 def test_multiple_choice_posterior_agrees_with_monte_carlo():
     row = np.array([[10, 20, 24, 23]])
-    exact = stats.posterior_largest_multiple(row, 2, 54).probability[0]
+    exact = posterior.posterior_largest_multiple(row, 2, 54).probability[0]
     rng = np.random.default_rng(1)
     draws = rng.beta(row[0] + 1, 54 - row[0] + 1, size=(200_000, 4))
     estimate = np.mean(draws.argmax(axis=1) == 2)
     assert exact == pytest.approx(estimate, abs=4 * np.sqrt(estimate * (1 - estimate) / 200_000))
     with pytest.raises(ValueError, match="prior"):
-        stats.posterior_largest_multiple(row, 2, 54, prior=0)
+        posterior.posterior_largest_multiple(row, 2, 54, prior=0)
 
 
 def test_posterior_with_two_options_is_an_exact_beta_tail():
-    result = stats.posterior_largest(np.array([[6, 3], [3, 6]]), 0, prior=1.0)
+    result = posterior.posterior_largest(np.array([[6, 3], [3, 6]]), 0, prior=1.0)
     assert result.probability == pytest.approx([sps.beta.sf(0.5, 7, 4), sps.beta.sf(0.5, 4, 7)])
     assert (result.standard_error == 0).all()
 
 
 def test_posterior_monte_carlo_is_seeded_and_within_its_error():
     counts = np.array([[3, 3, 3], [0, 9, 0]])
-    first = stats.posterior_largest(counts, 1, draws=40_000, seed=7)
-    again = stats.posterior_largest(counts, 1, draws=40_000, seed=7)
+    first = posterior.posterior_largest(counts, 1, draws=40_000, seed=7)
+    again = posterior.posterior_largest(counts, 1, draws=40_000, seed=7)
     assert (first.probability == again.probability).all()
     assert abs(first.probability[0] - 1 / 3) < 5 * first.standard_error[0]
     assert first.probability[1] > 0.99
     assert "seed 7" in first.method
     with pytest.raises(ValueError, match="positive"):
-        stats.posterior_largest(counts, 1, prior=0)
+        posterior.posterior_largest(counts, 1, prior=0)
 
 
 def test_the_size_simulation_is_refused_beyond_its_limit_before_drawing(monkeypatch):
@@ -216,19 +216,19 @@ def test_the_size_simulation_is_refused_beyond_its_limit_before_drawing(monkeypa
 
 def test_posterior_draws_in_chunks_are_the_draws_all_at_once(monkeypatch):
     counts = np.array([[4, 3, 2], [3, 3, 3], [5, 2, 2]])
-    whole = stats.posterior_largest(counts, 0, draws=1000, seed=7)
+    whole = posterior.posterior_largest(counts, 0, draws=1000, seed=7)
     monkeypatch.setattr(stats.limits, "POSTERIOR_CHUNK_DRAWS", 64)  # 15 full chunks and one of 40
-    chunked = stats.posterior_largest(counts, 0, draws=1000, seed=7)
+    chunked = posterior.posterior_largest(counts, 0, draws=1000, seed=7)
     np.testing.assert_array_equal(chunked.probability, whole.probability)
     np.testing.assert_array_equal(chunked.standard_error, whole.standard_error)
 
 
 def test_the_multiple_choice_grid_is_refused_beyond_its_limit(monkeypatch):
     monkeypatch.setattr(stats.limits, "MAX_GRID_VALUES", 10 * 101)
-    stats.posterior_largest_multiple(np.array([[5, 3, 2]]), 0, 9, points=101)
+    posterior.posterior_largest_multiple(np.array([[5, 3, 2]]), 0, 9, points=101)
     with pytest.raises(
         ValueError,
         match=r"n = 10 on 101 points needs 1,111 grid values, more "
         r"than MAX_GRID_VALUES = 1,010 \(a memory budget of 1 GiB\)",
     ):
-        stats.posterior_largest_multiple(np.array([[5, 3, 2]]), 0, 10, points=101)
+        posterior.posterior_largest_multiple(np.array([[5, 3, 2]]), 0, 10, points=101)

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis_utils.audit import limits, stats
 from analysis_utils.audit.granularity import matching_counts
 from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
+from analysis_utils.audit.posterior import POSTERIOR_POINTS
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
 from analysis_utils.audit.registry import (
@@ -293,7 +294,7 @@ def check_limits(
             )
             limits.check_reconstructions(total, f"claim {claim.id} at n = {n}, {described}")
             if claim.test == "mode" and not single and total:
-                limits.check_grid(n, stats.POSTERIOR_POINTS)
+                limits.check_grid(n, POSTERIOR_POINTS)
     if size_draws is not None:
         options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
         limits.check_simulation(size_draws, options)

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis_utils.audit import stats
+from analysis_utils.audit.posterior import (
+    PosteriorResult,
+    posterior_largest,
+    posterior_largest_multiple,
+)
 
 #: What the p-value of the ``majority`` and ``some`` kinds tests.
 BINOMIAL_METHOD = "exact one-sided binomial test of share > 1/2 (scipy.stats.binomtest)"
@@ -73,14 +78,14 @@ class Outcome:
         Exact p-value (NaN where no test applies).
     test : str
         What the p-value tests.
-    posterior : stats.PosteriorResult
+    posterior : PosteriorResult
         Posterior probability that the option has the largest share.
     """
 
     holds: np.ndarray
     pvalues: np.ndarray
     test: str
-    posterior: stats.PosteriorResult
+    posterior: PosteriorResult
 
 
 @dataclass(frozen=True)
@@ -107,11 +112,11 @@ def _binomial_pvalues(r: Reconstructions) -> np.ndarray:
     return np.array([r.binomials[int(x)].pvalue for x in r.counts])
 
 
-def _posterior_against_the_rest(r: Reconstructions) -> stats.PosteriorResult:
+def _posterior_against_the_rest(r: Reconstructions) -> PosteriorResult:
     """Posterior probability that the option's share exceeds that of all other answers."""
     k = r.counts
     pair = np.column_stack([k, r.n - k])
-    return stats.posterior_largest(pair, 0, prior=r.prior, draws=r.draws, seed=r.seed)
+    return posterior_largest(pair, 0, prior=r.prior, draws=r.draws, seed=r.seed)
 
 
 def majority(r: Reconstructions) -> Outcome:
@@ -169,9 +174,9 @@ def mode(r: Reconstructions) -> Outcome:
         else np.full(len(r.rows), np.nan)
     )
     posterior = (
-        stats.posterior_largest(r.rows, r.target, prior=r.prior, draws=r.draws, seed=r.seed)
+        posterior_largest(r.rows, r.target, prior=r.prior, draws=r.draws, seed=r.seed)
         if r.single_choice
-        else stats.posterior_largest_multiple(r.rows, r.target, r.n, prior=r.prior)
+        else posterior_largest_multiple(r.rows, r.target, r.n, prior=r.prior)
     )
     return Outcome(k > others, pvalues, stats.IUT_METHOD, posterior)
 
