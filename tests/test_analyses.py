@@ -11,6 +11,7 @@ from surveys import write_rows
 from test_respondent_claims import ANSWERS, OPTIONS, QUESTIONS
 
 from analysis_utils.core import io
+from analysis_utils.core.errors import ParameterError
 from analysis_utils.survey import analyses, read
 
 
@@ -75,8 +76,24 @@ def test_without_answers_or_weights_the_tables_are_empty_with_their_columns(tmp_
     ]:
         assert table.empty
         assert list(table.columns) == [f["name"] for f in analyses.SCHEMAS[name]["fields"]]
-    with pytest.raises(ValueError, match="needs respondent-level answers"):
+    with pytest.raises(ParameterError, match="needs respondent-level answers"):
         analyses.crosstab_table(aggregates, "sector")
+
+
+def test_a_grouping_question_must_be_a_single_choice_question_of_the_codebook(tmp_path):
+    survey = _survey(tmp_path)
+    single = list(survey.questions.loc[survey.questions["choice"] == "single", "question_id"])
+    analyses.check_group_by(survey, "")
+    for question in single:
+        analyses.check_group_by(survey, question)
+    with pytest.raises(
+        ParameterError, match=r"'region' is not a question of questions\.csv: give one of "
+    ):
+        analyses.check_group_by(survey, "region")
+    others = set(survey.questions["question_id"]) - set(single)
+    for question in others:
+        with pytest.raises(ParameterError, match="is not a single-choice question"):
+            analyses.check_group_by(survey, question)
 
 
 def test_every_table_satisfies_its_schema(tmp_path):

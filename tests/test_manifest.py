@@ -63,6 +63,20 @@ def test_hashes_expand_folders_and_leave_out_missing_files(tmp_path):
     assert found["g.txt"] == io.sha256(tmp_path / "g.txt")
 
 
+def test_a_folder_is_hashed_without_hidden_files_and_the_folders_left_out(tmp_path):
+    survey = tmp_path / "s"
+    for path in ["questions.csv", ".DS_Store", "output/results/manifest.json", ".x/y.csv"]:
+        (survey / path).parent.mkdir(parents=True, exist_ok=True)
+        (survey / path).write_text(path)
+    (tmp_path / ".hidden.csv").write_text("named, so read")
+    found = manifest.hashes(["s", ".hidden.csv"], tmp_path, left_out=["output"])
+    assert list(found) == [".hidden.csv", "s/questions.csv"]
+    assert list(manifest.hashes(["s"], tmp_path)) == [
+        "s/output/results/manifest.json",
+        "s/questions.csv",
+    ]
+
+
 def test_a_manifest_reads_back_and_is_byte_identical_when_rewritten(tmp_path):
     (tmp_path / "in.csv").write_text("1\n")
     (tmp_path / "out.csv").write_text("2\n")

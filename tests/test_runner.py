@@ -353,7 +353,7 @@ def test_each_finished_notebook_is_recorded_in_the_run_manifest(toy):
     assert manifest.check(records, toy.root) == []
     (toy.raw / "SHA256SUMS").write_text("changed\n")
     assert manifest.check(records, toy.root) == [
-        f"{name}: its input data/raw/SHA256SUMS changed since"
+        f"{name}: its input data/raw/SHA256SUMS changed since it read it"
         for name in ("01_make_a", "03_other_thing")  # both read data/raw
     ]
 

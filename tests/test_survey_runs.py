@@ -126,6 +126,18 @@ def test_a_bad_survey_is_refused_before_anything_runs(tmp_path):
     assert not (folder / "output").exists()
 
 
+def test_a_grouping_question_not_in_the_survey_is_refused_before_anything_runs(tmp_path):
+    folder = _survey(tmp_path / "s", ["ngo"] * 15, "x")
+    result = run_cli(
+        "run", "-p", "survey_dir", str(folder), "-p", "group_by", "region", root=ROOT, timeout=120
+    )
+    assert result.returncode == 2
+    assert "group_by 'region' is not a question of questions.csv: give one of role" in (
+        result.stderr
+    )
+    assert not (folder / "output").exists()
+
+
 @pytest.mark.slow
 def test_small_cells_cannot_leak_through_any_output(tmp_path):
     """Two surveys that differ only inside withheld cells give byte-identical outputs.
@@ -222,6 +234,11 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     assert "article" not in page.lower()
     assert page.count('<img src="data:image/svg+xml;base64,') == 2
     assert "href=" not in page
+    # the output folder inside the survey folder is none of the notebooks' inputs
+    records = json.loads((out / "results" / "manifest.json").read_text())
+    read = [path for record in records.values() for path in record["inputs"]]
+    assert [path for path in read if "/output/" in path] == []
+    assert "do not all come from one run" not in page
     # the question 'help' removed: its figure goes with the rerun, nothing else stays behind
     _large_survey(folder, 5_000, codebook[:2])
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
@@ -231,3 +248,5 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
         "fig1_role.svg",
     ]
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    page = (out / "survey_report.html").read_text(encoding="utf-8")
+    assert "do not all come from one run" not in page

@@ -114,7 +114,13 @@ def actual_paths(
     return moved
 
 
-def hashes(paths: Iterable[str], root: Path, *, withheld: Iterable[str] = ()) -> dict[str, str]:
+def hashes(
+    paths: Iterable[str],
+    root: Path,
+    *,
+    withheld: Iterable[str] = (),
+    left_out: Iterable[str] = (),
+) -> dict[str, str]:
     """Hash the files at ``paths`` (relative to ``root``), folders expanded, missing left out.
 
     Parameters
@@ -123,6 +129,11 @@ def hashes(paths: Iterable[str], root: Path, *, withheld: Iterable[str] = ()) ->
     root : Path
     withheld : iterable of str
         File names recorded as :data:`WITHHELD` instead of hashed.
+    left_out : iterable of str
+        Names of files and folders not hashed when a folder is expanded (a
+        survey folder's own output folder, which the run writes). Hidden files
+        and folders (name starting with ``.``) are always left out of a folder,
+        as the survey format ignores them.
 
     Returns
     -------
@@ -130,10 +141,15 @@ def hashes(paths: Iterable[str], root: Path, *, withheld: Iterable[str] = ()) ->
         Path (relative to ``root`` where inside it) to SHA-256, sorted.
     """
     found: dict[str, str] = {}
-    private = set(withheld)
+    private, skipped = set(withheld), set(left_out)
+
+    def kept(file: Path, folder: Path) -> bool:
+        parts = file.relative_to(folder).parts
+        return file.is_file() and not any(p in skipped or p.startswith(".") for p in parts)
+
     for path in paths:
         full = root / path
-        files = sorted(p for p in full.rglob("*") if p.is_file()) if full.is_dir() else [full]
+        files = sorted(p for p in full.rglob("*") if kept(p, full)) if full.is_dir() else [full]
         for file in files:
             if file.is_file():
                 found[shown(file, root)] = WITHHELD if file.name in private else sha256(file)
@@ -336,7 +352,11 @@ def check(records: Mapping[str, Record], root: Path) -> list[str]:
                 if path not in now:
                     problems.append(f"{name}: its {kind} {path} is missing")
                 elif now[path] != digest:
-                    verb = "changed since it wrote it" if kind == "output" else "changed since"
+                    verb = (
+                        "changed since it wrote it"
+                        if kind == "output"
+                        else "changed since it read it"
+                    )
                     problems.append(f"{name}: its {kind} {path} {verb}")
     return problems
 

@@ -57,6 +57,7 @@ from analysis_utils.pipeline.surveys import (
     owns_output,
     survey_run,
 )
+from analysis_utils.survey.format import OUTPUT as SURVEY_OUTPUT
 from analysis_utils.survey.format import RESPONSE_FILES
 
 __all__ = [
@@ -199,9 +200,12 @@ def run(
         executed=executed_dir,
     )
     if survey:
+        from analysis_utils.survey.analyses import check_group_by
         from analysis_utils.survey.read import read, require_questions
 
-        require_questions(read(Path(given["survey_dir"])))
+        checked = read(Path(given["survey_dir"]))
+        require_questions(checked)
+        check_group_by(checked, str(given.get("group_by") or ""))
     else:
         verify_inputs(layout)
     check_claims(layout, order, bound)
@@ -394,7 +398,10 @@ def _record(
         notebook=step.name,
         parameters=used,
         inputs=manifest.hashes(
-            manifest.actual_paths(step.reads, used, defaults), layout.root, withheld=RESPONSE_FILES
+            manifest.actual_paths(step.reads, used, defaults),
+            layout.root,
+            withheld=RESPONSE_FILES,
+            left_out=[SURVEY_OUTPUT],
         ),
         outputs=(
             manifest.hashes(manifest.actual_paths(step.writes, used, defaults), layout.root)

@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.schemas import field
 from analysis_utils.survey.crosstab import crosstab
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
-from analysis_utils.survey.format import RESPONSES, WEIGHT, Survey
+from analysis_utils.survey.format import QUESTIONS, RESPONSES, WEIGHT, Survey
 from analysis_utils.survey.ordinal import distribution, median, top_box
 from analysis_utils.survey.weights import parse_weights, weighted_shares
 
@@ -243,6 +244,41 @@ def weights_of(survey: Survey) -> np.ndarray | None:
     )
 
 
+def check_group_by(survey: Survey, group_by: str) -> None:
+    """Refuse a grouping question the survey cannot be crossed by.
+
+    Parameters
+    ----------
+    survey : Survey
+    group_by : str
+        The ``group_by`` parameter; empty means no crosstab and passes.
+
+    Raises
+    ------
+    ParameterError
+        If the survey has no respondent-level answers, or ``group_by`` is not a
+        single-choice question of its codebook; the message lists those it has.
+    """
+    if not group_by:
+        return
+    if survey.responses is None:
+        raise ParameterError(
+            f"group_by {group_by!r}: a crosstab needs respondent-level answers; this survey "
+            "gives reported percentages only (leave group_by empty)"
+        )
+    single = list(survey.questions.loc[survey.questions["choice"] == "single", "question_id"])
+    if group_by not in single:
+        what = (
+            "is not a single-choice question"
+            if group_by in set(survey.questions["question_id"])
+            else f"is not a question of {QUESTIONS}"
+        )
+        raise ParameterError(
+            f"group_by {group_by!r} {what}: give one of {', '.join(single) or '(none)'}, "
+            "or leave group_by empty"
+        )
+
+
 def crosstab_table(
     survey: Survey, group_by: str, *, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
@@ -264,17 +300,12 @@ def crosstab_table(
 
     Raises
     ------
-    ValueError
-        If ``group_by`` is given but the survey has no respondent-level answers,
-        or it is not a single-choice question of the codebook.
+    ParameterError
+        If ``group_by`` is given but cannot group this survey (:func:`check_group_by`).
     """
     if not group_by:
         return _empty("crosstabs.csv")
-    if survey.responses is None:
-        raise ValueError(
-            f"group_by {group_by!r}: a crosstab needs respondent-level answers; this survey "
-            "gives reported percentages only (leave group_by empty)"
-        )
+    check_group_by(survey, group_by)
     weights = weights_of(survey)
     parts = []
     for qid in _questions(survey)["question_id"]:
