@@ -253,6 +253,59 @@ def test_zero_decimals_are_read_as_codes_only_in_choice_questions(tmp_path):
     assert (first["role"], first["hours"]) == ("2", "3.0")
 
 
+def test_a_semicolon_csv_with_decimal_commas_reads_as_the_csv_with_points(tmp_path):
+    """As a spreadsheet saves it where the comma is the decimal separator."""
+    rows = [[*row, "respondent_weight"] for row in _csv_rows()]
+    for k, row in enumerate(rows[1:], start=1):
+        row[-1] = f"{k % 3}.{k}5"
+    plain = _folder(tmp_path / "plain")
+    _write_csv(plain / "responses.csv", rows)
+    expected = read.read(plain).responses
+    saved = [rows[0]] + [list(row) for row in rows[1:]]
+    for row in saved[1:]:
+        row[1] = f"{row[1]},0" if row[1] else ""  # role: codes 1,0 2,0 3,0
+        row[-1] = row[-1].replace(".", ",")  # weights 1,15 2,25 ...
+    saved[1][3] = "2,5"  # hours is a text question: its answer is kept as written
+    comma = _folder(tmp_path / "comma")
+    _write_csv(comma / "responses.csv", saved, sep=";", bom=True, end="\r\n")
+    survey = read.read(comma).responses
+    assert survey.loc[0, "hours"] == "2,5"
+    survey.loc[0, "hours"] = expected.loc[0, "hours"]
+    pd.testing.assert_frame_equal(survey, expected)
+    # a comma inside a quoted cell of a ','-separated file is no decimal comma: refused
+    rows[1][-1] = "1,5"
+    _write_csv(plain / "responses.csv", rows)
+    (problem,) = _problems(plain)
+    assert (problem.row, problem.column, problem.rule) == (2, "respondent_weight", "type-error")
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "advice"),
+    [
+        ("respondent_weight", "-1", "write a number no smaller than 0"),
+        ("respondent_weight", "1,5", "write the number with a decimal point (1.5, not 1,5)"),
+        ("respondent_weight", "heavy", "write a value of the column's type"),
+        ("help", "shelter;food", "several joined by ;"),
+        ("role", "7", "the codes of the question in options.csv"),
+        ("respondent_id", "", "fill in the cell: this column may not be blank"),
+    ],
+)
+def test_each_broken_rule_says_what_to_do(tmp_path, column, cell, advice):
+    folder = _folder(tmp_path / "s")
+    rows = [[*row, "respondent_weight"] for row in _csv_rows()]
+    for row in rows[1:]:
+        row[-1] = "1"
+    rows[2][rows[0].index(column)] = cell
+    _write_csv(folder / "responses.csv", rows)
+    problem = _problems(folder)[0]
+    assert (problem.file, problem.row, problem.column) == (
+        str(folder / "responses.csv"),
+        3,
+        column,
+    )
+    assert advice in problem.message
+
+
 @given(number=st.integers(0, 10**12), zeros=st.integers(1, 4))
 def test_integral_writes_zero_decimals_as_the_integer(number, zeros):
     assert answers.integral(f"{number}.{'0' * zeros}") == str(number)

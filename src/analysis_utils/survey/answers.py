@@ -28,6 +28,7 @@ from analysis_utils.survey.format import DUMMY_CHOSEN, DUMMY_NOT_CHOSEN, RESPOND
 from analysis_utils.survey.texttable import TextTable
 
 _ZERO_DECIMALS = re.compile(r"([0-9]+)\.0+")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
 
 
 def integral(cell: str) -> str:
@@ -199,6 +200,45 @@ def join_dummies(table: TextTable, questions: pd.DataFrame, options: pd.DataFram
                 cells.append(row[k])
         rows.append(cells + row[len(table.header) :])
     return table.with_columns(header, rows)
+
+
+def decimal_points(table: TextTable, questions: pd.DataFrame) -> TextTable:
+    """Write numbers saved with a decimal comma with a decimal point (``;``-separated CSV only).
+
+    Parameters
+    ----------
+    table : TextTable
+        The responses as read (:attr:`TextTable.decimal_comma` says whether
+        the file writes numbers so).
+    questions : DataFrame
+        The checked codebook.
+
+    Returns
+    -------
+    TextTable
+        In every column but the respondent ids and the text questions' answers,
+        each cell that is a number with a decimal comma (``1,5``, ``2,0``)
+        written with a point (``1.5``, ``2.0``), to be read as a weight or, with
+        a zero decimal part, as a code (:func:`integral_codes`). Identifiers
+        and free texts unchanged. The table itself if the file is not such a
+        CSV file or no cell changes.
+    """
+    if not table.decimal_comma:
+        return table
+    kept = {RESPONDENT_ID, *questions.loc[questions["choice"] == "text", "question_id"]}
+    read = {
+        k: {c: c.replace(",", ".") for c in table.distinct[k] if _DECIMAL_COMMA.fullmatch(c)}
+        for k, name in enumerate(table.header)
+        if name not in kept
+    }
+    read = {k: changed for k, changed in read.items() if changed}
+    if not read:
+        return table
+    rows = [
+        [read[k].get(cell, cell) if k in read else cell for k, cell in enumerate(row)]
+        for row in table.rows
+    ]
+    return table.with_columns(list(table.header), rows)
 
 
 def _cell(row: list[str], k: int) -> str:

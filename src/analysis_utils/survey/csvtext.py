@@ -147,4 +147,4 @@ def read_csv(path: Path, shown: str) -> TextTable:
         raise InputError(
             [Problem(shown, reader.line_num, "(row)", "csv-error", f"{exc}: {SAVE_CSV}")]
         ) from None
-    return tidy(TextTable(shown, rows[0] if rows else [], rows[1:]))
+    return tidy(TextTable(shown, rows[0] if rows else [], rows[1:], decimal_comma=sep == ";"))

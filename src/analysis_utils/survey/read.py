@@ -16,6 +16,7 @@ survey reads the same whatever its files' format.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -160,10 +161,48 @@ _ADVICE = {
     "extra-cell": "remove the cells beyond the last column, or name their column in the header",
 }
 
+#: What to do about a broken constraint, by the constraint (its name in the rule).
+_CONSTRAINT_ADVICE = {
+    "required": "fill in the cell: this column may not be blank",
+    "minimum": "write a number no smaller than {limit} (a survey weight is never negative)",
+    "enum": _ADVICE["constraint"],
+}
+
+#: What to do about a cell not matching its column's pattern, by the column.
+_PATTERN_ADVICE = {
+    "question_id": "write an identifier of letters, digits and _ starting with a letter or digit",
+    "option_code": "write a code of letters, digits and _ starting with a letter or digit",
+    "reported_percent": "write the percentage as printed, with a decimal point if it has "
+    "decimals (44 or 44.5), without the % sign",
+}
+
+_CONSTRAINT = re.compile(r'constraint "(?P<name>\w+)" is "(?P<limit>[^"]*)"')
+_DECIMAL_COMMA = re.compile(r'"[+-]?[0-9]+,[0-9]+"')
+
+
+def _advice(problem: Problem) -> str | None:
+    """Say what to do about one problem Frictionless found."""
+    if problem.rule.startswith("type-error") and _DECIMAL_COMMA.search(problem.message):
+        return (
+            "write the number with a decimal point (1.5, not 1,5), or save the file with ; "
+            "between the columns, where a decimal comma is read as such"
+        )
+    found = _CONSTRAINT.search(problem.rule)
+    if problem.rule.startswith("constraint") and found:
+        if found["name"] == "pattern":
+            return _PATTERN_ADVICE.get(
+                problem.column,
+                "write the codes of the question's options in options.csv, several joined by "
+                "; (add the option there if it is missing)",
+            )
+        if found["name"] in _CONSTRAINT_ADVICE:
+            return _CONSTRAINT_ADVICE[found["name"]].format(limit=found["limit"])
+    return next((a for rule, a in _ADVICE.items() if problem.rule.startswith(rule)), None)
+
 
 def _with_advice(problem: Problem) -> Problem:
     """Say what to do after a Frictionless message, which says only what is wrong."""
-    advice = next((a for rule, a in _ADVICE.items() if problem.rule.startswith(rule)), None)
+    advice = _advice(problem)
     if advice is None:
         return problem
     return replace(problem, message=f"{problem.message}: {advice}")
@@ -240,7 +279,7 @@ def _frame(table: TextTable, fields: Mapping[str, tuple[dict[str, Any], bool]]) 
 
 def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
     """Check the answers against the codebook; return them as text."""
-    table = answers.join_dummies(table, questions, options)
+    table = answers.join_dummies(answers.decimal_points(table, questions), questions, options)
     fields = response_fields(questions, options)
     coded = [RESPONDENT_ID, *questions.loc[questions["choice"] != "text", "question_id"]]
     problems = _header_problems(table, fields)

@@ -32,6 +32,10 @@ class TextTable:
     value_labels : dict
         Column to {stored value as text: label} (SPSS or Stata value labels),
         user-missing values left out.
+    decimal_comma : bool
+        Whether numbers are written with a decimal comma: a CSV file whose
+        columns are separated by ``;``, as spreadsheets save it where the comma
+        is the decimal separator.
     """
 
     shown: str
@@ -40,6 +44,7 @@ class TextTable:
     cases: bool = False
     column_labels: Mapping[str, str] = field(default_factory=dict)
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    decimal_comma: bool = False
 
     def place(self, problem: Problem) -> Problem:
         """Give a problem of this table the row its file's reader knows.
