@@ -176,6 +176,49 @@ def test_a_file_of_another_format_is_refused(tmp_path, capsys):
     assert not (tmp_path / "s").exists()
 
 
+def test_a_weight_column_becomes_the_weights_and_numbered_scales_are_pointed_out(tmp_path, capsys):
+    source = tmp_path / "answers.csv"
+    source.write_text(
+        "id,agree,wt,colour\n"
+        + "".join(f"r{k},{1 + k % 5},{0.5 + k / 10},{'ab'[k % 2]}\n" for k in range(20)),
+        encoding="utf-8",
+    )
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "survey weights: column 'wt', as respondent_weight" in out
+    assert "set scale to ordinal for its median and top-two box; numbered options: agree" in out
+    survey = read.read(tmp_path / "s")
+    assert list(survey.questions["question_id"]) == ["agree", "colour"]
+    assert list(survey.responses["respondent_weight"][:3]) == ["0.5", "0.6", "0.7"]
+
+
+def test_a_weight_named_column_of_other_values_stays_a_question(tmp_path, capsys):
+    source = tmp_path / "answers.csv"
+    source.write_text("id,weight\na,heavy\nb,light\nc,heavy\nd,heavy\n", encoding="utf-8")
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
+    assert "survey weights: none" in capsys.readouterr().out
+    assert list(read.read(tmp_path / "s").questions["question_id"]) == ["weight"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id,q\n", "row 2, column (row): [at least one respondent] the file has a header but no"),
+        (None, "[missing-file] file not found: give the path of a .sav, .dta, .xlsx or .csv"),
+    ],
+)
+def test_a_file_without_answers_is_refused_naming_it(tmp_path, capsys, text, expected):
+    source = tmp_path / "answers.csv"
+    if text is not None:
+        source.write_text(text, encoding="utf-8")
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}: " in err
+    assert expected in err
+    assert "responses.csv" not in err
+    assert not (tmp_path / "s").exists()
+
+
 @given(st.text(max_size=12))
 def test_a_safe_name_is_always_an_identifier_of_the_format(text):
     assert re.fullmatch(_CODE, convert.safe_name(text, "q1"))

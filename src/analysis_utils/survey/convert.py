@@ -24,7 +24,9 @@ respondent and one column per question. From it are built:
 ``responses.csv``
     The answers under these names and codes. The respondent id is the first
     column named like one (:data:`ID_NAMES`, compared in lower case without
-    ``_`` or spaces), else the rows numbered from 1.
+    ``_`` or spaces), else the rows numbered from 1; the survey weights are the
+    first column named like them (:data:`WEIGHT_NAMES`) holding only numbers of
+    at least 0, written as ``respondent_weight``.
 
 Nothing is written if the file cannot be read or its respondent ids are not
 unique; the folder written is then read back as any survey folder is
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -54,6 +57,7 @@ from analysis_utils.survey.format import (
     QUESTIONS,
     RESPONDENT_ID,
     RESPONSES,
+    WEIGHT,
 )
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable, character_problem
@@ -73,6 +77,11 @@ ID_NAMES = (
     "responseid",
     "subjectid",
 )
+
+
+#: Column names taken for survey weights (compared as :data:`ID_NAMES` are): the first such
+#: column holding only numbers of at least 0 becomes ``respondent_weight``, not a question.
+WEIGHT_NAMES = ("respondentweight", "weight", "weights", "wt", "wgt", "pweight", "finalweight")
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,8 @@ class Conversion:
     respondents : int
     id_column : str or None
         The file's column taken for the respondent id; ``None`` if the rows were numbered.
+    weight_column : str or None
+        The file's column taken for the survey weights (:data:`WEIGHT_NAMES`); ``None`` if none.
     questions : list of Question
     files : dict
         File name to its text (``questions.csv``, ``options.csv``, ``responses.csv``).
@@ -123,6 +134,7 @@ class Conversion:
     source: Path
     respondents: int
     id_column: str | None
+    weight_column: str | None
     questions: list[Question]
     files: dict[str, str]
 
@@ -196,9 +208,26 @@ def _question(table: TextTable, k: int, question_id: str, cells: list[str]) -> Q
     return Question(column, question_id, "single", reason, codes, labels, unlabelled)
 
 
+def _plain(name: str) -> str:
+    return re.sub(r"[\s_\-.]", "", name.lower())
+
+
 def _id_column(table: TextTable) -> int | None:
-    names = [re.sub(r"[\s_\-.]", "", name.lower()) for name in table.header]
+    names = [_plain(name) for name in table.header]
     return next((names.index(n) for n in ID_NAMES if n in names), None)
+
+
+def _weight_column(table: TextTable, rows: list[list[str]], taken: int | None) -> int | None:
+    """Find the first column named like survey weights whose cells are finite numbers >= 0."""
+    for k, name in enumerate(table.header):
+        if k == taken or _plain(name) not in WEIGHT_NAMES:
+            continue
+        try:
+            if all(0 <= float(row[k]) < math.inf for row in rows if row[k] != ""):
+                return k
+        except ValueError:
+            continue
+    return None
 
 
 def _id_problems(table: TextTable, k: int, ids: Sequence[str]) -> list[Problem]:
@@ -274,9 +303,35 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
     """
     shown = paths.shown(source, root)
     if not source.is_file():
-        raise InputError([Problem(shown, None, "(whole file)", "missing-file", "file not found")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    "(whole file)",
+                    "missing-file",
+                    "file not found: give the path of a .sav, .dta, .xlsx or .csv file of "
+                    "answers, one row per respondent",
+                )
+            ]
+        )
     table = read_table(source, shown)
     rows = _rows(table)
+    if not rows:
+        raise InputError(
+            [
+                table.place(
+                    Problem(
+                        shown,
+                        2,
+                        "(row)",
+                        "at least one respondent",
+                        "the file has a header but no answers: a survey is built from the "
+                        "answers, one row per respondent; give the file that holds them",
+                    )
+                )
+            ]
+        )
     at = _id_column(table)
     if at is not None:
         ids = [row[at] for row in rows]
@@ -285,22 +340,25 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
             raise InputError(problems)
     else:
         ids = [str(n) for n in range(1, len(rows) + 1)]
-    taken = {RESPONDENT_ID}
+    weight = _weight_column(table, rows, at)
+    taken = {RESPONDENT_ID, WEIGHT}
     questions: list[tuple[Question, list[str]]] = []
     for k, column in enumerate(table.header):
-        if k == at:
+        if k in (at, weight):
             continue
         cells = [row[k] for row in rows]
         if all(re.fullmatch(r"[0-9]+(\.0+)?", c) for c in cells if c):
             cells = [integral(c) for c in cells]
         question_id = _unique(safe_name(column, f"q{len(questions) + 1}"), taken)
         questions.append((_question(table, k, question_id, cells), cells))
+    weights = None if weight is None else [row[weight] for row in rows]
     return Conversion(
         source,
         len(rows),
         None if at is None else table.header[at],
+        None if weight is None else table.header[weight],
         [q for q, _ in questions],
-        _files(table, ids, questions),
+        _files(table, ids, questions, weights),
     )
 
 
@@ -324,7 +382,10 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _files(
-    table: TextTable, ids: list[str], questions: list[tuple[Question, list[str]]]
+    table: TextTable,
+    ids: list[str],
+    questions: list[tuple[Question, list[str]]],
+    weights: list[str] | None,
 ) -> dict[str, str]:
     """Write the texts of questions.csv, options.csv and responses.csv."""
     q_header = [c for c in QUESTION_FIELDS if c not in _CITATION_COLUMNS]
@@ -351,8 +412,11 @@ def _files(
         columns.append(
             [q.codes[c] if c else "" for c in cells] if q.codes else [neutral(c) for c in cells]
         )
-    answers = [[RESPONDENT_ID, *(q.question_id for q, _ in questions)]]
-    answers += [list(row) for row in zip(*columns, strict=True)]
+    header = [RESPONDENT_ID, *(q.question_id for q, _ in questions)]
+    if weights is not None:
+        header.append(WEIGHT)
+        columns.append(weights)
+    answers = [header, *(list(row) for row in zip(*columns, strict=True))]
     return {
         QUESTIONS: csv_text(q_header, [[r.get(c, "") for c in q_header] for r in q_rows]),
         OPTIONS: csv_text(o_header, [[r.get(c, "") for c in o_header] for r in o_rows]),
@@ -431,6 +495,10 @@ def summary(conversion: Conversion, folder: Path) -> list[str]:
         if conversion.id_column
         else "respondent id: no column named like one (id, respondent_id, respondent, "
         f"participant_id, case_id, ...): the rows are numbered 1 to {conversion.respondents}",
+        f"survey weights: column {conversion.weight_column!r}, as {WEIGHT}"
+        if conversion.weight_column
+        else f"survey weights: none (a column named {WEIGHT}, weight or wt, holding numbers "
+        ">= 0, would be taken)",
         "",
         f"question types guessed (single: value labels, or at most {FEW} distinct answers, each "
         "given twice on average; text otherwise):",
@@ -452,6 +520,17 @@ def summary(conversion: Conversion, folder: Path) -> list[str]:
         lines.append(
             "  - identifying: the text questions are marked true (their answers are dropped at "
             "cleaning); set false where the answers cannot identify anyone: " + ", ".join(text)
+        )
+    scales = [
+        q.question_id
+        for q in questions
+        if q.choice == "single" and len(q.labels) >= 3 and all(c.isdigit() for c in q.labels)
+    ]
+    if scales:
+        lines.append(
+            "  - scale: where a single-choice question's options are ordered (disagree ... agree, "
+            "never ... always), set scale to ordinal for its median and top-two box; numbered "
+            "options: " + ", ".join(scales)
         )
     if unlabelled:
         lines.append(
