@@ -212,7 +212,7 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
     # the 5 others split in any way: 0-5 of 12 each, 6 splits
     assert rows.loc["role.gov", "recomputed"] == "0-42 % over 6 reconstruction(s) at n = 12"
     assert set(rows.loc[["role.gov", "role.other"], "status"]) == {"withheld"}
-    assert rows.loc["role.gov", "location"] == "question 1, option gov) Government"
+    assert rows.loc["role.gov", "location"] == "question 1, option gov (Government)"
 
 
 @pytest.mark.parametrize(
@@ -353,7 +353,7 @@ def test_a_survey_page_stands_alone_in_the_survey_s_own_words(tmp_path):
         figures=[svg],
         notebooks=["00_clean_survey"],
         title="my survey",
-        intro=pages.survey_intro(respondent_level=True, min_cell=5, withheld=1),
+        intro=pages.survey_intro(respondent_level=True, min_cell=5, withheld=1, withheld_cells=4),
         table_file="survey_report.csv",
         survey=facts,
     )
@@ -370,7 +370,8 @@ def test_a_survey_page_stands_alone_in_the_survey_s_own_words(tmp_path):
     assert "<th>respondents (rows of the answers)</th><td>12</td>" in page
     assert "No feasible-sizes figure: counts observed; nothing reconstructed." in page
     assert "No claims registered" in page
-    assert "Counts below 5 respondents are withheld (1 here)" in page
+    assert "Counts below 5 respondents are withheld, and so is any count that would reveal " in page
+    assert "one: 1 of the counts per option here, and 4 cells of the crosstabs." in page
     assert "withheld" not in pages.survey_intro(respondent_level=False, min_cell=5, withheld=0)
     # only the statuses that occur, with what they mean for a survey
     summary = page.split('id="status-summary"')[1].split("</table>")[0]

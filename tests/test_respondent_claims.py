@@ -135,6 +135,7 @@ def test_a_test_of_withheld_counts_is_withheld(survey, tmp_path):
     found = respondent_claims.evaluate(claim, survey, min_cell=5)
     assert found.label == "withheld"
     assert "p =" not in found.sentence
+    assert found.sentence.startswith("the counts of groups ngo and gov are not all published")
 
 
 def test_claims_a_survey_cannot_test_say_why(survey, tmp_path):
@@ -208,6 +209,24 @@ def test_the_registry_checks_groups_against_the_codebook(survey, tmp_path):
     items = tabulate.items(survey, min_cell=1)
     with pytest.raises(ValueError, match=r"\['civil'\] not options of the grouping question"):
         registry.check_registry(claims, items, None)
+
+
+def test_codes_written_as_whole_numbers_are_read_as_the_codebook_s_codes(tmp_path):
+    as_numbers, as_text = (
+        _claims(
+            tmp_path,
+            f"""
+            claims:
+              G1: {{claim: x, evidence: respondents, question: {q}, test: ordinal_shift,
+                   group: {g}, groups: {groups}}}
+              S1: {{claim: y, evidence: survey, question: {q}, option: {o}, test: majority}}
+            """,
+        )
+        for q, g, groups, o in [(7, 8, "[1, 2]", 3), ('"7"', '"8"', '["1", "2"]', '"3"')]
+    )
+    assert as_numbers == as_text
+    assert as_numbers[0].groups == ("1", "2")
+    assert (as_numbers[1].question, as_numbers[1].option) == ("7", "3")
 
 
 def test_a_weight_column_is_read_and_bad_weights_are_refused(tmp_path):

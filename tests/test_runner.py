@@ -369,6 +369,54 @@ def test_a_second_run_on_the_same_results_folder_is_refused_naming_the_first(toy
     assert all(o.ok for o in runner.run(toy, [], {}, executor=fake_executor))
 
 
+def test_a_released_lock_leaves_no_file_and_a_lock_file_is_never_followed(tmp_path):
+    folder = tmp_path / "results"
+    held = staging.hold_lock(folder)
+    path = held.path
+    assert path.is_file()
+    assert f"process {os.getpid()}" in path.read_text(encoding="utf-8")
+    held.close()
+    held.close()  # once only
+    assert not path.exists()
+    again = staging.hold_lock(folder)  # taken again after its release
+    again.close()
+    target = tmp_path / "not-yours.txt"
+    target.write_text("kept\n", encoding="utf-8")
+    path.symlink_to(target)
+    try:
+        with pytest.raises(ParameterError, match="cannot be opened as a plain file"):
+            staging.hold_lock(folder)
+    finally:
+        path.unlink()
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_a_lock_file_removed_by_its_releasing_run_is_taken_again(tmp_path, monkeypatch):
+    """A run that opened the lock file just before its holder removed it takes the new one."""
+    folder = tmp_path / "results"
+    first = staging.hold_lock(folder)
+    path = first.path
+    stale = os.open(path, os.O_RDWR)  # opened by a second run before the first releases it
+    real_open = os.open
+    calls = []
+
+    def open_then_release(name, flags, mode=0o777):
+        calls.append(name)
+        if len(calls) == 1:
+            first.close()  # the first run releases (and removes) the file now
+            return stale
+        return real_open(name, flags, mode)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(staging.os, "open", open_then_release)
+        second = staging.hold_lock(folder)
+    assert len(calls) == 2  # the removed file was noticed and the path opened again
+    assert path.is_file()
+    with pytest.raises(ParameterError, match="is being written by process"):
+        staging.hold_lock(folder)
+    second.close()
+
+
 def test_the_staging_folders_of_killed_runs_are_cleared(tmp_path):
     dead = tmp_path / f"{staging.STAGING_PREFIX}999999999-abc"
     live = tmp_path / f"{staging.STAGING_PREFIX}{os.getpid()}-abc"

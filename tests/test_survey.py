@@ -6,6 +6,7 @@ any study).
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from surveys import OPTIONS, QUESTIONS, write_rows
 from analysis_utils.audit import reconstruction
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError
+from analysis_utils.pipeline.contract import load_pipeline, read_parameters
 from analysis_utils.survey import disclosure, format, read, tabulate, templates
 
 
@@ -286,3 +288,18 @@ def test_table_schema_follows_the_files_columns_and_leaves_out_unknown_ones():
     )
     assert [f["name"] for f in schema["fields"]] == ["choice", "question_id"]
     assert schema["primaryKey"] == ["question_id"]
+
+
+def test_every_parameter_the_template_params_file_names_is_a_survey_notebook_s(tmp_path):
+    templates.scaffold(tmp_path / "s")
+    text = (tmp_path / "s" / "params.yaml").read_text(encoding="utf-8")
+    named = re.findall(r"^#? ?([a-z_]+):", text, flags=re.MULTILINE)
+    layout = paths.layout(paths.find_root())
+    declared = {
+        name
+        for step in load_pipeline(layout.pipeline).values()
+        if step.survey
+        for name in read_parameters(step.path)
+    }
+    assert {"title", "group_by", "top", "min_cell"} <= set(named)
+    assert set(named) - {"survey_dir", "output_dir"} <= declared

@@ -319,7 +319,10 @@ def survey_rows(
             row = {
                 "id": f"{asked.id}.{option.option_code}",
                 "kind": "survey_item",
-                "location": f"{asked.source}, option {option.option_code}) {option.option_label}",
+                "location": f"{asked.source}, option {option.option_code}"
+                + (
+                    "" if option.option_label == option.option_code else f" ({option.option_label})"
+                ),
                 "value_as_printed": printed or "",
             }
             if printed is not None:

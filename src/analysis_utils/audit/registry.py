@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -148,6 +149,10 @@ FIELDS = (
 )
 
 #: Fields a claim on respondent-level answers needs, by its kind of test.
+#: Fields naming a question or an option: a whole number written there (YAML reads ``1`` as a
+#: number) is read as its text, the code as the codebook writes it; so are ``groups``.
+IDENTIFIER_FIELDS = ("question", "option", "group")
+
 RESPONDENT_FIELDS = {
     "group_difference": ("question", "group", "groups"),
     "ordinal_shift": ("question", "group", "groups"),
@@ -235,6 +240,20 @@ def _check_respondent_test(where: str, fields: dict[str, object]) -> None:
         raise ValueError(f"{where}: 'top' must be a whole number of options, at least 1")
 
 
+def _whole(value: object) -> object:
+    """Write a whole number as text (YAML reads ``1`` as a number, the codebook's code is "1")."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _codes_as_text(fields: dict[str, Any]) -> dict[str, Any]:
+    """Read identifiers and codes written as whole numbers (``option: 1``, ``groups: [1, 2]``)."""
+    out = {key: _whole(fields[key]) if key in fields else None for key in IDENTIFIER_FIELDS}
+    groups = fields.get("groups")
+    if isinstance(groups, list):
+        out["groups"] = [_whole(g) for g in groups]
+    return {**fields, **{k: v for k, v in out.items() if k in fields}}
+
+
 def load_claims(path: Path, *, external_tests: Collection[str] | None = None) -> list[Claim]:
     """Read and check the claims registry.
 
@@ -282,6 +301,7 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
         where = f"{path.name}: claim {claim_id}"
         if not isinstance(fields, dict):
             raise ValueError(f"{where}: expected a mapping of fields")
+        fields = _codes_as_text(fields)
         unknown = set(fields) - set(FIELDS)
         if unknown:
             raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")

@@ -147,8 +147,10 @@ def evaluate(
         if hidden:
             return Verdict(
                 "withheld",
-                f"counts of groups {' and '.join(claim.groups)} below the disclosure rule "
-                f"(min_cell {min_cell}); a test of them would tell them.",
+                f"the counts of groups {' and '.join(claim.groups)} are not all published: "
+                f"cells of their rows are withheld by the disclosure rule (min_cell {min_cell}: "
+                "counts below it, and other cells so that none can be recomputed from the "
+                "margins); a test of them would tell them.",
                 "",
                 OBSERVED,
             )

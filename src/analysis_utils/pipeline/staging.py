@@ -21,7 +21,6 @@ import tempfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import partial_writes
@@ -66,13 +65,53 @@ STAGING_PREFIX = "analysis-utils-run-"
 LOCK_PREFIX = "analysis-utils-lock-"
 
 
-def hold_lock(folder: Path) -> TextIO:
+class RunLock:
+    """The run lock of a results folder, held from :func:`hold_lock` until :meth:`close`.
+
+    Attributes
+    ----------
+    path : Path
+        The lock file.
+    """
+
+    def __init__(self, path: Path, descriptor: int) -> None:
+        self.path = path
+        self._descriptor = descriptor
+
+    def close(self) -> None:
+        """Release the lock and remove its file (while still holding it), once."""
+        if self._descriptor < 0:
+            return
+        try:
+            if (
+                os.stat(self.path, follow_symlinks=False).st_ino
+                == os.fstat(self._descriptor).st_ino
+            ):
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(self._descriptor)
+            self._descriptor = -1
+
+
+def _lock_path(folder: Path) -> Path:
+    import hashlib
+
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"{LOCK_PREFIX}{digest}"
+
+
+def hold_lock(folder: Path) -> RunLock:
     """Take the run lock of ``folder``, or refuse naming the run that holds it.
 
     The lock is an advisory ``flock`` on a file in the temporary folder named
     after the resolved results folder (nothing is added to the outputs): the
     operating system releases it when the process ends, however it ends, so a
-    killed run never leaves a stale lock.
+    killed run never leaves a stale lock. The file is opened without following
+    a symbolic link, and removed when the lock is released: a run that opened
+    it just before is told by its inode that it holds a removed file, and
+    takes the lock again on the path.
 
     Parameters
     ----------
@@ -81,35 +120,47 @@ def hold_lock(folder: Path) -> TextIO:
 
     Returns
     -------
-    text file
-        Open while the run lasts; closing it releases the lock.
+    RunLock
+        Held while the run lasts; :meth:`RunLock.close` releases it.
 
     Raises
     ------
     ParameterError
-        If another run holds the lock.
+        If another run holds the lock, or the lock file's name is taken by a
+        symbolic link or something else that is not a plain file.
     """
     import fcntl
-    import hashlib
 
-    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"{LOCK_PREFIX}{digest}"
-    handle = path.open("a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another run"
-        handle.close()
-        raise ParameterError(
-            f"{folder} is being written by {holder}: one run at a time writes a results "
-            "folder; wait for it to finish (or give other output folders)"
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"process {os.getpid()} (python -m analysis_utils {' '.join(sys.argv[1:4])})\n")
-    handle.flush()
-    return handle
+    path = _lock_path(folder)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        try:
+            descriptor = os.open(path, flags, 0o600)
+        except OSError as exc:
+            raise ParameterError(
+                f"the lock file of {folder}, {path}, cannot be opened as a plain file "
+                f"({exc.strerror}): remove it if no run is writing that folder"
+            ) from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(descriptor, 4096).decode("utf-8", "replace").strip()
+            os.close(descriptor)
+            raise ParameterError(
+                f"{folder} is being written by {holder or 'another run'}: one run at a time "
+                "writes a results folder; wait for it to finish (or give other output folders)"
+            ) from None
+        try:
+            current = os.stat(path, follow_symlinks=False).st_ino
+        except FileNotFoundError:
+            current = -1
+        if current == os.fstat(descriptor).st_ino:
+            break
+        os.close(descriptor)  # the file was removed by the run releasing it: take the new one
+    os.ftruncate(descriptor, 0)
+    holder = f"process {os.getpid()} (python -m analysis_utils {' '.join(sys.argv[1:4])})\n"
+    os.write(descriptor, holder.encode("utf-8"))
+    return RunLock(path, descriptor)
 
 
 def clear_stale_staging(temporary: Path | None = None) -> list[Path]:

@@ -278,7 +278,9 @@ def analysis_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[tuple[str, pd.D
     return tuple(shown)
 
 
-def survey_intro(*, respondent_level: bool, min_cell: int, withheld: int) -> str:
+def survey_intro(
+    *, respondent_level: bool, min_cell: int, withheld: int, withheld_cells: int = 0
+) -> str:
     """Return the first paragraph of a survey page: what the survey gives and the rows show.
 
     Parameters
@@ -288,18 +290,21 @@ def survey_intro(*, respondent_level: bool, min_cell: int, withheld: int) -> str
     min_cell : int
         The disclosure threshold.
     withheld : int
-        How many counts are withheld.
+        How many counts per option are withheld.
+    withheld_cells : int
+        How many cells of the crosstabs are withheld (by the same rule).
 
     Returns
     -------
     str
     """
     if respondent_level:
+        cells = f", and {withheld_cells} cells of the crosstabs" if withheld_cells else ""
         return (
             "The survey gives respondent-level answers. One row per answer option below: the "
             "count recomputed from the answers, or the range the published counts allow where "
-            f"it is withheld. Counts below {min_cell} respondents are withheld ({withheld} here), "
-            "and so is any count that would reveal one."
+            f"it is withheld. Counts below {min_cell} respondents are withheld, and so is any "
+            f"count that would reveal one: {withheld} of the counts per option here{cells}."
         )
     return (
         "The survey gives reported percentages. One row per answer option below: what the "

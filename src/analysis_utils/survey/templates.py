@@ -74,6 +74,9 @@ survey_dir: {folder}
 # min_cell: {min_cell}                        # smallest count published
 # keep_respondent_data: false          # also write the answers (identifying columns dropped)
 # rounding: up_or_down                 # how the source rounded its percentages
+# title: My survey 2026                # the report's title (default: the folder's name)
+# group_by: role                       # a single-choice question to cross the others by
+# top: 2                               # options in the top box of an ordinal scale
 """
 
 
