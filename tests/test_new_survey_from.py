@@ -10,11 +10,13 @@ import re
 import string
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from surveys import add_response_sets
 
 from analysis_utils import cli
 from analysis_utils.survey import convert, read
@@ -217,6 +219,59 @@ def test_a_file_without_answers_is_refused_naming_it(tmp_path, capsys, text, exp
     assert expected in err
     assert "responses.csv" not in err
     assert not (tmp_path / "s").exists()
+
+
+def test_spss_multiple_response_sets_become_multiple_choice_questions(tmp_path, capsys):
+    """A set of dichotomies and a set of categories, checked against the answers by hand."""
+    source = tmp_path / "sets.sav"
+    frame = pd.DataFrame(
+        {
+            "id": [1.0, 2.0, 3.0, 4.0],
+            "role": [1.0, 2.0, 1.0, 1.0],
+            "help_shelter": [1.0, 0.0, 1.0, 0.0],
+            "help_legal": [1.0, 1.0, 0.0, 0.0],
+            "why1": [2.0, 1.0, np.nan, 3.0],
+            "why2": [1.0, np.nan, np.nan, 3.0],
+        }
+    )
+    pyreadstat.write_sav(
+        frame,
+        source,
+        column_labels={"help_shelter": "Shelter", "help_legal": "Legal aid"},
+        variable_value_labels={
+            "role": {1: "NGO", 2: "Gov"},
+            "why1": {1: "Poverty", 2: "Debt", 3: "Other"},
+            "why2": {1: "Poverty", 2: "Debt", 3: "Other"},
+        },
+    )
+    add_response_sets(
+        source, "$help=D1 1 13 Kinds of help help_shelter help_legal\n$why=C 7 Reasons why1 why2\n"
+    )
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "help  multiple  2 options (SPSS multiple response set $help" in out
+    survey = read.read(tmp_path / "s")
+    questions = survey.questions.set_index("question_id")
+    assert list(questions.index) == ["role", "help", "why"]
+    assert list(questions["choice"]) == ["single", "multiple", "multiple"]
+    assert list(questions["question_text"]) == ["role", "Kinds of help", "Reasons"]
+    options = survey.options.groupby("question_id", sort=False)
+    assert list(options.get_group("help")["option_code"]) == ["shelter", "legal"]
+    assert list(options.get_group("help")["option_label"]) == ["Shelter", "Legal aid"]
+    assert list(options.get_group("why")["option_label"]) == ["Poverty", "Debt", "Other"]
+    # by hand, respondent by respondent
+    assert list(survey.responses["help"]) == ["shelter;legal", "legal", "shelter", ""]
+    assert list(survey.responses["why"]) == ["1;2", "1", "", "3"]
+
+
+def test_a_response_set_naming_a_variable_the_file_lacks_is_left_out(tmp_path, capsys):
+    source = tmp_path / "sets.sav"
+    frame = pd.DataFrame({"a_x": [1.0, 0.0, 1.0, 1.0], "a_y": [0.0, 1.0, 1.0, 0.0]})
+    pyreadstat.write_sav(frame, source)
+    add_response_sets(source, "$a=D1 1 1 A a_x a_z\n")
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
+    survey = read.read(tmp_path / "s")
+    assert list(survey.questions["choice"]) == ["single", "single"]  # two 0/1 columns
 
 
 @given(st.text(max_size=12))

@@ -390,7 +390,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"error: {outcome.describe()}", file=sys.stderr)
         if not failed:
             pages = [page for outcome in outcomes for page in outcome.pages]
-            print("\n".join(_pages(tree, pages, given)))
+            sys.stderr.flush()  # the progress first, where both streams go to one place
+            print("\n".join(_pages(tree, pages, given)), flush=True)
         return 1 if failed else 0
     if args.command == "sweep":
         from analysis_utils.pipeline.cluster import tls_files

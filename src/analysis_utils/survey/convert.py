@@ -10,7 +10,11 @@ respondent and one column per question. From it are built:
     characters than letters and digits replaced by ``_`` (``Q 1.a`` ->
     ``q_1_a``), ``_2``, ``_3``, ... added where two would be the same, ``qN``
     where nothing is left. Its text is the variable label (SPSS, Stata), else
-    the column name. Its type is guessed (:data:`FEW`): **single** where the
+    the column name. An SPSS multiple response set is one **multiple** choice
+    question (named by the set, its text the set's label), at the place of its
+    first variable: a set of dichotomies has an option per variable, a set of
+    categories an option per value. Any other column's type is guessed
+    (:data:`FEW`): **single** where the
     column has value labels, or has at most :data:`FEW` distinct answers and
     each is given twice on average (distinct answers at most half the answers
     given); **text** otherwise. Text questions are marked ``identifying``
@@ -91,14 +95,16 @@ class Question:
     Attributes
     ----------
     column : str
-        The column's name in the file.
+        The column's name in the file; ``$name`` for an SPSS multiple response set.
     question_id : str
     choice : str
-        ``single`` or ``text`` (guessed).
+        ``single`` or ``text`` (guessed), or ``multiple`` (an SPSS multiple
+        response set).
     reason : str
         Why that type was guessed.
     codes : dict
-        For a single-choice question, answer as stored -> option code.
+        For a single-choice question, answer as stored -> option code (empty for
+        a multiple-choice question, whose answers are coded as they are read).
     labels : dict
         Option code -> label.
     unlabelled : int
@@ -210,6 +216,56 @@ def _question(table: TextTable, k: int, question_id: str, cells: list[str]) -> Q
 
 def _plain(name: str) -> str:
     return re.sub(r"[\s_\-.]", "", name.lower())
+
+
+def _response_set(
+    table: TextTable, name: str, rows: list[list[str]], taken: set[str]
+) -> tuple[Question, list[str]]:
+    """Make an SPSS multiple response set one multiple-choice question, and code its answers.
+
+    A set of dichotomies gives one option per variable (code: the variable's
+    name made safe, without the set's name as a prefix; label: its variable
+    label), chosen where the variable holds the counted value. A set of
+    categories gives one option per value its variables hold (labelled by the
+    value labels), chosen where any of its variables holds it.
+    """
+    answers_set = table.response_sets[name]
+    where = [table.header.index(c) for c in answers_set.columns]
+    codes: dict[str, str] = {}  # variable (dichotomies) or stored value (categories) -> code
+    labels: dict[str, str] = {}
+    if answers_set.counted is not None:
+        for column in answers_set.columns:
+            short = column.removeprefix(f"{name}_") if column != f"{name}_" else column
+            code = _unique(safe_name(short, f"o{len(codes) + 1}"), set(codes.values()))
+            codes[column] = code
+            labels[code] = neutral(table.column_labels.get(column) or column)
+        chosen = [
+            [
+                codes[c]
+                for c, k in zip(answers_set.columns, where, strict=True)
+                if integral(row[k]) == integral(answers_set.counted)
+            ]
+            for row in rows
+        ]
+        reason = f"SPSS multiple response set ${name}, dichotomies counted {answers_set.counted}"
+    else:
+        value_labels: dict[str, str] = {}
+        for column in answers_set.columns:
+            value_labels.update(table.value_labels.get(column, {}))
+        given = {integral(row[k]) for row in rows for k in where if row[k] != ""}
+        order = _numbers_first(value_labels) + _numbers_first(given - set(value_labels))
+        for value in order:
+            codes[value] = _unique(safe_name(value, f"o{len(codes) + 1}"), set(codes.values()))
+            labels[codes[value]] = neutral(value_labels.get(value, value))
+        rank = {code: n for n, code in enumerate(labels)}
+        chosen = [
+            sorted({codes[integral(row[k])] for k in where if row[k] != ""}, key=rank.__getitem__)
+            for row in rows
+        ]
+        reason = f"SPSS multiple response set ${name}, categories"
+    question_id = _unique(safe_name(name, f"q{len(taken)}"), taken)
+    question = Question(f"${name}", question_id, "multiple", reason, {}, labels)
+    return question, [";".join(c) for c in chosen]
 
 
 def _id_column(table: TextTable) -> int | None:
@@ -343,8 +399,14 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
     weight = _weight_column(table, rows, at)
     taken = {RESPONDENT_ID, WEIGHT}
     questions: list[tuple[Question, list[str]]] = []
+    in_sets = {column: name for name, s in table.response_sets.items() for column in s.columns}
     for k, column in enumerate(table.header):
         if k in (at, weight):
+            continue
+        if column in in_sets:  # a multiple response set, at the place of its first variable
+            name = in_sets[column]
+            if column == table.response_sets[name].columns[0]:
+                questions.append(_response_set(table, name, rows, taken))
             continue
         cells = [row[k] for row in rows]
         if all(re.fullmatch(r"[0-9]+(\.0+)?", c) for c in cells if c):
@@ -393,7 +455,11 @@ def _files(
     q_rows, o_rows = [], []
     columns = [ids]
     for position, (q, cells) in enumerate(questions, start=1):
-        text = neutral(table.column_labels.get(q.column) or q.column)
+        text = neutral(
+            table.response_sets[q.column[1:]].label
+            if q.choice == "multiple"
+            else table.column_labels.get(q.column) or q.column
+        )
         q_rows.append(
             {
                 "question_id": q.question_id,
@@ -401,7 +467,10 @@ def _files(
                 "question_text": text,
                 "choice": q.choice,
                 "identifying": "true" if q.choice == "text" else "",
-                "source": neutral(f"column {q.column} of {Path(table.shown).name}"),
+                "source": neutral(
+                    f"{'set' if q.choice == 'multiple' else 'column'} {q.column} of "
+                    f"{Path(table.shown).name}"
+                ),
                 "note": f"type guessed from {q.reason}",
             }
         )
@@ -505,9 +574,10 @@ def summary(conversion: Conversion, folder: Path) -> list[str]:
     ]
     width = max((len(q.question_id) for q in questions), default=0)
     for q in questions:
-        what = f"{len(q.labels)} options" if q.choice == "single" else "free text"
+        what = f"{len(q.labels)} options" if q.choice != "text" else "free text"
         lines.append(
-            f"  {q.question_id:<{width}}  {q.choice:<6}  {what} ({q.reason}); column {q.column!r}"
+            f"  {q.question_id:<{width}}  {q.choice:<8}  {what} ({q.reason}); "
+            f"{'set' if q.choice == 'multiple' else 'column'} {q.column!r}"
         )
     text = [q.question_id for q in questions if q.choice == "text"]
     unlabelled = [f"{q.question_id} ({q.unlabelled})" for q in questions if q.unlabelled]
@@ -545,7 +615,11 @@ def summary(conversion: Conversion, folder: Path) -> list[str]:
             f"({', '.join(g.removeprefix(prefix + '_') for g in group)}); the 0/1 columns of "
             f"{RESPONSES} are then read as that question"
         )
-    renamed = [f"{q.column!r} -> {q.question_id}" for q in questions if q.column != q.question_id]
+    renamed = [
+        f"{q.column!r} -> {q.question_id}"
+        for q in questions
+        if q.column != q.question_id and q.choice != "multiple"
+    ]
     if renamed:
         lines.append("  - columns renamed to question ids: " + ", ".join(renamed))
     lines += ["then run:", f"  python -m analysis_utils run -p survey_dir {folder}"]

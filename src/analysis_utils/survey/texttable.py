@@ -14,6 +14,26 @@ from analysis_utils.core.text import CONTROL_RULE, escaped, hostile_character
 
 
 @dataclass(frozen=True)
+class ResponseSet:
+    """An SPSS multiple response set: the variables that hold one multiple-choice question.
+
+    Attributes
+    ----------
+    label : str
+        The set's label (the question), or its name where it has none.
+    columns : tuple of str
+        Its variables, in the set's order.
+    counted : str or None
+        For a set of dichotomies, the value that means "chosen", as text; ``None``
+        for a set of categories (each variable holds one chosen code, or nothing).
+    """
+
+    label: str
+    columns: tuple[str, ...]
+    counted: str | None
+
+
+@dataclass(frozen=True)
 class TextTable:
     """A table of text cells read from one file.
 
@@ -36,6 +56,9 @@ class TextTable:
         Whether numbers are written with a decimal comma: a CSV file whose
         columns are separated by ``;``, as spreadsheets save it where the comma
         is the decimal separator.
+    response_sets : dict
+        Set name (without SPSS's ``$``) to :class:`ResponseSet`: the SPSS
+        multiple response sets whose variables are all columns of the table.
     """
 
     shown: str
@@ -45,6 +68,7 @@ class TextTable:
     column_labels: Mapping[str, str] = field(default_factory=dict)
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     decimal_comma: bool = False
+    response_sets: Mapping[str, ResponseSet] = field(default_factory=dict)
 
     def place(self, problem: Problem) -> Problem:
         """Give a problem of this table the row its file's reader knows.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.errors import InputError, Problem
-from analysis_utils.survey.texttable import TextTable, tidy
+from analysis_utils.survey.texttable import ResponseSet, TextTable, tidy
 
 #: Sheet of a workbook read, if it has one (compared in lower case); else the first.
 SHEET = "responses"
@@ -166,5 +166,30 @@ def read_statistics(path: Path, shown: str) -> TextTable:
         for column, label in (meta.column_names_to_labels or {}).items()
         if label and not (isinstance(label, float) and math.isnan(label))
     }
-    table = TextTable(shown, header, rows, True, column_labels, value_labels)
+    table = TextTable(
+        shown,
+        header,
+        rows,
+        True,
+        column_labels,
+        value_labels,
+        response_sets=_response_sets(meta, header),
+    )
     return tidy(table)
+
+
+def _response_sets(meta: Any, header: list[str]) -> dict[str, ResponseSet]:
+    """Find the SPSS multiple response sets of two or more variables that are all columns."""
+    named = {name.casefold(): name for name in header}
+    sets = {}
+    for name, described in (getattr(meta, "mr_sets", None) or {}).items():
+        columns = [named.get(str(v).casefold()) for v in described.get("variable_list", [])]
+        if len(columns) < 2 or None in columns:
+            continue
+        counted = cell_text(described["counted_value"]) if described.get("is_dichotomy") else None
+        sets[str(name).lstrip("$")] = ResponseSet(
+            str(described.get("label") or name).strip(),
+            tuple(c for c in columns if c is not None),
+            counted,
+        )
+    return sets
