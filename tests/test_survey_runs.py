@@ -234,10 +234,12 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     assert "article" not in page.lower()
     assert page.count('<img src="data:image/svg+xml;base64,') == 2
     assert "href=" not in page
-    # the output folder inside the survey folder is none of the notebooks' inputs
+    # the output folder inside the survey folder is not read with the survey folder
     records = json.loads((out / "results" / "manifest.json").read_text())
-    read = [path for record in records.values() for path in record["inputs"]]
-    assert [path for path in read if "/output/" in path] == []
+    assert [p for p in records["00_clean_survey"]["inputs"] if "/output/" in p] == []
+    assert [p for p in records["07_survey_analyses"]["inputs"] if "/output/" in p] == [
+        f"{out}/results/{name}.json" for name in ("00_clean_survey", "03_test_claims")
+    ]
     assert "do not all come from one run" not in page
     # the question 'help' removed: its figure goes with the rerun, nothing else stays behind
     _large_survey(folder, 5_000, codebook[:2])
