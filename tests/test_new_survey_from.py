@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from surveys import add_response_sets
 
 from analysis_utils import cli
-from analysis_utils.survey import convert, read
+from analysis_utils.survey import convert, guess, read
 from analysis_utils.survey.format import _CODE
 
 
@@ -276,7 +276,7 @@ def test_a_response_set_naming_a_variable_the_file_lacks_is_left_out(tmp_path, c
 
 @given(st.text(max_size=12))
 def test_a_safe_name_is_always_an_identifier_of_the_format(text):
-    assert re.fullmatch(_CODE, convert.safe_name(text, "q1"))
+    assert re.fullmatch(_CODE, guess.safe_name(text, "q1"))
 
 
 _VALUES = st.text(string.ascii_letters + string.digits + " -.,;'\"éß\n", min_size=1, max_size=6)

@@ -43,10 +43,8 @@ import csv
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from analysis_utils.core import paths
@@ -63,11 +61,16 @@ from analysis_utils.survey.format import (
     RESPONSES,
     WEIGHT,
 )
+from analysis_utils.survey.guess import (
+    FEW,
+    Question,
+    column_question,
+    safe_name,
+    set_question,
+    unique,
+)
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable, character_problem
-
-#: Most distinct answers a column without value labels may have to be guessed single choice.
-FEW = 10
 
 #: Column names taken for the respondent id (lower case, without ``_``, ``-``, ``.``, spaces).
 ID_NAMES = (
@@ -86,38 +89,6 @@ ID_NAMES = (
 #: Column names taken for survey weights (compared as :data:`ID_NAMES` are): the first such
 #: column holding only numbers of at least 0 becomes ``respondent_weight``, not a question.
 WEIGHT_NAMES = ("respondentweight", "weight", "weights", "wt", "wgt", "pweight", "finalweight")
-
-
-@dataclass(frozen=True)
-class Question:
-    """One column of the file as a question of the survey built.
-
-    Attributes
-    ----------
-    column : str
-        The column's name in the file; ``$name`` for an SPSS multiple response set.
-    question_id : str
-    choice : str
-        ``single`` or ``text`` (guessed), or ``multiple`` (an SPSS multiple
-        response set).
-    reason : str
-        Why that type was guessed.
-    codes : dict
-        For a single-choice question, answer as stored -> option code (empty for
-        a multiple-choice question, whose answers are coded as they are read).
-    labels : dict
-        Option code -> label.
-    unlabelled : int
-        Answers given that have no value label.
-    """
-
-    column: str
-    question_id: str
-    choice: str
-    reason: str
-    codes: dict[str, str]
-    labels: dict[str, str]
-    unlabelled: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,127 +116,8 @@ class Conversion:
     files: dict[str, str]
 
 
-def safe_name(text: str, fallback: str) -> str:
-    """Make a name or a value an identifier of the format (``_CODE``).
-
-    Parameters
-    ----------
-    text : str
-    fallback : str
-        Used when nothing of ``text`` is left.
-
-    Returns
-    -------
-    str
-        In lower case, accents dropped, each run of characters other than
-        letters and digits replaced by ``_``, ``-`` before a number written
-        ``minus_``, no ``_`` at either end.
-    """
-    text = re.sub(r"^-(?=[0-9])", "minus_", text.strip())
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    name = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-    return name or fallback
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, k = name, 1
-    while candidate in taken:
-        k += 1
-        candidate = f"{name}_{k}"
-    taken.add(candidate)
-    return candidate
-
-
-def _sort_key(value: str) -> tuple[int, Decimal, str]:
-    try:
-        return (0, Decimal(value), value)
-    except InvalidOperation:
-        return (1, Decimal(0), value.casefold() + "\0" + value)
-
-
-def _numbers_first(values: Iterable[str]) -> list[str]:
-    """Values in numeric order where all are numbers, else in text order."""
-    values = list(values)
-    keys = [_sort_key(v) for v in values]
-    if all(k[0] == 0 for k in keys):
-        return [v for _, v in sorted(zip(keys, values, strict=True))]
-    return sorted(values, key=lambda v: (v.casefold(), v))
-
-
-def _question(table: TextTable, k: int, question_id: str, cells: list[str]) -> Question:
-    """Guess one column's type and, for a single-choice question, its options."""
-    column = table.header[k]
-    answered = [c for c in cells if c != ""]
-    distinct = set(answered)
-    value_labels = dict(table.value_labels.get(column, {}))
-    if value_labels:
-        reason = "value labels"
-        order = _numbers_first(value_labels) + _numbers_first(distinct - set(value_labels))
-    elif 0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered):
-        reason = f"{len(distinct)} distinct answers among {len(answered)}"
-        order = _numbers_first(distinct)
-    else:
-        reason = f"{len(distinct)} distinct answers among {len(answered)}"
-        return Question(column, question_id, "text", reason, {}, {})
-    taken: set[str] = set()
-    codes = {value: _unique(safe_name(value, f"o{n}"), taken) for n, value in enumerate(order, 1)}
-    labels = {codes[v]: neutral(value_labels.get(v, v)) for v in order}
-    unlabelled = len(distinct - set(value_labels)) if value_labels else 0
-    return Question(column, question_id, "single", reason, codes, labels, unlabelled)
-
-
 def _plain(name: str) -> str:
     return re.sub(r"[\s_\-.]", "", name.lower())
-
-
-def _response_set(
-    table: TextTable, name: str, rows: list[list[str]], taken: set[str]
-) -> tuple[Question, list[str]]:
-    """Make an SPSS multiple response set one multiple-choice question, and code its answers.
-
-    A set of dichotomies gives one option per variable (code: the variable's
-    name made safe, without the set's name as a prefix; label: its variable
-    label), chosen where the variable holds the counted value. A set of
-    categories gives one option per value its variables hold (labelled by the
-    value labels), chosen where any of its variables holds it.
-    """
-    answers_set = table.response_sets[name]
-    where = [table.header.index(c) for c in answers_set.columns]
-    codes: dict[str, str] = {}  # variable (dichotomies) or stored value (categories) -> code
-    labels: dict[str, str] = {}
-    if answers_set.counted is not None:
-        for column in answers_set.columns:
-            short = column.removeprefix(f"{name}_") if column != f"{name}_" else column
-            code = _unique(safe_name(short, f"o{len(codes) + 1}"), set(codes.values()))
-            codes[column] = code
-            labels[code] = neutral(table.column_labels.get(column) or column)
-        chosen = [
-            [
-                codes[c]
-                for c, k in zip(answers_set.columns, where, strict=True)
-                if integral(row[k]) == integral(answers_set.counted)
-            ]
-            for row in rows
-        ]
-        reason = f"SPSS multiple response set ${name}, dichotomies counted {answers_set.counted}"
-    else:
-        value_labels: dict[str, str] = {}
-        for column in answers_set.columns:
-            value_labels.update(table.value_labels.get(column, {}))
-        given = {integral(row[k]) for row in rows for k in where if row[k] != ""}
-        order = _numbers_first(value_labels) + _numbers_first(given - set(value_labels))
-        for value in order:
-            codes[value] = _unique(safe_name(value, f"o{len(codes) + 1}"), set(codes.values()))
-            labels[codes[value]] = neutral(value_labels.get(value, value))
-        rank = {code: n for n, code in enumerate(labels)}
-        chosen = [
-            sorted({codes[integral(row[k])] for k in where if row[k] != ""}, key=rank.__getitem__)
-            for row in rows
-        ]
-        reason = f"SPSS multiple response set ${name}, categories"
-    question_id = _unique(safe_name(name, f"q{len(taken)}"), taken)
-    question = Question(f"${name}", question_id, "multiple", reason, {}, labels)
-    return question, [";".join(c) for c in chosen]
 
 
 def _id_column(table: TextTable) -> int | None:
@@ -406,13 +258,13 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
         if column in in_sets:  # a multiple response set, at the place of its first variable
             name = in_sets[column]
             if column == table.response_sets[name].columns[0]:
-                questions.append(_response_set(table, name, rows, taken))
+                questions.append(set_question(table, name, rows, taken))
             continue
         cells = [row[k] for row in rows]
         if all(re.fullmatch(r"[0-9]+(\.0+)?", c) for c in cells if c):
             cells = [integral(c) for c in cells]
-        question_id = _unique(safe_name(column, f"q{len(questions) + 1}"), taken)
-        questions.append((_question(table, k, question_id, cells), cells))
+        question_id = unique(safe_name(column, f"q{len(questions) + 1}"), taken)
+        questions.append((column_question(table, k, question_id, cells), cells))
     weights = None if weight is None else [row[weight] for row in rows]
     return Conversion(
         source,
