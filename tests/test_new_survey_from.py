@@ -194,6 +194,35 @@ def test_a_weight_column_becomes_the_weights_and_numbered_scales_are_pointed_out
     assert list(survey.responses["respondent_weight"][:3]) == ["0.5", "0.6", "0.7"]
 
 
+def test_a_semicolon_csv_with_decimal_commas_converts_as_its_numbers(tmp_path, capsys):
+    source = tmp_path / "answers.csv"
+    lines = ["id;Weight;q2;note"] + [
+        f"r{k};0,{800 + k};{1 + k % 4},0;{'ja, gut' if k % 2 else 'nein'}" for k in range(12)
+    ]
+    source.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
+    assert "survey weights: column 'Weight', as respondent_weight" in capsys.readouterr().out
+    survey = read.read(tmp_path / "s")
+    assert list(survey.responses["respondent_weight"][:2]) == ["0.800", "0.801"]
+    assert list(survey.options.loc[survey.options["question_id"] == "q2", "option_code"]) == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+    assert list(survey.responses["q2"][:3]) == ["1", "2", "3"]
+    assert list(survey.questions["question_id"]) == ["q2", "note"]  # free text keeps its commas
+
+
+def test_a_weight_column_with_an_empty_cell_stays_a_question_and_it_says_so(tmp_path, capsys):
+    source = tmp_path / "answers.csv"
+    source.write_text("id,wt,q\na,1.5,x\nb,,y\nc,0.5,x\nd,1,x\n", encoding="utf-8")
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "'wt' has other cells and stays a question: fill in every weight" in out
+    assert "respondent_weight" not in read.read(tmp_path / "s").responses.columns
+
+
 def test_a_weight_named_column_of_other_values_stays_a_question(tmp_path, capsys):
     source = tmp_path / "answers.csv"
     source.write_text("id,weight\na,heavy\nb,light\nc,heavy\nd,heavy\n", encoding="utf-8")

@@ -130,8 +130,28 @@ def test_a_run_with_other_values_keeps_its_executed_copies_beside_its_results(to
     assert not toy.executed.exists()
 
 
+def overlapping_executor(name, source, output, parameters, cwd):
+    """As :func:`fake_executor`, but 01 ends only once 03 has started (or after 60 s).
+
+    With two workers the independent 03 starts while 01 runs, however busy the
+    machine; a runner that did not overlap them would start 03 only after 01 ended.
+    """
+    log = Path(cwd) / "calls.log"
+    if name == "01_make_a":
+        with log.open("a") as handle:
+            handle.write(f"start {name} {json.dumps(parameters, sort_keys=True)}\n")
+        deadline = time.monotonic() + 60
+        while "start 03_other_thing" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        shutil.copyfile(source, output)
+        with log.open("a") as handle:
+            handle.write(f"end {name}\n")
+        return runner.Outcome(name, True, 0.2)
+    return fake_executor(name, source, output, parameters, cwd)
+
+
 def test_parallel_runs_respect_dependencies(toy):
-    outcomes = runner.run(toy, [], {}, jobs=2, executor=fake_executor)
+    outcomes = runner.run(toy, [], {}, jobs=2, executor=overlapping_executor)
     assert sorted(o.name for o in outcomes) == ["01_make_a", "02_use_a", "03_other_thing"]
     calls = _calls(toy)
     assert calls.index("end 01_make_a") < calls.index("start 02_use_a {}")

@@ -94,8 +94,21 @@ def test_a_survey_run_never_writes_into_the_raw_data(tmp_path):
     [
         (CLAIMS.replace("test: majority", "test: vibes"), "claim C1: test must be one of"),
         ("claims:\n  C1: {unclosed\n", "not valid YAML at line 3, column 1"),
+        (
+            CLAIMS.replace("question: role", "question: rôle"),
+            "claim C1: question 'rôle' is not in questions.csv (its questions: role, help, ",
+        ),
+        (
+            CLAIMS.replace("option: ngo", "option: NGO"),
+            "claim C1: 'NGO' not an option of question 'role' (its option codes: ngo, gov, other)",
+        ),
+        (
+            "claims:\n  G1: {claim: x, evidence: respondents, question: role, test: "
+            "group_difference, group: help, groups: [ngo, gov]}\n",
+            "claim G1: 'ngo', 'gov' not an option of question 'help' (its option codes: shelter, ",
+        ),
     ],
-    ids=["unknown test kind", "YAML syntax error"],
+    ids=["unknown test kind", "YAML syntax error", "question", "option", "groups"],
 )
 def test_a_bad_survey_claims_registry_is_refused_before_any_kernel(
     tmp_path, capsys, monkeypatch, content, message

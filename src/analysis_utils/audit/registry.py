@@ -331,6 +331,49 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
     return claims
 
 
+def check_codebook(claims: Sequence[Claim], questions: pd.DataFrame, options: pd.DataFrame) -> None:
+    """Check that every question, option and group a claim names is in a survey's codebook.
+
+    The same names :func:`check_registry` checks against ``survey_items.csv``,
+    checked against ``questions.csv`` and ``options.csv`` before anything runs.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+    questions, options : DataFrame
+        The checked codebook (:func:`analysis_utils.survey.read.read`).
+
+    Raises
+    ------
+    ValueError
+        Naming the claim, the name that is not in the codebook and the ones that are.
+    """
+    codes = {
+        q: list(options.loc[options["question_id"] == q, "option_code"])
+        for q in questions["question_id"]
+    }
+    for claim in claims:
+        if claim.evidence not in ("survey", "respondents"):
+            continue
+        named = [str(claim.question)] + ([claim.group] if claim.group else [])
+        for question_id in named:
+            if question_id not in codes:
+                raise ValueError(
+                    f"claim {claim.id}: question {question_id!r} is not in questions.csv "
+                    f"(its questions: {', '.join(codes)})"
+                )
+        wanted = [(str(claim.question), [claim.option] if claim.option else [])]
+        if claim.group:
+            wanted.append((claim.group, list(claim.groups)))
+        for question_id, given in wanted:
+            missing = [g for g in given if g not in codes[question_id]]
+            if missing:
+                raise ValueError(
+                    f"claim {claim.id}: {', '.join(map(repr, missing))} not an option of question "
+                    f"{question_id!r} (its option codes: {', '.join(codes[question_id])})"
+                )
+
+
 def check_registry(
     claims: Sequence[Claim], items: pd.DataFrame, article_claims: pd.DataFrame | None
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.io import verify_checksums
@@ -20,6 +20,9 @@ from analysis_utils.pipeline.contract import (
     load_pipeline,
     read_parameters,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def verify_inputs(layout: Layout) -> None:
@@ -61,7 +64,13 @@ def verify_inputs(layout: Layout) -> None:
 CLAIMS_PARAMETER = "claims_file"
 
 
-def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
+def check_claims(
+    layout: Layout,
+    order: list[str],
+    bound: Mapping[str, Mapping[str, Any]],
+    *,
+    codebook: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> None:
     """Load the claims registry the run will use, before any kernel starts.
 
     Each notebook of the run that declares ``claims_file`` reads the registry
@@ -82,6 +91,10 @@ def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
         Notebooks of the run.
     bound : mapping
         Notebook to the checked parameters it receives (:func:`plan`).
+    codebook : tuple of DataFrame, optional
+        A survey run's checked ``questions`` and ``options``: every question,
+        option and group a claim names must be in them
+        (:func:`analysis_utils.audit.registry.check_codebook`).
 
     Raises
     ------
@@ -89,7 +102,7 @@ def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
         In one line naming the file, the claim and the rule it breaks, or the
         file that cannot be read.
     """
-    from analysis_utils.audit.registry import load_claims
+    from analysis_utils.audit.registry import check_codebook, load_claims
 
     steps = load_pipeline(layout.pipeline)
     readers: dict[Path, list[str]] = {}
@@ -103,7 +116,9 @@ def check_claims(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     for path, names in readers.items():
         where = f"{CLAIMS_PARAMETER} {shown(path, layout.root)} (read by {', '.join(names)})"
         try:
-            load_claims(path)
+            claims = load_claims(path)
+            if codebook is not None:
+                check_codebook(claims, *codebook)
         except OSError as exc:
             raise ParameterError(f"{where}: cannot read it: {exc.strerror or exc}") from None
         except ValueError as exc:

@@ -206,9 +206,11 @@ def run(
         checked = read(Path(given["survey_dir"]))
         require_questions(checked)
         check_group_by(checked, str(given.get("group_by") or ""))
+        codebook = (checked.questions, checked.options)
     else:
         verify_inputs(layout)
-    check_claims(layout, order, bound)
+        codebook = None
+    check_claims(layout, order, bound, codebook=codebook)
     check_limits(layout, order, bound)
     steps = load_pipeline(layout.pipeline)
     if output is not None and not owns_output(output, bound, layout.root):

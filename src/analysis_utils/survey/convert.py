@@ -126,16 +126,40 @@ def _id_column(table: TextTable) -> int | None:
 
 
 def _weight_column(table: TextTable, rows: list[list[str]], taken: int | None) -> int | None:
-    """Find the first column named like survey weights whose cells are finite numbers >= 0."""
+    """Find the first column named like survey weights whose every cell is a finite number >= 0."""
     for k, name in enumerate(table.header):
         if k == taken or _plain(name) not in WEIGHT_NAMES:
             continue
         try:
-            if all(0 <= float(row[k]) < math.inf for row in rows if row[k] != ""):
+            if all(0 <= float(row[k]) < math.inf for row in rows):
                 return k
         except ValueError:
             continue
     return None
+
+
+def _decimal_points(table: TextTable, rows: list[list[str]]) -> list[list[str]]:
+    """In a ``;``-separated CSV file, read the columns of numbers written with decimal commas.
+
+    A column is read so only when every cell that is not empty is a number, with a
+    decimal comma (``0,85``, ``4,0``) or none (``4``): a column of free text keeps its
+    commas.
+    """
+    if not table.decimal_comma:
+        return rows
+    numeric = re.compile(r"[+-]?[0-9]+(,[0-9]+)?")
+    columns = [
+        k
+        for k in range(len(table.header))
+        if any("," in row[k] for row in rows)
+        and all(numeric.fullmatch(row[k]) for row in rows if row[k] != "")
+    ]
+    if not columns:
+        return rows
+    return [
+        [cell.replace(",", ".") if k in columns else cell for k, cell in enumerate(row)]
+        for row in rows
+    ]
 
 
 def _id_problems(table: TextTable, k: int, ids: Sequence[str]) -> list[Problem]:
@@ -224,7 +248,7 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
             ]
         )
     table = read_table(source, shown)
-    rows = _rows(table)
+    rows = _decimal_points(table, _rows(table))
     if not rows:
         raise InputError(
             [
@@ -418,8 +442,15 @@ def summary(conversion: Conversion, folder: Path) -> list[str]:
         f"participant_id, case_id, ...): the rows are numbered 1 to {conversion.respondents}",
         f"survey weights: column {conversion.weight_column!r}, as {WEIGHT}"
         if conversion.weight_column
-        else f"survey weights: none (a column named {WEIGHT}, weight or wt, holding numbers "
-        ">= 0, would be taken)",
+        else f"survey weights: none (a column named {WEIGHT}, weight or wt whose every cell is a "
+        "number >= 0 would be taken"
+        + (
+            f"; {', '.join(repr(q.column) for q in named_like)} has other cells and stays a "
+            "question: fill in every weight, then name the column respondent_weight in "
+            f"{RESPONSES} and remove its question)"
+            if (named_like := [q for q in questions if _plain(q.column) in WEIGHT_NAMES])
+            else ")"
+        ),
         "",
         f"question types guessed (single: value labels, or at most {FEW} distinct answers, each "
         "given twice on average; text otherwise):",
