@@ -236,11 +236,14 @@ def test_a_weight_named_column_of_other_values_stays_a_question(tmp_path, capsys
     [
         ("id,q\n", "row 2, column (row): [at least one respondent] the file has a header but no"),
         (None, "[missing-file] file not found: give the path of a .sav, .dta, .xlsx or .csv"),
+        ("", "[missing-file] a folder, not a file: give the path of a .sav, .dta, .xlsx or"),
     ],
 )
 def test_a_file_without_answers_is_refused_naming_it(tmp_path, capsys, text, expected):
     source = tmp_path / "answers.csv"
-    if text is not None:
+    if text == "":
+        source.mkdir()
+    elif text is not None:
         source.write_text(text, encoding="utf-8")
     assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 2
     err = capsys.readouterr().err

@@ -329,8 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(
-            "interrupted: the outputs may mix this run and an earlier one; the report pages "
-            "say so until the notebooks are run again",
+            "interrupted: a survey run's output folder holds its previous contents again; "
+            "other outputs may mix this run and an earlier one, and the report pages say so "
+            "until the notebooks are run again",
             file=sys.stderr,
         )
         return 130

@@ -242,8 +242,9 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
                     None,
                     "(whole file)",
                     "missing-file",
-                    "file not found: give the path of a .sav, .dta, .xlsx or .csv file of "
-                    "answers, one row per respondent",
+                    ("a folder, not a file" if source.is_dir() else "file not found")
+                    + ": give the path of a .sav, .dta, .xlsx or .csv file of answers, one row "
+                    "per respondent",
                 )
             ]
         )
