@@ -116,7 +116,7 @@ def _frictionless_errors(rows, schema):
     return Resource(data=[list(r) for r in rows], schema=described).validate().tasks[0].errors
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_tables())
 def test_the_quick_check_never_passes_a_table_frictionless_refuses(rows):
     from frictionless import Schema
@@ -132,7 +132,7 @@ def test_the_quick_check_never_passes_a_table_frictionless_refuses(rows):
     assert refused == bool(errors)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(
         st.tuples(
