@@ -29,6 +29,7 @@ from analysis_utils.survey.texttable import TextTable
 
 _ZERO_DECIMALS = re.compile(r"([0-9]+)\.0+")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_NUMBER = re.compile(r"[+-]?[0-9]+(,[0-9]+)?")
 
 
 def integral(cell: str) -> str:
@@ -239,6 +240,42 @@ def decimal_points(table: TextTable, questions: pd.DataFrame) -> TextTable:
         for row in table.rows
     ]
     return table.with_columns(list(table.header), rows)
+
+
+def decimal_point_columns(table: TextTable, rows: list[list[str]]) -> list[list[str]]:
+    """Read the columns of numbers written with decimal commas, before the types are known.
+
+    For ``new-survey --from`` (:mod:`analysis_utils.survey.convert`), where no
+    codebook says which columns hold text yet: in a ``;``-separated CSV file
+    (:attr:`TextTable.decimal_comma`), a column is read with decimal points only
+    when every cell that is not empty is a number, written with a decimal comma
+    (``0,85``, ``4,0``) or none (``4``); a column of free text keeps its commas.
+
+    Parameters
+    ----------
+    table : TextTable
+    rows : list of list of str
+        Its rows, padded to the header.
+
+    Returns
+    -------
+    list of list of str
+        ``rows`` itself if no column is read so.
+    """
+    if not table.decimal_comma:
+        return rows
+    columns = [
+        k
+        for k in range(len(table.header))
+        if any(_DECIMAL_COMMA.fullmatch(row[k]) for row in rows)
+        and all(_NUMBER.fullmatch(row[k]) for row in rows if row[k] != "")
+    ]
+    if not columns:
+        return rows
+    return [
+        [cell.replace(",", ".") if k in columns else cell for k, cell in enumerate(row)]
+        for row in rows
+    ]
 
 
 def _cell(row: list[str], k: int) -> str:

@@ -50,7 +50,7 @@ from pathlib import Path
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.text import escaped, hostile_character, neutral
-from analysis_utils.survey.answers import integral
+from analysis_utils.survey.answers import decimal_point_columns, integral
 from analysis_utils.survey.format import (
     _CITATION_COLUMNS,
     OPTION_FIELDS,
@@ -136,30 +136,6 @@ def _weight_column(table: TextTable, rows: list[list[str]], taken: int | None) -
         except ValueError:
             continue
     return None
-
-
-def _decimal_points(table: TextTable, rows: list[list[str]]) -> list[list[str]]:
-    """In a ``;``-separated CSV file, read the columns of numbers written with decimal commas.
-
-    A column is read so only when every cell that is not empty is a number, with a
-    decimal comma (``0,85``, ``4,0``) or none (``4``): a column of free text keeps its
-    commas.
-    """
-    if not table.decimal_comma:
-        return rows
-    numeric = re.compile(r"[+-]?[0-9]+(,[0-9]+)?")
-    columns = [
-        k
-        for k in range(len(table.header))
-        if any("," in row[k] for row in rows)
-        and all(numeric.fullmatch(row[k]) for row in rows if row[k] != "")
-    ]
-    if not columns:
-        return rows
-    return [
-        [cell.replace(",", ".") if k in columns else cell for k, cell in enumerate(row)]
-        for row in rows
-    ]
 
 
 def _id_problems(table: TextTable, k: int, ids: Sequence[str]) -> list[Problem]:
@@ -249,7 +225,7 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
             ]
         )
     table = read_table(source, shown)
-    rows = _decimal_points(table, _rows(table))
+    rows = decimal_point_columns(table, _rows(table))
     if not rows:
         raise InputError(
             [
