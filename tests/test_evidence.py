@@ -7,6 +7,7 @@ from scipy.special import expit
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.audit.verdicts import Verdict
+from analysis_utils.core import io, paths, schemas
 from analysis_utils.study import evidence, hypotheses
 
 COUNTS = pd.DataFrame(
@@ -20,14 +21,40 @@ def test_shares_with_exact_intervals_and_pooled():
     assert table["year"].tolist() == ["2016", "2017", "2018", "2019", "pooled"]
     pooled = table.iloc[-1]
     assert (pooled["part"], pooled["total"]) == (302, 330)
-    assert (pooled["cp_low"], pooled["cp_high"]) == pytest.approx(
-        proportion_confint(302, 330, method="beta")
-    )
     assert (table.iloc[0]["wilson_low"], table.iloc[0]["wilson_high"]) == pytest.approx(
         proportion_confint(69, 70, method="wilson")
     )
+    assert (table.iloc[0]["cp_low"], table.iloc[0]["cp_high"]) == pytest.approx(
+        proportion_confint(69, 70, method="beta")
+    )
     only = evidence.shares(COUNTS, part="part", total="total", confidence=0.9, years=[2017])
     assert only["year"].tolist() == ["2017", "pooled"]
+    assert (only.iloc[-1]["pooled_low"], only.iloc[-1]["pooled_high"]) == pytest.approx(
+        proportion_confint(66, 71, alpha=0.1, method="beta")
+    )
+
+
+def test_pooled_years_have_one_interval_the_one_the_verdict_gives():
+    """The pooled row carries no single-binomial interval, only the overdispersed one."""
+    table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
+    pooled = table.iloc[-1]
+    assert (
+        pooled[["cp_low", "cp_high", "wilson_low", "wilson_high", "pvalue_majority"]].isna().all()
+    )
+    endog = np.column_stack([COUNTS["part"], COUNTS["total"] - COUNTS["part"]])
+    exog = np.ones((4, 1))
+    binomial = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+    phi = binomial.pearson_chi2 / binomial.df_resid
+    quasi = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(scale=phi, use_t=True)
+    assert phi > 1
+    assert (pooled["pooled_low"], pooled["pooled_high"]) == pytest.approx(
+        tuple(expit(quasi.conf_int()[0]))
+    )
+    verdict = evidence.share_verdict(table, alpha=0.05, confidence=0.95)
+    shown = f"{pooled['pooled_low']:.1%}-{pooled['pooled_high']:.1%}"
+    assert shown in verdict.sentence
+    exact = proportion_confint(302, 330, method="beta")
+    assert f"{exact[0]:.1%}-{exact[1]:.1%}" not in verdict.sentence
 
 
 def test_the_glm_wrapper_agrees_with_a_direct_statsmodels_call():
@@ -261,7 +288,9 @@ def test_h2_puts_contemporaneous_figures_first():
         == "2006-2012 (cases); 2011, 2013 (investigations); 2016-2019 (identified victims)"
     )
     assert verdict.sentence.startswith("contemporaneous")
-    assert 'involving approximately 496 victims" (S1)' in verdict.sentence
+    assert 'S1: a forced-labour case "involving approximately 496 victims"' in verdict.sentence
+    assert "victims of forced labour in 2009 (S1" in verdict.sentence
+    assert "under-identification is stated for victims of forced labour alone" in verdict.sentence
     assert "cannot say which form is most widespread among all victims" in verdict.sentence
     labour_more = investigations.assign(investigations_labour_trafficking=[20.0, 2.0, 30.0])
     assert (
@@ -277,3 +306,122 @@ def test_h2_puts_contemporaneous_figures_first():
         ).label
         == "undetermined"
     )
+
+
+def _h2(table, statements, *, cases=484, forced_labour_cases=10):
+    investigations = pd.DataFrame(
+        {"investigations_sex_trafficking": [17.0], "investigations_labour_trafficking": [2.0]},
+        index=[2011],
+    )
+    return hypotheses.h2_verdict(
+        table,
+        cases=cases,
+        forced_labour_cases=forced_labour_cases,
+        case_period="2006-2012",
+        investigations=investigations,
+        statements=statements,
+        alpha=0.05,
+        confidence=0.95,
+    )
+
+
+def test_h2_never_counts_cases_of_unknown_form_as_agreement():
+    """474 "other" cases of unstated form neither support nor contradict H2."""
+    table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
+    statements = _statements([])
+    few_other = _h2(table, statements, cases=484, forced_labour_cases=400)
+    many_other = _h2(table, statements, cases=484, forced_labour_cases=10)
+    assert few_other.label == many_other.label
+    assert few_other.label.startswith("consistent with official identification statistics")
+    assert "the form of the other 84 is not stated" in few_other.sentence
+    assert "the form of the other 474 is not stated" in many_other.sentence
+
+
+def test_h2_states_what_identification_missed_as_each_statement_names_it():
+    """Each statement's form comes from its own words; several forms: effect unknown."""
+    real = io.read_table(
+        paths.layout().raw / "external" / "tip_statements.csv", schemas.TIP_STATEMENTS
+    )
+    read = {
+        r.id: hypotheses.identification_reading(r.quote)
+        for r in real[real["topic"] == "forced_labour_identification"].itertuples()
+    }
+    assert read == {
+        "S01": "victims of forced labour",
+        "S03": "victims of forced labour",
+        "S04": "victims of forced labour",
+        "S09": hypotheses.FORM_NOT_STATED,
+        "S12": hypotheses.FORM_NOT_STATED,
+        "S14": "forced begging victims",
+        "S18": "internal sex trafficking cases, reclassified as lesser offences",
+    }
+    table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
+    verdict = _h2(table, hypotheses.statements_about(real, "H2"))
+    assert "misses forced labour" not in verdict.sentence
+    assert "internal sex trafficking cases, reclassified as lesser offences in 2022 (S18)" in (
+        verdict.sentence
+    )
+    assert "stated for more than one form, so its effect on the shares" in verdict.sentence
+
+
+def test_d4_weighs_the_article_period_and_says_it_has_no_counts_by_sex():
+    table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
+    article = pd.DataFrame(
+        {
+            "id": ["A01", "A02"],
+            "claim": ["D4", "D4"],
+            "statement": [
+                "Men from X are subjected to conditions of forced labour in Y.",
+                "Women and children are subjected to forced prostitution.",
+            ],
+            "section": ["Overview", "Overview"],
+            "text_line": [10, 12],
+            "note": ["", ""],
+        }
+    )
+    statements = _statements(
+        [
+            (
+                "S1",
+                2009,
+                "forced_labour_identification",
+                "H2",
+                "A case involving approximately 496 victims.",
+            ),
+            (
+                "S2",
+                2016,
+                "forced_labour_identification",
+                "H2",
+                "A case involving approximately 700 victims.",
+            ),
+        ]
+    )
+    verdict = hypotheses.d4_verdict(
+        table,
+        note="",
+        article_statements=article,
+        statements=statements,
+        article_period="2006-2012",
+        alpha=0.05,
+        confidence=0.95,
+    )
+    assert verdict.label == (
+        "consistent with official identification statistics, 2016-2019 "
+        "(no contemporaneous counts by sex)"
+    )
+    assert verdict.period == "2016-2019 (identified victims); 2006-2012 (no counts by sex)"
+    assert "(A01; lines 10;" in verdict.sentence  # A02 names no men
+    assert '"involving approximately 496 victims" (S1; their sex not stated)' in verdict.sentence
+    assert "700" not in verdict.sentence  # 2016 is not the article's period
+    assert "at most 98 victims identified in any year 2016-2019" in verdict.sentence
+    bare = hypotheses.d4_verdict(
+        table,
+        note="",
+        article_statements=article.iloc[1:],
+        statements=statements.iloc[1:],
+        article_period="2006-2012",
+        alpha=0.05,
+        confidence=0.95,
+    )
+    assert "(2006-2012) there are no counts by sex. The female majority" in bare.sentence

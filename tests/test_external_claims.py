@@ -44,6 +44,9 @@ def found(numbers):
         ],
         civil_society=study_tip.wide(tip, "AZN")["funding_civil_society_victim_services"],
         statements=statements,
+        article_statements=io.read_table(
+            LAYOUT.raw / "article_statements.csv", schemas.ARTICLE_STATEMENTS
+        ),
         reported=dict(zip(numbers["id"], numbers["value"], strict=True)),
         periods=dict(zip(numbers["id"], numbers["period"], strict=True)),
         alpha=0.05,
@@ -83,13 +86,16 @@ def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found
             alpha=0.05,
             confidence=0.95,
         ),
-        "D4": evidence.share_verdict(
+        "D4": hypotheses.d4_verdict(
             found.female_shares,
-            alpha=0.05,
-            confidence=0.95,
             note="victims whose sex is not given count as not female ("
             + ", ".join(f"{year}: {k}" for year, k in found.unstated_sex.items())
             + ")",
+            article_statements=found.article_statements,
+            statements=found.statements,
+            article_period=periods["cases_revealed"],
+            alpha=0.05,
+            confidence=0.95,
         ),
         "H3": hypotheses.h3_verdict(
             hypotheses.statements_about(found.statements, "H3"),

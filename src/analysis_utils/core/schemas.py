@@ -363,6 +363,18 @@ TIP_STATEMENTS: dict[str, Any] = {
     "primaryKey": ["id"],
 }
 
+ARTICLE_STATEMENTS: dict[str, Any] = {
+    "fields": [
+        field("id", "string", "Sentence", required=True, unique=True),
+        field("claim", "string", "Claim it bears on", required=True),
+        field("statement", "string", "The sentence, verbatim (reported)", required=True),
+        field("section", "string", "Section of the article", required=True),
+        field("text_line", "integer", "Line where it begins in the text extraction", required=True),
+        field("note", "string", "What it says and does not say"),
+    ],
+    "primaryKey": ["id"],
+}
+
 EXTERNAL_CHECKS: dict[str, Any] = {
     "fields": [
         *_REPORT_ROW_FIELDS,
@@ -378,13 +390,13 @@ SHARES: dict[str, Any] = {
         field("part", "integer", "Victims in the part (external)", required=True),
         field("total", "integer", "Victims identified (external)", required=True),
         field("share", "number", "Share (derived)", required=True),
-        field("cp_low", "number", "Clopper-Pearson lower bound", required=True),
-        field("cp_high", "number", "Clopper-Pearson upper bound", required=True),
-        field("wilson_low", "number", "Wilson lower bound", required=True),
-        field("wilson_high", "number", "Wilson upper bound", required=True),
-        field(
-            "pvalue_majority", "number", "Exact one-sided binomial p of share > 1/2", required=True
-        ),
+        field("cp_low", "number", "Clopper-Pearson lower bound (a year's row)"),
+        field("cp_high", "number", "Clopper-Pearson upper bound (a year's row)"),
+        field("wilson_low", "number", "Wilson lower bound (a year's row)"),
+        field("wilson_high", "number", "Wilson upper bound (a year's row)"),
+        field("pvalue_majority", "number", "Exact one-sided binomial p of share > 1/2 (a year)"),
+        field("pooled_low", "number", "Pooled row: lower bound allowing for overdispersion"),
+        field("pooled_high", "number", "Pooled row: upper bound allowing for overdispersion"),
     ],
     "primaryKey": ["claim_id", "year"],
 }

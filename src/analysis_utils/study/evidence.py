@@ -44,21 +44,25 @@ def shares(
     -------
     DataFrame
         ``year`` (``"pooled"`` for the last row), ``part, total, share,
-        cp_low, cp_high, wilson_low, wilson_high, pvalue_majority`` where the
-        p-value is the exact one-sided binomial test of share > 1/2.
+        cp_low, cp_high, wilson_low, wilson_high, pvalue_majority, pooled_low,
+        pooled_high``. A year's row has the exact binomial intervals and the
+        exact one-sided binomial test of share > 1/2; the pooled row has none of
+        these (they assume one binomial share for every year) but the interval
+        every verdict and table uses for pooled years: widened for the years'
+        overdispersion (:func:`pooled_interval` at the dispersion of
+        :func:`dispersion`), or Clopper-Pearson where one binomial share fits
+        by construction (a single year; a share of 0 or 1 in every year).
     """
     data = counts[[part, total]].dropna()
     if years:
         data = data[data.index.isin(list(years))]
     rows = []
-    entries = [(str(int(y)), int(r[part]), int(r[total])) for y, r in data.iterrows()]
-    if entries:
-        entries.append(("pooled", sum(e[1] for e in entries), sum(e[2] for e in entries)))
-    for year, k, n in entries:
+    for y, r in data.iterrows():
+        k, n = int(r[part]), int(r[total])
         result = stats.binomial(k, n, p0=0.5, confidence=confidence)
         rows.append(
             {
-                "year": year,
+                "year": str(int(y)),
                 "part": k,
                 "total": n,
                 "share": result.share,
@@ -69,20 +73,33 @@ def shares(
                 "pvalue_majority": result.pvalue,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "year",
-            "part",
-            "total",
-            "share",
-            "cp_low",
-            "cp_high",
-            "wilson_low",
-            "wilson_high",
-            "pvalue_majority",
-        ],
-    )
+    table = pd.DataFrame(rows, columns=SHARE_COLUMNS)
+    if rows:
+        k, n = int(table["part"].sum()), int(table["total"].sum())
+        if len(rows) > 1 and 0 < k < n:
+            phi = dispersion(table).phi
+            _, low, high = pooled_interval(table, confidence=confidence, phi=phi)
+        else:  # one year, or shares of 0 or 1 in every year: one binomial share fits
+            low, high = stats.binomial(k, n, p0=0.5, confidence=confidence).ci_clopper_pearson
+        pooled = {"year": "pooled", "part": k, "total": n, "share": k / n}
+        table.loc[len(table)] = pd.Series(pooled | {"pooled_low": low, "pooled_high": high})
+    return table
+
+
+#: Columns of :func:`shares`.
+SHARE_COLUMNS = [
+    "year",
+    "part",
+    "total",
+    "share",
+    "cp_low",
+    "cp_high",
+    "wilson_low",
+    "wilson_high",
+    "pvalue_majority",
+    "pooled_low",
+    "pooled_high",
+]
 
 
 #: What a p-value or interval on identified victims can mean (said at every verdict on them).
@@ -309,7 +326,8 @@ def share_verdict(
         return Verdict("not evaluable", "no year has both figures", "", "")
     when = period(years["year"].astype(int).tolist())
     spread = dispersion(years) if len(years) > 1 else DispersionResult(0.0, 0, 1.0, 1.0, "one year")
-    share, low, high = pooled_interval(years, confidence=confidence, phi=spread.phi)
+    pooled = table[table["year"] == "pooled"].iloc[0]
+    share, low, high = (float(pooled[c]) for c in ("share", "pooled_low", "pooled_high"))
     parts = [
         f"identified victims {when} (external): above one half in "
         f"{int((years['share'] > 0.5).sum())} of {len(years)} years",

@@ -21,7 +21,7 @@ from analysis_utils.audit import registry
 from analysis_utils.audit.registry import Claim
 from analysis_utils.audit.verdicts import Verdict
 from analysis_utils.core import schemas
-from analysis_utils.study import evidence, hypotheses
+from analysis_utils.study import hypotheses
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +44,9 @@ class ExternalEvidence:
         reference year (external).
     statements : DataFrame
         ``tip_statements.csv``: each claim weighs the statements that name it.
+    article_statements : DataFrame
+        ``article_statements.csv``: the article's sentences without numbers, by
+        the claim they bear on.
     reported : mapping of str to float
         The article's numbers by id (``article_numbers.csv``).
     periods : mapping of str to str
@@ -58,6 +61,7 @@ class ExternalEvidence:
     investigations: pd.DataFrame
     civil_society: pd.Series
     statements: pd.DataFrame
+    article_statements: pd.DataFrame
     reported: Mapping[str, float]
     periods: Mapping[str, str]
     alpha: float
@@ -99,14 +103,18 @@ def _forms_of_trafficking(claim: Claim, found: ExternalEvidence) -> Verdict:
 
 
 def _female_share_of_identified(claim: Claim, found: ExternalEvidence) -> Verdict:
-    """:func:`evidence.share_verdict` on the female share, victims of unstated sex not female."""
-    return evidence.share_verdict(
+    """:func:`hypotheses.d4_verdict`: the female share, then the article's own period."""
+    article = found.article_statements
+    return hypotheses.d4_verdict(
         found.female_shares,
-        alpha=found.alpha,
-        confidence=found.confidence,
         note="victims whose sex is not given count as not female ("
         + ", ".join(f"{year}: {k}" for year, k in found.unstated_sex.items())
         + ")",
+        article_statements=article[article["claim"] == claim.id],
+        statements=found.statements,
+        article_period=found.periods["cases_revealed"],
+        alpha=found.alpha,
+        confidence=found.confidence,
     )
 
 

@@ -27,6 +27,23 @@ FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reduced NGO funding", re.compile(r"fewer resources[^.]*NGO")),
     ("donors instead of the state", re.compile(r"foreign donors provided funding")),
 )
+#: What a TIP statement on identification says was missed (derived rules, first match
+#: wins), in the statement's own terms: victims of forced labour; forced begging; sex
+#: trafficking cases reclassified; otherwise victims of a form the statement does not name.
+IDENTIFICATION_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("victims of forced labour", re.compile(r"forced labou?r", re.IGNORECASE)),
+    ("forced begging victims", re.compile(r"forced begging", re.IGNORECASE)),
+    (
+        "internal sex trafficking cases, reclassified as lesser offences",
+        re.compile(r"sex trafficking cases reclassified", re.IGNORECASE),
+    ),
+)
+#: The reading of a statement on identification that names no form.
+FORM_NOT_STATED = "victims of a form not stated"
+#: A statement's count of victims in one case: "involving approximately 496 victims".
+LARGE_CASE = re.compile(r"involving approximately (\d+) victims")
+#: An article's sentence naming men among those subjected to forced labour.
+MEN_IN_FORCED_LABOUR = re.compile(r"\bmen\b(?=.*forced labou?r)", re.IGNORECASE)
 #: "for the third year in a row" and the like: the years a statement covers.
 IN_A_ROW = re.compile(r"for the (second|third|fourth|fifth) year in a row")
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
@@ -48,6 +65,25 @@ def funding_reading(quote: str) -> str:
         if pattern.search(quote):
             return reading
     return "funding reported"
+
+
+def identification_reading(quote: str) -> str:
+    """Read a TIP statement on identification (see :data:`IDENTIFICATION_READINGS`).
+
+    Parameters
+    ----------
+    quote : str
+
+    Returns
+    -------
+    str
+        The form of trafficking whose victims or cases the statement says were
+        missed, or :data:`FORM_NOT_STATED`.
+    """
+    for reading, pattern in IDENTIFICATION_READINGS:
+        if pattern.search(quote):
+            return reading
+    return FORM_NOT_STATED
 
 
 def years_covered(quote: str, reference_year: int) -> list[int]:
@@ -100,8 +136,12 @@ def h2_verdict(
 
     Contemporaneous figures first (the article's cases, investigations
     by form), then victims identified by form (:func:`share_verdict`), then what
-    the TIP narratives say identification misses. The label says what these
-    decide: whether official statistics are consistent with the claim.
+    the TIP narratives say identification missed, form by form as each
+    statement names it (:func:`identification_reading`). The label says what
+    these decide: official statistics are consistent with the claim when more
+    sex than labour trafficking investigations are quoted in every year and the
+    identified victims' verdict is consistent; the article's cases do not count
+    either way, since the form of all but the forced-labour ones is not stated.
 
     Parameters
     ----------
@@ -132,37 +172,26 @@ def h2_verdict(
         f"{int(r['investigations_labour_trafficking'])} labour trafficking"
         for y, r in both.iterrows()
     )
-    missed = ", ".join(f"{r.id} ({r.report_edition} edition)" for r in statements.itertuples())
-    large_cases = "".join(
-        f'{r.reference_year}: a forced-labour case "involving approximately '
-        f'{found.group(1)} victims" ({r.id}), '
-        for r in statements.itertuples()
-        if (found := re.search(r"involving approximately (\d+) victims", r.quote))
-    )
+    most_identified = int(shares_table.loc[shares_table["year"] != "pooled", "total"].max())
     other = cases - forced_labour_cases
     sentence = (
         f"contemporaneous: the article's cases {case_period} (reported): {forced_labour_cases} of "
-        f"{cases} forced labour, {other} other (the article does not say how many were sexual "
-        f"exploitation); investigations by form (external, TIP as quoted by news agencies): "
-        f"{investigated}. Later: {identified.sentence} What identification misses (TIP "
-        f"statements, verbatim in tip_statements.csv: {missed}): {large_cases}against at most "
-        f"{int(shares_table.loc[shares_table['year'] != 'pooled', 'total'].max())} victims "
-        f"identified in any year {identified.period}; NGO referrals "
-        "not recognised; begging children not classed as victims; an emphasis on "
-        "transnational cases. No victims by form are reported for the article's own period "
-        f"({case_period}): its cases and the investigations point the same way but count cases, "
-        "not victims. Official statistics therefore cannot say which form is most widespread "
-        "among all victims."
+        f"{cases} forced labour; the form of the other {other} is not stated; investigations by "
+        f"form (external, TIP as quoted by news agencies): {investigated}. Later: "
+        f"{identified.sentence} What the TIP narratives say identification missed, in their own "
+        "terms (verbatim in tip_statements.csv, each read by a derived rule): "
+        f"{_missed(statements, most_identified, identified.period)}. No victims by form are "
+        f"reported for the article's own period ({case_period}); the investigations count "
+        "cases, not victims. Official statistics therefore cannot say which form is most "
+        "widespread among all victims."
     )
     years = [*(int(y) for y in both.index)]
     when = (
         f"{case_period} (cases); {period(years)} (investigations); {identified.period} "
         "(identified victims)"
     )
-    agree = (
-        other > forced_labour_cases
-        and sex_more
-        and identified.label.startswith("consistent with official identification statistics")
+    agree = sex_more and identified.label.startswith(
+        "consistent with official identification statistics"
     )
     label = (
         f"consistent with official identification statistics, {identified.period} "
@@ -275,3 +304,104 @@ def h3_verdict(
         "year (edition - 1)"
     )
     return Verdict(label, sentence, when, assumptions)
+
+
+def _missed(statements: pd.DataFrame, most_identified: int, identified_period: str) -> str:
+    """Say what the TIP statements on identification say was missed, form by form."""
+    read = statements.assign(reading=statements["quote"].map(identification_reading))
+    parts = []
+    for reading, rows in read.groupby("reading", sort=False):
+        ids = ", ".join(rows["id"])
+        large = "".join(
+            f'; {r.id}: a forced-labour case "involving approximately {found.group(1)} victims", '
+            f"more than the at most {most_identified} victims identified in any year "
+            f"{identified_period}"
+            for r in rows.itertuples()
+            if (found := LARGE_CASE.search(r.quote))
+        )
+        parts.append(f"{reading} in {period(rows['reference_year'].tolist())} ({ids}{large})")
+    forms = {r for r in read["reading"] if r != FORM_NOT_STATED}
+    effect = (
+        "under-identification is stated for more than one form, so its effect on the shares "
+        "by form is not known"
+        if len(forms) > 1
+        else f"under-identification is stated for {next(iter(forms))} alone"
+        if forms
+        else "no statement names a form"
+    )
+    return "; ".join(parts) + f"; {effect}"
+
+
+def d4_verdict(
+    female_shares: pd.DataFrame,
+    *,
+    note: str,
+    article_statements: pd.DataFrame,
+    statements: pd.DataFrame,
+    article_period: str,
+    alpha: float,
+    confidence: float,
+) -> Verdict:
+    """Verdict on D4 ("the majority of victims are female"), for the later years and the article's.
+
+    The share of identified victims who are female (:func:`share_verdict`)
+    covers the years the TIP reports count victims by sex, all after the
+    article's period. For that period there are no counts by sex: what there
+    is gets weighed in words, the article's own sentences naming men among
+    those subjected to forced labour (:data:`MEN_IN_FORCED_LABOUR`) and the
+    TIP statements of the period that count the victims of one forced-labour
+    case (:data:`LARGE_CASE`). The label says so.
+
+    Parameters
+    ----------
+    female_shares : DataFrame
+        :func:`shares` of female victims among identified victims.
+    note : str
+        How victims of unstated sex count (said in the assumptions).
+    article_statements : DataFrame
+        ``article_statements.csv``: the article's sentences bearing on D4.
+    statements : DataFrame
+        ``tip_statements.csv`` (every claim's: the counts are read wherever they are).
+    article_period : str
+        The article's period (``2006-2012``, its case statistics).
+    alpha, confidence : float
+
+    Returns
+    -------
+    Verdict
+    """
+    identified = share_verdict(female_shares, alpha=alpha, confidence=confidence, note=note)
+    first, last = (int(y) for y in (article_period.split("-") * 2)[:2])
+    men = article_statements[
+        article_statements["statement"].map(lambda text: bool(MEN_IN_FORCED_LABOUR.search(text)))
+    ]
+    most = int(female_shares.loc[female_shares["year"] != "pooled", "total"].max())
+    cases = [
+        f'a forced-labour case in {r.reference_year} "involving approximately '
+        f'{found.group(1)} victims" ({r.id}; their sex not stated), more than the at most '
+        f"{most} victims identified in any year {identified.period}"
+        for r in statements.itertuples()
+        if first <= int(r.reference_year) <= last and (found := LARGE_CASE.search(r.quote))
+    ]
+    lines = ", ".join(str(n) for n in men["text_line"])
+    weighed = (
+        [
+            f"the article's own sentences name men among those subjected to forced labour "
+            f"({', '.join(men['id'])}; lines {lines}; verbatim in article_statements.csv), "
+            "with no counts"
+        ]
+        if len(men)
+        else []
+    )
+    weighed += [f"the TIP narratives report {case}" for case in cases]
+    contemporaneous = (
+        f" For the article's own period ({article_period}) there are no counts by sex"
+        + (": " + "; ".join(weighed) if weighed else "")
+        + f". The female majority among the victims identified {identified.period} cannot "
+        "therefore be carried back to the article's period."
+    )
+    label = identified.label
+    if label.startswith(("consistent", "not consistent")):
+        label += " (no contemporaneous counts by sex)"
+    when = f"{identified.period} (identified victims); {article_period} (no counts by sex)"
+    return Verdict(label, identified.sentence + contemporaneous, when, identified.assumptions)
