@@ -255,10 +255,13 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
 def _given(args: argparse.Namespace) -> dict[str, Any]:
     import yaml
 
+    from analysis_utils.core import yamlfile
+
     given: dict[str, Any] = {}
     if args.parameters_file is not None:
         try:
-            loaded = yaml.safe_load(args.parameters_file.read_text(encoding="utf-8"))
+            text = args.parameters_file.read_text(encoding="utf-8")
+            loaded = yamlfile.load(text, str(args.parameters_file))
         except (OSError, yaml.YAMLError) as exc:
             raise ParameterError(f"{args.parameters_file}: cannot read parameters: {exc}") from None
         if loaded is not None and not isinstance(loaded, dict):

@@ -281,13 +281,15 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
     """
     import yaml
 
+    from analysis_utils.core import yamlfile
+
     if Path(path).is_symlink():
         raise ValueError(
             f"{path.name}: the file is a symbolic link, which is not followed; "
             "give an ordinary file"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.load(path.read_text(encoding="utf-8"), path.name) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

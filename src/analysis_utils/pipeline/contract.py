@@ -227,6 +227,8 @@ def _from_text(text: str, kind: str, bad: ParameterError) -> Any:
     """Parse command-line text for a non-string type."""
     import yaml
 
+    from analysis_utils.core import yamlfile
+
     if kind == "bool":
         lowered = text.strip().lower()
         if lowered in {"true", "1", "yes"}:
@@ -235,8 +237,8 @@ def _from_text(text: str, kind: str, bad: ParameterError) -> Any:
             return False
         raise bad
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        return yamlfile.load(text, "the parameter")
+    except (yaml.YAMLError, ParameterError) as exc:
         raise bad from exc
 
 
@@ -268,9 +270,9 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
     ValueError
         If an entry lacks ``reads`` or ``writes`` or names a missing notebook.
     """
-    import yaml
+    from analysis_utils.core import yamlfile
 
-    data = yaml.safe_load(pipeline.read_text(encoding="utf-8")) or {}
+    data = yamlfile.load(pipeline.read_text(encoding="utf-8"), pipeline.name) or {}
     steps: dict[str, Step] = {}
     for name, entry in (data.get("notebooks") or {}).items():
         path = pipeline.parent / f"{name}.ipynb"

@@ -96,8 +96,10 @@ def load_spec(path: Path) -> SweepSpec:
     """
     import yaml
 
+    from analysis_utils.core import yamlfile
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.load(path.read_text(encoding="utf-8"), str(path))
     except (OSError, yaml.YAMLError) as exc:
         raise ParameterError(f"{path}: cannot read the sweep file: {exc}") from None
     if not isinstance(data, dict):

@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from analysis_utils.core import io, paths, schemas
+from analysis_utils.core import io, paths, schemas, yamlfile
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.report import findings, pages
 
@@ -74,7 +73,7 @@ def citation(root: Path) -> dict[str, Any]:
         ``article``.
     """
     _need(root / "CITATION.cff", root, "give the project root that holds CITATION.cff")
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = yamlfile.load((root / "CITATION.cff").read_text(encoding="utf-8"), "CITATION.cff")
     article = next(r for r in cff["references"] if r.get("type") == "article")
     licences = cff["license"] if isinstance(cff["license"], list) else [cff["license"]]
     return {
