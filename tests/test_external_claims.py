@@ -117,7 +117,8 @@ def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found
     statements_source = "TIP statements (data/raw/external/tip_statements.csv)"
     assert table["evidence"].to_dict() == {
         "H2": f"{tip_source}; the article's case statistics; {statements_source}",
-        "D4": tip_source,
+        "D4": f"{tip_source}; the article's sentences on men in forced labour "
+        f"(data/raw/article_statements.csv); {statements_source}",
         "H3": f"{statements_source}; {tip_source}; the article's funding figures",
     }
 

@@ -45,7 +45,10 @@ def test_survey_percentages_by_hand(table):
     )
     assert table.loc["survey_stated_n", "status"] == "inconsistent"
     assert table.loc["survey_stated_n", "recomputed"].startswith("0 of 5")
-    assert "likelier error (an inference" in table.loc["survey_stated_n", "reason"]
+    reason = table.loc["survey_stated_n", "reason"]
+    assert "each of the 5 reported percentages is impossible at n = 4 on its own" in reason
+    assert "one error in the stated n = 4 explains all 5" in reason
+    assert "agree with each other" not in reason
     percentages = table[table["kind"] == "survey_percentage"]
     assert sorted(percentages["value_as_printed"]) == ["33", "44", "57", "67", "78"]
     assert set(percentages["status"]) == {AGREE}

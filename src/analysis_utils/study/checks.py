@@ -79,19 +79,14 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
                 bool(matching_counts(p, int(row.value), percent=True, rounding=ctx.rounding))
                 for p in reported
             )
-            agree = (
-                f"; the reported percentages agree with each other (n = "
-                f"{', '.join(map(str, derived_sizes(ctx)))}), which makes the stated n the "
-                "likelier error (an inference: the numbers cannot tell which is wrong)"
-                if ok < len(reported) and derived_sizes(ctx)
-                else ""
-            )
+            impossible = len(reported) - ok
             base |= {
                 "recomputed": f"{ok} of {len(reported)} reported percentages possible "
                 f"with n = {int(row.value)}",
-                "status": "inconsistent" if ok < len(reported) else "consistent",
+                "status": "inconsistent" if impossible else "consistent",
                 "reason": f"{int(row.value)} respondents give only multiples of "
-                f"{100 / row.value:g} %{agree}",
+                f"{100 / row.value:g} %"
+                + (f"; {one_error(int(row.value), impossible)}" if impossible else ""),
             }
         else:
             cited = row.reference or "the author's statement"
@@ -103,6 +98,42 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
             }
         rows.append(base)
     return report_frame(rows)
+
+
+def one_error(stated: int, impossible: int) -> str:
+    """Say why the stated sample size, not the percentages, is the likelier error.
+
+    Parameters
+    ----------
+    stated : int
+        The stated sample size.
+    impossible : int
+        How many reported percentages no count of ``stated`` respondents gives.
+
+    Returns
+    -------
+    str
+        Each such percentage is impossible at the stated n on its own, so one
+        error in the stated n explains them all, where keeping it needs as many
+        separate errors in the percentages (an inference, said as one).
+    """
+    return (
+        f"each of the {impossible} reported percentages is impossible at n = {stated} on its "
+        f"own, so one error in the stated n = {stated} explains all {impossible}, where keeping "
+        f"n = {stated} needs {impossible} separate errors in the percentages (an inference: "
+        "the numbers cannot tell which is wrong)"
+        if impossible > 1
+        else f"the one reported percentage impossible at n = {stated} may be the error as well "
+        f"as the stated n = {stated}: the numbers cannot tell which is wrong"
+    )
+
+
+def _impossible_at(numbers: pd.DataFrame, ctx: SurveyContext) -> int:
+    """Count the article's survey percentages that no count of the stated n gives."""
+    printed = numbers.loc[numbers["kind"] == "survey_percentage", "value_as_printed"]
+    return sum(
+        not matching_counts(p, ctx.stated_n, percent=True, rounding=ctx.rounding) for p in printed
+    )
 
 
 def _check(
@@ -154,9 +185,8 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             f"smallest consistent n = {ctx.full_sample_n} (all percentages of the "
             f"whole sample: {ctx.all_n})",
             "inconsistent",
-            "the stated sample size cannot give the reported percentages; they agree with each "
-            "other, which makes the stated n the likelier error (an inference: the numbers cannot "
-            "tell which is wrong)",
+            "the stated sample size cannot give the reported percentages; "
+            + one_error(ctx.stated_n, _impossible_at(numbers, ctx)),
         )
     )
     second, third = v["un_rank_criminal_activity"], v["un_rank_profitable_organized_crime"]
