@@ -416,3 +416,12 @@ def test_a_survey_page_shows_the_source_s_verdicts_only_where_it_states_them(ite
         assert "(derived)</th><td>9, 54</td>" in page
         assert "respondents (rows" not in page
         assert "article's" not in page
+
+
+def test_fig7_caption_says_nominal_and_why_no_deflator():
+    from analysis_utils.report import pages
+
+    caption = pages.FIGURE_CAPTIONS["fig7_funding_per_victim"]
+    assert "nominal manat" in caption
+    assert "no official consumer price index" in caption
+    assert "not deflated" in caption

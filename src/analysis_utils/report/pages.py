@@ -116,7 +116,10 @@ FIGURE_CAPTIONS: dict[str, str] = {
     "fig6_victims_by_form": "Victims identified in Azerbaijan by form of exploitation, from the "
     "US Trafficking in Persons reports (external).",
     "fig7_funding_per_victim": "Government victim-protection funding per identified victim, "
-    "from the US Trafficking in Persons reports (derived from external figures).",
+    "from the US Trafficking in Persons reports (derived from external figures), in nominal "
+    "manat and, where the package holds the year's official rate, US dollars. Not in constant "
+    "prices: the package holds no official consumer price index with its source, so manat "
+    "amounts either side of the 2015 devaluations are not deflated and compare only nominally.",
 }
 
 _FIGURE_NUMBER = re.compile(r"fig(\d+)_")
