@@ -2,6 +2,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ from offline import external_resources
 from analysis_utils import cli
 from analysis_utils.core import io, paths
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.pipeline import executed, manifest, preflight, runner, staging
+from analysis_utils.pipeline import executed, locks, manifest, preflight, runner, staging
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -464,10 +466,82 @@ def test_an_interrupt_prints_one_line_and_exits_130(monkeypatch, capsys):
 
 def test_the_files_a_killed_writer_left_are_cleared_and_nothing_else(tmp_path):
     (tmp_path / "tables").mkdir()
-    left = tmp_path / "tables" / ".claim_tests.csv.ab12_xyz.csv"
-    kept = [tmp_path / "tables" / n for n in ("claim_tests.csv", ".hidden.csv", "a.tmp")]
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], check=True, capture_output=True
+    )
+    pid = int(child.stdout)  # a writer that has ended
+    left = tmp_path / "tables" / f".claim_tests.csv.{io.PARTIAL_MARKER}-{pid}-ab12_xyz.part"
+    names = ("claim_tests.csv", ".hidden.csv", "a.tmp", ".claim_tests.csv.ab12_xyz.csv")
+    kept = [tmp_path / "tables" / n for n in names]
     for path in [left, *kept]:
         path.write_text("x")
     assert io.partial_writes(tmp_path / "tables") == [left]
     assert staging.clear_partial_writes([tmp_path / "tables", tmp_path / "missing"]) == [left]
     assert all(p.exists() for p in kept)
+
+
+def test_runs_with_different_temporary_folders_meet_at_the_folder_s_lock(toy, tmp_path):
+    elsewhere = tmp_path / "other-tmp"
+    elsewhere.mkdir()
+    held = staging.hold_lock(toy.results)  # a run with this test's temporary folder
+    try:
+        tempfile.tempdir = str(elsewhere)  # and one with another TMPDIR (or container)
+        with pytest.raises(ParameterError, match=r"is being written by process \d+"):
+            runner.run(toy, [], {}, executor=fake_executor)
+    finally:
+        held.close()
+    assert not toy.executed.exists()
+    assert not (toy.results / locks.LOCK_NAME).exists()  # released: no file left
+
+
+def test_a_run_sharing_a_tables_folder_with_another_is_refused(project):
+    shared = project.root / "shared" / "tables"
+    held = staging.hold_lock(shared)  # a run writing results/ elsewhere and these tables
+    given = {"tables_dir": "shared/tables", "results_dir": "b/results"}
+    try:
+        with pytest.raises(ParameterError, match=rf"{shared} is being written by process"):
+            runner.run(project, ["02"], given, executor=fake_executor)
+    finally:
+        held.close()
+    assert not (project.root / "b").exists()  # the folders made for the locks are removed
+    assert all(o.ok for o in runner.run(project, ["02"], given, executor=fake_executor))
+
+
+def test_every_output_folder_of_a_run_is_locked_in_sorted_order(project, monkeypatch):
+    taken = []
+    real = locks.hold_lock
+
+    def spy(folder):
+        taken.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(locks, "hold_lock", spy)
+    given = {"tables_dir": "out/tables", "results_dir": "out/results"}
+    runner.run(project, ["02"], given, html=False, executor=fake_executor)
+    out = (project.root / "out").resolve()
+    assert taken == [out / "executed", out / "results", out / "tables"]
+    assert not list(out.rglob(locks.LOCK_NAME))
+
+
+def test_a_folder_inside_one_another_run_holds_is_refused(tmp_path):
+    outer = staging.hold_lock(tmp_path / "output")  # a survey run replacing its output folder
+    try:
+        with pytest.raises(ParameterError, match=f"{tmp_path / 'output'} is being written by"):
+            locks.hold_locks([tmp_path / "output" / "tables"])
+        assert not (tmp_path / "output" / "tables").exists()
+    finally:
+        outer.close()
+    locks.hold_locks([tmp_path / "output" / "tables"]).close()
+
+
+def test_a_fifo_at_the_lock_path_is_refused_in_one_line(toy, capsys, monkeypatch):
+    toy.results.mkdir(parents=True)
+    os.mkfifo(toy.results / locks.LOCK_NAME)
+    real = runner.run
+    monkeypatch.setattr(runner, "run", lambda *a, **k: real(*a, **k, executor=fake_executor))
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is not a plain file" in err
+    assert "Traceback" not in err
+    assert stat.S_ISFIFO(os.lstat(toy.results / locks.LOCK_NAME).st_mode)  # left alone

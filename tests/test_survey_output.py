@@ -16,8 +16,9 @@ from conftest import snapshot
 from surveys import OPTIONS, QUESTIONS, write_rows
 
 from analysis_utils import cli
+from analysis_utils.core import io
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.pipeline import runner, staging, surveys
+from analysis_utils.pipeline import locks, ownership, runner, staging, surveys
 from analysis_utils.pipeline.contract import load_pipeline
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
@@ -46,18 +47,16 @@ def _survey(folder: Path) -> Path:
 
 
 def fake_executor(name, source, output, parameters, cwd):
-    """Stands in for Papermill: writes what the notebook would, where its parameters say."""
+    """Stands in for Papermill: writes what the notebook would, where its parameters say,
+    as the notebooks write (through the library's writer)."""
     shutil.copyfile(source, output)
     results = Path(parameters["results_dir"])
-    results.mkdir(parents=True, exist_ok=True)
-    (results / f"{name}.json").write_text(json.dumps(parameters, sort_keys=True))
+    io.atomic_write_bytes(results / f"{name}.json", json.dumps(parameters, sort_keys=True).encode())
     if name == "04_reproduce_figures":
-        figures = Path(parameters["figures_dir"])
-        figures.mkdir(parents=True, exist_ok=True)
         for stem in DRAWN:
-            (figures / f"{stem}.svg").write_text("<svg/>")
+            io.atomic_write_bytes(Path(parameters["figures_dir"]) / f"{stem}.svg", b"<svg/>")
     if name == "08_survey_report":
-        (Path(parameters["report_dir"]) / "survey_report.html").write_text("<html/>")
+        io.atomic_write_bytes(Path(parameters["report_dir"]) / "survey_report.html", b"<html/>")
     if name in FAIL:
         return runner.Outcome(name, False, 0.0, 2, "ValueError: boom", "raise ValueError")
     return runner.Outcome(name, True, 0.0)
@@ -135,7 +134,7 @@ def test_a_foreign_file_in_the_output_folder_is_refused_and_kept(project, tmp_pa
     with pytest.raises(ParameterError) as refused:
         _run(project, folder)
     message = str(refused.value)
-    assert message.startswith(f"output_dir {out} holds files a survey run never writes")
+    assert message.startswith(f"output_dir {out} holds files that no survey run wrote")
     assert "figures/draft, notes.txt" in message
     assert "Move those files out of the folder, or give -p output_dir a new or empty folder" in (
         message
@@ -153,11 +152,11 @@ def test_a_folder_no_survey_run_wrote_is_refused(project, tmp_path):
     mine = tmp_path / "documents"
     (mine / "figures").mkdir(parents=True)
     (mine / "figures" / "plot.svg").write_text("<svg/>")  # a kind of file we write, no manifest
-    with pytest.raises(ParameterError, match=r"has no run manifest \(results/manifest.json\)"):
+    with pytest.raises(ParameterError, match=r"no survey run wrote, or that changed since "):
         _run(project, folder, output_dir=str(mine))
     assert snapshot(mine) == {"figures/plot.svg": b"<svg/>"}
     # the survey folder's parent holds the survey itself
-    with pytest.raises(ParameterError, match=r"never writes \(documents, project, s\)"):
+    with pytest.raises(ParameterError, match=r"changed since \(documents, project, s\)"):
         _run(project, folder, output_dir=str(tmp_path))
     assert (folder / "questions.csv").is_file()
 
@@ -185,21 +184,36 @@ def test_what_a_survey_run_writes_is_read_from_the_pipeline(project):
     assert folders["executed"] == {".ipynb", ".html"}
 
 
-def test_foreign_files_ignore_a_browser_s_files_and_a_killed_run_s(tmp_path, project):
-    steps = load_pipeline(project.pipeline)
+def _proven_folder(tmp_path: Path) -> Path:
+    """An output folder whose run manifest lists its one figure with its hash."""
     out = tmp_path / "out"
-    (out / "results").mkdir(parents=True)
-    (out / "results" / "manifest.json").write_text("{}")
+    (out / "figures").mkdir(parents=True)
+    (out / "figures" / "a.svg").write_text("<svg/>")
+    outputs = {str(out / "figures" / "a.svg"): io.sha256(out / "figures" / "a.svg")}
+    record = {"parameters": {}, "inputs": {}, "outputs": outputs, "code": {}}
+    io.atomic_write_bytes(
+        out / "results" / "manifest.json",
+        json.dumps(
+            {"04_reproduce_figures": {"notebook": "04_reproduce_figures", **record}}
+        ).encode(),
+    )
+    return out
+
+
+def test_foreign_files_ignore_a_browser_s_files_and_a_killed_run_s(tmp_path):
+    out = _proven_folder(tmp_path)
+    pid = _dead_pid()
     (out / ".DS_Store").write_text("")
-    (out / "results" / ".manifest.json.abcd1234.tmp").write_text("")  # killed writes
-    (out / ".survey_report.html.abcd1234.tmp").write_text("")
-    (out / ".previous-99999999" / "figures").mkdir(parents=True)
-    (out / ".previous-99999999" / "figures" / "a.png").write_text("")
-    assert surveys.foreign_files(out, steps) == []
-    (out / ".previous-99999999" / "figures" / "a.txt").write_text("")
+    (out / "results" / f".manifest.json.{io.PARTIAL_MARKER}-{pid}-abcd1234.part").write_text("")
+    (out / "figures" / locks.LOCK_NAME).write_text("")
+    (out / f".previous-{pid}").mkdir()
+    shutil.copytree(out / "figures", out / f".previous-{pid}" / "figures")
+    shutil.copytree(out / "results", out / f".previous-{pid}" / "results")
+    assert surveys.foreign_files(out, tmp_path) == []
+    (out / f".previous-{pid}" / "figures" / "a.txt").write_text("")
     (out / "link").symlink_to(tmp_path)
-    assert surveys.foreign_files(out, steps) == [".previous-99999999/figures/a.txt", "link"]
-    surveys.check_replaceable(tmp_path / "absent", steps)  # nothing there: nothing refused
+    assert surveys.foreign_files(out, tmp_path) == [f".previous-{pid}/figures/a.txt", "link"]
+    surveys.check_replaceable(tmp_path / "absent", tmp_path)  # nothing there: nothing refused
 
 
 def _dead_pid() -> int:
@@ -209,22 +223,24 @@ def _dead_pid() -> int:
 
 
 def test_set_aside_then_rollback_or_commit(tmp_path):
-    out = tmp_path / "out"
-    (out / "figures").mkdir(parents=True)
-    (out / "figures" / "old.svg").write_text("old")
-    (out / "survey_report.html").write_text("old page")
+    out = _proven_folder(tmp_path)
+    (out / "notes.txt").write_text("mine")  # not the run's: never moved, never removed
+    owned = ownership.proven(out, tmp_path)
+    assert set(owned) == {"figures/a.svg", "results/manifest.json"}
     before = snapshot(out)
-    replacement = staging.set_aside(out, keep={"figures"})
-    assert snapshot(out)["figures/old.svg"] == b"old"  # kept: copied back
-    assert "survey_report.html" not in {p.name for p in out.iterdir()}
-    (out / "figures" / "new.svg").write_text("new")
+    replacement = staging.set_aside(out, owned, keep={"figures"})
+    assert snapshot(out)["figures/a.svg"] == b"<svg/>"  # kept: copied back
+    assert not (out / "results" / "manifest.json").exists()
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv(io.JOURNAL_ENV, str(replacement.journal))
+        io.atomic_write_bytes(out / "figures" / "new.svg", b"new")
     replacement.rollback()
     assert snapshot(out) == before
-    replacement = staging.set_aside(out)
-    assert [p.name for p in out.iterdir()] == [f".previous-{os.getpid()}"]
-    (out / "survey_report.html").write_text("new page")
+    replacement = staging.set_aside(out, ownership.proven(out, tmp_path))
+    assert sorted(p.name for p in out.iterdir()) == [f".previous-{os.getpid()}", "notes.txt"]
+    io.atomic_write_bytes(out / "survey_report.html", b"new page")
     replacement.commit()
-    assert snapshot(out) == {"survey_report.html": b"new page"}
+    assert snapshot(out) == {"notes.txt": b"mine", "survey_report.html": b"new page"}
 
 
 def test_a_killed_run_s_previous_contents_are_put_back(tmp_path):
@@ -232,15 +248,20 @@ def test_a_killed_run_s_previous_contents_are_put_back(tmp_path):
     pid = _dead_pid()
     (out / f".previous-{pid}" / "figures").mkdir(parents=True)
     (out / f".previous-{pid}" / "figures" / "old.svg").write_text("old")
-    (out / "figures").mkdir()
-    (out / "figures" / "half.svg").write_text("half written by the killed run")
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv(io.JOURNAL_ENV, str(ownership.journal_path(out, pid)))
+        io.atomic_write_bytes(out / "figures" / "half.svg", b"written by the killed run")
+    (out / "figures" / "mine.svg").write_text("not in its journal: kept")
     assert staging.recover(out) == [out / f".previous-{pid}"]
-    assert snapshot(out) == {"figures/old.svg": b"old"}
+    assert snapshot(out) == {
+        "figures/mine.svg": b"not in its journal: kept",
+        "figures/old.svg": b"old",
+    }
     # killed while setting aside: nothing was written yet, nothing is removed
     (out / f".previous-{pid}.moving").mkdir()
     (out / f".previous-{pid}.moving" / "survey_report.html").write_text("page")
     staging.recover(out)
-    assert snapshot(out) == {"figures/old.svg": b"old", "survey_report.html": b"page"}
+    assert snapshot(out)["survey_report.html"] == b"page"
     # a live run's folder is left alone
     (out / f".previous-{os.getpid()}").mkdir()
     assert staging.recover(out) == []

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.io import atomic_write_bytes
+from analysis_utils.core.io import JOURNAL_ENV, atomic_write_bytes
 from analysis_utils.core.paths import Layout
 from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import check_output_folders, executed_folder
@@ -38,6 +38,8 @@ from analysis_utils.pipeline.contract import (
     resolve,
 )
 from analysis_utils.pipeline.executed import Outcome, as_html, execute_one, strip_run_metadata
+from analysis_utils.pipeline.locks import hold_locks, written_folders
+from analysis_utils.pipeline.ownership import proven, read_journal, record_written
 from analysis_utils.pipeline.parallel import run_parallel
 from analysis_utils.pipeline.preflight import check_claims, check_limits, verify_inputs
 from analysis_utils.pipeline.staging import (
@@ -45,7 +47,6 @@ from analysis_utils.pipeline.staging import (
     Replacement,
     clear_partial_writes,
     clear_stale_staging,
-    hold_lock,
     keep_failed,
     recover,
     set_aside,
@@ -136,8 +137,8 @@ def run(
         Notebooks to run (empty: all), in any order.
     given : mapping
         Parameters (name to value). With ``survey_dir``, a run on one's own
-        survey (:func:`survey_run`), which replaces its output folder's
-        contents as a whole: they are set aside
+        survey (:func:`survey_run`), which replaces the files earlier runs
+        wrote in its output folder: they are set aside
         (:func:`~analysis_utils.pipeline.staging.set_aside`) and dropped only
         when every notebook succeeds, put back otherwise.
     jobs : int
@@ -173,8 +174,10 @@ def run(
         folder that :func:`~analysis_utils.pipeline.confine.check_output_folders`
         refuses, a claims registry that fails :func:`check_claims`, claim
         tests that would exceed their memory limits (:func:`check_limits`), or
-        a survey output folder that holds files a survey run never writes
-        (:func:`~analysis_utils.pipeline.surveys.check_replaceable`).
+        a survey output folder holding files no run can be shown to have
+        written (:func:`~analysis_utils.pipeline.surveys.check_replaceable`),
+        or an output folder another run is writing
+        (:func:`~analysis_utils.pipeline.locks.hold_locks`).
     InputError
         Before anything runs, for raw data that fail verification.
     """
@@ -216,15 +219,17 @@ def run(
     if output is not None and not owns_output(output, bound, layout.root):
         output = None  # some outputs go elsewhere (-p): written in place, nothing replaced
     if output is not None:
-        check_replaceable(output, steps)
+        check_replaceable(output, layout.root)
 
-    lock = hold_lock(_results_folder(layout, bound))
+    locks = hold_locks(written_folders(layout, order, bound, executed_dir))
     replacement = None
     try:
         manifest.forget_unknown(_results_folder(layout, bound), steps)
-        if output is not None:  # the folder's contents are replaced as a whole
+        if output is not None:  # the files earlier runs wrote there are replaced
             recover(output)
-            replacement = set_aside(output, kept_entries(order, steps))
+            owned = proven(output, layout.root)
+            replacement = set_aside(output, owned, kept_entries(order, steps))
+            os.environ[JOURNAL_ENV] = str(replacement.journal)  # kernels inherit it
         outcomes = _execute(
             layout,
             order,
@@ -238,20 +243,25 @@ def run(
             executor,
         )
     except BaseException:
-        _finish(replacement, ok=False)
+        _finish(replacement, layout, order, ok=False)
         raise
     else:
-        _finish(replacement, ok=len(outcomes) == len(order) and all(o.ok for o in outcomes))
+        ok = len(outcomes) == len(order) and all(o.ok for o in outcomes)
+        _finish(replacement, layout, order, ok=ok)
     finally:
-        lock.close()
+        os.environ.pop(JOURNAL_ENV, None)
+        locks.close()
     return outcomes
 
 
-def _finish(replacement: Replacement | None, *, ok: bool) -> None:
-    """Keep what a run wrote in the output folder it replaces, or put the previous back."""
+def _finish(replacement: Replacement | None, layout: Layout, order: list[str], *, ok: bool) -> None:
+    """Record and keep what a run wrote in the output folder it replaces, or undo it."""
     if replacement is None:
         return
     if ok:
+        written = read_journal(replacement.journal, replacement.output)
+        steps = load_pipeline(layout.pipeline)
+        record_written(replacement.output, written, steps, order, layout.root)
         replacement.commit()
     else:
         replacement.rollback()

@@ -1,29 +1,32 @@
-"""A run's private places: its lock, its staging folder, the copies of failed notebooks.
+"""A run's private places: its staging folder, the copies of failed notebooks, set-asides.
 
-One run at a time writes a results folder (:func:`hold_lock`); each run
-executes into a staging folder of its own, named with its process id, which
-also holds its kernels' connection files, so what a killed run leaves is one
-folder that the next run clears (:func:`clear_stale_staging`); a failed
-notebook is kept in a fresh private folder (:func:`keep_failed`). A run that
-owns its output folder (a survey run) replaces the folder's contents as a
-whole: the previous contents are set aside inside it (:func:`set_aside`),
-dropped when the run succeeds and put back when it fails, or by the next run
-when it was killed (:func:`recover`).
+One run at a time writes an output folder (:mod:`analysis_utils.pipeline.locks`);
+each run executes into a staging folder of its own, named with its process
+id, which also holds its kernels' connection files, so what a killed run
+leaves is one folder that the next run clears (:func:`clear_stale_staging`);
+a failed notebook is kept in a fresh private folder (:func:`keep_failed`). A
+run that owns its output folder (a survey run) replaces the files earlier
+runs wrote there, and only those (:mod:`analysis_utils.pipeline.ownership`):
+they are set aside inside it (:func:`set_aside`), dropped when the run
+succeeds and put back when it fails, or by the next run when it was killed
+(:func:`recover`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
-import sys
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.io import partial_writes
+from analysis_utils.core.io import partial_writes, running, sha256
+from analysis_utils.pipeline.locks import RunLock as RunLock
+from analysis_utils.pipeline.locks import hold_lock as hold_lock
+from analysis_utils.pipeline.ownership import JOURNAL, journal_path, read_journal
 
 
 def keep_failed(executed: Path, name: str, *, temporary: Path | None = None) -> Path:
@@ -61,108 +64,6 @@ def keep_failed(executed: Path, name: str, *, temporary: Path | None = None) -> 
 STAGING_PREFIX = "analysis-utils-run-"
 
 
-#: Prefix of the lock file a run holds, in the temporary folder, for its results folder.
-LOCK_PREFIX = "analysis-utils-lock-"
-
-
-class RunLock:
-    """The run lock of a results folder, held from :func:`hold_lock` until :meth:`close`.
-
-    Attributes
-    ----------
-    path : Path
-        The lock file.
-    """
-
-    def __init__(self, path: Path, descriptor: int) -> None:
-        self.path = path
-        self._descriptor = descriptor
-
-    def close(self) -> None:
-        """Release the lock and remove its file (while still holding it), once."""
-        if self._descriptor < 0:
-            return
-        try:
-            if (
-                os.stat(self.path, follow_symlinks=False).st_ino
-                == os.fstat(self._descriptor).st_ino
-            ):
-                self.path.unlink()
-        except FileNotFoundError:
-            pass
-        finally:
-            os.close(self._descriptor)
-            self._descriptor = -1
-
-
-def _lock_path(folder: Path) -> Path:
-    import hashlib
-
-    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"{LOCK_PREFIX}{digest}"
-
-
-def hold_lock(folder: Path) -> RunLock:
-    """Take the run lock of ``folder``, or refuse naming the run that holds it.
-
-    The lock is an advisory ``flock`` on a file in the temporary folder named
-    after the resolved results folder (nothing is added to the outputs): the
-    operating system releases it when the process ends, however it ends, so a
-    killed run never leaves a stale lock. The file is opened without following
-    a symbolic link, and removed when the lock is released: a run that opened
-    it just before is told by its inode that it holds a removed file, and
-    takes the lock again on the path.
-
-    Parameters
-    ----------
-    folder : Path
-        The run's results folder (created if absent).
-
-    Returns
-    -------
-    RunLock
-        Held while the run lasts; :meth:`RunLock.close` releases it.
-
-    Raises
-    ------
-    ParameterError
-        If another run holds the lock, or the lock file's name is taken by a
-        symbolic link or something else that is not a plain file.
-    """
-    import fcntl
-
-    path = _lock_path(folder)
-    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-    while True:
-        try:
-            descriptor = os.open(path, flags, 0o600)
-        except OSError as exc:
-            raise ParameterError(
-                f"the lock file of {folder}, {path}, cannot be opened as a plain file "
-                f"({exc.strerror}): remove it if no run is writing that folder"
-            ) from None
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(descriptor, 4096).decode("utf-8", "replace").strip()
-            os.close(descriptor)
-            raise ParameterError(
-                f"{folder} is being written by {holder or 'another run'}: one run at a time "
-                "writes a results folder; wait for it to finish (or give other output folders)"
-            ) from None
-        try:
-            current = os.stat(path, follow_symlinks=False).st_ino
-        except FileNotFoundError:
-            current = -1
-        if current == os.fstat(descriptor).st_ino:
-            break
-        os.close(descriptor)  # the file was removed by the run releasing it: take the new one
-    os.ftruncate(descriptor, 0)
-    holder = f"process {os.getpid()} (python -m analysis_utils {' '.join(sys.argv[1:4])})\n"
-    os.write(descriptor, holder.encode("utf-8"))
-    return RunLock(path, descriptor)
-
-
 def clear_stale_staging(temporary: Path | None = None) -> list[Path]:
     """Remove the staging folders (and kernel connection files) of runs that were killed.
 
@@ -179,21 +80,11 @@ def clear_stale_staging(temporary: Path | None = None) -> list[Path]:
     removed = []
     for folder in sorted(Path(temporary or tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*")):
         pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
-        if not pid.isdigit() or _alive(int(pid)) or folder.is_symlink():
+        if not pid.isdigit() or running(int(pid)) or folder.is_symlink():
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def clear_partial_writes(folders: Iterable[Path]) -> list[Path]:
@@ -228,68 +119,98 @@ PREVIOUS = r"\.previous-(?P<pid>[0-9]+)(?P<moving>\.moving)?"
 
 @dataclass(frozen=True)
 class Replacement:
-    """An output folder whose contents a run is replacing (:func:`set_aside`).
+    """An output folder whose files from earlier runs a run is replacing (:func:`set_aside`).
 
     Attributes
     ----------
     output : Path
     previous : Path or None
-        Where its previous contents wait (``None``: it had none).
-    created : bool
-        Whether the run created the folder.
+        Where the files set aside wait (``None``: there were none).
+    moved : dict
+        Each file set aside (path relative to ``output``) to its SHA-256.
+    journal : Path
+        Where the run journals the files it writes
+        (:func:`analysis_utils.pipeline.ownership.journal_path`).
     """
 
     output: Path
     previous: Path | None
-    created: bool
+    moved: Mapping[str, str]
+    journal: Path
 
     def commit(self) -> None:
-        """Drop the previous contents: the run succeeded."""
+        """Drop the files set aside, each only as it was set aside: the run succeeded."""
         if self.previous is not None:
-            shutil.rmtree(self.previous)
+            for name, digest in self.moved.items():
+                if _sha(self.previous / name) == digest:
+                    (self.previous / name).unlink()
+            _prune(self.previous)
+        self.journal.unlink(missing_ok=True)
 
     def rollback(self) -> None:
-        """Remove what the run wrote and put the previous contents back: it failed."""
-        _clear(self.output)
-        if self.previous is not None:
-            _move_back(self.previous, self.output)
-        elif self.created:
-            self.output.rmdir()
+        """Remove the files the run wrote and put those set aside back: it failed."""
+        _undo(self.output, self.journal, self.previous)
 
 
-def _clear(output: Path) -> None:
-    """Remove everything in ``output`` but set-aside previous contents."""
-    for path in output.iterdir():
-        if re.fullmatch(PREVIOUS, path.name) and path.is_dir() and not path.is_symlink():
-            continue
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
+def _sha(path: Path) -> str | None:
+    return sha256(path) if path.is_file() and not path.is_symlink() else None
+
+
+def _prune(tree: Path) -> None:
+    """Remove the empty folders of ``tree``, itself included; anything else stays."""
+    for top, _, _ in sorted(os.walk(tree), key=lambda entry: -len(entry[0])):
+        with contextlib.suppress(OSError):
+            os.rmdir(top)
+
+
+def _undo(output: Path, journal: Path, previous: Path | None) -> None:
+    """Remove what a run journalled (as it wrote it), then put its set-aside files back."""
+    for name in read_journal(journal, output):
+        (output / name).unlink()
+    if previous is not None:
+        _move_back(previous, output)
+    journal.unlink(missing_ok=True)
 
 
 def _move_back(previous: Path, output: Path) -> None:
-    for path in sorted(previous.iterdir()):
-        path.rename(output / path.name)
-    previous.rmdir()
+    """Move every file of ``previous`` to its place in ``output``, never over another file.
+
+    A file whose place is taken by one with other contents stays in ``previous``.
+    """
+    for top, _, names in os.walk(previous):
+        for name in names:
+            source = Path(top) / name
+            target = output / source.relative_to(previous)
+            if target.parent.is_symlink():
+                continue
+            taken = target.exists() or target.is_symlink()
+            if taken and (_sha(target) is None or _sha(target) != _sha(source)):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.replace(target)
+    _prune(previous)
 
 
-def set_aside(output: Path, keep: Collection[str] = ()) -> Replacement:
-    """Begin replacing the contents of ``output`` as a whole.
+def set_aside(output: Path, owned: Mapping[str, str], keep: Collection[str] = ()) -> Replacement:
+    """Begin replacing the files earlier runs wrote in ``output``.
 
-    Everything in ``output`` moves into ``output/.previous-<pid>`` (renames
-    within the folder: nothing is copied, nothing outside it is touched);
-    the entries named in ``keep`` are copied back, for a run that reads them.
-    The run then writes into ``output`` as if it were new; afterwards
-    :meth:`Replacement.commit` drops the previous contents, or
-    :meth:`Replacement.rollback` restores them exactly. A run killed on the
-    way leaves the ``.previous-<pid>`` folder, which the next run puts back
-    (:func:`recover`).
+    Each file of ``owned`` still as it was proven moves into
+    ``output/.previous-<pid>`` at the same place (renames within the folder:
+    nothing is copied, nothing else is touched, whatever else is there
+    stays); those under the top entries named in ``keep`` are copied back,
+    for a run that reads them. The run then writes into ``output``, journalling
+    each file it writes; afterwards :meth:`Replacement.commit` drops the files
+    set aside, or :meth:`Replacement.rollback` removes what the run wrote and
+    puts them back. A run killed on the way leaves the ``.previous-<pid>``
+    folder and its journal, which the next run undoes (:func:`recover`).
 
     Parameters
     ----------
     output : Path
         The output folder (created if absent).
+    owned : mapping
+        The files earlier runs wrote (path relative to ``output`` to SHA-256:
+        :func:`analysis_utils.pipeline.ownership.proven`).
     keep : collection of str
         Names at the top of ``output`` to carry over into the new contents.
 
@@ -297,33 +218,40 @@ def set_aside(output: Path, keep: Collection[str] = ()) -> Replacement:
     -------
     Replacement
     """
-    created = not output.exists()
     output.mkdir(parents=True, exist_ok=True)
-    entries = sorted(p for p in output.iterdir() if not re.fullmatch(PREVIOUS, p.name))
-    if not entries:
-        return Replacement(output, None, created)
+    journal = journal_path(output, os.getpid())
     moving = output / f".previous-{os.getpid()}.moving"
-    moving.mkdir()
-    for path in entries:
-        path.rename(moving / path.name)
+    moved: dict[str, str] = {}
+    for name, digest in sorted(owned.items()):
+        source = output / name
+        if _sha(source) != digest or any(p.is_symlink() for p in source.parents):
+            continue  # changed since it was proven: not a run's, left where it is
+        (moving / name).parent.mkdir(parents=True, exist_ok=True)
+        source.rename(moving / name)
+        moved[name] = digest
+    if not moved:
+        return Replacement(output, None, {}, journal)
+    for folder in sorted({(output / name).parent for name in moved}, key=lambda f: -len(f.parts)):
+        if folder != output:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # emptied of the run's files
     previous = moving.rename(output / f".previous-{os.getpid()}")
-    for name in sorted(keep):
-        source = previous / name
-        if source.is_dir() and not source.is_symlink():
-            shutil.copytree(source, output / name, symlinks=True)
-        elif source.is_file() and not source.is_symlink():
-            shutil.copy2(source, output / name)
-    return Replacement(output, previous, created)
+    for name in moved:
+        if name.split("/")[0] in keep:
+            (output / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(previous / name, output / name)
+    return Replacement(output, previous, moved, journal)
 
 
 def recover(output: Path) -> list[Path]:
-    """Put back the previous contents that a killed run left set aside in ``output``.
+    """Undo what killed runs left in ``output``: their files removed, the previous put back.
 
-    A ``.previous-<pid>`` folder of a process that is no longer running
-    means its run was killed after it began to write: what it wrote is
-    removed and the previous contents go back. A ``.previous-<pid>.moving``
-    folder means it was killed while setting them aside, before writing
-    anything: they go back, nothing is removed.
+    A run killed after it began to write left its journal
+    (:data:`~analysis_utils.pipeline.ownership.JOURNAL`) and its
+    ``.previous-<pid>`` folder: the files it journalled, as it wrote them,
+    are removed and the files it set aside go back. One killed while setting
+    them aside (``.previous-<pid>.moving``) wrote nothing: they go back.
+    Anything else stays.
 
     Parameters
     ----------
@@ -337,12 +265,13 @@ def recover(output: Path) -> list[Path]:
     if not output.is_dir():
         return []
     restored = []
-    for path in sorted(output.iterdir()):
-        found = re.fullmatch(PREVIOUS, path.name)
-        if not found or not path.is_dir() or path.is_symlink() or _alive(int(found["pid"])):
+    for path in sorted(output.iterdir()):  # a journal sorts before its run's .previous folder
+        previous = re.fullmatch(PREVIOUS, path.name) if path.is_dir() else None
+        journalled = re.fullmatch(JOURNAL, path.name) if path.is_file() else None
+        found = previous or journalled
+        if not found or path.is_symlink() or running(int(found["pid"])):
             continue
-        if not found["moving"]:
-            _clear(output)
-        _move_back(path, output)
-        restored.append(path)
+        _undo(output, journal_path(output, int(found["pid"])), path if previous else None)
+        if previous:
+            restored.append(path)
     return restored

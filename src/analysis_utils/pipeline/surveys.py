@@ -3,10 +3,11 @@
 ``python -m analysis_utils run -p survey_dir DIR`` runs the survey notebooks
 on ``DIR`` and writes everything under one output folder (``DIR/output`` by
 default, ``-p output_dir`` to change): :func:`survey_run` turns the survey
-folder into the notebooks' parameters. The run replaces that folder's
-contents as a whole (:mod:`analysis_utils.pipeline.staging`), so it must be
-a folder such a run wrote, or empty: :func:`check_replaceable` refuses any
-other before anything is written, and no file of the user's is ever deleted.
+folder into the notebooks' parameters. The run replaces the files earlier
+runs wrote in that folder (:mod:`analysis_utils.pipeline.staging`), and only
+those: the run manifest lists them with their hashes
+(:mod:`analysis_utils.pipeline.ownership`). :func:`check_replaceable` refuses
+a folder holding anything else, before anything is written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.core.io import PARTIAL
+from analysis_utils.core.io import PARTIAL, running
 from analysis_utils.core.paths import Layout
 from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import written_parameters
@@ -29,6 +30,8 @@ from analysis_utils.pipeline.contract import (
     read_parameters,
     resolve,
 )
+from analysis_utils.pipeline.locks import LOCK_NAME
+from analysis_utils.pipeline.ownership import EXECUTED, JOURNAL, MANIFEST, proven, read_journal
 from analysis_utils.pipeline.staging import PREVIOUS
 
 #: Where a run on one's own survey writes, per folder parameter, inside its output folder
@@ -37,11 +40,8 @@ SURVEY_OUTPUTS = {
     key: "" if key == "report_dir" else key.removesuffix("_dir") for key in OUTPUT_PARAMETERS
 }
 
-#: The folder of the executed notebooks inside a survey run's output folder, and what it holds.
-EXECUTED, EXECUTED_SUFFIXES = "executed", frozenset({".ipynb", ".html"})
-
-#: The run manifest inside a survey run's output folder: its mark.
-MANIFEST = f"{SURVEY_OUTPUTS['results_dir']}/{manifest.MANIFEST}"
+#: What the folder of the executed notebooks holds.
+EXECUTED_SUFFIXES = frozenset({".ipynb", ".html"})
 
 #: Files an operating system's file browser leaves in a folder it showed; never the user's work.
 BROWSER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
@@ -165,22 +165,53 @@ def written_names(steps: Mapping[str, Step]) -> tuple[frozenset[str], dict[str, 
     return frozenset(files), {name: frozenset(s) for name, s in folders.items()}
 
 
-def foreign_files(output: Path, steps: Mapping[str, Step]) -> list[str]:
-    """List what in ``output`` a survey run never writes (paths relative to it).
+def _ours_by_name(path: Path) -> bool:
+    """Tell a file no one but a run makes: its lock, a killed writer's partial file, a browser's."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    if path.name == LOCK_NAME or path.name in BROWSER_FILES:
+        return True
+    partial = PARTIAL.fullmatch(path.name)
+    return partial is not None and not running(int(partial["pid"]))
 
-    A survey run writes the report files at the top of its output folder and,
-    in each of its subfolders, files of the kinds :func:`written_names` lists;
-    half-written files of a killed run and a killed run's set-aside previous
-    contents (:data:`analysis_utils.pipeline.staging.PREVIOUS`) are its own too,
-    and so are the files a file browser leaves (:data:`BROWSER_FILES`).
-    Anything else, a symbolic link included, is the user's.
+
+def _other_runs(output: Path, root: Path) -> set[str]:
+    """Return what other runs left that is theirs: set-aside files, journals, files they journalled.
+
+    A killed run's are undone by the next run (:func:`analysis_utils.pipeline.staging.recover`);
+    a running one holds the folder's lock, which refuses the run.
+    """
+    ours: set[str] = set()
+    for entry in output.iterdir():
+        found = re.fullmatch(PREVIOUS, entry.name) or re.fullmatch(JOURNAL, entry.name)
+        if not found or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            ours |= {f"{entry.name}/{name}" for name in proven(output, root, tree=entry)}
+        elif entry.is_file():
+            ours.add(entry.name)
+            ours |= set(read_journal(entry, output))
+    return ours
+
+
+def foreign_files(output: Path, root: Path) -> list[str]:
+    """List what in ``output`` no survey run can be shown to have written (paths relative to it).
+
+    A file is a run's when the folder's run manifest lists it with the hash it
+    has now (:func:`analysis_utils.pipeline.ownership.proven`); so are what
+    another run left (its set-aside files, proven by their own manifest, its
+    journal and the files it journalled), the runs' lock files, a killed
+    writer's partial files (:data:`analysis_utils.core.io.PARTIAL`) and the
+    files a file browser leaves (:data:`BROWSER_FILES`, left where they are).
+    Anything else is the user's: a file of another name, one edited since a
+    run wrote it, a symbolic link, a folder where a run makes none.
 
     Parameters
     ----------
     output : Path
         The output folder (need not exist).
-    steps : mapping
-        The pipeline.
+    root : Path
+        The project root (the run manifest's relative paths are taken from it).
 
     Returns
     -------
@@ -192,87 +223,65 @@ def foreign_files(output: Path, steps: Mapping[str, Step]) -> list[str]:
         return []
     if output.is_symlink() or not output.is_dir():
         return ["."]
-    files, folders = written_names(steps)
+    ours = set(proven(output, root)) | _other_runs(output, root)
+    folders = {sub for sub in SURVEY_OUTPUTS.values() if sub} | {EXECUTED}
     foreign = []
     for top, dirs, names in os.walk(output):
         here = Path(top)
         relative = here.relative_to(output).parts
-        if relative and re.fullmatch(PREVIOUS, relative[0]):
-            relative = relative[1:]
-        for name in [*dirs, *names]:
+        inside = relative[1:] if relative and re.fullmatch(PREVIOUS, relative[0]) else relative
+        for name in sorted(dirs):
             path = here / name
-            parts = (*relative, name)
-            if not relative and re.fullmatch(PREVIOUS, name) and path.is_dir():
+            if (not relative and re.fullmatch(PREVIOUS, name)) or (
+                not path.is_symlink() and not inside and name in folders
+            ):
                 continue
-            if name in BROWSER_FILES and not path.is_dir():
-                continue
-            if path.is_symlink() or len(parts) > 2:
-                ours = False
-            elif not path.is_file():
-                ours = len(parts) == 1 and name in folders
-            elif PARTIAL.fullmatch(name):
-                ours = True
-            elif len(parts) == 1:
-                ours = name in files
-            else:
-                ours = path.suffix in folders.get(parts[0], frozenset())
-            if not ours:
-                foreign.append(path.relative_to(output).as_posix())
-        listed = set(foreign)  # a foreign folder is named, not its contents
-        dirs[:] = [
-            d
-            for d in dirs
-            if not (here / d).is_symlink()
-            and (here / d).relative_to(output).as_posix() not in listed
-        ]
+            foreign.append(path.relative_to(output).as_posix())
+            dirs.remove(name)  # a foreign folder is named, not its contents
+        for name in names:
+            path = here / name
+            shown = path.relative_to(output).as_posix()
+            if shown not in ours and not _ours_by_name(path):
+                foreign.append(shown)
     return sorted(foreign)
 
 
-def check_replaceable(output: Path, steps: Mapping[str, Step], *, listed: int = 5) -> None:
-    """Refuse an output folder that a survey run may not replace as a whole.
+def check_replaceable(output: Path, root: Path, *, listed: int = 5) -> None:
+    """Refuse an output folder holding anything that no survey run can be shown to have written.
 
-    The folder may be absent, empty, or one a survey run wrote: only files it
-    writes (:func:`foreign_files` finds none) and its run manifest
-    (:data:`MANIFEST`).
+    The folder may be absent, empty, or hold only files runs wrote and that
+    are unchanged since (:func:`foreign_files` finds none): a survey run
+    replaces those and nothing else.
 
     Parameters
     ----------
     output : Path
         The output folder.
-    steps : mapping
-        The pipeline.
+    root : Path
+        The project root.
     listed : int
         How many foreign files the message names at most.
 
     Raises
     ------
     ParameterError
-        Naming the folder, the files it would delete, and what to do.
+        Naming the folder, the files in question, and what to do.
     """
-    foreign = foreign_files(output, steps)
+    foreign = foreign_files(output, root)
     if foreign == ["."]:
         raise ParameterError(
             f"output_dir {output} is not a folder: give -p output_dir a new or empty folder"
         )
-    if not output.is_dir():
-        return
-    marked = (output / MANIFEST).is_file() or any(
-        (p / MANIFEST).is_file() for p in output.iterdir() if re.fullmatch(PREVIOUS, p.name)
-    )
-    if not foreign and (marked or not any(output.iterdir())):
+    if not foreign:
         return
     named = ", ".join(foreign[:listed]) + (
         f" and {len(foreign) - listed} more" if len(foreign) > listed else ""
     )
-    why = (
-        f"holds files a survey run never writes ({named})"
-        if foreign
-        else f"has no run manifest ({MANIFEST}), so no survey run wrote it"
-    )
     raise ParameterError(
-        f"output_dir {output} {why}: a survey run replaces its output folder as a whole and "
-        "deletes nothing of yours, so it stops here. Move those files out of the folder, or give "
-        "-p output_dir a new or empty folder"
+        f"output_dir {output} holds files that no survey run wrote, or that changed since "
+        f"({named}): a rerun removes only the files its run manifest ({MANIFEST}) lists "
+        "with the hash they still have, so it stops here and writes nothing. Move those "
+        "files out of the folder, or give -p output_dir a new or empty folder"
     )
 
 
