@@ -8,6 +8,7 @@ starts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 from analysis_utils import __version__
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import Layout, layout, shown
+from analysis_utils.pipeline.lifeline import Stopped, stopping_on_signals
 
 #: What each subcommand does at length, and an example, for its ``--help``.
 HELP: dict[str, tuple[str, str]] = {
@@ -326,18 +328,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser(_prog()).parse_args(argv)
     try:
-        return _dispatch(args)
+        with stopping_on_signals():  # SIGTERM and SIGHUP stop a run as Ctrl-C does
+            return _dispatch(args)
     except (ParameterError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        return _stopped("interrupted", 130)
+    except Stopped as exc:
+        return _stopped(f"stopped by {exc.name}", 128 + exc.signum)
+
+
+def _stopped(how: str, code: int) -> int:
+    """Say in one line what a stopped run leaves; return ``code``."""
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
         print(
-            "interrupted: a survey run's output folder holds its previous contents again; "
+            f"{how}: a survey run's output folder holds its previous contents again; "
             "other outputs may mix this run and an earlier one, and the report pages say so "
             "until the notebooks are run again",
             file=sys.stderr,
         )
-        return 130
+    return code
 
 
 def _new_survey(folder: Path, source: Path | None) -> int:

@@ -5,7 +5,10 @@ runner, not them) and with their standard error discarded: what a kernel
 prints there is transport chatter ("running over TCP without encryption") or,
 when the runner is interrupted, the traceback of a message it could no longer
 send. Errors in a notebook's cells reach the runner as messages, never
-through standard error, so nothing the runner reports is lost.
+through standard error, so nothing the runner reports is lost. A kernel started
+from a process's main thread is killed when that process ends, however it ends
+(:func:`~analysis_utils.pipeline.lifeline.child_dies_with_this_thread`): a
+killed run leaves no kernel writing its outputs.
 
 A worker of a parallel run keeps one kernel waiting (:func:`keep_warm`): when
 its notebook ends it starts the kernel for its next one, which imports the
@@ -28,6 +31,8 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from analysis_utils.pipeline.lifeline import child_dies_with_this_thread
+
 #: The kernel every notebook runs in.
 KERNEL = "python3"
 
@@ -45,10 +50,10 @@ _unstarted: list[Synchronized[int]] = []
 
 
 class QuietKernelManager(AsyncKernelManager):
-    """An :class:`~jupyter_client.manager.AsyncKernelManager` whose kernels write no stderr."""
+    """A kernel manager whose kernels write no stderr and end with the process that starts them."""
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        """Launch the kernel with its standard error discarded.
+        """Launch the kernel with its standard error discarded, tied to this process.
 
         Parameters
         ----------
@@ -57,6 +62,9 @@ class QuietKernelManager(AsyncKernelManager):
             Passed on to the provisioner (``Popen`` keywords among them).
         """
         kw["stderr"] = subprocess.DEVNULL
+        tie = child_dies_with_this_thread()  # None off Linux, or off the main thread
+        if tie is not None:
+            kw["preexec_fn"] = tie
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
