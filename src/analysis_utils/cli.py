@@ -17,7 +17,7 @@ from typing import Any
 
 from analysis_utils import __version__
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.core.paths import Layout, layout, shown
+from analysis_utils.core.paths import Layout, check_writable, layout, shown
 from analysis_utils.pipeline.lifeline import Stopped, stopping_on_signals
 
 #: What each subcommand does at length, and an example, for its ``--help``.
@@ -355,6 +355,7 @@ def _new_survey(folder: Path, source: Path | None) -> int:
     from analysis_utils.survey import convert
     from analysis_utils.survey.templates import scaffold
 
+    check_writable(folder, f"new-survey {folder}", "choose a folder elsewhere")
     if folder.exists() and any(folder.iterdir()):
         raise ParameterError(f"{folder} exists and is not empty; choose a new folder")
     try:
@@ -435,6 +436,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "sweep-certs":
         from analysis_utils.pipeline.cluster import write_certificates
 
+        check_writable(args.folder, f"sweep-certs {args.folder}", "choose a folder elsewhere")
         ca, cert, key = write_certificates(args.folder, days=args.days)
         print(f"wrote {ca}, {cert} and {key} (valid {args.days} days)")
         print("copy the folder to every machine of the cluster; whoever has the key can run code")

@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis_utils.core.errors import ParameterError
+
 ROOT_ENV = "ANALYSIS_UTILS_ROOT"
 _MARKER = Path("data") / "raw" / "datapackage.json"
 #: What an installed package's folder holds when it can serve as the root.
@@ -174,3 +176,78 @@ def shown(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+def _git_data(folder: Path) -> bool:
+    """Whether ``folder`` holds a git repository's own data (``.git``, or a bare repository)."""
+    if folder.name.lower() == ".git":
+        return True
+    return (
+        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    )
+
+
+def protected(path: Path, root: Path | None = None) -> str | None:
+    """Say why no command may write at ``path`` (or inside it), or ``None`` if one may.
+
+    ``path`` is resolved first (symbolic links followed, ``..`` removed, from
+    the working directory if relative), so a link or a detour into a protected
+    folder is judged by where it leads. Protected are:
+
+    - the raw data: ``data/raw`` of the project at ``root``, and of any
+      checkout ``path`` lies in (a ``data/raw`` holding ``datapackage.json``);
+    - a git repository's own data: a folder named ``.git`` (of the project or
+      any other repository, however deep ``path`` lies in it), or a bare
+      repository (a folder holding ``HEAD``, ``objects/`` and ``refs/``).
+
+    Parameters
+    ----------
+    path : Path
+        A folder or file a command would write.
+    root : Path, optional
+        The project root: its raw data are protected even without their
+        ``datapackage.json``, and folders are named relative to it.
+
+    Returns
+    -------
+    str or None
+        ``"inside data/raw, the raw data"`` or ``"inside .git, a git
+        repository's own data"`` (the folder named as :func:`shown` names
+        it), or ``None``.
+    """
+    resolved = Path(path).expanduser().resolve()
+    raw = (root / "data" / "raw").resolve() if root is not None else None
+    for folder in (resolved, *resolved.parents):
+        if folder == raw or (
+            folder.name == "raw"
+            and folder.parent.name == "data"
+            and (folder / "datapackage.json").is_file()
+        ):
+            return f"inside {shown(folder, root)}, the raw data"
+        if _git_data(folder):
+            return f"inside {shown(folder, root)}, a git repository's own data"
+    return None
+
+
+def check_writable(path: Path, what: str, todo: str, *, root: Path | None = None) -> None:
+    """Refuse, in one line, a place no command writes (:func:`protected`).
+
+    Parameters
+    ----------
+    path : Path
+        Where the command would write.
+    what : str
+        What names ``path`` for the user (``"new-survey DIR data/raw/new"``).
+    todo : str
+        What to do instead (``"choose a folder elsewhere"``).
+    root : Path, optional
+        The project root, as for :func:`protected`.
+
+    Raises
+    ------
+    ParameterError
+        ``"<what> is inside data/raw, the raw data, which no command writes: <todo>"``.
+    """
+    reason = protected(path, root)
+    if reason is not None:
+        raise ParameterError(f"{what} is {reason}, which no command writes: {todo}")

@@ -5,7 +5,10 @@ folder of its executed notebooks are resolved from the project root
 (:meth:`pathlib.Path.resolve` follows symbolic links, so a link into a
 forbidden place is judged by where it leads) and checked against three rules:
 
-1. nothing inside ``data/raw/``, the raw data, for any run;
+1. nothing inside ``data/raw/``, the raw data, nor inside ``.git/`` (of the
+   project or of any repository), for any run
+   (:func:`analysis_utils.core.paths.protected`, the rule every command that
+   writes applies);
 2. not the survey folder of a survey run, where its input files are;
 3. for a survey run or a run with parameters other than the defaults, none of
    the study's committed outputs: ``data/processed/``, ``reports/results/``,
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.paths import Layout, shown
+from analysis_utils.core.paths import Layout, protected, shown
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     Parameter,
@@ -34,6 +37,9 @@ from analysis_utils.pipeline.contract import (
 
 #: What the folder of the executed notebooks is called in messages.
 EXECUTED = "executed notebooks"
+
+#: Parameters naming a file a notebook writes inside an output folder: a name, never a path.
+FILE_NAMES: tuple[str, ...] = ("sizes_figure",)
 
 
 def executed_folder(
@@ -112,8 +118,9 @@ def check_output_folders(
     (``executed``, else :func:`executed_folder`) is resolved from the project
     root, symbolic links followed, and must obey these rules:
 
-    1. *Never inside* ``data/raw/``, for any run (even a folder the run only
-       reads, which would be a mistake).
+    1. *Never inside* ``data/raw/`` nor ``.git/``, for any run (even a folder
+       the run only reads, which would be a mistake):
+       :func:`analysis_utils.core.paths.protected`.
     2. *Not the survey folder* ``survey_dir`` of a survey run, where
        ``questions.csv``, ``options.csv``, ``responses.csv`` and
        ``claims.yaml`` are. The notebooks write their files directly into
@@ -151,7 +158,6 @@ def check_output_folders(
     """
     steps = load_pipeline(layout.pipeline)
     root = layout.root.resolve()
-    raw = layout.raw.resolve()
     survey = Path(survey_dir).expanduser().resolve() if survey_dir is not None else None
     # (parameter, folder as given) -> (resolved folder, notebooks, written by the run)
     folders: dict[tuple[str, str], tuple[Path, list[str], bool]] = {}
@@ -159,6 +165,7 @@ def check_output_folders(
     written_keys: set[str] = set()
     for name in order:
         declared = read_parameters(steps[name].path)
+        _check_file_names(name, bound[name])
         writes = written_parameters(steps[name], declared)
         written_keys |= writes
         for key, value in bound[name].items():
@@ -187,10 +194,10 @@ def check_output_folders(
         if folder != (root / value).absolute():
             label += f" (that is {shown(folder, root)})"
         label += f", used by {', '.join(names)},"
-        if _inside(folder, raw):
+        reason = protected(folder, root)
+        if reason is not None:
             raise ParameterError(
-                f"{label} is inside data/raw, the raw data, which no run writes: "
-                f"{_redirect(key, survey)}"
+                f"{label} is {reason}, which no run writes: {_redirect(key, survey)}"
             )
         if survey is not None and folder == survey:
             raise ParameterError(
@@ -220,6 +227,17 @@ def check_output_folders(
                 f"{label} is among the study's committed outputs (data/processed, "
                 f"reports/results, tables, figures, executed and reports/ itself), which only "
                 f"a run with default parameters writes, and {why}: {todo}"
+            )
+
+
+def _check_file_names(name: str, bound: Mapping[str, Any]) -> None:
+    """Refuse a file name (:data:`FILE_NAMES`) that is a path, which could leave its folder."""
+    for key in FILE_NAMES:
+        value = str(bound.get(key, ""))
+        if key in bound and (value in ("", ".", "..") or "/" in value or "\\" in value):
+            raise ParameterError(
+                f"{key} {value!r}, used by {name}, is the name of a file written in its output "
+                "folder, not a path: give a name without / or \\ (letters, digits, - and _)"
             )
 
 

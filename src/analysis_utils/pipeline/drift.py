@@ -27,7 +27,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis_utils.core.paths import ROOT_ENV, find_root
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.core.paths import ROOT_ENV, check_writable, find_root
 from analysis_utils.pipeline.drift_compare import compare_trees, compare_versions, output_files
 from analysis_utils.pipeline.drift_report import Drift, summary, write_report
 
@@ -278,6 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     reference = (args.reference or find_root()).resolve()
     out = args.out or reference / "reports"
+    try:
+        check_writable(out, f"--out {out}", "give a folder elsewhere", root=reference)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not output_files(reference):
         print(
             f"error: {reference} holds no outputs to compare with; run make reproduce first",

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from analysis_utils.core import io, paths, schemas, yamlfile
-from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.report import findings, pages
 
 #: The results JSON the report is filled from, by the role they play.
@@ -438,7 +438,16 @@ def write(root: Path, reports: Path) -> list[Path]:
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    ParameterError
+        If ``reports`` is inside raw data or a git repository's own data
+        (:func:`analysis_utils.core.paths.protected`); nothing is written.
     """
+    paths.check_writable(
+        reports, f"--reports {paths.shown(reports, root)}", "give a folder elsewhere", root=root
+    )
     built = build(root, reports)
     for name, data in built.items():
         io.atomic_write_bytes(reports / name, data)
@@ -463,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = paths.find_root()
     try:
         written = write(root, root / args.reports)
-    except InputError as error:
+    except (InputError, ParameterError) as error:
         print(error)
         return 2
     print("wrote " + ", ".join(str(p.relative_to(root)) for p in written))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from analysis_utils.core.paths import check_writable
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
 from analysis_utils.survey.format import (
     _CITATION_COLUMNS,
@@ -103,8 +104,12 @@ def scaffold(folder: Path, filled: Mapping[str, str] | None = None) -> list[Path
     ------
     FileExistsError
         If the folder exists and is not empty (nothing is overwritten).
+    ParameterError
+        If the folder is inside raw data or a git repository's own data
+        (:func:`analysis_utils.core.paths.protected`); nothing is written.
     """
     folder = Path(folder)
+    check_writable(folder, f"new-survey {folder}", "choose a folder elsewhere")
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(f"{folder} exists and is not empty; choose a new folder")
     folder.mkdir(parents=True, exist_ok=True)
