@@ -4,4 +4,4 @@ The notebooks under ``notebooks/`` walk from the raw data in ``data/raw/`` to th
 processed tables, tests and figures; this package holds the logic they share.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
