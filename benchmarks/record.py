@@ -44,6 +44,8 @@ def save(name: str, figures: dict[str, Any], path: Path = RESULTS) -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "system": f"{platform.system()} {platform.release()}",
+        "memory_mb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20,
     }
     data = {**load(path), name: {**figures, "measured_on": machine}}
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,11 +5,13 @@ import json
 import re
 import shutil
 
+import pandas as pd
 import pytest
 import yaml
 
+import analysis_utils
 from analysis_utils.core import paths
-from analysis_utils.report import findings, replication
+from analysis_utils.report import computing, findings, item_map, replication, ssrp, typst_pdf
 
 ROOT = paths.find_root()
 
@@ -53,13 +55,13 @@ def test_the_digit_check_catches_a_typed_number():
 
 def test_typst_text_escapes_markup():
     text = "a #b *c* _d_ $e$ <f> @g [h] ~i // j = k - l + m 'n' \"o\" \\p"
-    source = f"#set document(date: none)\n{replication.typst_text(text)}\n"
-    assert replication.to_pdf(source).startswith(b"%PDF-")
-    assert "\\#b" in replication.typst_text(text)
+    source = f"#set document(date: none)\n{typst_pdf.typst_text(text)}\n"
+    assert typst_pdf.to_pdf(source).startswith(b"%PDF-")
+    assert "\\#b" in typst_pdf.typst_text(text)
 
 
 def test_markdown_becomes_typst_headings_lists_and_tables():
-    source = replication.to_typst(
+    source = typst_pdf.to_typst(
         "# T\n\n## 1. A\n\nSome **bold** `code`.\n\n- one\n- two\n\n"
         "| a | b |\n|---|---|\n| c | d |\n",
         "T",
@@ -83,9 +85,19 @@ def test_citation_licences_and_zenodo_metadata_agree():
     assert zenodo["license"] == "MIT"
     assert zenodo["keywords"] == cff["keywords"]
     assert [c["name"] for c in zenodo["creators"]] == [a["name"] for a in cff["authors"]]
-    assert "related_identifiers" not in zenodo  # none is known yet
+    assert zenodo["upload_type"] == "software"
+    assert zenodo["description"]
+    # the article's DOI and address are not confirmed (CITATION.cff): it is cited, not linked
+    assert "related_identifiers" not in zenodo
+    assert zenodo["references"][0].startswith("Nazarova, G. R. (2014).")
+    assert zenodo["access_right"] == "open"
     cited = replication.citation(ROOT)
-    assert cited["package"] == {"version": "0.1.0", "licence": "MIT", "data_licence": "CC-BY-4.0"}
+    assert cited["package"] == {
+        "version": analysis_utils.__version__,
+        "released": str(cff["date-released"]),
+        "licence": "MIT",
+        "data_licence": "CC-BY-4.0",
+    }
     assert cited["article"]["authors"] == "Nazarova"
 
 
@@ -107,9 +119,12 @@ def test_the_report_follows_the_results(reports):
     for heading in [
         "## 1. Summary",
         "## 2. Data and code availability",
-        "## 3. Computational reproducibility",
-        "## 4. Robustness and sensitivity",
-        "## 5. Conclusion",
+        "## 3. Computational requirements",
+        "## 4. Computational reproducibility",
+        "## 5. Tables, figures and numbers: where each is made",
+        "## 6. Reproducibility levels",
+        "## 7. Robustness and sensitivity",
+        "## 8. Conclusion",
     ]:
         assert heading in text
     # change one result and one verdict label: the text follows
@@ -153,3 +168,181 @@ def test_a_missing_result_is_named(tmp_path):
 
     with pytest.raises(InputError, match=r"02_audit_reported_percentages\.json.*make reproduce"):
         replication.build(ROOT, tmp_path)
+
+
+# --- the data editors' template: environment, run time, items, levels ---------------------
+
+
+@pytest.fixture
+def made(tmp_path):
+    """A copy of the output folder ``make reproduce`` left in this checkout, to change."""
+    if not (ROOT / "reports/results/manifest.json").is_file():
+        pytest.fail("reports/results/manifest.json is missing: run make reproduce first")
+    copy = tmp_path / "reports"
+    shutil.copytree(ROOT / "reports", copy, ignore=shutil.ignore_patterns("executed", "sweeps"))
+    return copy
+
+
+def _row(kind, status, checked_in=""):
+    return {"id": "x", "kind": kind, "status": status, "checked_in": checked_in, "location": "l"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "checked_in", "expected"),
+    [
+        ("derived_check", "reproduced", "", "L10"),
+        ("derived_check", "inconsistent", "", "L9"),
+        ("unit_cost", "consistent", "check_budget", "L10"),
+        ("survey_percentage", "consistent", "", "L7*"),
+        (
+            "survey_percentage",
+            "consistent with each other; inconsistent with the stated n",
+            "",
+            "L4*",
+        ),
+        ("survey_sample_size", "inconsistent", "check_sample_size", "L4*"),
+        ("figure_value", "not reproducible: unreported", "", "L3*"),
+        ("funding", "not reproducible: cited", "check_ngo_council", "L2"),
+        ("funding", "not reproducible: cited", "", "L1"),
+    ],
+)
+def test_each_level_follows_from_kind_and_status(kind, status, checked_in, expected):
+    [assessed] = ssrp.assess(pd.DataFrame([_row(kind, status, checked_in)]))
+    assert assessed["level"] == expected
+    assert assessed["meaning"] == ssrp.LEVELS[expected]
+
+
+def test_the_levels_follow_the_reproduction_table(made):
+    before = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    assert "## 6. Reproducibility levels" in before
+    table_path = made / "reproduction_report.csv"
+    table = pd.read_csv(table_path, dtype=str, keep_default_na=False)
+    for row in ssrp.assess(table):
+        assert f"| `{row['id']}` |" in before
+        line = next(x for x in before.splitlines() if x.startswith(f"| `{row['id']}` |"))
+        assert line.endswith(f"| {row['level']} |"), line
+    # a reproduced check that stops reproducing drops from L10 to L9, in the report's text
+    reproduced = table.index[table["status"] == "reproduced"][0]
+    name = table.at[reproduced, "id"]
+    assert "| reproduced | L10 |" in next(
+        x for x in before.splitlines() if x.startswith(f"| `{name}` |")
+    )
+    table.at[reproduced, "status"] = "inconsistent"
+    table.to_csv(table_path, index=False)
+    after = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    assert next(x for x in after.splitlines() if x.startswith(f"| `{name}` |")).endswith(
+        "| inconsistent | L9 |"
+    )
+    counts = dict(re.findall(r"^\| (L\d+\*?) \| .+ \| (\d+) \|$", after, flags=re.MULTILINE))
+    old = dict(re.findall(r"^\| (L\d+\*?) \| .+ \| (\d+) \|$", before, flags=re.MULTILINE))
+    assert int(counts["L9"]) == int(old["L9"]) + 1
+    assert int(counts.get("L10", 0)) == int(old["L10"]) - 1
+
+
+def test_the_environment_is_the_lock_file_and_the_manifest(made, tmp_path):
+    lock = (ROOT / "requirements/lock.txt").read_text(encoding="utf-8").split()
+    text = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    software = text.split("every line of `requirements/lock.txt`:\n", 1)[1].split(".\n", 1)[0]
+    assert software.split(", ") == [line.replace("==", " ") for line in lock]
+    manifest = json.loads((made / "results/manifest.json").read_text(encoding="utf-8"))
+    assert f"{len(manifest)} notebooks, the checksum" in text.replace("\n", " ")
+    digest = computing.environment(ROOT, made / "results")["lock_sha256"]
+    assert f"{len(manifest)} of them ran with this lock file" in text.replace("\n", " ")
+    assert f"`{digest}`" in text
+    # a notebook recorded with another lock file is counted out
+    first = next(iter(manifest))
+    manifest[first]["code"]["lock"] = "0" * 64
+    (made / "results/manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    changed = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    assert f"{len(manifest) - 1} of them ran with this lock file" in changed.replace("\n", " ")
+
+
+def test_a_lock_line_without_an_exact_version_is_named(tmp_path):
+    from analysis_utils.core.errors import InputError
+
+    lock = tmp_path / "lock.txt"
+    lock.write_text("pandas==2.2.3\n# a comment\n\nnumpy>=2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"lock\.txt: row 4, column \(line\): \[pinned\]"):
+        computing.locked_versions(lock)
+
+
+def test_run_time_and_hardware_are_the_benchmarks_records(made):
+    text = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    flat = text.replace("\n", " ")
+    record = json.loads((ROOT / "benchmarks/results/performance.json").read_text("utf-8"))
+    runs = record["runs"]
+    assert f"takes {findings.plain(runs['full_run_s'])} seconds" in flat
+    assert f"on {record['runs']['measured_on']['cpus']} processors" in flat
+    assert f"`make test` {findings.plain(record['tests']['make_test_s'])} seconds" in flat
+
+
+def test_the_version_and_date_are_the_packages(made):
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["version"] == analysis_utils.__version__
+    text = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    flat = text.replace("\n", " ")
+    assert f"version {analysis_utils.__version__}, released {cff['date-released']}." in flat
+
+
+def test_every_item_has_its_notebook_cell_and_output(made):
+    items = item_map.item_map(ROOT)
+    assert len(items) == len(item_map.paper_items(ROOT / "README.md")) > 20
+    text = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
+    for item in items:
+        index = int(item["cell"].split(" ", 1)[0])  # found and declared
+        notebook = json.loads(
+            (ROOT / "notebooks" / f"{item['notebook']}.ipynb").read_text(encoding="utf-8")
+        )
+        cell = notebook["cells"][index]
+        assert cell["cell_type"] == "code"
+        assert item["cell"] == f"{index} ({cell['id']})"
+        named = json.dumps(cell)
+        name = item["output"].rsplit("/", 1)[-1]
+        assert name in named or "write_results(" in named, item
+        assert f"`{item['notebook']}` | {item['cell']} | `{item['output']}` |" in text
+
+
+def test_the_writing_cell_is_the_one_that_prints_the_file(tmp_path):
+    cells = [
+        {"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters"]}, "source": "t.csv"},
+        {"cell_type": "code", "id": "a", "metadata": {}, "source": "read('t.csv')", "outputs": []},
+        {
+            "cell_type": "code",
+            "id": "b",
+            "metadata": {},
+            "source": "save(out)",
+            "outputs": [{"output_type": "stream", "text": ["wrote t.csv\n"]}],
+        },
+    ]
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert item_map.writing_cell(notebook, "reports/tables/t.csv") == {"index": 2, "id": "b"}
+    assert item_map.writing_cell(notebook, "reports/tables/u.csv") is None
+
+
+def test_the_figures_are_in_the_report(made):
+    built_files = replication.build(ROOT, made)
+    text = built_files["replication_report.md"].decode("utf-8")
+    page = built_files["replication_report.html"].decode("utf-8")
+    figures = json.loads((made / "results/06_build_report.json").read_text("utf-8"))["figures"]
+    for name in figures:
+        assert f"](figures/{name})" in text
+        assert f'<img src="figures/{name}"' in page
+    source = typst_pdf.to_typst(text, "T")
+    for name in figures:
+        assert f'#image("figures/{name}", width: 100%)' in source
+    # the PDF draws them: without the figure files it cannot be made
+    shutil.rmtree(made / "figures")
+    with pytest.raises(RuntimeError, match="figures"):
+        replication.build(ROOT, made)
+
+
+def test_the_report_page_links_the_replication_report(made):
+    from analysis_utils.report import pages
+
+    rows = pd.read_csv(made / "reproduction_report.csv", dtype=str, keep_default_na=False)
+    verdicts = pd.read_csv(made / "tables/verdict_table.csv", dtype=str, keep_default_na=False)
+    page = pages.render_html(rows.head(3), verdicts, figures=[], notebooks=["01_x"], title="T")
+    assert '<a href="replication_report.html">Replication report</a>' in page
+    assert '<a href="replication_report.pdf">PDF</a>' in page
+    assert set(replication.OUTPUTS) >= {"replication_report.html", "replication_report.pdf"}

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from analysis_utils.report import pages
+from analysis_utils.report import pages, replication
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +134,8 @@ def test_every_link_resolves(any_page):
     for href in result["links"]:
         url = urlparse(href)
         assert url.scheme == "file", href
+        if Path(url.path).name in replication.OUTPUTS:
+            continue  # made after the run by make replication-report (test_replication_report)
         assert Path(unquote(url.path)).is_file(), href
 
 

@@ -1,13 +1,21 @@
 """The replication report: one Markdown template filled from the results, as HTML and PDF.
 
-The text is written once (``templates/replication.md.j2``), in the structure
-replication reports use (summary; data and code availability; computational
-reproducibility; robustness and sensitivity; conclusion). No number is typed in
+The text is written once (``templates/replication.md.j2``), in the structure of
+the social-science data editors' replication report (summary; data and code
+availability; computational requirements; computational reproducibility with the
+figures; each item's notebook cell; reproducibility levels; robustness and
+sensitivity; conclusion). No number is typed in
 it: :func:`context` reads every number from the notebooks' results
 (``reports/results/*.json``) and tables, and the template writes each with its
 label (:func:`analysis_utils.report.findings.number`). The Markdown is rendered to
-HTML with markdown-it-py and to PDF with Typst (:func:`to_typst`), whose PDF
-carries no creation date, so the same results give the same bytes.
+HTML with markdown-it-py and to PDF with Typst
+(:func:`analysis_utils.report.typst_pdf.to_typst`), whose PDF carries no creation
+date, so the same results give the same bytes. The computing environment and run
+time come from the lock file, the run manifest and the benchmarks' records
+(:mod:`analysis_utils.report.computing`), the map of items to notebook cells from
+the README's paper-items table and the notebooks (:mod:`analysis_utils.report.item_map`),
+each number's reproducibility level from its status
+(:mod:`analysis_utils.report.ssrp`).
 
 Run ``python -m analysis_utils.report.replication`` (``make replication-report``)
 after the notebooks: it writes ``reports/replication_report.md``, ``.html`` and
@@ -27,7 +35,7 @@ import pandas as pd
 
 from analysis_utils.core import io, paths, schemas, yamlfile
 from analysis_utils.core.errors import InputError, ParameterError, Problem
-from analysis_utils.report import findings, pages
+from analysis_utils.report import computing, findings, item_map, pages, ssrp, typst_pdf
 
 #: The results JSON the report is filled from, by the role they play.
 NOTEBOOKS: dict[str, str] = {
@@ -68,7 +76,7 @@ def citation(root: Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``package`` (version, licence, data licence) and ``article`` (authors'
+        ``package`` (version, release date, licence, data licence) and ``article`` (authors'
         family names, year, title, journal): the first reference of type
         ``article``.
     """
@@ -79,6 +87,7 @@ def citation(root: Path) -> dict[str, Any]:
     return {
         "package": {
             "version": cff["version"],
+            "released": str(cff["date-released"]),
             "licence": licences[0],
             "data_licence": licences[1] if len(licences) > 1 else "not stated",
         },
@@ -160,7 +169,11 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
     counts = table["status"].value_counts().to_dict()
     audit, claims, external = results["audit"], results["claims"], results["external"]
     statuses = sorted(counts.items(), key=lambda sc: pages.status_rank(str(sc[0])))
-    figures = pages.numbered_figures([Path(f) for f in results["report"]["figures"]])
+    figures = pages.numbered_figures([Path("figures") / f for f in results["report"]["figures"]])
+    levels = ssrp.assess(table)
+    writer = item_map.writing_cell(
+        root / "notebooks" / f"{NOTEBOOKS['report']}.ipynb", report_csv.name
+    )
     return {
         **citation(root),
         "findings": findings.headline(audit, verdicts, counts, pages.STATUS_ORDER),
@@ -197,8 +210,19 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
             "differs": external["edition_checks"].get("differs", 0),
         },
         "figures": [
-            f"Figure {f['number']}, {f['caption'][0].lower()}{f['caption'][1:-1]}" for f in figures
+            {"src": f["src"], "number": f["number"], "caption": f["caption"]} for f in figures
         ],
+        "environment": computing.environment(root, results_dir),
+        "run_time": computing.run_time(root),
+        "items": item_map.item_map(root),
+        "numbers": {
+            "notebook": NOTEBOOKS["report"],
+            "cell": f"{writer['index']} ({writer['id']})" if writer else "not found",
+            "output": f"reports/{report_csv.name}",
+        },
+        "levels": levels,
+        "level_counts": ssrp.tally(levels),
+        "level_meanings": ssrp.LEVELS,
         "verdicts": verdicts.to_dict("records"),
         "conclusion": conclusion(
             verdicts,
@@ -238,9 +262,10 @@ def render_markdown(values: Mapping[str, Any]) -> str:
     env.filters["plain"] = findings.plain
     cells = {
         **values,
-        "verdicts": [
-            {k: str(v).replace("|", "\\|") for k, v in row.items()} for row in values["verdicts"]
-        ],
+        **{
+            key: [{k: str(v).replace("|", "\\|") for k, v in row.items()} for row in values[key]]
+            for key in ("verdicts", "items", "levels")
+        },
     }
     return env.from_string(template_text()).render(**cells)
 
@@ -267,129 +292,9 @@ def to_html(markdown: str, title: str) -> str:
         " line-height: 1.45; color: #222; }\n"
         "table { border-collapse: collapse; font-size: 0.85rem; margin: 1rem 0; }\n"
         "th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }\n"
+        "img { max-width: 100%; height: auto; }\n"
         "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n"
     )
-
-
-_TYPST_SPECIAL = str.maketrans({c: "\\" + c for c in "\\#*_`$<>@[]~/=-+'\""})
-
-
-def typst_text(text: str) -> str:
-    """Escape text for Typst markup.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-        Every character with a meaning in Typst markup escaped.
-    """
-    return text.translate(_TYPST_SPECIAL)
-
-
-def _inline(children: Sequence[Any]) -> str:
-    """Typst markup of one Markdown inline run."""
-    out = []
-    for token in children:
-        kind = token.type
-        if kind == "text":
-            out.append(typst_text(token.content))
-        elif kind == "code_inline":
-            out.append("#raw(" + _string(token.content) + ")")
-        elif kind in {"strong_open", "strong_close"}:
-            out.append("*")
-        elif kind in {"em_open", "em_close"}:
-            out.append("_")
-        elif kind in {"softbreak", "hardbreak"}:
-            out.append(" ")
-        elif kind in {"link_open", "link_close"}:
-            continue
-        else:
-            out.append(typst_text(token.content))
-    return "".join(out)
-
-
-def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def to_typst(markdown: str, title: str) -> str:
-    """Translate the report's Markdown into Typst markup.
-
-    Handles what the template uses: headings, paragraphs, bullet lists, tables,
-    strong and emphasised text, inline code.
-
-    Parameters
-    ----------
-    markdown : str
-    title : str
-        The PDF's title.
-
-    Returns
-    -------
-    str
-        A Typst document with no date (``date: none``).
-    """
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    lines = [
-        f"#set document(title: {_string(title)}, date: none)",
-        '#set page(paper: "a4", margin: 2.2cm, numbering: "1")',
-        '#set text(font: "Libertinus Serif", size: 10pt, lang: "en")',
-        "#set par(justify: true)",
-        "#show table: set text(size: 8pt)",
-        "",
-    ]
-    cells: list[str] = []
-    columns = 0
-    depth = 0
-    for k, token in enumerate(tokens):
-        kind = token.type
-        if kind == "heading_open":
-            lines.append("=" * int(token.tag[1]) + " " + _inline(tokens[k + 1].children or []))
-        elif kind == "inline" and tokens[k - 1].type == "paragraph_open" and depth == 0:
-            lines.extend([_inline(token.children or []), ""])
-        elif kind == "bullet_list_open":
-            depth += 1
-        elif kind == "bullet_list_close":
-            depth -= 1
-            lines.append("")
-        elif kind == "inline" and depth:
-            lines.append("- " + _inline(token.children or []))
-        elif kind == "table_open":
-            cells, columns = [], 0
-        elif kind == "tr_open":
-            columns = 0
-        elif kind in {"th_open", "td_open"}:
-            columns += 1
-        elif kind == "inline" and tokens[k - 1].type in {"th_open", "td_open"}:
-            cells.append("[" + _inline(token.children or []) + "]")
-        elif kind == "table_close":
-            lines.extend([f"#table(columns: {columns}, " + ", ".join(cells) + ")", ""])
-    return "\n".join(lines) + "\n"
-
-
-def to_pdf(typst_source: str) -> bytes:
-    """Compile Typst markup to PDF with the fonts Typst ships (no system font, no date).
-
-    Parameters
-    ----------
-    typst_source : str
-
-    Returns
-    -------
-    bytes
-        The same source gives the same bytes.
-    """
-    import typst
-
-    pdf: bytes = typst.compile(
-        typst_source.encode("utf-8"), format="pdf", ignore_system_fonts=True, timestamp=0
-    )
-    return pdf
 
 
 def build(root: Path, reports: Path) -> dict[str, bytes]:
@@ -419,7 +324,7 @@ def build(root: Path, reports: Path) -> dict[str, bytes]:
             (
                 markdown.encode("utf-8"),
                 to_html(markdown, title).encode("utf-8"),
-                to_pdf(to_typst(markdown, title)),
+                typst_pdf.to_pdf(typst_pdf.to_typst(markdown, title), root=reports),
             ),
             strict=True,
         )
