@@ -92,13 +92,20 @@ def test_a_killed_parallel_run_leaves_no_process_and_writes_nothing_after(projec
             stderr=stderr,
         )
     tracked: list[psutil.Process] = []
+
+    def running(notebooks: int) -> bool:
+        """True once the runner has started ``notebooks`` and two kernels are among its own."""
+        assert runner.poll() is None, log.read_text()
+        if log.read_text().count("[start]") < notebooks:
+            return False
+        tracked[:] = psutil.Process(runner.pid).children(recursive=True)
+        return len(_kernels(tracked)) >= 2
+
     try:
         # two notebooks running at once, each in a kernel of its worker, more to come
-        assert _wait_for(lambda: log.read_text().count("[start]") >= 3, 300), log.read_text()
-        assert _wait_for(lambda: len(_kernels(_working_in(root))) >= 2, 60), log.read_text()
+        assert _wait_for(lambda: running(3), 300), log.read_text()
         time.sleep(1)  # the notebooks are in their cells
-        tracked = psutil.Process(runner.pid).children(recursive=True)
-        assert len(_kernels(tracked)) >= 2
+        assert _wait_for(lambda: running(3), 60), log.read_text()
         runner.send_signal(kind)
         code = runner.wait(timeout=60)
 
