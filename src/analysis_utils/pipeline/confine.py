@@ -110,6 +110,7 @@ def check_output_folders(
     *,
     survey_dir: Path | str | None = None,
     executed: Path | None = None,
+    by_itself: bool = False,
 ) -> None:
     """Refuse a run whose output folders reach the raw data, the survey or the study's outputs.
 
@@ -149,6 +150,11 @@ def check_output_folders(
         The survey folder of a survey run.
     executed : Path, optional
         Where the executed notebooks go.
+    by_itself : bool
+        The check of a notebook run by itself, with plain Papermill or in
+        JupyterLab (:func:`analysis_utils.pipeline.notebook_parameters.check`):
+        its executed copy goes where its runner puts it, so no folder of
+        executed notebooks is checked.
 
     Raises
     ------
@@ -180,8 +186,9 @@ def check_output_folders(
                 (key, value), ((root / value).resolve(), [], False)
             )
             folders[(key, value)] = (resolved, [*names, name], written or key in writes)
-    where = executed if executed is not None else executed_folder(layout, order, bound)
-    folders[(EXECUTED, str(where))] = ((root / where).resolve(), list(order), True)
+    if not by_itself:
+        where = executed if executed is not None else executed_folder(layout, order, bound)
+        folders[(EXECUTED, str(where))] = ((root / where).resolve(), list(order), True)
 
     guarded = survey is not None or bool(changed)
     committed_trees = [
@@ -216,7 +223,7 @@ def check_output_folders(
                 )
                 if not keys:
                     todo = "its notebooks cannot write elsewhere: run them with default values"
-                if "results_dir" in keys:
+                if "results_dir" in keys and not by_itself:
                     todo += " (executed notebooks then go to OUT/executed)"
                 needed = [
                     n for n in with_producers(steps, order, under="reports/") if n not in order

@@ -19,6 +19,14 @@ messages. Papermill's injected cell is the cell the kernel ran just before
 this one: IPython keeps what each cell ran in ``In``. After the runner,
 which injects only checked values, and after "Run All" in JupyterLab, which
 injects nothing, the check changes nothing.
+
+It then applies the runner's rule of where a run may write
+(:func:`analysis_utils.pipeline.confine.check_output_folders`): never into
+``data/raw/`` or ``.git/``, and, with any parameter other than its default,
+never over the study's committed outputs (``reports/tables/`` and the
+others): such a notebook writes only into output folders given for it
+(``-p tables_dir OUT/tables -p results_dir OUT/results``), or stops here,
+saying so, before it writes anything.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from analysis_utils.core.paths import layout
+from analysis_utils.pipeline.confine import check_output_folders
 from analysis_utils.pipeline.contract import bind_parameters, read_parameters
 
 #: How Papermill's injected cell begins.
@@ -82,11 +91,25 @@ def check(notebook: str, namespace: MutableMapping[str, Any]) -> None:
     ParameterError
         For a value that cannot have its declared type, or a name Papermill
         injected that the notebook does not declare: the runner's messages,
-        naming the parameter and listing the valid ones with their types.
+        naming the parameter and listing the valid ones with their types. For
+        an output folder the runner would refuse: its message, naming the
+        folder and the ``-p`` options that write elsewhere.
     """
-    declared = read_parameters(layout().notebooks / f"{notebook}.ipynb")
+    tree = layout()
+    declared = read_parameters(tree.notebooks / f"{notebook}.ipynb")
     history = namespace.get("In")
     injected = injected_names(history) if isinstance(history, list) else []
     given = {name: namespace[name] for name in declared if name in namespace}
     given.update({name: namespace[name] for name in injected if name in namespace})
-    namespace.update(bind_parameters(given, {notebook: declared})[notebook])
+    checked = bind_parameters(given, {notebook: declared})[notebook]
+    survey = checked.get("survey_dir")
+    if "survey_dir" not in declared or survey == declared["survey_dir"].default:
+        survey = None
+    check_output_folders(
+        tree,
+        [notebook],
+        {notebook: checked},
+        survey_dir=None if survey is None else tree.root / str(survey),
+        by_itself=True,
+    )
+    namespace.update(checked)
