@@ -6,11 +6,10 @@ is where the folder is, so runs with different temporary folders, in other
 containers on the same checkout, or naming the same folder by another path
 meet there. The operating system releases a ``flock`` when its process ends,
 however it ends, so a killed run never leaves a stale lock; the file itself is
-removed when the lock is released. A run takes the locks of all its folders in
-sorted order (so two runs never wait on each other crosswise) and is refused,
-naming the run holding one, before it writes anything. A folder inside one
-that another run holds (a survey run's output folder, which it replaces as a
-whole) is refused too.
+removed when the lock is released. A run takes the locks of all its folders,
+without waiting, in sorted order (of two runs sharing folders, the one taking
+the first shared folder goes on, never neither) and is refused, naming the run
+holding one, before it writes anything.
 """
 
 from __future__ import annotations
@@ -164,43 +163,6 @@ def hold_lock(folder: Path) -> RunLock:
     return RunLock(path, descriptor)
 
 
-def check_enclosing(folder: Path, mine: Iterable[Path]) -> None:
-    """Refuse ``folder`` when a folder around it is locked by another run.
-
-    Parameters
-    ----------
-    folder : Path
-        A folder whose own lock is held.
-    mine : iterable of Path
-        The folders whose locks this run holds (resolved).
-
-    Raises
-    ------
-    ParameterError
-        Naming the enclosing folder and the run holding it.
-    """
-    import fcntl
-
-    held = set(mine)
-    for parent in folder.resolve().parents:
-        path = parent / LOCK_NAME
-        if parent in held or not path.is_file() or path.is_symlink():
-            continue
-        try:
-            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                continue
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise _busy(parent, descriptor) from None
-        finally:
-            os.close(descriptor)
-
-
 def hold_locks(folders: Iterable[Path]) -> RunLocks:
     """Take the lock of every output folder of a run, in sorted order, or refuse.
 
@@ -218,9 +180,9 @@ def hold_locks(folders: Iterable[Path]) -> RunLocks:
     Raises
     ------
     ParameterError
-        If another run holds one of them or a folder around one of them
-        (:func:`check_enclosing`), or a lock file is not a plain file; the
-        locks already taken are released.
+        If another run holds one of them, or a lock file is not a plain file;
+        the locks already taken are released (and the folders made for them
+        removed).
     """
     created: list[Path] = []
     wanted = []
@@ -234,8 +196,6 @@ def hold_locks(folders: Iterable[Path]) -> RunLocks:
     try:
         for folder in ordered:
             taken.append(hold_lock(folder))
-        for folder in ordered:
-            check_enclosing(folder, ordered)
     except BaseException:
         RunLocks(taken, created).close()
         raise

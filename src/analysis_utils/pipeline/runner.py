@@ -154,7 +154,7 @@ def run(
         Execute every notebook. Otherwise a notebook is skipped when
         :func:`unchanged` says running it again could change nothing (its
         inputs are ready by then: the notebooks before it ran or were skipped).
-        A survey run, which replaces its output folder as a whole, and
+        A survey run, which replaces what earlier runs wrote in its output folder, and
         ``update_sources`` always execute.
     log : text stream
         Where progress is written.
