@@ -255,14 +255,17 @@ def check_limits(
     rounding: str,
     readings: Sequence[str] = DEFAULT_READINGS,
     size_draws: int | None = None,
+    draws: int | None = None,
 ) -> None:
-    """Refuse, before anything is enumerated, a test that would exceed its memory limit.
+    """Refuse, before anything is enumerated, a test that would exceed its memory or work limit.
 
     Counts the reconstructions of every survey claim at every candidate size
     and reading (:func:`analysis_utils.audit.reconstruction.count`, without
-    enumerating them), and checks the multiple-choice posterior's grid and the
-    size simulation (:mod:`analysis_utils.audit.limits`). Cheap: the runner calls
-    it before any kernel starts.
+    enumerating them), and checks the multiple-choice posterior's grid, the
+    size simulation and the random numbers of the Monte Carlo posteriors (a
+    single-choice ``mode`` claim of three or more options draws ``draws`` per
+    reconstruction and option; :mod:`analysis_utils.audit.limits`). Cheap: the
+    runner calls it before any kernel starts.
 
     Parameters
     ----------
@@ -275,12 +278,15 @@ def check_limits(
     readings : sequence of str
     size_draws : int, optional
         Simulated surveys per check of the mode test's size (not checked if None).
+    draws : int, optional
+        Posterior draws per count vector (not checked if None).
 
     Raises
     ------
     ValueError
         Naming the claim, n and reading, the limit and what to do.
     """
+    variates = 0
     for claim, reading in _plan(claims, items, readings):
         asked = question(items, str(claim.question))
         single, described = asked.reading(reading)
@@ -295,6 +301,10 @@ def check_limits(
             limits.check_reconstructions(total, f"claim {claim.id} at n = {n}, {described}")
             if claim.test == "mode" and not single and total:
                 limits.check_grid(n, POSTERIOR_POINTS)
+            if claim.test == "mode" and single and len(asked.options) > 2:
+                variates += total * len(asked.options) * (draws or 0)
+    if draws is not None:
+        limits.check_posterior_draws(variates, draws)
     if size_draws is not None:
         options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
         limits.check_simulation(size_draws, options)
@@ -348,7 +358,14 @@ def evaluate_claims(
     """
     if not readings or any(r not in READINGS for r in readings):
         raise ValueError(f"readings must be a non-empty list of {READINGS}, got {list(readings)}")
-    check_limits(claims, items, candidates, rounding=options["rounding"], readings=readings)
+    check_limits(
+        claims,
+        items,
+        candidates,
+        rounding=options["rounding"],
+        readings=readings,
+        draws=options.get("draws", DEFAULT_DRAWS),
+    )
     evaluations: dict[str, list[Evaluation]] = {}
     tables = []
     for claim, reading in _plan(claims, items, readings):

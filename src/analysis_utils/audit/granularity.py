@@ -23,8 +23,9 @@ The meaning, the arguments and the rounding names follow ``scrutiny::grim()``
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -209,6 +210,26 @@ def matching_counts(
         For a non-numeric ``x``, a percentage outside 0-100, ``n < 1``,
         ``items < 1``, an unknown rounding or a threshold outside (0, 10).
     """
+    if not isinstance(x, str) or isinstance(n, bool) or isinstance(items, bool):
+        _validate(x, n, items, percent)  # raises: cached answers are keyed by equal values
+    return _matching_counts(x, n, items, percent, rounding, threshold)
+
+
+#: Answers of :func:`matching_counts` kept (a survey repeats its percentages: each distinct
+#: percentage is checked once per sample size, however many options report it).
+MATCHING_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=MATCHING_CACHE)
+def _matching_counts(
+    x: str, n: int, items: int, percent: bool, rounding: str, threshold: float
+) -> range:
+    """:func:`matching_counts`, computed once per distinct question (a pure function).
+
+    The range is found from the counts nearest ``x * total`` by doubling steps outwards,
+    then halving them back (``O(log)`` checks, where walking one count at a time took
+    ``n / 100`` of them for a whole percentage).
+    """
     value = _validate(x, n, items, percent)
     _check_rounding(rounding, threshold)
     digits = decimal_places(x)
@@ -217,22 +238,39 @@ def matching_counts(
         digits += 2
     total = n * items
     bounded = percent
+    # value is reround(k / total) exactly when value * 10**digits is k / total rounded at
+    # that scale by one of the procedures (what reround computes, without its divisions)
+    scale, target = 10**digits, value * 10**digits
+    procedures = _COMPOUND.get(rounding, (rounding,))
+    t = Fraction(threshold).limit_denominator(10**6)
 
     def ok(k: int) -> bool:
         if bounded and not 0 <= k <= total:
             return False
-        return value in reround(Fraction(k, total), digits, rounding=rounding, threshold=threshold)
+        y = Fraction(k * scale, total)
+        return any(_round_one(y, p, t) == target for p in procedures)
 
     centre = math.floor(value * total)
     seeds = [k for k in (centre - 1, centre, centre + 1, centre + 2) if ok(k)]
     if not seeds:
         return range(0)
-    low, high = min(seeds), max(seeds)
-    while ok(low - 1):
-        low -= 1
-    while ok(high + 1):
-        high += 1
-    return range(low, high + 1)
+    return range(_edge(ok, min(seeds), -1), _edge(ok, max(seeds), 1) + 1)
+
+
+def _edge(ok: Callable[[int], bool], start: int, direction: int) -> int:
+    """Return the last ``k`` from ``start`` in ``direction`` before ``ok`` turns false.
+
+    ``ok`` holds on one contiguous run of integers that contains ``start``.
+    """
+    edge, step = start, 1
+    while ok(edge + direction * step):
+        edge += direction * step
+        step *= 2
+    while step > 1:  # ok(edge) and not ok(edge + direction * step)
+        step //= 2
+        if ok(edge + direction * step):
+            edge += direction * step
+    return edge
 
 
 def grim(

@@ -1,4 +1,4 @@
-"""Memory limits of the enumerations and simulations, checked before anything is allocated.
+"""Memory and work limits of the enumerations and simulations, checked before anything runs.
 
 Every array whose size grows with the sample size, the number of options or a
 number of draws is bounded by :data:`MEMORY_BUDGET` (1 GiB, half of the 2 GB
@@ -7,6 +7,13 @@ bytes one row (or one value) takes, measured or counted. A computation that
 would exceed its limit is refused with a :class:`ValueError` that names the
 limit and what to change, before it allocates; the posterior draws are instead
 taken in chunks, whatever their number.
+
+Work is bounded the same way: :data:`WORK_BUDGET_SECONDS` of computation per
+notebook on the 2-core machine the package asks for, times the rate of each
+kind of step, measured. The granularity audit's search of sample sizes
+(:data:`MAX_SIZE_SEARCHES`) and the posterior's Monte Carlo draws
+(:data:`MAX_POSTERIOR_VALUES`) are refused beyond it, naming the parameter,
+the limit and the largest value allowed.
 """
 
 from __future__ import annotations
@@ -109,4 +116,87 @@ def check_grid(n: int, points: int) -> None:
             f"the multiple-choice posterior at n = {n} on {points} points needs "
             f"{(n + 1) * points:,} grid values, more than MAX_GRID_VALUES = "
             f"{MAX_GRID_VALUES:,} ({_budget()}); choose a smaller n or fewer points"
+        )
+
+
+#: Seconds of computation one notebook may spend on one kind of step, on the 2-core
+#: machine the package asks for.
+WORK_BUDGET_SECONDS = 300
+
+#: Searches for the counts one reported percentage allows at one sample size, per second
+#: (:func:`analysis_utils.audit.granularity.matching_counts`; measured: 1,600 a second at
+#: sizes up to 5,000 on a shared 2-core machine, each search doubling then halving its step).
+SEARCHES_PER_SECOND = 1_600
+
+#: Times the audit searches every size for every distinct percentage: its feasibility
+#: table, the sizes consistent with every full-sample percentage and with every percentage.
+SEARCH_PASSES = 3
+
+#: Most searches of one percentage at one size: 480,000 (``n_max`` times the distinct
+#: reported percentages times :data:`SEARCH_PASSES`).
+MAX_SIZE_SEARCHES = WORK_BUDGET_SECONDS * SEARCHES_PER_SECOND
+
+#: Gamma variates drawn per second for the posterior (measured: 20,000 draws of four options
+#: for each of 1,734,106 reconstructions took about an hour, 3.9e7 a second).
+GAMMA_PER_SECOND = 39_000_000
+
+#: Most gamma variates of the posteriors of one run of claim tests (draws times options
+#: times reconstructions tested by Monte Carlo): 11,700,000,000.
+MAX_POSTERIOR_VALUES = WORK_BUDGET_SECONDS * GAMMA_PER_SECOND
+
+
+def _work() -> str:
+    return f"a work budget of {WORK_BUDGET_SECONDS} s"
+
+
+def check_sizes_searched(n_max: int, percentages: int = 1) -> None:
+    """Refuse a granularity audit that would search more than :data:`MAX_SIZE_SEARCHES`.
+
+    Parameters
+    ----------
+    n_max : int
+        Largest sample size searched (every size from 1 is searched).
+    percentages : int
+        Distinct reported percentages searched (0 where the counts are
+        observed and nothing is searched; 1 where they are not known yet).
+
+    Raises
+    ------
+    ValueError
+        Naming ``n_max``, the limit and the largest ``n_max`` allowed.
+    """
+    searches = n_max * percentages * SEARCH_PASSES
+    if searches > MAX_SIZE_SEARCHES:
+        largest = MAX_SIZE_SEARCHES // (percentages * SEARCH_PASSES)
+        raise ValueError(
+            f"n_max = {n_max:,} with {percentages:,} distinct reported percentage(s) needs "
+            f"{searches:,} searches, more than MAX_SIZE_SEARCHES = {MAX_SIZE_SEARCHES:,} "
+            f"({_work()} at about {SEARCHES_PER_SECOND:,} a second); "
+            f"give at most -p n_max {largest:,}"
+        )
+
+
+def check_posterior_draws(values: int, draws: int) -> None:
+    """Refuse posteriors that would draw more than :data:`MAX_POSTERIOR_VALUES` variates.
+
+    Parameters
+    ----------
+    values : int
+        Gamma variates the posteriors would draw (draws times options times
+        reconstructions tested by Monte Carlo).
+    draws : int
+        Draws per count vector (``-p draws``), for the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the variates, the limit and the largest ``draws`` allowed.
+    """
+    if values > MAX_POSTERIOR_VALUES:
+        largest = MAX_POSTERIOR_VALUES * draws // values
+        raise ValueError(
+            f"{draws:,} posterior draws per count vector need {values:,} random numbers, more "
+            f"than MAX_POSTERIOR_VALUES = {MAX_POSTERIOR_VALUES:,} ({_work()} at about "
+            f"{GAMMA_PER_SECOND:,} a second); give at most -p draws {largest:,}, a smaller n "
+            '(-p n_candidates) or a single reading (-p readings "[multiple]")'
         )

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis_utils.audit import limits
 from analysis_utils.audit.granularity import consistent_sizes, grim, matching_counts, subgroup_sizes
 from analysis_utils.audit.reconstruction import count, count_ranges
 from analysis_utils.survey.question import COUNTED, Question, questions
@@ -95,8 +96,34 @@ def sizes_searched(items: pd.DataFrame, *, n_max: int) -> range:
     range
         ``1..n_max`` for reported percentages; empty where the counts are
         observed (:func:`counts_observed`): n is known, nothing is searched.
+
+    Raises
+    ------
+    ValueError
+        If searching would exceed the work limit
+        (:func:`analysis_utils.audit.limits.check_sizes_searched`).
     """
-    return range(0) if counts_observed(items) else range(1, n_max + 1)
+    if counts_observed(items):
+        return range(0)
+    limits.check_sizes_searched(n_max, distinct_percentages(items))
+    return range(1, n_max + 1)
+
+
+def distinct_percentages(items: pd.DataFrame) -> int:
+    """Count the distinct reported percentages the audit searches sizes for.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+
+    Returns
+    -------
+    int
+        Distinct percentages as printed; 0 where the counts are observed
+        (:func:`counts_observed`: nothing is searched).
+    """
+    return 0 if counts_observed(items) else len(set(reported(items)["percent"]))
 
 
 def audit_scope(items: pd.DataFrame, *, n_max: int) -> str:
@@ -201,28 +228,33 @@ def feasibility(items: pd.DataFrame, n_values: Iterable[int], *, rounding: str) 
         Long form: ``number_id, percent, n, consistent, counts`` where
         ``counts`` lists the consistent counts (``"4"`` or ``"6-7"``).
     """
-    rows = []
     table = reported(items)
-    for n in n_values:
-        for record in table.itertuples(index=False):
-            counts = matching_counts(record.percent, n, percent=True, rounding=rounding)
-            text = (
-                ""
-                if not counts
-                else (
-                    str(counts.start) if len(counts) == 1 else f"{counts.start}-{counts.stop - 1}"
-                )
-            )
-            rows.append(
-                {
-                    "number_id": record.number_id,
-                    "percent": record.percent,
-                    "n": n,
-                    "consistent": len(counts) > 0,
-                    "counts": text,
-                }
-            )
-    return pd.DataFrame(rows, columns=["number_id", "percent", "n", "consistent", "counts"])
+    ids, percents = table["number_id"].tolist(), table["percent"].tolist()
+    sizes = list(n_values)
+    # each distinct percentage is checked once per size, however many options report it
+    found = {
+        (p, n): _counts_text(matching_counts(p, n, percent=True, rounding=rounding))
+        for n in sizes
+        for p in dict.fromkeys(percents)
+    }
+    texts = [found[p, n] for n in sizes for p in percents]
+    return pd.DataFrame(
+        {
+            "number_id": ids * len(sizes),
+            "percent": percents * len(sizes),
+            "n": np.repeat(np.array(sizes, dtype=np.int64), len(percents)),
+            "consistent": [text is not None for text in texts],
+            "counts": ["" if text is None else text for text in texts],
+        },
+        columns=["number_id", "percent", "n", "consistent", "counts"],
+    )
+
+
+def _counts_text(counts: range) -> str | None:
+    """``"4"`` or ``"6-7"`` for the consistent counts; None if there are none."""
+    if not counts:
+        return None
+    return str(counts.start) if len(counts) == 1 else f"{counts.start}-{counts.stop - 1}"
 
 
 def smallest_sizes(feasibility_table: pd.DataFrame, *, listed: int = 10) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Checks before any kernel starts: raw data, the claims registry, memory limits.
+"""Checks before any kernel starts: raw data, the claims registry, memory and work limits.
 
 Each refuses with exit code 2 (:class:`~analysis_utils.core.errors.InputError`
 or :class:`~analysis_utils.core.errors.ParameterError`) before anything is
@@ -127,9 +127,13 @@ def check_claims(
 
 
 def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
-    """Refuse, before any kernel starts, claim tests that would exceed their memory limits.
+    """Refuse, before any kernel starts, work beyond its memory or work limits.
 
-    For each notebook of the run that tests claims (it declares ``claims_file``,
+    The granularity audit's search (``n_max``, every size from 1, for each
+    distinct reported percentage of ``survey_items.csv`` when it is there, at
+    least one otherwise) is checked against
+    :data:`analysis_utils.audit.limits.MAX_SIZE_SEARCHES`. For each notebook of
+    the run that tests claims (it declares ``claims_file``,
     ``n_candidates`` and ``readings``), the number of simulated surveys
     (``size_draws``) is checked, and, when sizes are given (``n_candidates``),
     the reconstructions of every claim at every size and reading are counted
@@ -152,7 +156,8 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     Raises
     ------
     ParameterError
-        Naming the notebook, the claim, n and reading, the limit and what to do.
+        Naming the notebook, the parameter (or the claim, n and reading), the
+        limit and what to do.
     """
     import pandas as pd
 
@@ -163,6 +168,10 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     steps = load_pipeline(layout.pipeline)
     for name in order:
         declared = read_parameters(steps[name].path)
+        if "n_max" in declared:
+            _check_search(
+                layout, name, {key: bound[name].get(key, p.default) for key, p in declared.items()}
+            )
         if not {CLAIMS_PARAMETER, "n_candidates", "readings"} <= set(declared):
             continue
         given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
@@ -176,7 +185,7 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
                 claims = load_claims(layout.root / str(given[CLAIMS_PARAMETER]))
             except (OSError, ValueError, InputError):
                 claims = []  # the notebook that reads them reports the problem
-        size_draws = given.get("size_draws")
+        size_draws, draws = given.get("size_draws"), given.get("draws")
         try:
             check_claim_limits(
                 claims,
@@ -185,9 +194,27 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
                 rounding=rounding,
                 readings=list(given["readings"]),
                 size_draws=None if size_draws is None else int(size_draws),
+                draws=None if draws is None else int(draws),
             )
         except ValueError as exc:
             raise ParameterError(f"{name}: {exc}") from None
+
+
+def _check_search(layout: Layout, name: str, given: Mapping[str, Any]) -> None:
+    """Refuse a granularity audit's ``n_max`` beyond its work limit (see :func:`check_limits`)."""
+    from analysis_utils.audit import limits
+    from analysis_utils.audit.tables import distinct_percentages
+    from analysis_utils.core import io, schemas
+
+    items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
+    try:
+        percentages = distinct_percentages(io.read_table(items_file, schemas.SURVEY_ITEMS))
+    except (OSError, ValueError, InputError):
+        percentages = 1  # not there yet: the notebook checks again once it has read it
+    try:
+        limits.check_sizes_searched(int(given["n_max"]), percentages)
+    except ValueError as exc:
+        raise ParameterError(f"{name}: {exc}") from None
 
 
 def _decided_rounding(
