@@ -346,3 +346,22 @@ def test_the_report_page_links_the_replication_report(made):
     assert '<a href="replication_report.html">Replication report</a>' in page
     assert '<a href="replication_report.pdf">PDF</a>' in page
     assert set(replication.OUTPUTS) >= {"replication_report.html", "replication_report.pdf"}
+
+
+def test_a_benchmark_not_run_is_said_not_measured(made, tmp_path):
+    root = tmp_path / "root"
+    for name in ("CITATION.cff", "README.md", "environment.yml", "pyproject.toml"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(ROOT / "requirements", root / "requirements")
+    text = replication.build(root, made)["replication_report.md"].decode("utf-8")
+    assert "**Hardware and run time.** Not measured: `make benchmark` has not" in text
+    # only the study's runs timed: the sentence stops there
+    (root / "benchmarks/results").mkdir(parents=True)
+    record = json.loads((ROOT / "benchmarks/results/performance.json").read_text("utf-8"))
+    runs = {"runs": record["runs"]}
+    (root / "benchmarks/results/performance.json").write_text(json.dumps(runs), "utf-8")
+    text = replication.build(root, made)["replication_report.md"].decode("utf-8")
+    flat = text.replace("\n", " ")
+    assert f"nothing changed {findings.plain(runs['runs']['rerun_s'])} seconds." in flat
