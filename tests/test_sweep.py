@@ -3,16 +3,19 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import LOOPBACK_ANY_PORT, snapshot
+from conftest import run_cli, snapshot
 
 from analysis_utils import cli
+from analysis_utils.core import paths
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.pipeline import sweep, sweep_results
+from analysis_utils.pipeline import cluster_certs, locks, sweep, sweep_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -211,18 +214,19 @@ def test_a_grid_point_computed_before_is_reused_until_something_it_depends_on_ch
 
 
 @pytest.fixture
-def cluster():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK_ANY_PORT
-    ) as local:
-        yield local
+def cluster(tmp_path):
+    """A TLS cluster of two worker processes on this machine, and its certificates."""
+    pytest.importorskip("distributed")
+    written = cluster_certs.write_certificates(tmp_path / "certs")
+    with cluster_certs.local_cluster(written, workers=2) as local:
+        yield local, written
 
 
 @pytest.mark.slow
 def test_a_sweep_runs_on_a_dask_cluster_and_survives_a_killed_worker(project, tmp_path, cluster):
     from distributed import Client
 
+    local, written = cluster
     spec = sweep.load_spec(
         _spec(
             tmp_path,
@@ -235,7 +239,14 @@ def test_a_sweep_runs_on_a_dask_cluster_and_survives_a_killed_worker(project, tm
     outcome = {}
     runner = threading.Thread(
         target=lambda: outcome.setdefault(
-            "results", sweep.sweep(project, spec, scheduler=cluster.scheduler_address, retries=3)
+            "results",
+            sweep.sweep(
+                project,
+                spec,
+                scheduler=local.scheduler_address,
+                tls=written.tls("client"),
+                retries=3,
+            ),
         )
     )
     runner.start()
@@ -243,7 +254,7 @@ def test_a_sweep_runs_on_a_dask_cluster_and_survives_a_killed_worker(project, tm
     while time.monotonic() < deadline and not (progress.exists() and progress.read_text()):
         time.sleep(0.2)
     first = progress.read_text().splitlines()[0]
-    with Client(cluster.scheduler_address) as client:
+    with Client(local.scheduler_address, security=written.security()) as client:
         pids = client.run(os.getpid)
     os.kill(next(iter(pids.values())), signal.SIGKILL)  # one worker dies mid-sweep
     runner.join(timeout=300)
@@ -253,3 +264,68 @@ def test_a_sweep_runs_on_a_dask_cluster_and_survives_a_killed_worker(project, tm
     lines = progress.read_text().splitlines()
     assert lines[0] == first  # what had finished was kept
     assert sorted(json.loads(line)["index"] for line in lines) == [0, 1, 2, 3]
+
+
+#: A child process that holds a sweep folder's lock until it is killed.
+HOLDER = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from analysis_utils.pipeline.locks import hold_lock\n"
+    "lock = hold_lock(Path(sys.argv[1]))\n"
+    "print('held', flush=True)\n"
+    "time.sleep(300)\n"
+)
+
+
+@pytest.mark.heavy
+def test_a_sweep_whose_folder_another_process_writes_is_refused_naming_it(
+    project, tmp_path, capsys
+):
+    base = project.reports / "sweeps" / "twice"
+    base.mkdir(parents=True)
+    progress = base / "progress.jsonl"
+    progress.write_text('{"index": 0, "from": "the first sweep"}\n')
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(base)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None
+            assert holder.stdout.readline() == "held\n"  # returns at the child's end at the latest
+            spec = _spec(tmp_path, "name: twice\nnotebooks: ['03']\ngrid: {draws: [300]}\n")
+            assert cli.main(["sweep", "-f", str(spec)]) == 2
+            (line,) = capsys.readouterr().err.strip().splitlines()
+            assert f"is being written by process {holder.pid} " in line
+            assert "reports/sweeps/twice" in line
+            assert progress.read_text() == '{"index": 0, "from": "the first sweep"}\n'
+            assert sorted(p.name for p in base.iterdir()) == [locks.LOCK_NAME, "progress.jsonl"]
+        finally:
+            holder.kill()
+    # the lock went with its process
+    locks.hold_lock(base).close()
+
+
+@pytest.mark.slow
+def test_two_sweeps_of_the_same_name_never_mix_their_progress(project, tmp_path, capsys):
+    text = "name: twice\nnotebooks: ['02']\ngrid: {rounding: [up_or_down, even]}\n"
+    spec = _spec(tmp_path, text)
+    base = project.reports / "sweeps" / "twice"
+    env = {**os.environ, paths.ROOT_ENV: str(project.root)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "analysis_utils", "sweep", "-f", str(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as first:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (base / "progress.jsonl").exists():
+            time.sleep(0.05)
+        assert (base / "progress.jsonl").exists()
+        assert cli.main(["sweep", "-f", str(spec)]) == 2  # while the first runs
+        assert f"is being written by process {first.pid} " in capsys.readouterr().err
+        _, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    lines = (base / "progress.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["index"] for line in lines) == [0, 1]
+    assert not (base / locks.LOCK_NAME).exists()  # released at the end
+    assert run_cli("sweep", "-f", str(spec), root=project.root).returncode == 0  # free again

@@ -38,8 +38,12 @@ HELP: dict[str, tuple[str, str]] = {
         "example:\n  {prog} sweep -f sweeps/sensitivity.yaml --jobs 2",
     ),
     "sweep-certs": (
-        "Write a certificate authority, a certificate and its key for a tls:// Dask cluster.",
-        "example:\n  {prog} sweep-certs certs/ --days 30",
+        "Write a certificate authority and certificates for the scheduler, the workers and the\n"
+        "sweep of a tls:// Dask cluster (private keys mode 0600, folder 0700), and print the\n"
+        "commands that start the cluster and the sweep with them.",
+        "examples:\n"
+        "  {prog} sweep-certs ~/.sweep-certs               # a cluster on this machine\n"
+        "  {prog} sweep-certs certs/ --host 10.0.0.5 --days 30",
     ),
     "new-survey": (
         "Write an empty, valid survey folder (questions.csv, options.csv, claims.yaml,\n"
@@ -173,9 +177,10 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     sweep.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="run on an existing Dask cluster: tcp://127.0.0.1:8786 on this machine, "
-        "tls://HOST:PORT with --tls-* on others; a scheduler that does not answer within "
-        "5 s is an error (exit 2)",
+        help="run on an existing Dask cluster: tls://HOST:PORT with --tls-* "
+        "(tls://127.0.0.1:8786 on this machine; sweep-certs prints the commands); plain "
+        "tcp:// is refused without --insecure-plain-tcp; a scheduler that does not answer "
+        "within 5 s is an error (exit 2)",
     )
     sweep.add_argument(
         "--retries",
@@ -205,10 +210,11 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         "inputs and code (reused otherwise)",
     )
     sweep.add_argument(
-        "--allow-insecure",
+        "--insecure-plain-tcp",
         action="store_true",
-        help="accept a plain tcp:// scheduler on another machine: anyone who reaches it "
-        "runs code on the cluster; only on a network you trust",
+        help="accept a plain tcp:// scheduler: anyone who reaches it (every account of this "
+        "machine included, 127.0.0.1 too) runs code as the user who started it; prints a "
+        "warning",
     )
 
     certs = _subparser(
@@ -220,6 +226,16 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
     certs.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
     certs.add_argument(
         "--days", type=int, default=365, metavar="N", help="validity (default 365 days)"
+    )
+    certs.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address the scheduler listens on, in the printed commands (default 127.0.0.1: "
+        "this machine only)",
+    )
+    certs.add_argument(
+        "--port", type=int, default=8786, metavar="PORT", help="its port (default 8786)"
     )
 
     new = _subparser(
@@ -422,7 +438,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             retries=args.retries,
             tls=tls_files(args.tls_ca_file, args.tls_cert, args.tls_key),
-            allow_insecure=args.allow_insecure,
+            insecure_plain_tcp=args.insecure_plain_tcp,
             force=args.force,
         )
         failed_runs = [r for r in results if not r.ok]
@@ -434,15 +450,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         return 1 if failed_runs else 0
     if args.command == "sweep-certs":
-        from analysis_utils.pipeline.cluster import write_certificates
+        from analysis_utils.pipeline.cluster_certs import describe, write_certificates
 
         check_writable(args.folder, f"sweep-certs {args.folder}", "choose a folder elsewhere")
-        ca, cert, key = write_certificates(args.folder, days=args.days)
-        print(f"wrote {ca}, {cert} and {key} (valid {args.days} days)")
-        print("copy the folder to every machine of the cluster; whoever has the key can run code")
-        print("on it. Start the scheduler and the workers with")
-        print(f"  --tls-ca-file {ca} --tls-cert {cert} --tls-key {key}")
-        print("and the sweep with --scheduler tls://HOST:8786 and the same three options.")
+        written = write_certificates(args.folder, days=args.days)
+        print("\n".join(describe(written, args.days, host=args.host, port=args.port)))
         return 0
     if args.command == "params":
         from analysis_utils.pipeline.contract import load_pipeline, read_parameters, resolve

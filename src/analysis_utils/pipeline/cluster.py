@@ -2,15 +2,16 @@
 
 A Dask scheduler runs whatever code its clients send, and its workers run it
 too: anyone who can reach a plain-``tcp://`` scheduler can run code as the user
-who started it. So a sweep
+who started it, and on a shared machine (a university server, a lab
+workstation) every other account reaches ``127.0.0.1``. So a sweep
 
-* accepts a ``tcp://`` scheduler only on this machine (a loopback address:
-  ``127.0.0.0/8``, ``::1`` or ``localhost``), unless told explicitly that the
-  network is trusted (``allow_insecure``);
-* talks to any other scheduler over ``tls://`` with mutual TLS: the cluster's
-  own certificate authority, a certificate and key that scheduler, workers and
-  client all present (:func:`write_certificates` makes them), encryption
-  required;
+* talks to a scheduler over ``tls://`` with mutual TLS, on this machine too:
+  the cluster's own certificate authority, a certificate and key for the
+  scheduler, the workers and the client, private to the user who made them
+  (:mod:`~analysis_utils.pipeline.cluster_certs` writes them and the commands
+  that start the cluster), encryption required;
+* refuses a plain ``tcp://`` scheduler, on this machine or another, unless
+  told explicitly (``insecure_plain_tcp``, the option ``--insecure-plain-tcp``);
 * asks the scheduler who it is, within a few seconds, before anything of the
   sweep is written: a wrong, unreachable or non-Dask address fails with one line.
 
@@ -23,9 +24,8 @@ previous value back.
 from __future__ import annotations
 
 import asyncio
-import datetime
-import ipaddress
 import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,8 +38,12 @@ from analysis_utils.core.errors import ParameterError
 #: Seconds a scheduler has to answer before the sweep gives up.
 CONNECT_TIMEOUT = 5.0
 
-#: Names of the files :func:`write_certificates` writes.
-CA_FILE, CERT_FILE, KEY_FILE = "ca.pem", "cluster.pem", "cluster-key.pem"
+#: What to do instead of a plain ``tcp://`` scheduler, said in its refusal.
+USE_TLS = (
+    "use tls:// with the certificates of `python -m analysis_utils sweep-certs DIR` (it prints "
+    "the scheduler, worker and sweep commands), or --jobs N (local processes, listening on "
+    "nothing)"
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class TLSFiles:
 
 
 def tls_files(ca_file: Path | None, cert: Path | None, key: Path | None) -> TLSFiles | None:
-    """Gather the three TLS options: all or none, each an existing file.
+    """Gather the three TLS options: all or none, each an existing file, the key private.
 
     Parameters
     ----------
@@ -93,7 +97,8 @@ def tls_files(ca_file: Path | None, cert: Path | None, key: Path | None) -> TLSF
     Raises
     ------
     ParameterError
-        When only some are given, or one is not a readable file.
+        When only some are given, one is not a readable file, or the key can
+        be read by other accounts (whoever reads it runs code on the cluster).
     """
     given = {"--tls-ca-file": ca_file, "--tls-cert": cert, "--tls-key": key}
     if ca_file is None and cert is None and key is None:
@@ -106,39 +111,29 @@ def tls_files(ca_file: Path | None, cert: Path | None, key: Path | None) -> TLSF
     for name, path in given.items():
         if path is None or not path.is_file() or not os.access(path, os.R_OK):
             raise ParameterError(f"{name} {path}: not a readable file")
+    mode = stat.S_IMODE(key.stat().st_mode)
+    if mode & 0o077:
+        raise ParameterError(
+            f"--tls-key {key}: readable by other accounts (mode {mode:04o}), and whoever reads "
+            f"it runs code on the cluster; make it private (chmod 600 {key}) or make new "
+            "certificates with sweep-certs"
+        )
     return TLSFiles(ca_file, cert, key)
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine only (``127.0.0.0/8``, ``::1``, ``localhost``).
-
-    Parameters
-    ----------
-    host : str
-
-    Returns
-    -------
-    bool
-    """
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_address(address: str, tls: TLSFiles | None, *, allow_insecure: bool = False) -> str:
+def check_address(address: str, tls: TLSFiles | None, *, insecure_plain_tcp: bool = False) -> str:
     """Refuse a scheduler address the sweep should not talk to.
 
     Parameters
     ----------
     address : str
-        ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` (``HOST:PORT`` is ``tcp``).
+        ``tls://HOST:PORT`` or ``tcp://HOST:PORT`` (``HOST:PORT`` is ``tcp``).
     tls : TLSFiles or None
         Required for ``tls://``, refused for ``tcp://``.
-    allow_insecure : bool
-        Accept plain ``tcp://`` to a host other than this machine.
+    insecure_plain_tcp : bool
+        Accept plain ``tcp://`` (neither authenticated nor encrypted: anyone
+        who reaches the port, every account of this machine included, runs
+        code as the scheduler's owner).
 
     Returns
     -------
@@ -149,8 +144,8 @@ def check_address(address: str, tls: TLSFiles | None, *, allow_insecure: bool = 
     ------
     ParameterError
         One line: a malformed address, another protocol, ``tls://`` without
-        certificates, certificates with ``tcp://``, or plain ``tcp://`` to
-        another machine without ``allow_insecure``.
+        certificates, certificates with ``tcp://``, or plain ``tcp://``
+        without ``insecure_plain_tcp``.
     """
     full = address if "://" in address else f"tcp://{address}"
     where = f"--scheduler {address}"
@@ -160,7 +155,7 @@ def check_address(address: str, tls: TLSFiles | None, *, allow_insecure: bool = 
     except ValueError as exc:
         raise ParameterError(f"{where}: not an address ({exc})") from None
     if parts.scheme not in {"tcp", "tls"}:
-        raise ParameterError(f"{where}: protocol {parts.scheme!r}; use tcp:// or tls://")
+        raise ParameterError(f"{where}: protocol {parts.scheme!r}; use tls://")
     if not host or port is None or parts.path or parts.query or parts.fragment:
         raise ParameterError(f"{where}: expected {parts.scheme}://HOST:PORT")
     if parts.scheme == "tls":
@@ -174,13 +169,22 @@ def check_address(address: str, tls: TLSFiles | None, *, allow_insecure: bool = 
         raise ParameterError(
             f"{where}: TLS certificates given for a plain tcp:// address; use tls://"
         )
-    if not is_loopback(host) and not allow_insecure:
+    if not insecure_plain_tcp:
         raise ParameterError(
-            f"{where}: plain tcp to another machine is neither authenticated nor encrypted "
-            "(anyone who reaches it runs code on the cluster); use tls:// with --tls-ca-file, "
-            "--tls-cert, --tls-key, or --allow-insecure on a network you trust"
+            f"{where}: plain tcp:// lets every account that reaches the port (on this machine "
+            f"too: 127.0.0.1 is no boundary) run code as you; {USE_TLS}; or, on a machine and "
+            "network no one else uses, --insecure-plain-tcp"
         )
     return full
+
+
+def insecure_warning(address: str) -> str:
+    """Return the warning a sweep prints before using a plain ``tcp://`` scheduler."""
+    return (
+        f"warning: --insecure-plain-tcp: the scheduler {address} is neither authenticated nor "
+        "encrypted; anyone who reaches it, every account of this machine included, runs code "
+        "as the user who started it"
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -357,119 +361,3 @@ class Connection:
             pass
         finally:
             self.client.close()
-
-
-def write_certificates(folder: Path, *, days: int = 365) -> list[Path]:
-    """Write a new certificate authority and one certificate for a cluster.
-
-    The scheduler, every worker and the sweep present the same certificate
-    (``cluster.pem`` with its key ``cluster-key.pem``) and accept only peers
-    whose certificate the authority (``ca.pem``) signed. The authority's own
-    key is not kept, so nobody can sign another certificate: make a new set to
-    change the members. Dask checks no host names, so the certificate suits any
-    machine. Copy the folder to every machine of the cluster over a channel you
-    trust; whoever has ``cluster-key.pem`` can run code on the cluster.
-
-    Parameters
-    ----------
-    folder : Path
-        A new or empty folder; created with mode 0700.
-    days : int
-        Validity of the certificates.
-
-    Returns
-    -------
-    list of Path
-        ``ca.pem``, ``cluster.pem``, ``cluster-key.pem`` (mode 0600).
-
-    Raises
-    ------
-    ParameterError
-        When the folder is not empty or ``days`` is not positive.
-    """
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    if days < 1:
-        raise ParameterError(f"--days must be at least 1, got {days}")
-    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
-        raise ParameterError(f"{folder}: not a new or empty folder; certificates are not replaced")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
-
-    now = datetime.datetime.now(datetime.UTC)
-    start, end = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=days)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sweep cluster CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sweep cluster member")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
-            ),
-            critical=False,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    contents = {
-        CA_FILE: (ca.public_bytes(serialization.Encoding.PEM), 0o644),
-        CERT_FILE: (cert.public_bytes(serialization.Encoding.PEM), 0o644),
-        KEY_FILE: (
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ),
-            0o600,
-        ),
-    }
-    written = []
-    for name, (data, mode) in contents.items():
-        path = folder / name
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        written.append(path)
-    return written

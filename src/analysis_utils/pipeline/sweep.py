@@ -18,11 +18,14 @@ starts empty: a sweep of ``03_test_claims`` runs ``02_audit_reported_percentages
 too, where the rounding rule is decided) with
 Papermill, each writing to its own folder ``reports/sweeps/<name>/run-NNN/``
 (every ``*_dir`` output parameter is pointed there), and its results JSON are
-collected. Runs execute on a local process pool, or on an existing Dask
-cluster (``distributed``) given its scheduler address (plain ``tcp://`` on this
-machine only, ``tls://`` elsewhere: see :mod:`analysis_utils.pipeline.cluster`);
+collected. Runs execute on a local process pool (which listens on nothing),
+or on an existing Dask cluster (``distributed``) given its scheduler address,
+``tls://`` with the cluster's own certificates, on this machine too (plain
+``tcp://`` only when told explicitly: see :mod:`analysis_utils.pipeline.cluster`);
 finished runs are appended to ``progress.jsonl`` as they arrive, so a failed
-run or a lost worker loses nothing that had finished.
+run or a lost worker loses nothing that had finished. One sweep at a time
+writes a sweep's folder: it holds the folder's lock
+(:func:`~analysis_utils.pipeline.locks.hold_lock`) while it runs.
 """
 
 from __future__ import annotations
@@ -41,7 +44,13 @@ from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
 from analysis_utils.core.paths import Layout
 from analysis_utils.pipeline import sweep_points
-from analysis_utils.pipeline.cluster import Connection, TLSFiles, check_address, connect
+from analysis_utils.pipeline.cluster import (
+    Connection,
+    TLSFiles,
+    check_address,
+    connect,
+    insecure_warning,
+)
 from analysis_utils.pipeline.confine import check_output_folders
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
@@ -51,6 +60,7 @@ from analysis_utils.pipeline.contract import (
     resolve,
     with_producers,
 )
+from analysis_utils.pipeline.locks import hold_lock
 from analysis_utils.pipeline.sweep_results import RunResult, collect, verdict_changes
 
 #: Output-folder parameters a sweep points at each run's own folder (and
@@ -317,14 +327,15 @@ def sweep(
     scheduler: str | None = None,
     retries: int = 2,
     tls: TLSFiles | None = None,
-    allow_insecure: bool = False,
+    insecure_plain_tcp: bool = False,
     force: bool = False,
-    log: TextIO = sys.stderr,
+    log: TextIO | None = None,
 ) -> list[RunResult]:
     """Run a sweep and write its collected results.
 
     Nothing is written before every run's parameters are checked and, with
-    ``scheduler``, a Dask scheduler has answered. A run (grid point) computed
+    ``scheduler``, a Dask scheduler has answered; then the sweep takes the lock
+    of its folder (:func:`~analysis_utils.pipeline.locks.hold_lock`). A run (grid point) computed
     before from what it would be computed from now, its files as it left them,
     is not computed again (:mod:`~analysis_utils.pipeline.sweep_points`).
 
@@ -335,8 +346,9 @@ def sweep(
     jobs : int
         Local processes (ignored with ``scheduler``).
     scheduler : str, optional
-        Address of an existing Dask scheduler: ``tcp://`` on this machine
-        (``tcp://127.0.0.1:8786``), or ``tls://HOST:PORT`` with ``tls``.
+        Address of an existing Dask scheduler: ``tls://HOST:PORT`` with
+        ``tls`` (``tls://127.0.0.1:8786`` on this machine), or plain ``tcp://``
+        with ``insecure_plain_tcp``.
     retries : int
         With ``scheduler``: how often a run whose worker dies is started again
         on another worker (the scheduler's ``allowed-failures`` while the sweep
@@ -344,11 +356,13 @@ def sweep(
         never reruns: a run whose process dies fails.
     tls : TLSFiles, optional
         Certificates for a ``tls://`` scheduler.
-    allow_insecure : bool
-        Accept a plain ``tcp://`` scheduler on another machine.
+    insecure_plain_tcp : bool
+        Accept a plain ``tcp://`` scheduler (on this machine too), with a
+        warning on ``log``: whoever reaches it runs code as its owner.
     force : bool
         Compute every run, even one computed before.
-    log : text stream
+    log : text stream, optional
+        Where progress and warnings go (default: standard error at the time of the call).
 
     Returns
     -------
@@ -360,13 +374,19 @@ def sweep(
     ParameterError
         Before anything is written or runs: a bad notebook or parameter, a
         refused scheduler address (see :func:`~analysis_utils.pipeline.cluster.check_address`),
-        or a scheduler that does not answer within a few seconds.
+        or a scheduler that does not answer within a few seconds; after
+        connecting, another sweep writing the same folder (nothing is written).
     """
+    log = sys.stderr if log is None else log
     if retries < 0:
         raise ParameterError(f"--retries must be at least 0, got {retries}")
     if scheduler is None and tls is not None:
         raise ParameterError("--tls-ca-file, --tls-cert and --tls-key need --scheduler tls://...")
-    address = check_address(scheduler, tls, allow_insecure=allow_insecure) if scheduler else None
+    address = (
+        check_address(scheduler, tls, insecure_plain_tcp=insecure_plain_tcp) if scheduler else None
+    )
+    if address is not None and address.startswith("tcp://"):
+        print(insecure_warning(address), file=log, flush=True)
     runs = plan(layout, spec)
     keys = [sweep_points.key(layout, steps, folder) for _, steps, folder in runs]
     reused = [
@@ -383,13 +403,17 @@ def sweep(
         if i not in done
     ]
     connection = connect(address, tls, retries=retries) if address and calls else None
+    lock = None
     try:
+        lock = hold_lock(layout.reports / "sweeps" / spec.name)
         engine = _dask(connection) if connection else _local(jobs)
         where = f"Dask scheduler {address}" if address else f"{jobs} local process(es)"
         return _execute(layout, spec, calls, engine, where, log, reused, keys)
     finally:
         if connection is not None:
             connection.close()
+        if lock is not None:
+            lock.close()
 
 
 def _execute(
@@ -403,7 +427,6 @@ def _execute(
     keys: list[str],
 ) -> list[RunResult]:
     base = layout.reports / "sweeps" / spec.name
-    base.mkdir(parents=True, exist_ok=True)
     progress = base / "progress.jsonl"
     progress.write_text("", encoding="utf-8")
     total = len(calls) + len(reused)
