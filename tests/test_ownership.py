@@ -17,7 +17,7 @@ from test_survey_output import DRAWN, FAIL, _survey, fake_executor
 from analysis_utils import cli
 from analysis_utils.core import io
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.pipeline import manifest, runner, staging
+from analysis_utils.pipeline import manifest, runner, staging, surveys
 
 pytestmark = pytest.mark.heavy  # runs the runner or subprocesses: not in make test-fast
 
@@ -153,3 +153,17 @@ def test_a_failed_run_removes_only_what_it_wrote(project, tmp_path):
     assert json.loads((out / "results" / "manifest.json").read_text()) == json.loads(
         before["results/manifest.json"]
     )
+
+
+def test_a_run_s_folder_replaced_by_a_link_is_named_and_nothing_behind_it_moved(tmp_path):
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.svg").write_text("<svg/>")
+    out.mkdir()
+    (out / "figures").symlink_to(elsewhere)
+    owned = {"figures/a.svg": io.sha256(elsewhere / "a.svg")}  # a manifest's record, say
+    assert surveys.foreign_files(out, tmp_path) == ["figures"]
+    replacement = staging.set_aside(out, owned)
+    assert replacement.previous is None
+    assert (elsewhere / "a.svg").read_text() == "<svg/>"

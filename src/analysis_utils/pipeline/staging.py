@@ -224,8 +224,9 @@ def set_aside(output: Path, owned: Mapping[str, str], keep: Collection[str] = ()
     moved: dict[str, str] = {}
     for name, digest in sorted(owned.items()):
         source = output / name
-        if _sha(source) != digest or any(p.is_symlink() for p in source.parents):
-            continue  # changed since it was proven: not a run's, left where it is
+        linked = any((output / p).is_symlink() for p in Path(name).parents if p.parts)
+        if linked or _sha(source) != digest:
+            continue  # changed since it was proven (or moved behind a link): left where it is
         (moving / name).parent.mkdir(parents=True, exist_ok=True)
         source.rename(moving / name)
         moved[name] = digest

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.core.io import PARTIAL, running
+from analysis_utils.core.io import PARTIAL
 from analysis_utils.core.paths import Layout
 from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import written_parameters
@@ -166,13 +166,14 @@ def written_names(steps: Mapping[str, Step]) -> tuple[frozenset[str], dict[str, 
 
 
 def _ours_by_name(path: Path) -> bool:
-    """Tell a file no one but a run makes: its lock, a killed writer's partial file, a browser's."""
+    """Tell a file no one but a run makes: its lock, a writer's partial file, a browser's.
+
+    None of them is moved; a partial file is removed once its writer has ended
+    (:func:`analysis_utils.pipeline.staging.clear_partial_writes`).
+    """
     if path.is_symlink() or not path.is_file():
         return False
-    if path.name == LOCK_NAME or path.name in BROWSER_FILES:
-        return True
-    partial = PARTIAL.fullmatch(path.name)
-    return partial is not None and not running(int(partial["pid"]))
+    return path.name in {LOCK_NAME, *BROWSER_FILES} or PARTIAL.fullmatch(path.name) is not None
 
 
 def _other_runs(output: Path, root: Path) -> set[str]:
@@ -200,8 +201,8 @@ def foreign_files(output: Path, root: Path) -> list[str]:
     A file is a run's when the folder's run manifest lists it with the hash it
     has now (:func:`analysis_utils.pipeline.ownership.proven`); so are what
     another run left (its set-aside files, proven by their own manifest, its
-    journal and the files it journalled), the runs' lock files, a killed
-    writer's partial files (:data:`analysis_utils.core.io.PARTIAL`) and the
+    journal and the files it journalled), the runs' lock files, the
+    package's writers' partial files (:data:`analysis_utils.core.io.PARTIAL`) and the
     files a file browser leaves (:data:`BROWSER_FILES`, left where they are).
     Anything else is the user's: a file of another name, one edited since a
     run wrote it, a symbolic link, a folder where a run makes none.
@@ -232,9 +233,10 @@ def foreign_files(output: Path, root: Path) -> list[str]:
         inside = relative[1:] if relative and re.fullmatch(PREVIOUS, relative[0]) else relative
         for name in sorted(dirs):
             path = here / name
-            if (not relative and re.fullmatch(PREVIOUS, name)) or (
-                not path.is_symlink() and not inside and name in folders
-            ):
+            ours_here = (not relative and re.fullmatch(PREVIOUS, name)) or (
+                not inside and name in folders
+            )
+            if ours_here and not path.is_symlink():
                 continue
             foreign.append(path.relative_to(output).as_posix())
             dirs.remove(name)  # a foreign folder is named, not its contents
