@@ -120,6 +120,13 @@ def test_the_runner_refuses_posterior_draws_beyond_the_work_limit(project):
         preflight.check_limits(project, order, bound)
 
 
+def _clear() -> None:
+    """Forget the answers of earlier searches (kept per distinct percentage and size)."""
+    cached = getattr(granularity, "_matching_counts", None)
+    if cached is not None:
+        cached.cache_clear()
+
+
 def _counting_rounds(monkeypatch) -> list[int]:
     calls = [0]
     original = granularity._round_one
@@ -129,7 +136,7 @@ def _counting_rounds(monkeypatch) -> list[int]:
         return original(y, procedure, threshold)
 
     monkeypatch.setattr(granularity, "_round_one", counted)
-    granularity._matching_counts.cache_clear()
+    _clear()
     return calls
 
 
@@ -137,12 +144,12 @@ def test_the_audit_checks_each_distinct_percentage_once_per_size(monkeypatch):
     calls = _counting_rounds(monkeypatch)
     small = tables.feasibility(_items(10), range(1, 101), rounding="up_or_down")
     once = calls[0]
-    granularity._matching_counts.cache_clear()
+    _clear()
     calls[0] = 0
     large = tables.feasibility(_items(100), range(1, 101), rounding="up_or_down")
     assert len(large) == 10 * len(small)
     assert calls[0] == once  # ten times the questions, the same rounding checks
-    granularity._matching_counts.cache_clear()
+    _clear()
     calls[0] = 0
     sizes = tables.sizes_searched(_items(100), n_max=100)
     tables.joint_sizes(_items(100), sizes, rounding="up_or_down")

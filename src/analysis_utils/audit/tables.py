@@ -272,18 +272,24 @@ def smallest_sizes(feasibility_table: pd.DataFrame, *, listed: int = 10) -> pd.D
     DataFrame
         ``number_id, percent, smallest, first_sizes, count`` in the table's order.
     """
+    table = feasibility_table
+    keys = list(zip(table["number_id"], table["percent"], strict=True))
+    consistent: dict[tuple[str, str], list[int]] = {key: [] for key in keys}
+    # one pass over the rows (a group's rows selected and sorted one group at a time took
+    # a millisecond a percentage)
+    for key, n, ok in zip(keys, table["n"].tolist(), table["consistent"].tolist(), strict=True):
+        if ok:
+            consistent[key].append(n)
     rows = []
-    for (number_id, percent), group in feasibility_table.groupby(
-        ["number_id", "percent"], sort=False
-    ):
-        ok = group.loc[group["consistent"], "n"].sort_values()
+    for (number_id, percent), sizes in consistent.items():
+        sizes.sort()
         rows.append(
             {
                 "number_id": number_id,
                 "percent": percent,
-                "smallest": int(ok.iloc[0]) if len(ok) else None,
-                "first_sizes": ", ".join(map(str, ok.head(listed))),
-                "count": len(ok),
+                "smallest": sizes[0] if sizes else None,
+                "first_sizes": ", ".join(map(str, sizes[:listed])),
+                "count": len(sizes),
             }
         )
     return pd.DataFrame(rows, columns=["number_id", "percent", "smallest", "first_sizes", "count"])
