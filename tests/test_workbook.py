@@ -125,4 +125,16 @@ def test_the_survey_report_notebook_writes_the_workbook_of_its_tables():
     assert set(survey_tables) <= set(report.reads)  # each sheet's table is an input of 08
     notebook = json.loads(report.path.read_text(encoding="utf-8"))
     source = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
-    assert "workbook.write_workbook(\n    root / tables_dir / \"tables.xlsx\"" in source
+    assert 'workbook.write_workbook(\n    root / tables_dir / "tables.xlsx"' in source
+
+
+def test_a_table_longer_than_a_sheet_ends_with_a_row_saying_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_ROWS", 4)
+    table = _table(tmp_path / "long.csv", [["n"], *([str(i)] for i in range(5))])
+    book = openpyxl.load_workbook(workbook.write_workbook(tmp_path / "t.xlsx", [table]))
+    assert [c.value for c in book["long"]["A"]] == [
+        "n",
+        0,
+        1,
+        "3 more rows: the whole table is long.csv",
+    ]
