@@ -54,6 +54,7 @@ LIBRARY_DEFAULTS = {
     "rate_choice": currency.DEFAULT_RATE_CHOICE,
     "claims_file": _relative(LAYOUT.claims),
     "statements_file": _relative(LAYOUT.raw / "external" / "tip_statements.csv"),
+    "article_statements_file": _relative(LAYOUT.raw / "article_statements.csv"),
     "rounding": tables.DEFAULT_ROUNDING,
     "n_max": tables.DEFAULT_N_MAX,
     "subgroup_questions": list(constants.SUBGROUP_QUESTIONS),
