@@ -192,3 +192,32 @@ def test_an_ignored_sighup_stays_ignored_and_a_child_forgets_the_handlers():
             assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_a_local_sweep_ties_its_workers_to_itself(monkeypatch):
+    """The local sweep's pool starts each worker tied to the sweep, as the runner's pool does."""
+    import os
+
+    from analysis_utils.pipeline import sweep
+
+    made = {}
+
+    class Pool:
+        def __init__(self, **kwargs):
+            made.update(kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(sweep, "ProcessPoolExecutor", Pool)
+    assert list(sweep._local(2)([])) == []
+    assert made["initializer"] is sweep._start_local_worker
+    assert made["initargs"] == (os.getpid(),)
+    tied = []
+    monkeypatch.setattr(sweep.lifeline, "tie_to_parent", tied.append)
+    monkeypatch.setattr(sweep.lifeline, "forget_stopping", lambda: tied.append("forgot"))
+    sweep._start_local_worker(1234)
+    assert tied == ["forgot", 1234]

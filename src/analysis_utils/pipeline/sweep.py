@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -43,7 +44,7 @@ from typing import Any, TextIO
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
 from analysis_utils.core.paths import Layout
-from analysis_utils.pipeline import sweep_points
+from analysis_utils.pipeline import lifeline, sweep_points
 from analysis_utils.pipeline.cluster import (
     Connection,
     TLSFiles,
@@ -271,9 +272,17 @@ def plan(
 Engine = Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]
 
 
+def _start_local_worker(sweep: int) -> None:
+    """Tie a local worker to the sweep (process ``sweep``): it ends when the sweep does."""
+    lifeline.forget_stopping()
+    lifeline.tie_to_parent(sweep)
+
+
 def _local(jobs: int) -> Engine:
     def engine(calls: list[tuple[Any, ...]]) -> Iterator[RunResult]:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_start_local_worker, initargs=(os.getpid(),)
+        ) as pool:
             futures = {pool.submit(run_one, *call): call for call in calls}
             for future in as_completed(futures):
                 call = futures[future]
