@@ -176,11 +176,11 @@ def test_a_large_valid_table_is_written_without_row_by_row_validation(tmp_path, 
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(frictionless.Resource, "validate", counted)
-    frame = tables.feasibility(_items(50), range(1, 101), rounding="up_or_down")
+    frame = tables.feasibility(_items(20), range(1, 101), rounding="up_or_down")
     target = tmp_path / "granularity_audit.csv"
     io.write_tables({target: (frame, schemas.GRANULARITY_AUDIT)})
     assert pd.read_csv(target).shape == (len(frame), 5)
-    assert validated == [None]  # the header and first row only, not the file's 20,000 rows
+    assert validated == [None]  # the header and first row only, not the file's 8,000 rows
     broken = frame.assign(n=frame["n"].where(frame.index != 7, -1))
     with pytest.raises(InputError):
         io.write_tables({tmp_path / "broken.csv": (broken, schemas.GRANULARITY_AUDIT)})
@@ -197,3 +197,23 @@ def test_the_benchmark_survey_follows_the_format(tmp_path, monkeypatch):
     survey = read(tmp_path / "survey")
     assert len(survey.questions) == 12
     assert len(survey.options) == 120
+
+
+def test_figures_beyond_the_work_limit_are_left_out_and_said(monkeypatch):
+    from analysis_utils.audit import figures
+
+    assert round(limits.WORK_BUDGET_SECONDS / limits.SECONDS_PER_FIGURE) == limits.MAX_FIGURES
+    monkeypatch.setattr(limits, "MAX_FIGURES", 3)
+    drawn, note = figures.drawn_questions(_items(5), [])
+    assert drawn == ["q0", "q1", "q2"]
+    assert note.startswith("the first 3 of 5 questions drawn (MAX_FIGURES")
+    assert figures.drawn_questions(_items(5), ["q4", "q1"]) == (["q4", "q1"], "")
+    with pytest.raises(ValueError, match=r"^4 figure_questions are more than MAX_FIGURES = 3"):
+        figures.drawn_questions(_items(5), ["q0", "q1", "q2", "q3"])
+
+
+def test_the_runner_refuses_more_named_figures_than_the_limit(project):
+    many = [f"q{k}" for k in range(limits.MAX_FIGURES + 1)]
+    order, bound = runner.plan(project, ["04"], {"figure_questions": many})
+    with pytest.raises(ParameterError, match=r"^04_reproduce_figures: 501 figure_questions"):
+        preflight.check_limits(project, order, bound)

@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MarkerPath
 
+from analysis_utils.audit import limits
 from analysis_utils.core.plotting import (
     COUNTED_COLOUR,
     PALETTE,
@@ -35,6 +36,41 @@ from analysis_utils.survey.question import CHOICES
 
 #: Largest sample size drawn in the feasibility figure.
 DEFAULT_N_SHOWN = 60
+
+
+def drawn_questions(items: pd.DataFrame, figure_questions: Sequence[str]) -> tuple[list[str], str]:
+    """Return the questions drawn one figure each, and what was left out.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``survey_items.csv``.
+    figure_questions : sequence of str
+        The questions asked for; empty for every question, in codebook order,
+        of which the first :data:`analysis_utils.audit.limits.MAX_FIGURES` are drawn.
+
+    Returns
+    -------
+    questions : list of str
+    note : str
+        Empty when every question asked for is drawn; else a sentence saying
+        how many were drawn of how many, and why.
+
+    Raises
+    ------
+    ValueError
+        If more than ``MAX_FIGURES`` questions are named
+        (:func:`analysis_utils.audit.limits.check_figures`).
+    """
+    limits.check_figures(len(figure_questions))
+    every = list(figure_questions) or list(dict.fromkeys(items["question_id"]))
+    if len(every) <= limits.MAX_FIGURES:
+        return every, ""
+    return every[: limits.MAX_FIGURES], (
+        f"the first {limits.MAX_FIGURES:,} of {len(every):,} questions drawn (MAX_FIGURES, a "
+        f"work budget of {limits.WORK_BUDGET_SECONDS} s at about {limits.SECONDS_PER_FIGURE:g} s "
+        "a figure); name the ones to draw with -p figure_questions"
+    )
 
 
 #: Legend marker of a range: a vertical line with end caps.

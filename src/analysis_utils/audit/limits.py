@@ -13,7 +13,8 @@ notebook on the 2-core machine the package asks for, times the rate of each
 kind of step, measured. The granularity audit's search of sample sizes
 (:data:`MAX_SIZE_SEARCHES`) and the posterior's Monte Carlo draws
 (:data:`MAX_POSTERIOR_VALUES`) are refused beyond it, naming the parameter,
-the limit and the largest value allowed.
+the limit and the largest value allowed; of a survey's questions, at most
+:data:`MAX_FIGURES` are drawn one figure each.
 """
 
 from __future__ import annotations
@@ -145,6 +146,15 @@ GAMMA_PER_SECOND = 39_000_000
 MAX_POSTERIOR_VALUES = WORK_BUDGET_SECONDS * GAMMA_PER_SECOND
 
 
+#: Seconds to draw one question's figure and save it as SVG and PNG (measured: about 0.6
+#: on a shared 2-core machine; matplotlib's layout and rendering, the same for every figure).
+SECONDS_PER_FIGURE = 0.6
+
+#: Most questions drawn one figure each (500): of a survey of more, the first ``MAX_FIGURES``
+#: in codebook order, and the run says so; more named with ``figure_questions`` are refused.
+MAX_FIGURES = round(WORK_BUDGET_SECONDS / SECONDS_PER_FIGURE)
+
+
 def _work() -> str:
     return f"a work budget of {WORK_BUDGET_SECONDS} s"
 
@@ -199,4 +209,25 @@ def check_posterior_draws(values: int, draws: int) -> None:
             f"than MAX_POSTERIOR_VALUES = {MAX_POSTERIOR_VALUES:,} ({_work()} at about "
             f"{GAMMA_PER_SECOND:,} a second); give at most -p draws {largest:,}, a smaller n "
             '(-p n_candidates) or a single reading (-p readings "[multiple]")'
+        )
+
+
+def check_figures(figures: int) -> None:
+    """Refuse more figures asked for by name than :data:`MAX_FIGURES`.
+
+    Parameters
+    ----------
+    figures : int
+        Questions named to be drawn (``figure_questions``).
+
+    Raises
+    ------
+    ValueError
+        Naming the number, the limit and what to do.
+    """
+    if figures > MAX_FIGURES:
+        raise ValueError(
+            f"{figures:,} figure_questions are more than MAX_FIGURES = {MAX_FIGURES:,} "
+            f"({_work()} at about {SECONDS_PER_FIGURE:g} s a figure); name at most "
+            f"{MAX_FIGURES:,}, or none to draw the first {MAX_FIGURES:,}"
         )

@@ -132,7 +132,8 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     The granularity audit's search (``n_max``, every size from 1, for each
     distinct reported percentage of ``survey_items.csv`` when it is there, at
     least one otherwise) is checked against
-    :data:`analysis_utils.audit.limits.MAX_SIZE_SEARCHES`. For each notebook of
+    :data:`analysis_utils.audit.limits.MAX_SIZE_SEARCHES`, the questions named
+    to be drawn (``figure_questions``) against ``MAX_FIGURES``. For each notebook of
     the run that tests claims (it declares ``claims_file``,
     ``n_candidates`` and ``readings``), the number of simulated surveys
     (``size_draws``) is checked, and, when sizes are given (``n_candidates``),
@@ -161,6 +162,7 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     """
     import pandas as pd
 
+    from analysis_utils.audit import limits
     from analysis_utils.audit.claim_tests import check_limits as check_claim_limits
     from analysis_utils.audit.registry import load_claims
     from analysis_utils.core import io, schemas
@@ -168,13 +170,16 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     steps = load_pipeline(layout.pipeline)
     for name in order:
         declared = read_parameters(steps[name].path)
-        if "n_max" in declared:
-            _check_search(
-                layout, name, {key: bound[name].get(key, p.default) for key, p in declared.items()}
-            )
+        given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
+        if "n_max" in given:
+            _check_search(layout, name, given)
+        if "figure_questions" in given:
+            try:
+                limits.check_figures(len(given["figure_questions"]))
+            except ValueError as exc:
+                raise ParameterError(f"{name}: {exc}") from None
         if not {CLAIMS_PARAMETER, "n_candidates", "readings"} <= set(declared):
             continue
-        given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
         candidates = [int(n) for n in given["n_candidates"]]
         rounding = _decided_rounding(layout, order, bound, given.get("results_dir"))
         items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
