@@ -217,3 +217,20 @@ def test_the_runner_refuses_more_named_figures_than_the_limit(project):
     order, bound = runner.plan(project, ["04"], {"figure_questions": many})
     with pytest.raises(ParameterError, match=r"^04_reproduce_figures: 501 figure_questions"):
         preflight.check_limits(project, order, bound)
+
+
+def test_size_simulations_are_bounded_by_work(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("a survey was simulated")
+
+    monkeypatch.setattr(claim_tests.stats, "mode_test_size", never)
+    # 9 null configurations (both readings) at 3 sizes: 27 checks
+    largest = limits.MAX_SIMULATED_SURVEYS // 27
+    with pytest.raises(
+        ValueError, match=rf"exceed MAX_SIMULATED_SURVEYS .*give at most {largest:,} draws"
+    ):
+        claim_tests.mode_test_sizes([9, 54, 4], alpha=0.05, draws=largest + 1, seed=1)
+    items = io.read_table(layout().processed / "survey_items.csv", schemas.SURVEY_ITEMS)
+    with pytest.raises(ValueError, match="MAX_SIMULATED_SURVEYS"):
+        claim_tests.check_limits([], items, [9, 54, 4], rounding="up", size_draws=largest + 1)
+    claim_tests.check_limits([], items, [9, 54, 4], rounding="up", size_draws=largest)

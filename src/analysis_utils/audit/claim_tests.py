@@ -306,8 +306,15 @@ def check_limits(
     if draws is not None:
         limits.check_posterior_draws(variates, draws)
     if size_draws is not None:
-        options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
-        limits.check_simulation(size_draws, options)
+        _check_size_draws(size_draws, candidates, readings)
+
+
+def _check_size_draws(draws: int, candidates: Sequence[int], readings: Sequence[str]) -> None:
+    """Refuse size checks beyond their memory or work limit (:mod:`.limits`)."""
+    options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
+    limits.check_simulation(draws, options)
+    configurations = sum(len(NULL_CONFIGURATIONS[r]) for r in readings if r in NULL_CONFIGURATIONS)
+    limits.check_simulated_surveys(draws, len(candidates) * configurations)
 
 
 def evaluate_claims(
@@ -440,11 +447,11 @@ def mode_test_sizes(
     Raises
     ------
     ValueError
-        If ``draws`` exceeds :data:`analysis_utils.audit.limits.MAX_SIMULATED_COUNTS`
-        (checked before anything is drawn).
+        If ``draws`` exceeds :data:`analysis_utils.audit.limits.MAX_SIMULATED_COUNTS`, or
+        the surveys simulated exceed ``MAX_SIMULATED_SURVEYS`` (checked before anything
+        is drawn).
     """
-    options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
-    limits.check_simulation(draws, options)
+    _check_size_draws(draws, candidates, readings)
     rows = []
     for reading in readings:
         for n in candidates:

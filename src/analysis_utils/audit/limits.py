@@ -146,6 +146,14 @@ GAMMA_PER_SECOND = 39_000_000
 MAX_POSTERIOR_VALUES = WORK_BUDGET_SECONDS * GAMMA_PER_SECOND
 
 
+#: Surveys simulated per second to check the mode test's size (measured: 20,000 surveys at
+#: each of the nine null configurations of both readings, at n = 28, in 2.1 s).
+SURVEYS_PER_SECOND = 85_000
+
+#: Most surveys simulated by one run's checks of the mode test's size (``size_draws`` times
+#: sample sizes times null configurations): 25,500,000.
+MAX_SIMULATED_SURVEYS = WORK_BUDGET_SECONDS * SURVEYS_PER_SECOND
+
 #: Seconds to draw one question's figure and save it as SVG and PNG (measured: about 0.6
 #: on a shared 2-core machine; matplotlib's layout and rendering, the same for every figure).
 SECONDS_PER_FIGURE = 0.6
@@ -230,4 +238,28 @@ def check_figures(figures: int) -> None:
             f"{figures:,} figure_questions are more than MAX_FIGURES = {MAX_FIGURES:,} "
             f"({_work()} at about {SECONDS_PER_FIGURE:g} s a figure); name at most "
             f"{MAX_FIGURES:,}, or none to draw the first {MAX_FIGURES:,}"
+        )
+
+
+def check_simulated_surveys(draws: int, checks: int) -> None:
+    """Refuse size checks that would simulate more than :data:`MAX_SIMULATED_SURVEYS` surveys.
+
+    Parameters
+    ----------
+    draws : int
+        Simulated surveys per check (``-p size_draws``).
+    checks : int
+        Checks: sample sizes times null configurations.
+
+    Raises
+    ------
+    ValueError
+        Naming the surveys, the limit and the largest ``size_draws`` allowed.
+    """
+    if draws * checks > MAX_SIMULATED_SURVEYS:
+        raise ValueError(
+            f"{draws:,} simulated surveys for each of {checks:,} checks of the mode test's size "
+            f"({draws * checks:,}) exceed MAX_SIMULATED_SURVEYS = {MAX_SIMULATED_SURVEYS:,} "
+            f"({_work()} at about {SURVEYS_PER_SECOND:,} a second); give at most "
+            f"{MAX_SIMULATED_SURVEYS // checks:,} draws (-p size_draws) or fewer sizes"
         )
