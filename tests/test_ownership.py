@@ -6,16 +6,18 @@ of any study).
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import ROOT, run_cli, snapshot
 from test_survey_output import DRAWN, FAIL, _survey, fake_executor
 
 from analysis_utils import cli
-from analysis_utils.core import io
+from analysis_utils.core import io, paths
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import manifest, runner, staging, surveys
 
@@ -167,3 +169,46 @@ def test_a_run_s_folder_replaced_by_a_link_is_named_and_nothing_behind_it_moved(
     replacement = staging.set_aside(out, owned)
     assert replacement.previous is None
     assert (elsewhere / "a.svg").read_text() == "<svg/>"
+
+
+@pytest.mark.slow
+def test_a_real_survey_run_killed_then_rerun_keeps_the_user_s_files(tmp_path):
+    """Real kernels: what they write is journalled, so a killed run is undone file by file."""
+    folder = _survey(tmp_path / "s")
+    out = folder / "output"
+    first = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT)
+    assert first.returncode == 0, first.stderr
+    recorded = {p for r in manifest.load(out / "results").values() for p in r.outputs}
+    written = {str(p) for p in out.rglob("*") if p.is_file()}
+    assert written - recorded == {str(out / "results" / "manifest.json")}
+    mine = out / "tables" / "my_counts.csv"
+    mine.write_text("mine\n")
+    refused = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT)
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1
+    assert "tables/my_counts.csv" in refused.stderr
+    mine.rename(tmp_path / "my_counts.csv")  # moved out, as the message says
+    before = snapshot(out)
+    env = {**os.environ, paths.ROOT_ENV: str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analysis_utils", "run", "-p", "survey_dir", str(folder)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("[2/"):  # a notebook has written its files
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    time.sleep(3)  # an orphaned kernel notices its parent is gone and stops
+    left = {p.name.rsplit("-", 1)[0] for p in out.iterdir() if p.name.startswith(".")}
+    assert {".analysis-utils-written", ".previous"} <= left  # its journal, what it set aside
+    again = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT)
+    assert again.returncode == 0, again.stderr
+    after = snapshot(out)
+    assert set(after) == set(before)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
