@@ -17,7 +17,7 @@ from conftest import ROOT, run_cli, snapshot
 from test_survey_output import DRAWN, FAIL, _survey, fake_executor
 
 from analysis_utils import cli
-from analysis_utils.core import io, paths
+from analysis_utils.core import io, paths, writing
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import manifest, runner, staging, surveys
 
@@ -39,12 +39,12 @@ def _dead_pid() -> int:
 def test_only_a_killed_writer_s_own_partial_files_are_cleared(tmp_path):
     pid = _dead_pid()
     mine = tmp_path / ".budget.20240101.csv"  # hidden, named like the old partial writes
-    live = tmp_path / f".a.csv.{io.PARTIAL_MARKER}-{os.getpid()}-abcd1234.part"
-    dead = tmp_path / f".a.csv.{io.PARTIAL_MARKER}-{pid}-abcd1234.part"
+    live = tmp_path / f".a.csv.{writing.PARTIAL_MARKER}-{os.getpid()}-abcd1234.part"
+    dead = tmp_path / f".a.csv.{writing.PARTIAL_MARKER}-{pid}-abcd1234.part"
     loose = tmp_path / ".a.csv.abcd1234.tmp"
     for path in (mine, live, dead, loose):
         path.write_text("x")
-    assert io.partial_writes(tmp_path) == [dead]
+    assert writing.partial_writes(tmp_path) == [dead]
     assert staging.clear_partial_writes([tmp_path]) == [dead]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (mine, live, loose))
 
@@ -59,7 +59,7 @@ def test_a_write_goes_through_a_partial_file_named_with_its_process(tmp_path, mo
 
     monkeypatch.setattr(io.os, "replace", spy)
     io.atomic_write_bytes(tmp_path / "budget.csv", b"a\n")
-    found = io.PARTIAL.fullmatch(staged[0])
+    found = writing.PARTIAL.fullmatch(staged[0])
     assert found is not None
     assert (found["name"], found["pid"]) == ("budget.csv", str(os.getpid()))
 

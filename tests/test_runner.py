@@ -13,7 +13,7 @@ from conftest import ROOT, snapshot
 from offline import external_resources
 
 from analysis_utils import cli
-from analysis_utils.core import io, paths
+from analysis_utils.core import io, paths, writing
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.pipeline import executed, locks, manifest, preflight, runner, staging
 
@@ -473,12 +473,12 @@ def test_the_files_a_killed_writer_left_are_cleared_and_nothing_else(tmp_path):
         [sys.executable, "-c", "import os; print(os.getpid())"], check=True, capture_output=True
     )
     pid = int(child.stdout)  # a writer that has ended
-    left = tmp_path / "tables" / f".claim_tests.csv.{io.PARTIAL_MARKER}-{pid}-ab12_xyz.part"
+    left = tmp_path / "tables" / f".claim_tests.csv.{writing.PARTIAL_MARKER}-{pid}-ab12_xyz.part"
     names = ("claim_tests.csv", ".hidden.csv", "a.tmp", ".claim_tests.csv.ab12_xyz.csv")
     kept = [tmp_path / "tables" / n for n in names]
     for path in [left, *kept]:
         path.write_text("x")
-    assert io.partial_writes(tmp_path / "tables") == [left]
+    assert writing.partial_writes(tmp_path / "tables") == [left]
     assert staging.clear_partial_writes([tmp_path / "tables", tmp_path / "missing"]) == [left]
     assert all(p.exists() for p in kept)
 

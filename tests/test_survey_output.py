@@ -16,7 +16,7 @@ from conftest import snapshot
 from surveys import OPTIONS, QUESTIONS, write_rows
 
 from analysis_utils import cli
-from analysis_utils.core import io
+from analysis_utils.core import io, writing
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import locks, ownership, runner, staging, surveys
 from analysis_utils.pipeline.contract import load_pipeline
@@ -204,7 +204,8 @@ def test_foreign_files_ignore_a_browser_s_files_and_a_killed_run_s(tmp_path):
     out = _proven_folder(tmp_path)
     pid = _dead_pid()
     (out / ".DS_Store").write_text("")
-    (out / "results" / f".manifest.json.{io.PARTIAL_MARKER}-{pid}-abcd1234.part").write_text("")
+    partial = f".manifest.json.{writing.PARTIAL_MARKER}-{pid}-abcd1234.part"
+    (out / "results" / partial).write_text("")  # a killed writer's
     (out / "figures" / locks.LOCK_NAME).write_text("")
     (out / f".previous-{pid}").mkdir()
     shutil.copytree(out / "figures", out / f".previous-{pid}" / "figures")
@@ -232,7 +233,7 @@ def test_set_aside_then_rollback_or_commit(tmp_path):
     assert snapshot(out)["figures/a.svg"] == b"<svg/>"  # kept: copied back
     assert not (out / "results" / "manifest.json").exists()
     with pytest.MonkeyPatch.context() as patched:
-        patched.setenv(io.JOURNAL_ENV, str(replacement.journal))
+        patched.setenv(writing.JOURNAL_ENV, str(replacement.journal))
         io.atomic_write_bytes(out / "figures" / "new.svg", b"new")
     replacement.rollback()
     assert snapshot(out) == before
@@ -249,7 +250,7 @@ def test_a_killed_run_s_previous_contents_are_put_back(tmp_path):
     (out / f".previous-{pid}" / "figures").mkdir(parents=True)
     (out / f".previous-{pid}" / "figures" / "old.svg").write_text("old")
     with pytest.MonkeyPatch.context() as patched:
-        patched.setenv(io.JOURNAL_ENV, str(ownership.journal_path(out, pid)))
+        patched.setenv(writing.JOURNAL_ENV, str(ownership.journal_path(out, pid)))
         io.atomic_write_bytes(out / "figures" / "half.svg", b"written by the killed run")
     (out / "figures" / "mine.svg").write_text("not in its journal: kept")
     assert staging.recover(out) == [out / f".previous-{pid}"]

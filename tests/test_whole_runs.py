@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import run_cli, snapshot
 
-from analysis_utils.core import io, paths
+from analysis_utils.core import paths, writing
 from analysis_utils.pipeline import locks, manifest
 
 #: A small run of the claim tests with its outputs moved out of the committed ones.
@@ -42,7 +42,7 @@ def _outputs(root, *, partial=False):
         k: v
         for k, v in files.items()
         if not k.startswith("executed/")
-        and bool(io.PARTIAL.fullmatch(k.split("/")[-1])) == partial
+        and bool(writing.PARTIAL.fullmatch(k.split("/")[-1])) == partial
         and not k.endswith(locks.LOCK_NAME)  # a killed run's lock file, reused by the next
     }
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis_utils.core import paths
+from analysis_utils.core import paths, writing
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.validate import validate_table
 
@@ -268,89 +266,6 @@ def package_schema_updates(
     return descriptor if changed else None
 
 
-#: Marker in the name of a file being written in place of another (:func:`_staged`).
-PARTIAL_MARKER = "analysis-utils-partial"
-
-#: Name of a file being written in place of ``NAME`` (by :func:`atomic_write_bytes` or
-#: :func:`write_tables`), which only a killed process leaves behind:
-#: ``.NAME.analysis-utils-partial-<pid>-<8 random characters>.part``.
-PARTIAL = re.compile(rf"\.(?P<name>.+)\.{PARTIAL_MARKER}-(?P<pid>[1-9][0-9]*)-[a-z0-9_]{{8}}\.part")
-
-#: Environment variable naming the file where every write of a run is journalled
-#: (:func:`journal`): path and SHA-256, one JSON line per file written.
-JOURNAL_ENV = "ANALYSIS_UTILS_JOURNAL"
-
-
-def _staged(target: Path) -> tuple[int, str]:
-    """Create the temporary file a write of ``target`` goes through, beside it."""
-    return tempfile.mkstemp(
-        prefix=f".{target.name}.{PARTIAL_MARKER}-{os.getpid()}-", suffix=".part", dir=target.parent
-    )
-
-
-def running(pid: int) -> bool:
-    """Whether process ``pid`` is running (one of another account's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def partial_writes(folder: Path) -> list[Path]:
-    """List the files a killed writer left in ``folder`` (not in its subfolders).
-
-    Only a name this module's writers make (:data:`PARTIAL`: its marker and the
-    writer's process id) counts, and only when that process is no longer
-    running: a file of anyone else's, hidden or not, is never listed.
-
-    Parameters
-    ----------
-    folder : Path
-
-    Returns
-    -------
-    list of Path
-        Files named as :data:`PARTIAL` describes by a process that has ended, sorted;
-        empty if ``folder`` is missing.
-    """
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.iterdir():
-        named = PARTIAL.fullmatch(path.name)
-        if named and path.is_file() and not path.is_symlink() and not running(int(named["pid"])):
-            found.append(path)
-    return sorted(found)
-
-
-def journal(path: Path) -> None:
-    """Note in the run's journal (if :data:`JOURNAL_ENV` names one) that ``path`` was written.
-
-    A run that must later tell its own files from anyone else's (a survey run
-    replacing its output folder) sets the variable; its kernels inherit it.
-    Each line is appended in one write, so writers in several processes never
-    mix their lines.
-
-    Parameters
-    ----------
-    path : Path
-        A file just renamed into place.
-    """
-    name = os.environ.get(JOURNAL_ENV)
-    if not name:
-        return
-    line = json.dumps({"path": str(path.absolute()), "sha256": sha256(path)}) + "\n"
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-    descriptor = os.open(name, flags, 0o600)
-    try:
-        os.write(descriptor, line.encode("utf-8"))
-    finally:
-        os.close(descriptor)
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
@@ -362,7 +277,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         Complete new contents.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _staged(path)
+    fd, tmp = writing.staged(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -371,7 +286,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    journal(path)
+    writing.journal(path, hashlib.sha256(data).hexdigest())
 
 
 def read_raw_csv(path: Path) -> pd.DataFrame:
@@ -505,7 +420,7 @@ def write_tables(
             shown = paths.shown(target, root)
             frame = _in_schema_order(frame, schema, shown)
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = _staged(target)
+            fd, tmp = writing.staged(target)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(csv_bytes(frame))
             os.chmod(tmp, FILE_MODE)
@@ -513,7 +428,7 @@ def write_tables(
             validate_table(Path(tmp), schema, shown=shown)
         for tmp_path, target in staged:
             os.replace(tmp_path, target)
-            journal(target)
+            writing.journal(target, sha256(target))
     finally:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ nothing else. A file is a run's own only when the folder's run manifest
 (``results/manifest.json``) lists its path among a record's outputs with the
 SHA-256 it has now (:func:`proven`): a file of the user's, even one named as
 a run's output (an edited figure), is never taken for a run's. What a run
-writes is journalled as it is written (:func:`analysis_utils.core.io.journal`,
+writes is journalled as it is written (:func:`analysis_utils.core.writing.journal`,
 into :func:`journal_path`), so a failed or killed run's files are proven the
 same way (:func:`read_journal`), and a finished run records them all in the
 manifest (:func:`record_written`): the figures named after the survey's

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.io import JOURNAL_ENV, atomic_write_bytes
+from analysis_utils.core.io import atomic_write_bytes
 from analysis_utils.core.paths import Layout
+from analysis_utils.core.writing import JOURNAL_ENV
 from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import check_output_folders, executed_folder
 from analysis_utils.pipeline.contract import (

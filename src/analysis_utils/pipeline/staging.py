@@ -23,7 +23,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis_utils.core.io import partial_writes, running, sha256
+from analysis_utils.core.io import sha256
+from analysis_utils.core.writing import partial_writes, running
 from analysis_utils.pipeline.locks import RunLock as RunLock
 from analysis_utils.pipeline.locks import hold_lock as hold_lock
 from analysis_utils.pipeline.ownership import JOURNAL, journal_path, read_journal
@@ -92,7 +93,7 @@ def clear_partial_writes(folders: Iterable[Path]) -> list[Path]:
 
     Every file is written under a temporary name and renamed into place when
     complete (:func:`analysis_utils.core.io.atomic_write_bytes`), so a kill
-    leaves at most such files (:func:`analysis_utils.core.io.partial_writes`);
+    leaves at most such files (:func:`analysis_utils.core.writing.partial_writes`);
     the next run, holding the lock, removes them.
 
     Parameters

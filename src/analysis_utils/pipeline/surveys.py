@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from analysis_utils.core.errors import InputError, ParameterError
-from analysis_utils.core.io import PARTIAL
 from analysis_utils.core.paths import Layout
+from analysis_utils.core.writing import PARTIAL
 from analysis_utils.pipeline import manifest
 from analysis_utils.pipeline.confine import written_parameters
 from analysis_utils.pipeline.contract import (
@@ -202,7 +202,7 @@ def foreign_files(output: Path, root: Path) -> list[str]:
     has now (:func:`analysis_utils.pipeline.ownership.proven`); so are what
     another run left (its set-aside files, proven by their own manifest, its
     journal and the files it journalled), the runs' lock files, the
-    package's writers' partial files (:data:`analysis_utils.core.io.PARTIAL`) and the
+    package's writers' partial files (:data:`analysis_utils.core.writing.PARTIAL`) and the
     files a file browser leaves (:data:`BROWSER_FILES`, left where they are).
     Anything else is the user's: a file of another name, one edited since a
     run wrote it, a symbolic link, a folder where a run makes none.
