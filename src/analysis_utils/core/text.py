@@ -121,3 +121,121 @@ def neutral(text: str) -> str:
         return text
     spaced = _CONTROL_WHITESPACE.sub(" ", text)
     return "".join(c for c in spaced if not is_control(c) and c not in BIDI_CHARACTERS)
+
+
+#: Latin letters that Cyrillic and Greek letters are drawn like in most fonts (those of
+#: Unicode's confusables list, UTS #39, that map one letter to one Latin letter), written as
+#: escapes: a reader cannot tell ``r\u043e01`` (Cyrillic o) from ``ro01``.
+LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic small
+        "\u0430": "a",
+        "\u0435": "e",
+        "\u043e": "o",
+        "\u0440": "p",
+        "\u0441": "c",
+        "\u0443": "y",
+        "\u0445": "x",
+        "\u0455": "s",
+        "\u0456": "i",
+        "\u0458": "j",
+        "\u0501": "d",
+        "\u051b": "q",
+        "\u051d": "w",
+        "\u04bb": "h",
+        "\u04cf": "l",
+        # Cyrillic capital
+        "\u0410": "A",
+        "\u0412": "B",
+        "\u0415": "E",
+        "\u041a": "K",
+        "\u041c": "M",
+        "\u041d": "H",
+        "\u041e": "O",
+        "\u0420": "P",
+        "\u0421": "C",
+        "\u0422": "T",
+        "\u0425": "X",
+        "\u0423": "Y",
+        "\u0406": "I",
+        "\u0408": "J",
+        "\u0405": "S",
+        "\u051a": "Q",
+        "\u051c": "W",
+        # Greek small
+        "\u03b1": "a",
+        "\u03bf": "o",
+        "\u03bd": "v",
+        "\u03c1": "p",
+        "\u03c5": "u",
+        "\u03b9": "i",
+        "\u03ba": "k",
+        # Greek capital
+        "\u0391": "A",
+        "\u0392": "B",
+        "\u0395": "E",
+        "\u0396": "Z",
+        "\u0397": "H",
+        "\u0399": "I",
+        "\u039a": "K",
+        "\u039c": "M",
+        "\u039d": "N",
+        "\u039f": "O",
+        "\u03a1": "P",
+        "\u03a4": "T",
+        "\u03a5": "Y",
+        "\u03a7": "X",
+    }
+)
+
+
+def _plain_ascii(text: str) -> bool:
+    return text.isascii() and text.isprintable() and text == " ".join(text.split())
+
+
+def identity(text: str) -> str:
+    """Give the form in which two identifiers are compared: what a reader sees, not what is stored.
+
+    Two ids a reader cannot tell apart are one: compatibility forms are folded
+    (NFKC: fullwidth digits, ligatures, no-break spaces), format characters
+    (Unicode category ``Cf``: zero-width spaces and joiners, the soft hyphen,
+    the byte-order mark) and combining marks (``Mn``, ``Me``) are dropped, runs
+    of whitespace become one space and the ends are stripped, and Cyrillic and
+    Greek letters drawn like Latin ones become those (:data:`LOOK_ALIKES`).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        ``text`` itself when it is printable ASCII with single inner spaces.
+    """
+    if _plain_ascii(text):
+        return text
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text))
+    kept = "".join(c for c in folded if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+    return unicodedata.normalize("NFC", " ".join(kept.split()).translate(LOOK_ALIKES))
+
+
+def visible(text: str) -> str:
+    r"""Write an identifier so that what sets it apart from its :func:`identity` shows.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        ``text`` with every character that is not a space and is changed or
+        dropped by :func:`identity` written as its escape (``\u200b``,
+        ``\u043e``, ``\xa0``); other characters unchanged.
+    """
+    if _plain_ascii(text):
+        return text
+    return "".join(
+        c if c == " " or (c.isprintable() and identity(c) == c) else f"\\u{ord(c):04x}"
+        for c in text
+    )

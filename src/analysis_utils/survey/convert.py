@@ -49,7 +49,7 @@ from pathlib import Path
 
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
-from analysis_utils.core.text import escaped, hostile_character, neutral
+from analysis_utils.core.text import neutral
 from analysis_utils.survey.answers import decimal_point_columns, integral
 from analysis_utils.survey.format import (
     _CITATION_COLUMNS,
@@ -69,8 +69,9 @@ from analysis_utils.survey.guess import (
     set_question,
     unique,
 )
+from analysis_utils.survey.ids import id_problems
 from analysis_utils.survey.sources import read_table
-from analysis_utils.survey.texttable import TextTable, character_problem
+from analysis_utils.survey.texttable import TextTable
 
 #: Column names taken for the respondent id (lower case, without ``_``, ``-``, ``.``, spaces).
 ID_NAMES = (
@@ -139,31 +140,13 @@ def _weight_column(table: TextTable, rows: list[list[str]], taken: int | None) -
 
 
 def _id_problems(table: TextTable, k: int, ids: Sequence[str]) -> list[Problem]:
-    """Empty, repeated or hostile respondent ids, each at its row."""
-    problems = []
-    seen: dict[str, int] = {}
+    """Empty, repeated or hostile respondent ids, each at its row (:func:`ids.id_problems`)."""
     column = table.header[k]
     fix = (
         f"column {column!r} is taken as the respondent id (by its name): give every row its own "
         "id, or rename the column to number the rows instead"
     )
-    for row, value in enumerate(ids, start=2):
-        if hostile_character(value):
-            problems.append(character_problem(table.shown, row, value, column))
-        elif value == "":
-            problems.append(Problem(table.shown, row, column, "respondent id", f"empty: {fix}"))
-        elif value in seen:
-            problems.append(
-                Problem(
-                    table.shown,
-                    row,
-                    column,
-                    "respondent id",
-                    f"'{escaped(value)}' is also the id of row {seen[value]}: {fix}",
-                )
-            )
-        seen.setdefault(value, row)
-    return [table.place(p) for p in problems]
+    return id_problems(table, column, ids, fix)
 
 
 def _rows(table: TextTable) -> list[list[str]]:

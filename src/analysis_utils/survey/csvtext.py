@@ -70,6 +70,17 @@ def _bare_carriage_returns(text: str, shown: str, separator: str) -> list[Proble
     return problems
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """Say what the csv module found wrong, and what to do."""
+    if "field limit" in str(exc):
+        return (
+            f"a cell holds more than {csv.field_size_limit():,} characters, the most read (or a "
+            'quote " opened in it is never closed): shorten the cell or close the quote, then '
+            + SAVE_CSV
+        )
+    return f"{exc}: {SAVE_CSV}"
+
+
 def separator(header_line: str, shown: str) -> str:
     """Decide a CSV file's separator from its header line.
 
@@ -92,9 +103,13 @@ def separator(header_line: str, shown: str) -> str:
     Raises
     ------
     InputError
-        If the line splits into several names at both (``separator``).
+        If the line splits into several names at both (``separator``), or
+        holds a name longer than the csv module reads (``csv-error``).
     """
-    splits = [s for s in SEPARATORS if len(next(csv.reader([header_line], delimiter=s))) > 1]
+    try:
+        splits = [s for s in SEPARATORS if len(next(csv.reader([header_line], delimiter=s))) > 1]
+    except csv.Error as exc:  # a name longer than the csv module reads (131,072 characters)
+        raise InputError([Problem(shown, 1, "(header)", "csv-error", _csv_error(exc))]) from None
     if len(splits) > 1:
         raise InputError(
             [
@@ -145,6 +160,6 @@ def read_csv(path: Path, shown: str) -> TextTable:
         rows = list(reader)
     except csv.Error as exc:
         raise InputError(
-            [Problem(shown, reader.line_num, "(row)", "csv-error", f"{exc}: {SAVE_CSV}")]
+            [Problem(shown, reader.line_num, "(row)", "csv-error", _csv_error(exc))]
         ) from None
     return tidy(TextTable(shown, rows[0] if rows else [], rows[1:], decimal_comma=sep == ";"))

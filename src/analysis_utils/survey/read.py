@@ -45,6 +45,7 @@ from analysis_utils.survey.format import (
     response_fields,
     table_schema,
 )
+from analysis_utils.survey.ids import id_problems
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable, character_problem
 from analysis_utils.survey.weights import parse_weights
@@ -277,6 +278,10 @@ def _frame(table: TextTable, fields: Mapping[str, tuple[dict[str, Any], bool]]) 
     return frame
 
 
+#: What to do about a repeated respondent id.
+_ONE_ID = "give every respondent one id, or delete the repeated row"
+
+
 def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
     """Check the answers against the codebook; return them as text."""
     table = answers.join_dummies(answers.decimal_points(table, questions), questions, options)
@@ -289,6 +294,9 @@ def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame)
         raise InputError(table.place(p) for p in problems)
     table = answers.integral_codes(table, questions, options)
     problems = _check(table, fields, [RESPONDENT_ID], coded)
+    if not problems:  # ids a reader cannot tell apart (an invisible or look-alike character)
+        at = table.header.index(RESPONDENT_ID)
+        problems = id_problems(table, RESPONDENT_ID, [row[at] for row in table.rows], _ONE_ID)
     if problems:
         raise InputError(problems)
     if not table.rows:
@@ -364,7 +372,9 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
         unknown question, a choice question without options, percentages of
         a single-choice question summing far from 100, an answer outside the
         codebook, a multiple-choice question's 0/1 columns incomplete or
-        holding other values, a duplicate respondent id, reported percentages
+        holding other values, a duplicate respondent id (also one differing
+        only in invisible characters, spacing, accents or look-alike letters:
+        :mod:`analysis_utils.survey.ids`), reported percentages
         given together with respondent-level answers.
     """
     folder = Path(folder)

@@ -17,6 +17,10 @@ SPSS (``.sav``) and Stata (``.dta``), read with pyreadstat
     system missing values (SPSS), and ``.`` and ``.a``-``.z`` (Stata), become
     empty cells.
 
+Workbooks, SPSS and Stata files are read in a process of their own, bounded in
+memory and time (:mod:`analysis_utils.survey.isolate`), and every table is
+bounded as it is read (:mod:`analysis_utils.survey.bounds`).
+
 For every format, a number that is integral becomes an integer as text
 (``1.0`` -> ``1``), another number its shortest exact text (``2.5``), a date
 ``YYYY-MM-DD`` (with `` HH:MM:SS`` if it has a time of day), an empty cell
@@ -34,8 +38,8 @@ from pathlib import Path
 
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.survey.csvtext import read_csv
+from analysis_utils.survey.isolate import RESAVE, read_isolated
 from analysis_utils.survey.texttable import TextTable
-from analysis_utils.survey.workbooks import read_excel, read_statistics
 
 #: File name endings read, and the program that writes them.
 FORMATS = {".csv": "CSV", ".xlsx": "Excel", ".sav": "SPSS", ".dta": "Stata"}
@@ -64,10 +68,8 @@ def read_table(path: Path, shown: str) -> TextTable:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path, shown)
-    if suffix == ".xlsx":
-        return read_excel(path, shown)
-    if suffix in (".sav", ".dta"):
-        return read_statistics(path, shown)
+    if suffix in RESAVE:  # read in a process of its own: a damaged file may crash its reader
+        return read_isolated(path, shown)
     raise InputError(
         [
             Problem(

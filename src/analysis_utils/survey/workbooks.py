@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime
 import math
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.errors import InputError, Problem
+from analysis_utils.survey import bounds
 from analysis_utils.survey.texttable import ResponseSet, TextTable, tidy
 
 #: Sheet of a workbook read, if it has one (compared in lower case); else the first.
@@ -73,8 +75,71 @@ def _unreadable(shown: str, kind: str, exc: Exception) -> InputError:
     )
 
 
+def _check_parts(path: Path, shown: str) -> None:
+    """Refuse a workbook whose parts would inflate beyond :data:`bounds.MAX_WORKBOOK_BYTES`.
+
+    The archive's declared sizes are read, nothing is inflated: reading a part
+    stops at its declared size (and fails its checksum if more follows), so a
+    part cannot inflate beyond what is checked here.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable(shown, "Excel", exc) from None
+    total = sum(part.file_size for part in parts)
+    if total > bounds.MAX_WORKBOOK_BYTES:
+        largest = max(parts, key=lambda part: part.file_size)
+        raise bounds.too_large(
+            shown,
+            f"(part {largest.filename})",
+            f"the workbook's parts inflate to {total:,} bytes ({largest.filename}: "
+            f"{largest.file_size:,} from {largest.compress_size:,}), more than the "
+            f"{bounds.MAX_WORKBOOK_BYTES:,} read within {bounds.budget()}",
+        )
+
+
+def _sheet_rows(sheet: Any, where: str) -> list[list[str]]:
+    """Read a read-only sheet's rows as text, bounded as they come.
+
+    Each row ends at its last cell with a value; a cell longer than
+    :data:`bounds.MAX_CELL_CHARACTERS`, or rows beyond :data:`bounds.MAX_CELLS`
+    cells or :data:`bounds.MAX_CHARACTERS` characters, are refused before the
+    next row is read. The rows are then padded to the widest.
+    """
+    from openpyxl.cell.cell import TYPE_ERROR
+    from openpyxl.utils import get_column_letter
+
+    rows: list[list[str]] = []
+    width = characters = 0
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        row = [
+            "" if cell.value is None or cell.data_type == TYPE_ERROR else cell_text(cell.value)
+            for cell in cells
+        ]
+        while row and row[-1] == "":
+            row.pop()
+        for column, text in enumerate(row, start=1):
+            if len(text) > bounds.MAX_CELL_CHARACTERS:
+                raise bounds.too_large(
+                    where,
+                    f"{get_column_letter(column)}{number}",
+                    f"the cell holds {len(text):,} characters, more than the "
+                    f"{bounds.MAX_CELL_CHARACTERS:,} a cell may hold",
+                )
+            characters += len(text)
+        width = max(width, len(row))
+        bounds.check_table(where, number, width, characters)
+        rows.append(row)
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
 def read_excel(path: Path, shown: str) -> TextTable:
     """Read a workbook's sheet ``responses`` (any case), else its first sheet.
+
+    The sheet is streamed (openpyxl's read-only mode) and its declared
+    dimension ignored: rows end at their last cell with a value, and the
+    table is bounded as it is read (:mod:`analysis_utils.survey.bounds`).
 
     Parameters
     ----------
@@ -88,23 +153,31 @@ def read_excel(path: Path, shown: str) -> TextTable:
     Raises
     ------
     InputError
-        A file openpyxl cannot read (``unreadable-file``), an empty sheet
-        (``empty-file``), a blank row before other rows (``blank-row``).
+        A file openpyxl cannot read (``unreadable-file``), one beyond the
+        limits of :mod:`~analysis_utils.survey.bounds` (``too-large``), an
+        empty sheet (``empty-file``), a blank row before other rows
+        (``blank-row``).
     """
-    import pandas as pd
+    import openpyxl
 
+    _check_parts(path, shown)
+    chosen = ""
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
-            names = [str(name) for name in book.sheet_names]
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            names = [str(name) for name in book.sheetnames]
             chosen = next((n for n in names if n == SHEET), None) or next(
                 (n for n in names if n.lower() == SHEET), names[0]
             )
-            frame = pd.read_excel(
-                book, sheet_name=chosen, header=None, dtype=object, na_filter=False
-            )
+            sheet = book[chosen]
+            sheet.reset_dimensions()  # a sheet's dimension may claim a far cell: not trusted
+            cells = _sheet_rows(sheet, f"{shown} (sheet {chosen!r})")
+        finally:
+            book.close()
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise _unreadable(shown, "Excel", exc) from None
-    cells = [[cell_text(value) for value in row] for row in frame.itertuples(index=False)]
     where = f"{shown} (sheet {chosen!r})"
     return tidy(TextTable(where, cells[0] if cells else [], cells[1:]))
 
@@ -155,7 +228,9 @@ def read_statistics(path: Path, shown: str) -> TextTable:
     except Exception as exc:  # pyreadstat's errors have no common base
         raise _unreadable(shown, kind, exc) from None
     header = [str(name) for name in frame.columns]
+    bounds.check_table(shown, len(frame) + 1, len(header), 0)
     rows = [[cell_text(value) for value in row] for row in frame.itertuples(index=False)]
+    bounds.check_table(shown, 0, 0, sum(len(cell) for row in rows for cell in row))
     missing = _missing_values(meta)
     value_labels = {
         column: {cell_text(v): str(label) for v, label in labels.items() if not missing(column, v)}
