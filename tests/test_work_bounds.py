@@ -234,3 +234,13 @@ def test_size_simulations_are_bounded_by_work(monkeypatch):
     with pytest.raises(ValueError, match="MAX_SIMULATED_SURVEYS"):
         claim_tests.check_limits([], items, [9, 54, 4], rounding="up", size_draws=largest + 1)
     claim_tests.check_limits([], items, [9, 54, 4], rounding="up", size_draws=largest)
+
+
+def test_a_survey_runs_percentages_are_not_taken_from_an_earlier_run(project, tmp_path):
+    survey = {"survey_dir": str(tmp_path / "survey")}
+    # the project's survey_items.csv (5 distinct percentages) is not the survey's
+    order, bound = runner.plan(project, ["00", "02"], {"n_max": 100_000, **survey})
+    preflight.check_limits(project, order, bound)
+    order, bound = runner.plan(project, ["00", "02"], {"n_max": 160_001, **survey})
+    with pytest.raises(ParameterError, match="with 1 distinct reported percentage"):
+        preflight.check_limits(project, order, bound)

@@ -172,7 +172,9 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
         declared = read_parameters(steps[name].path)
         given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
         if "n_max" in given:
-            _check_search(layout, name, given)
+            # a survey run's items are written afresh from its survey folder: not known yet
+            survey_run = any("survey_dir" in bound[other] for other in order)
+            _check_search(layout, name, given, known=not survey_run)
         if "figure_questions" in given:
             try:
                 limits.check_figures(len(given["figure_questions"]))
@@ -205,17 +207,24 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
             raise ParameterError(f"{name}: {exc}") from None
 
 
-def _check_search(layout: Layout, name: str, given: Mapping[str, Any]) -> None:
-    """Refuse a granularity audit's ``n_max`` beyond its work limit (see :func:`check_limits`)."""
+def _check_search(layout: Layout, name: str, given: Mapping[str, Any], *, known: bool) -> None:
+    """Refuse a granularity audit's ``n_max`` beyond its work limit (see :func:`check_limits`).
+
+    The distinct reported percentages are counted in ``survey_items.csv`` when it is
+    ``known`` (there, and not to be written afresh by the run); otherwise one is assumed
+    and the notebook checks again once it has read them.
+    """
     from analysis_utils.audit import limits
     from analysis_utils.audit.tables import distinct_percentages
     from analysis_utils.core import io, schemas
 
     items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
-    try:
-        percentages = distinct_percentages(io.read_table(items_file, schemas.SURVEY_ITEMS))
-    except (OSError, ValueError, InputError):
-        percentages = 1  # not there yet: the notebook checks again once it has read it
+    percentages = 1
+    if known:
+        try:
+            percentages = distinct_percentages(io.read_table(items_file, schemas.SURVEY_ITEMS))
+        except (OSError, ValueError, InputError):
+            percentages = 1  # not there yet
     try:
         limits.check_sizes_searched(int(given["n_max"]), percentages)
     except ValueError as exc:
