@@ -9,8 +9,12 @@ lines is in ``tests/data/`` with a note of how it was made.
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -65,6 +69,13 @@ def _workbook(path: Path, frame: pd.DataFrame, edit=None) -> Path:
     return path
 
 
+def _far_cell(coordinate: str):
+    """An edit of a sheet part adding one cell, holding 1, at a row at the sheet's end."""
+    row = coordinate.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    cell = f'<row r="{row}"><c r="{coordinate}" t="n"><v>1</v></c></row>'.encode()
+    return lambda data: data.replace(b"</sheetData>", cell + b"</sheetData>")
+
+
 def _bounded(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the command line with its address space capped, as a small machine would."""
     code = (
@@ -115,15 +126,22 @@ def test_a_sheet_dimension_claiming_the_last_cell_is_ignored(tmp_path):
 
 @pytest.mark.heavy
 def test_a_far_cell_is_refused_within_the_budget_in_one_line(tmp_path):
-    def far(data: bytes) -> bytes:
-        cell = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
-        return data.replace(b"</sheetData>", cell + b"</sheetData>")
-
-    path = _workbook(tmp_path / "far.xlsx", _anes(), far)
+    path = _workbook(tmp_path / "far.xlsx", _anes(), _far_cell("XFD1048576"))
     assert path.stat().st_size < 8000
     done = _bounded("new-survey", str(tmp_path / "s"), "--from", str(path))
     _one_line(done, "far.xlsx (sheet 'responses')", "[too-large]", f"{bounds.MAX_CELLS:,} cells")
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.heavy
+def test_a_far_cell_within_the_budget_is_refused_in_a_few_lines(tmp_path):
+    path = _workbook(tmp_path / "far.xlsx", _anes(), _far_cell("B1048576"))
+    with pytest.raises(InputError) as caught:
+        workbooks.read_excel(path, "far.xlsx")
+    problems = caught.value.problems
+    assert [p.row for p in problems] == list(range(14, 24))
+    assert {p.rule for p in problems} == {"blank-row"}
+    assert problems[-1].message.endswith("; 1,048,552 more blank rows follow")
 
 
 @pytest.mark.heavy
@@ -169,6 +187,55 @@ def test_a_workbook_read_in_its_own_process_gives_the_same_table(tmp_path):
 
 
 # Point 5: crashes instead of refusals.
+
+
+def _reader_child(timeout: float = 120.0) -> int | None:
+    """The process id of this process's child running the isolated reader, once it runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text(encoding="ascii", errors="replace")
+                fields = text.rsplit(")", 1)[1].split()
+                command = (stat.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid() and b"analysis_utils.survey.isolate" in command:
+                return int(stat.parent.name)
+        time.sleep(0.05)
+    return None
+
+
+@pytest.mark.heavy
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the reader in /proc")
+def test_a_reader_dying_by_a_signal_is_one_refusal_naming_the_file(tmp_path):
+    # the reader is stopped by a real SIGSEGV while it waits on the file (a FIFO), as a damaged
+    # file's reader dies; reading in this process, the test itself would die
+    fifo = tmp_path / "answers.sav"
+    os.mkfifo(fifo)
+    caught: list[InputError] = []
+
+    def read_it() -> None:
+        try:
+            read_table(fifo, "answers.sav")
+        except InputError as exc:
+            caught.append(exc)
+
+    reading = threading.Thread(target=read_it, daemon=True)
+    reading.start()
+    child = _reader_child()
+    if child is None:  # read in this process: let it end, and fail
+        with fifo.open("wb"):
+            pass
+        reading.join(timeout=60)
+        pytest.fail("the file was not read in a process of its own")
+    os.kill(child, signal.SIGSEGV)
+    reading.join(timeout=120)
+    (problem,) = caught[0].problems
+    assert (problem.file, problem.row, problem.column) == ("answers.sav", None, "(whole file)")
+    assert problem.rule == "unreadable-file"
+    assert "damaged or not an SPSS file (it stopped the reader: SIGSEGV)" in problem.message
+    assert "open it and save it again in SPSS or PSPP" in problem.message
 
 
 def test_a_csv_header_longer_than_the_csv_module_reads_is_refused_in_one_line(

@@ -31,11 +31,11 @@ from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.survey import bounds
 from analysis_utils.survey.texttable import TextTable
 
-#: Format by file name ending, and what to do with a file that crashes its reader.
+#: What a file is, by its name's ending, and what to do with one that crashes its reader.
 RESAVE = {
-    ".sav": ("SPSS", "open it and save it again in SPSS or PSPP"),
-    ".dta": ("Stata", "open it and save it again in Stata"),
-    ".xlsx": ("Excel", "open it and save it again in Excel or LibreOffice"),
+    ".sav": ("an SPSS", "open it and save it again in SPSS or PSPP"),
+    ".dta": ("a Stata", "open it and save it again in Stata"),
+    ".xlsx": ("an Excel", "open it and save it again in Excel or LibreOffice"),
 }
 
 #: Exit status of a child that ran out of memory while handing its result back.
@@ -105,14 +105,14 @@ def read_isolated(path: Path, shown: str) -> TextTable:
             status, value = "memory", None
         else:
             how = (
-                f"it stopped the reader ({signal.Signals(-done.returncode).name})"
+                f"it stopped the reader: {signal.Signals(-done.returncode).name}"
                 if done.returncode < 0 and -done.returncode in signal.valid_signals()
                 else f"the reader failed (exit status {done.returncode})"
             )
             raise _problem(
                 shown,
                 "unreadable-file",
-                f"the file is damaged or not a {kind} file ({how}): {resave}, or save the "
+                f"the file is damaged or not {kind} file ({how}): {resave}, or save the "
                 "answers as CSV UTF-8 named responses.csv",
             )
     if status == "memory":

@@ -143,6 +143,10 @@ def character_problem(shown: str, row: int, value: str, what: str) -> Problem:
     )
 
 
+#: Blank rows between rows with values named one by one; the number of the others is said.
+LISTED_BLANK_ROWS = 10
+
+
 def _blank(row: list[str]) -> bool:
     return all(cell == "" for cell in row)
 
@@ -168,6 +172,7 @@ def tidy(table: TextTable) -> TextTable:
     rows = list(table.rows)
     while rows and _blank(rows[-1]):
         rows.pop()
+    blank = [number for number, row in enumerate(rows, start=2) if _blank(row)]
     problems = [
         table.place(
             Problem(
@@ -179,9 +184,12 @@ def tidy(table: TextTable) -> TextTable:
                 "(blank rows at the end are ignored)",
             )
         )
-        for number, row in enumerate(rows, start=2)
-        if _blank(row)
+        for number in blank[:LISTED_BLANK_ROWS]
     ]
+    if len(blank) > LISTED_BLANK_ROWS:  # a far cell gives a million: named, not listed
+        last = problems[-1]
+        more = len(blank) - LISTED_BLANK_ROWS
+        problems[-1] = replace(last, message=f"{last.message}; {more:,} more blank rows follow")
     if problems:
         raise InputError(problems)
     header = list(table.header)
