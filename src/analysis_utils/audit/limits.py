@@ -154,11 +154,12 @@ SURVEYS_PER_SECOND = 85_000
 #: sample sizes times null configurations): 25,500,000.
 MAX_SIMULATED_SURVEYS = WORK_BUDGET_SECONDS * SURVEYS_PER_SECOND
 
-#: Seconds to draw one question's figure and save it as SVG and PNG (measured: about 0.6
-#: on a shared 2-core machine; matplotlib's layout and rendering, the same for every figure).
-SECONDS_PER_FIGURE = 0.6
+#: Seconds to draw one question's figure, save it as SVG and PNG and show it (measured by
+#: ``benchmarks/survey_questions.py``: 1.0 to 1.4 on a shared 2-core machine; matplotlib's
+#: layout and rendering, the same for every figure).
+SECONDS_PER_FIGURE = 1.0
 
-#: Most questions drawn one figure each (500): of a survey of more, the first ``MAX_FIGURES``
+#: Most questions drawn one figure each (300): of a survey of more, the first ``MAX_FIGURES``
 #: in codebook order, and the run says so; more named with ``figure_questions`` are refused.
 MAX_FIGURES = round(WORK_BUDGET_SECONDS / SECONDS_PER_FIGURE)
 
