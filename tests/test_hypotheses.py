@@ -229,8 +229,8 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
     )
     assert subgroups == {
         "D3": {
-            9: "57 % is 4 of the 7 highly-educated (4 of all 9 respondents; "
-            "a subgroup reading, reconstructed)"
+            9: "57 % is 4 of the 7 highly-educated (4 to 6 of all 9 respondents, the other "
+            "2's answers being unknown; a subgroup reading, reconstructed)"
         }
     }
     table = verdicts.verdict_table(

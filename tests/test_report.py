@@ -180,8 +180,8 @@ def test_survey_rows_for_reported_percentages(items):
     assert female["status"] == AGREE
     assert female["reason"].startswith(
         "one of the sample sizes derived from the reported percentages (n = 9) gives it; "
-        "no count of the stated n = 4 rounds to it; blaming the stated n = 4 rather than the "
-        "percentages is an inference"
+        "no count of the stated n = 4 rounds to it; blaming the stated n = 4 rather than this "
+        "percentage is an inference"
     )
     assert female["checked_in"] == ""
     other = rows.loc["education.other"]
@@ -228,7 +228,7 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
             4,
             "n = 9: 6 respondents; n = 54: 36 respondents; stated n = 4: impossible",
             AGREE,
-            "which makes n = 4 the likelier error",
+            "one error in the stated n explains them all",
         ),
         # 57 %: 5/9 = 55.6 and 6/9 = 66.7 miss it; 31/54 = 57.4
         (

@@ -176,9 +176,9 @@ def check_percentage(
         status = AGREES_NOT_WITH_STATED_N
         reason = (
             f"{derived_text} gives it; no count of the stated n = {stated} rounds to it; "
-            f"blaming the stated n = {stated} rather than the percentages is an inference: the "
-            "numbers cannot tell which is wrong, but the percentages agree with each other, "
-            f"which makes n = {stated} the likelier error"
+            f"blaming the stated n = {stated} rather than this percentage is an inference: the "
+            "numbers cannot tell which is wrong, but where other reported percentages are "
+            f"impossible at n = {stated} too, one error in the stated n explains them all"
         )
     else:
         status = "inconsistent"

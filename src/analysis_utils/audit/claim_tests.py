@@ -517,7 +517,8 @@ def subgroup_readings(
     -------
     dict
         Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % is 4 of the 7
-        highly-educated (78%) (a subgroup reading, reconstructed)"}}``, for the
+        highly-educated (4 to 6 of all 9 respondents, the other 2's answers being
+        unknown; a subgroup reading, reconstructed)"}}``, for the
         survey claims on those questions at the sizes where the percentage is
         not a share of all n respondents and another reported option has a
         matching count.
@@ -531,16 +532,20 @@ def subgroup_readings(
             table = table[(~table["consistent_with_n"]) & (table["matches"] != "")]
             readings = []
             for r in table.itertuples(index=False):
-                counts = " or ".join(
-                    str(k)
-                    for k in matching_counts(
-                        str(r.percent), int(r.subgroup_size), percent=True, rounding=rounding
-                    )
+                ks = matching_counts(
+                    str(r.percent), int(r.subgroup_size), percent=True, rounding=rounding
+                )
+                counts = " or ".join(str(k) for k in ks)
+                others = n - int(r.subgroup_size)
+                of_all = (
+                    f"{min(ks)} to {max(ks) + others} of all {n} respondents, the other "
+                    f"{others}'s answers being unknown"
+                    if others
+                    else f"{counts} of all {n} respondents"
                 )
                 readings.append(
                     f"{r.percent} % is {counts} of the {r.subgroup_size} "
-                    f"{r.matches.split(' (')[0]} ({counts} of all {n} respondents; a subgroup "
-                    "reading, reconstructed)"
+                    f"{r.matches.split(' (')[0]} ({of_all}; a subgroup reading, reconstructed)"
                 )
             if readings:
                 out.setdefault(claim.id, {})[n] = "; ".join(readings)
