@@ -112,7 +112,7 @@ def test_agreeing_ranks_are_not_flagged(numbers, items):
         changed, items, CTX, unstated_single_choice=True, figures=FIGS
     ).set_index("id")
     assert agreed.loc["check_trafficking_rank", "status"] == "consistent"
-    assert agreed.loc["un_rank_criminal_activity", "status"] == "not reproducible: cited"
+    assert agreed.loc["un_rank_criminal_activity", "status"] == audit_checks.UNCITED
 
 
 def test_an_inconsistent_budget_is_caught(numbers, items):
@@ -425,3 +425,21 @@ def test_fig7_caption_says_nominal_and_why_no_deflator():
     assert "nominal manat" in caption
     assert "no official consumer price index" in caption
     assert "not deflated" in caption
+
+
+def test_an_uncited_statement_has_a_status_of_its_own(table, numbers):
+    """The author's statements that cite no source are not called cited."""
+    others = numbers[~numbers["kind"].isin(["survey_percentage", "survey_sample_size"])]
+    uncited = set(others.loc[others["reference"] == "", "id"])
+    cited = set(others.loc[others["reference"] != "", "id"])
+    assert uncited
+    assert cited
+    status = table["status"]
+    for number_id in uncited:
+        assert status[number_id] in {audit_checks.UNCITED, "inconsistent"}
+        assert "cites no source" in table.loc[number_id, "reason"]
+    for number_id in cited:
+        assert status[number_id] in {"not reproducible: cited", "inconsistent"}
+    assert (status == audit_checks.UNCITED).sum() == sum(
+        status[i] == audit_checks.UNCITED for i in uncited
+    )

@@ -24,7 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from analysis_utils.audit.checks import AGREES_NOT_WITH_STATED_N, STATUSES, SURVEY_STATUSES
+from analysis_utils.audit.checks import (
+    AGREES_NOT_WITH_STATED_N,
+    STATUSES,
+    SURVEY_STATUSES,
+    UNCITED,
+)
 from analysis_utils.report.findings import Finding
 
 #: What a source's verdict is when it states none (``verdicts.csv``).
@@ -82,6 +87,7 @@ STATUS_ORDER: tuple[str, ...] = (
     "withheld",
     "not reproducible: unreported",
     "not reproducible: cited",
+    UNCITED,
 )
 
 #: The article's sections in its order, then what lies beyond it; a row belongs to

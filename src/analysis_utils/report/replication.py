@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis_utils.audit.checks import UNCITED
 from analysis_utils.core import io, paths, schemas, yamlfile
 from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.report import computing, findings, item_map, pages, ssrp, typst_pdf
@@ -183,6 +184,7 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
             "numbers": int((table["kind"] != "figure_value").sum())
             - int(table["kind"].isin(["derived_check", "external_check"]).sum()),
             "cited": int(counts.get("not reproducible: cited", 0)),
+            "uncited": int(counts.get(UNCITED, 0)),
             "unreported": int(counts.get("not reproducible: unreported", 0)),
             "statuses": statuses,
         },

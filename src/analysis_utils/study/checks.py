@@ -18,6 +18,7 @@ import pandas as pd
 from analysis_utils.audit.checks import (
     ROW_COLUMNS,
     STATUSES,
+    UNCITED,
     SurveyContext,
     check_percentage,
     derived_sizes,
@@ -89,12 +90,16 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
                 + (f"; {one_error(int(row.value), impossible)}" if impossible else ""),
             }
         else:
-            cited = row.reference or "the author's statement"
             note = f"; {row.note}" if row.id == "assistance_center_expenses" else ""
             base |= {
                 "recomputed": "",
-                "status": "not reproducible: cited",
-                "reason": f"stated from {cited}; its data are not part of the package{note}",
+                "status": "not reproducible: cited" if row.reference else UNCITED,
+                "reason": (
+                    f"stated from {row.reference}; its data are not part of the package"
+                    if row.reference
+                    else "the author's statement; the article cites no source for it"
+                )
+                + note,
             }
         rows.append(base)
     return report_frame(rows)
@@ -390,7 +395,9 @@ def reproduction_report(
     for check in contradicted:
         ids = CHECK_USES[check]
         for number_id in ids:
-            mask = (report["id"] == number_id) & (report["status"] == "not reproducible: cited")
+            mask = (report["id"] == number_id) & report["status"].isin(
+                ["not reproducible: cited", UNCITED]
+            )
             others = ", ".join(i for i in ids if i != number_id)
             report.loc[mask, "status"] = "inconsistent"
             report.loc[mask, "reason"] = f"contradicted by {others}; " + report.loc[mask, "reason"]
