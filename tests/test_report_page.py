@@ -187,3 +187,13 @@ def test_the_survey_page_has_a_row_per_answer_option(built):
     with (built.processed / "survey_items.csv").open(encoding="utf-8") as handle:
         expected = [f"{row['question_id']}.{row['option_code']}" for row in csv.DictReader(handle)]
     assert result["rows"] == expected
+
+
+def test_the_survey_page_says_its_verdicts_are_from_the_survey_alone(built):
+    """External claims read "not testable from the survey" under a heading saying so."""
+    page = (built.reports / "survey_report.html").read_text(encoding="utf-8")
+    head = page[page.index('<table id="verdicts-table">') :]
+    head = head[: head.index("</thead>")]
+    assert "<th>verdict from the survey alone</th>" in head
+    assert "<th>verdict</th>" not in head
+    assert "not testable from the survey" in page
