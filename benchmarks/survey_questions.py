@@ -75,9 +75,7 @@ def aggregated_survey(folder: Path, questions: int, options: int = 10) -> list[P
         else:
             counts = rng.binomial(RESPONDENTS, np.minimum(shares / 3, 0.9))
         percents = np.floor(100 * counts / RESPONDENTS + 0.5).astype(int)
-        rows += [
-            [f"q{k}", f"o{j}", f"Option {j}", str(p)] for j, p in enumerate(percents.tolist())
-        ]
+        rows += [[f"q{k}", f"o{j}", f"Option {j}", str(p)] for j, p in enumerate(percents.tolist())]
     return scaffold(folder, {"questions.csv": _csv(codebook), "options.csv": _csv(rows)})
 
 
