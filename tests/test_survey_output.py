@@ -50,13 +50,14 @@ def fake_executor(name, source, output, parameters, cwd):
     """Stands in for Papermill: writes what the notebook would, where its parameters say,
     as the notebooks write (through the library's writer)."""
     shutil.copyfile(source, output)
-    results = Path(parameters["results_dir"])
+    root = Path(cwd).parent  # the kernel's folder is notebooks/; folders are from the root
+    results = root / parameters["results_dir"]
     io.atomic_write_bytes(results / f"{name}.json", json.dumps(parameters, sort_keys=True).encode())
     if name == "04_reproduce_figures":
         for stem in DRAWN:
-            io.atomic_write_bytes(Path(parameters["figures_dir"]) / f"{stem}.svg", b"<svg/>")
+            io.atomic_write_bytes(root / parameters["figures_dir"] / f"{stem}.svg", b"<svg/>")
     if name == "08_survey_report":
-        io.atomic_write_bytes(Path(parameters["report_dir"]) / "survey_report.html", b"<html/>")
+        io.atomic_write_bytes(root / parameters["report_dir"] / "survey_report.html", b"<html/>")
     if name in FAIL:
         return runner.Outcome(name, False, 0.0, 2, "ValueError: boom", "raise ValueError")
     return runner.Outcome(name, True, 0.0)
