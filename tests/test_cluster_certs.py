@@ -257,7 +257,32 @@ print(json.dumps(report))
 """
 
 
+@contextlib.contextmanager
+def _walkable(path):
+    """Let other accounts walk (not list) down to ``path`` while the attack runs, then restore.
+
+    The neighbour runs this environment's interpreter and libraries; a checkout in a folder
+    only its owner may enter (a fresh ``mktemp -d``) would otherwise stop it at the imports.
+    """
+    changed = []
+    for folder in [path, *path.parents]:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
+            changed.append((folder, mode))
+    try:
+        yield
+    finally:
+        for folder, mode in changed:
+            folder.chmod(mode)
+
+
 def _attack(uid, gid, scheduler, peers, files):
+    with _walkable(Path(sys.prefix)):
+        return _attack_as(uid, gid, scheduler, peers, files)
+
+
+def _attack_as(uid, gid, scheduler, peers, files):
     config = {"scheduler": scheduler, "peers": peers, "files": [str(f) for f in files]}
     argv = [sys.executable, "-c", ATTACK, json.dumps(config)]
     setpriv = shutil.which("setpriv")
