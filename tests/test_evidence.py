@@ -289,8 +289,8 @@ def test_h2_puts_contemporaneous_figures_first():
     )
     assert verdict.sentence.startswith("contemporaneous")
     assert 'S1: a forced-labour case "involving approximately 496 victims"' in verdict.sentence
-    assert "victims of forced labour in 2009 (S1" in verdict.sentence
-    assert "under-identification is stated for victims of forced labour alone" in verdict.sentence
+    assert "a forced-labour case exposing referral deficiencies in 2009 (S1" in verdict.sentence
+    assert "shortfalls are stated for forced labour alone" in verdict.sentence
     assert "cannot say which form is most widespread among all victims" in verdict.sentence
     labour_more = investigations.assign(investigations_labour_trafficking=[20.0, 2.0, 30.0])
     assert (
@@ -337,7 +337,7 @@ def test_h2_never_counts_cases_of_unknown_form_as_agreement():
     assert "the form of the other 474 is not stated" in many_other.sentence
 
 
-def test_h2_states_what_identification_missed_as_each_statement_names_it():
+def test_h2_states_what_the_tip_narratives_say_of_identification_in_their_terms():
     """Each statement's form comes from its own words; several forms: effect unknown."""
     real = io.read_table(
         paths.layout().raw / "external" / "tip_statements.csv", schemas.TIP_STATEMENTS
@@ -347,21 +347,22 @@ def test_h2_states_what_identification_missed_as_each_statement_names_it():
         for r in real[real["topic"] == "forced_labour_identification"].itertuples()
     }
     assert read == {
-        "S01": "victims of forced labour",
-        "S03": "victims of forced labour",
-        "S04": "victims of forced labour",
+        "S01": "a forced-labour case exposing referral deficiencies",
+        "S03": "inadequate efforts to identify forced-labour victims",
+        "S04": "inadequate efforts to identify forced-labour victims",
         "S09": hypotheses.FORM_NOT_STATED,
         "S12": hypotheses.FORM_NOT_STATED,
-        "S14": "forced begging victims",
-        "S18": "internal sex trafficking cases, reclassified as lesser offences",
+        "S14": "no forced-begging victims identified",
+        "S18": "internal sex trafficking cases reclassified as lesser offences",
     }
     table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
     verdict = _h2(table, hypotheses.statements_about(real, "H2"))
     assert "misses forced labour" not in verdict.sentence
-    assert "internal sex trafficking cases, reclassified as lesser offences in 2022 (S18)" in (
-        verdict.sentence
-    )
-    assert "stated for more than one form, so its effect on the shares" in verdict.sentence
+    assert (
+        "internal sex trafficking cases reclassified as lesser offences in 2022 "
+        "(S18; S18 from a newswire copy not checked)"
+    ) in verdict.sentence
+    assert "stated for forced labour and for sex trafficking, so their effect" in verdict.sentence
 
 
 def test_d4_weighs_the_article_period_and_says_it_has_no_counts_by_sex():
@@ -402,7 +403,7 @@ def test_d4_weighs_the_article_period_and_says_it_has_no_counts_by_sex():
         note="",
         article_statements=article,
         statements=statements,
-        article_period="2006-2012",
+        survey_period="survey date not stated",
         alpha=0.05,
         confidence=0.95,
     )
@@ -410,18 +411,19 @@ def test_d4_weighs_the_article_period_and_says_it_has_no_counts_by_sex():
         "consistent with official identification statistics, 2016-2019 "
         "(no contemporaneous counts by sex)"
     )
-    assert verdict.period == "2016-2019 (identified victims); 2006-2012 (no counts by sex)"
-    assert "(A01; lines 10;" in verdict.sentence  # A02 names no men
+    assert verdict.period == "2016-2019 (identified victims); no counts by sex before 2016"
+    assert "(Overview, lines 10: A01;" in verdict.sentence  # A02 names no men
     assert '"involving approximately 496 victims" (S1; their sex not stated)' in verdict.sentence
-    assert "700" not in verdict.sentence  # 2016 is not the article's period
+    assert "700" not in verdict.sentence  # 2016 has counts by sex
     assert "at most 98 victims identified in any year 2016-2019" in verdict.sentence
+    assert "D4 is a finding of the survey, survey date not stated;" in verdict.sentence
     bare = hypotheses.d4_verdict(
         table,
         note="",
         article_statements=article.iloc[1:],
         statements=statements.iloc[1:],
-        article_period="2006-2012",
+        survey_period="survey date not stated",
         alpha=0.05,
         confidence=0.95,
     )
-    assert "(2006-2012) there are no counts by sex. The female majority" in bare.sentence
+    assert "no counts by sex before 2016. The female majority" in bare.sentence

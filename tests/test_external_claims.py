@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis_utils.audit import registry
+from analysis_utils.audit import registry, verdicts
 from analysis_utils.core import io, paths, schemas
 from analysis_utils.study import evidence, external_claims, hypotheses
 from analysis_utils.study import tip as study_tip
@@ -93,7 +93,7 @@ def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found
             + ")",
             article_statements=found.article_statements,
             statements=found.statements,
-            article_period=periods["cases_revealed"],
+            survey_period=verdicts.SURVEY_PERIOD,
             alpha=0.05,
             confidence=0.95,
         ),

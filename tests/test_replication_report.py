@@ -190,18 +190,20 @@ def _row(kind, status, checked_in=""):
 @pytest.mark.parametrize(
     ("kind", "status", "checked_in", "expected"),
     [
-        ("derived_check", "reproduced", "", "L10"),
-        ("derived_check", "inconsistent", "", "L9"),
-        ("unit_cost", "consistent", "check_budget", "L10"),
-        ("survey_percentage", "consistent", "", "L7*"),
+        ("derived_check", "reproduced", "", ssrp.NOT_SCORED),
+        ("external_check", "external check", "", ssrp.NOT_SCORED),
+        ("global_estimate", "reproduced", "check_profit", "L10"),
+        ("unit_cost", "consistent", "check_budget", "L2"),
+        ("country_fact", "inconsistent", "check_rank", "L2"),
+        ("survey_percentage", "consistent", "", "L1"),
         (
             "survey_percentage",
             "consistent with each other; inconsistent with the stated n",
-            "",
-            "L4*",
+            "check_sample_size",
+            "L2",
         ),
-        ("survey_sample_size", "inconsistent", "check_sample_size", "L4*"),
-        ("figure_value", "not reproducible: unreported", "", "L3*"),
+        ("survey_sample_size", "inconsistent", "check_sample_size", "L2"),
+        ("figure_value", "not reproducible: unreported", "", "L1"),
         ("funding", "not reproducible: cited", "check_ngo_council", "L2"),
         ("funding", "not reproducible: cited", "", "L1"),
     ],
@@ -221,22 +223,21 @@ def test_the_levels_follow_the_reproduction_table(made):
         assert f"| `{row['id']}` |" in before
         line = next(x for x in before.splitlines() if x.startswith(f"| `{row['id']}` |"))
         assert line.endswith(f"| {row['level']} |"), line
-    # a reproduced check that stops reproducing drops from L10 to L9, in the report's text
-    reproduced = table.index[table["status"] == "reproduced"][0]
-    name = table.at[reproduced, "id"]
-    assert "| reproduced | L10 |" in next(
-        x for x in before.splitlines() if x.startswith(f"| `{name}` |")
-    )
-    table.at[reproduced, "status"] = "inconsistent"
+    # a number recomputed by a check drops from L10 to L2 when the check stops reproducing
+    check = "check_profit_per_year"
+    numbers = table["kind"] == "global_estimate"
+    uses = table.index[table["checked_in"].str.contains(check) & numbers]
+    name = table.at[uses[0], "id"]
+    assert next(x for x in before.splitlines() if x.startswith(f"| `{name}` |")).endswith("| L10 |")
+    table.loc[table["id"] == check, "status"] = "inconsistent"
     table.to_csv(table_path, index=False)
     after = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
-    assert next(x for x in after.splitlines() if x.startswith(f"| `{name}` |")).endswith(
-        "| inconsistent | L9 |"
-    )
+    assert next(x for x in after.splitlines() if x.startswith(f"| `{name}` |")).endswith("| L2 |")
     counts = dict(re.findall(r"^\| (L\d+\*?) \| .+ \| (\d+) \|$", after, flags=re.MULTILINE))
     old = dict(re.findall(r"^\| (L\d+\*?) \| .+ \| (\d+) \|$", before, flags=re.MULTILINE))
-    assert int(counts["L9"]) == int(old["L9"]) + 1
-    assert int(counts.get("L10", 0)) == int(old["L10"]) - 1
+    moved = len(uses)
+    assert int(counts["L2"]) == int(old["L2"]) + moved
+    assert int(counts.get("L10", 0)) == int(old["L10"]) - moved
 
 
 def test_the_environment_is_the_lock_file_and_the_manifest(made, tmp_path):

@@ -427,8 +427,8 @@ def test_fig7_caption_says_nominal_and_why_no_deflator():
     assert "not deflated" in caption
 
 
-def test_an_uncited_statement_has_a_status_of_its_own(table, numbers):
-    """The author's statements that cite no source are not called cited."""
+def test_a_number_without_a_reference_has_a_status_of_its_own(table, numbers):
+    """Numbers stated without a reference are not called cited."""
     others = numbers[~numbers["kind"].isin(["survey_percentage", "survey_sample_size"])]
     uncited = set(others.loc[others["reference"] == "", "id"])
     cited = set(others.loc[others["reference"] != "", "id"])
@@ -437,7 +437,7 @@ def test_an_uncited_statement_has_a_status_of_its_own(table, numbers):
     status = table["status"]
     for number_id in uncited:
         assert status[number_id] in {audit_checks.UNCITED, "inconsistent"}
-        assert "cites no source" in table.loc[number_id, "reason"]
+        assert "stated without a reference" in table.loc[number_id, "reason"]
     for number_id in cited:
         assert status[number_id] in {"not reproducible: cited", "inconsistent"}
     assert (status == audit_checks.UNCITED).sum() == sum(

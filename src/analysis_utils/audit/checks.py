@@ -25,8 +25,8 @@ from analysis_utils.survey.question import question, questions
 AGREES_NOT_WITH_STATED_N = "consistent with each other; inconsistent with the stated n"
 
 
-#: Status of a number the author states without citing a source.
-UNCITED = "not reproducible: uncited statement"
+#: Status of a number the article states without a reference.
+UNCITED = "not reproducible: no reference given"
 
 #: Status vocabulary, with what each status means.
 STATUSES: dict[str, str] = {
@@ -37,8 +37,8 @@ STATUSES: dict[str, str] = {
     "which is wrong (blaming the stated n is an inference)",
     "inconsistent": "contradicted by other numbers of the article",
     "not reproducible: cited": "taken from a cited source whose data are not in the package",
-    UNCITED: "the author's own statement, citing no source: nothing in or outside the package "
-    "recomputes it",
+    UNCITED: "stated without a reference (some name their source, the ILO or the UN, without "
+    "a citation); its data are not in the package",
     "not reproducible: unreported": "the article does not state the value (a figure's bar)",
     "external check": "compared with official statistics from outside the article",
     "recomputed": "counted from respondent-level answers (a survey of one's own)",

@@ -171,9 +171,10 @@ def sample_size(audit: Mapping[str, Any]) -> Finding:
     return Finding(
         "The stated sample size is impossible",
         f"No count of the stated n = {number(stated, 'reported')} respondents gives any of the "
-        f"reported {listed}, under any rounding rule; the smallest sample size giving them all "
-        f"is n = {number(smallest, 'derived')}, or n = {number(all_n, 'derived')} if every "
-        "percentage is a share of all respondents.",
+        f"reported {listed}, under any rounding rule; the smallest sample size giving the "
+        f"percentages of the whole sample is n = {number(smallest, 'derived')} (a percentage "
+        "that may be of a subgroup then being one), or "
+        f"n = {number(all_n, 'derived')} if every percentage is a share of all respondents.",
         "derived",
     )
 

@@ -205,7 +205,9 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
         },
         "external": {
             "female_share": external["female_share_pooled"],
+            "female_period": str(external["periods"]["D4"]).split(" (", 1)[0],
             "sexual_share": external["sexual_exploitation_share_pooled"],
+            "sexual_period": _years(external["years"]),
             "trend_or": external["trend_odds_ratio_per_year"],
             "trend_p": external["trend_pvalue"],
             "agrees": external["edition_checks"].get("agrees", 0),
@@ -331,6 +333,14 @@ def build(root: Path, reports: Path) -> dict[str, bytes]:
             strict=True,
         )
     )
+
+
+def _years(years: Sequence[int]) -> str:
+    """Years as a period: ``2016-2021`` when consecutive, else listed."""
+    ordered = sorted(int(y) for y in years)
+    if ordered and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}-{ordered[-1]}"
+    return ", ".join(str(y) for y in ordered)
 
 
 def write(root: Path, reports: Path) -> list[Path]:

@@ -1,25 +1,19 @@
 """Self-assessed reproducibility levels on the ACRe / SSRP scale, from the package's records.
 
 The Social Science Reproduction Platform scores each output of a paper from 1 (no
-data, no code) to 10 (reproducible from the raw data), and adjusts levels 3-5 and
-8-10 (written with a star) where data cannot be published: then instructions to
-obtain the data, or a third party's certificate, take the place of the data
+data, no code) to 10 (reproducible from the raw data); its adjusted (starred)
+levels need instructions to obtain data that cannot be published
 (``docs/findings.md``, "Reproducibility levels", quotes the guide). Here each row
-of the reproduction table, one per number the article prints, figure value it
-shows and check that combines them, gets its level from two records the pipeline
-keeps:
-
-- the row's ``kind``: a survey percentage, the survey's sample size or a figure's
-  value rests on respondent-level answers that were never published
-  (:data:`RESPONDENT_KINDS`), so the adjusted scale applies; every other number
-  rests on the article's printed numbers and on external statistics, transcribed
-  in full into ``data/raw/`` with their sources (the raw data of the package);
-- the row's ``status`` in ``reports/reproduction_report.csv``: whether the
-  package's code, run from those data, gives the article's number
-  (:data:`AGREES`), gives something else, or cannot recompute it at all.
-
-No level is typed per row: change a record and the level follows
-(:func:`level`).
+of the reproduction table gets its level from two records the pipeline keeps:
+the row's ``kind`` (a check of the package is not a number of the article; a
+survey percentage, the survey's sample size or a figure's value rests on
+respondent-level answers never published, with no instructions to obtain them)
+and its ``status`` in ``reports/reproduction_report.csv`` (whether the package's
+code recomputes the printed number). The package holds the article's printed
+numbers and external statistics, not the data behind most printed numbers, so
+only a number the code recomputes from other printed numbers reaches L10; the
+rest, checked or not, are L2 or L1 (:func:`level`). No level is typed per row:
+change a record and the level follows.
 """
 
 from __future__ import annotations
@@ -32,30 +26,27 @@ import pandas as pd
 #: Kinds of number that rest on the survey's respondent-level answers (never published).
 RESPONDENT_KINDS = frozenset({"survey_percentage", "survey_sample_size", "figure_value"})
 
-#: Statuses under which the package's code gives the article's number from the data.
-AGREES = frozenset({"reproduced", "consistent", "recomputed"})
+#: Statuses under which the package's code recomputes the article's number from its data.
+REPRODUCED = frozenset({"reproduced", "recomputed"})
 
-#: Statuses under which the article's number is only bounded (a range), not fixed.
-BOUNDED = frozenset({"not reproducible: unreported", "withheld"})
+#: The level of a row that is the package's own check, not a number of the article.
+NOT_SCORED = "not scored"
 
-#: Every level used, with the guide's short summary (starred: the adjusted scale).
+#: Every level used, with what it means here.
 LEVELS: dict[str, str] = {
-    "L1": "no data or code: the number comes from a source the package cannot hold",
-    "L2": "only code: a check compares the number with others; its source's data are not here",
-    "L3": "all code; the data only bound the value (a range), they do not fix it",
-    "L3*": "all code; the published numbers only bound the value (a range), respondent data "
-    "never published",
-    "L4*": "all code and the analysis data (the printed percentages); the code does not give "
-    "the article's number (not CRA)",
-    "L7*": "the article's number reproduced from the analysis data with all cleaning code; "
-    "respondent data never published, no instructions to obtain them (no L8*)",
-    "L9": "all raw data and code; the code does not give the article's number (not CRR)",
-    "L10": "reproduced from the raw data (CRR)",
+    "L1": "no data or code: the data behind the number are not in the package, and no check "
+    "of the package uses it",
+    "L2": "only code: the data behind the number (a source's, or respondent-level answers "
+    "never published, with no instructions to obtain them) are not in the package; code "
+    "checks the printed number against the article's others",
+    "L10": "reproduced from the raw data: the package's code recomputes the printed number "
+    "from the article's other printed numbers (CRR)",
+    NOT_SCORED: "the package's own check of other numbers, not a number of the article",
 }
 
 
-def level(kind: str, status: str, checked: bool) -> str:
-    """Give one number its level from its kind, its status and whether code checks it.
+def level(kind: str, status: str, checked: bool, *, recomputed: bool = False) -> str:
+    """Give one row its level from its kind, its status and what code does with it.
 
     Parameters
     ----------
@@ -65,22 +56,26 @@ def level(kind: str, status: str, checked: bool) -> str:
         The row's ``status``.
     checked : bool
         Whether a check of the package compares the number with others
-        (the row's ``checked_in`` is not empty, or the row is itself a check).
+        (the row's ``checked_in`` is not empty).
+    recomputed : bool
+        Whether a check that uses the number recomputes it from the article's
+        other printed numbers (that check's status is ``reproduced``).
 
     Returns
     -------
     str
-        A key of :data:`LEVELS`.
+        A key of :data:`LEVELS`. A number is L10 only where the package
+        recomputes it (:data:`REPRODUCED`); any other number of the article,
+        consistent or not, rests on data the package does not hold (a source's,
+        or the survey's never-published answers, for which the article gives no
+        instructions, so the guide's starred levels do not apply): L2 when code
+        checks it, else L1. A check is not a number of the article: not scored.
     """
-    unpublished = kind in RESPONDENT_KINDS
-    if status in BOUNDED:
-        return "L3*" if unpublished else "L3"
-    if status.startswith("not reproducible"):
-        # the number comes from a source whose data the package cannot hold
-        return "L2" if checked else "L1"
-    if unpublished:
-        return "L7*" if status in AGREES else "L4*"
-    return "L10" if status in AGREES else "L9"
+    if kind.endswith("_check"):
+        return NOT_SCORED
+    if (status in REPRODUCED or recomputed) and kind not in RESPONDENT_KINDS:
+        return "L10"
+    return "L2" if checked else "L1"
 
 
 def assess(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -98,13 +93,13 @@ def assess(table: pd.DataFrame) -> list[dict[str, Any]]:
         Per row, in the table's order: ``id``, ``location``, ``status``,
         ``level`` and ``meaning`` (:data:`LEVELS`).
     """
+    status_of = dict(zip(table["id"], table["status"], strict=True))
     rows = []
     for row in table.to_dict("records"):
         checked_in = row.get("checked_in")
-        checked = bool(isinstance(checked_in, str) and checked_in.strip()) or str(
-            row["kind"]
-        ).endswith("_check")
-        key = level(str(row["kind"]), str(row["status"]), checked)
+        checks = [c for c in str(checked_in).split(";") if c] if isinstance(checked_in, str) else []
+        recomputed = any(status_of.get(c) == "reproduced" for c in checks)
+        key = level(str(row["kind"]), str(row["status"]), bool(checks), recomputed=recomputed)
         rows.append(
             {
                 "id": row["id"],

@@ -97,7 +97,7 @@ def number_rows(numbers: pd.DataFrame, items: pd.DataFrame, ctx: SurveyContext) 
                 "reason": (
                     f"stated from {row.reference}; its data are not part of the package"
                     if row.reference
-                    else "the author's statement; the article cites no source for it"
+                    else "stated without a reference; its data are not part of the package"
                 )
                 + note,
             }
@@ -119,14 +119,14 @@ def one_error(stated: int, impossible: int) -> str:
     -------
     str
         Each such percentage is impossible at the stated n on its own, so one
-        error in the stated n explains them all, where keeping it needs as many
-        separate errors in the percentages (an inference, said as one).
+        error in the stated n explains them all, where keeping it needs every one
+        of them misprinted (an inference, said as one).
     """
     return (
         f"each of the {impossible} reported percentages is impossible at n = {stated} on its "
         f"own, so one error in the stated n = {stated} explains all {impossible}, where keeping "
-        f"n = {stated} needs {impossible} separate errors in the percentages (an inference: "
-        "the numbers cannot tell which is wrong)"
+        f"n = {stated} needs every one of them misprinted (an inference: the numbers cannot "
+        "tell which is wrong)"
         if impossible > 1
         else f"the one reported percentage impossible at n = {stated} may be the error as well "
         f"as the stated n = {stated}: the numbers cannot tell which is wrong"

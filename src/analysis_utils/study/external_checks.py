@@ -129,7 +129,8 @@ def external_check_rows(
         f"({pooled['share']:.1%}, interval allowing for overdispersion "
         f"{pooled['pooled_low']:.1%}-{pooled['pooled_high']:.1%}) were female sex-trafficking "
         "victims",
-        "tests H2 (sexual exploitation is the most widespread form)",
+        f"bears on H2 (sexual exploitation is the most widespread form) for identified "
+        f"victims, {years.min()}-{years.max()}, not for all victims",
     )
     forced = counts.reindex(
         columns=["victims_female_forced_labour", "victims_male_forced_labour"]
@@ -206,7 +207,8 @@ def funding_reason(per_victim: pd.DataFrame, budget: float) -> str:
     below = int((per_victim["funding_azn"] < budget).sum())
     years = len(per_victim)
     return (
-        f"TIP victim-protection funding is below the article's AZN {budget:,.0f} a year in "
-        f"{below} of {years} year(s); funding per identified victim is derived, and not set "
-        "against the article's per-victim costs, whose period the article does not state"
+        f"derived: victim-protection funding per identified victim, in nominal manat; not "
+        f"comparable with the article's AZN {budget:,.0f} a year (below it in {below} of "
+        f"{years} year(s)): a different item, other years, and manat either side of the 2015 "
+        "devaluations; nor with the article's per-victim costs, whose period it does not state"
     )

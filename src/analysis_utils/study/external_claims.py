@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis_utils.audit import registry
 from analysis_utils.audit.registry import Claim
-from analysis_utils.audit.verdicts import Verdict
+from analysis_utils.audit.verdicts import SURVEY_PERIOD, Verdict
 from analysis_utils.core import schemas
 from analysis_utils.study import hypotheses
 
@@ -112,7 +112,7 @@ def _female_share_of_identified(claim: Claim, found: ExternalEvidence) -> Verdic
         + ")",
         article_statements=article[article["claim"] == claim.id],
         statements=found.statements,
-        article_period=found.periods["cases_revealed"],
+        survey_period=SURVEY_PERIOD,
         alpha=found.alpha,
         confidence=found.confidence,
     )

@@ -27,19 +27,37 @@ FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reduced NGO funding", re.compile(r"fewer resources[^.]*NGO")),
     ("donors instead of the state", re.compile(r"foreign donors provided funding")),
 )
-#: What a TIP statement on identification says was missed (derived rules, first match
-#: wins), in the statement's own terms: victims of forced labour; forced begging; sex
-#: trafficking cases reclassified; otherwise victims of a form the statement does not name.
+#: What a TIP statement says of identification (derived rules, first match wins), in the
+#: statement's own terms: inadequate efforts to identify forced-labour victims; a
+#: forced-labour case exposing referral deficiencies; no forced-begging victims
+#: identified; sex trafficking cases reclassified; otherwise shortfalls for victims of
+#: a form the statement does not name.
 IDENTIFICATION_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("victims of forced labour", re.compile(r"forced labou?r", re.IGNORECASE)),
-    ("forced begging victims", re.compile(r"forced begging", re.IGNORECASE)),
     (
-        "internal sex trafficking cases, reclassified as lesser offences",
+        "inadequate efforts to identify forced-labour victims",
+        re.compile(r"inadequate efforts to identify|identifying victims of forced labou?r"),
+    ),
+    (
+        "a forced-labour case exposing referral deficiencies",
+        re.compile(r"forced labou?r case", re.IGNORECASE),
+    ),
+    ("no forced-begging victims identified", re.compile(r"forced begging", re.IGNORECASE)),
+    (
+        "internal sex trafficking cases reclassified as lesser offences",
         re.compile(r"sex trafficking cases reclassified", re.IGNORECASE),
     ),
 )
+#: The form of trafficking each reading of :data:`IDENTIFICATION_READINGS` is about.
+FORM_OF = {
+    "inadequate efforts to identify forced-labour victims": "forced labour",
+    "a forced-labour case exposing referral deficiencies": "forced labour",
+    "no forced-begging victims identified": "forced labour",
+    "internal sex trafficking cases reclassified as lesser offences": "sex trafficking",
+}
+#: Kinds of copy (``tip_statements.csv`` ``copy``) not checked against the State Department's.
+UNVERIFIED = frozenset({"third-party copy"})
 #: The reading of a statement on identification that names no form.
-FORM_NOT_STATED = "victims of a form not stated"
+FORM_NOT_STATED = "shortfalls for victims of a form not stated"
 #: A statement's count of victims in one case: "involving approximately 496 victims".
 LARGE_CASE = re.compile(r"involving approximately (\d+) victims")
 #: An article's sentence naming men among those subjected to forced labour.
@@ -178,7 +196,7 @@ def h2_verdict(
         f"contemporaneous: the article's cases {case_period} (reported): {forced_labour_cases} of "
         f"{cases} forced labour; the form of the other {other} is not stated; investigations by "
         f"form (external, TIP as quoted by news agencies): {investigated}. Later: "
-        f"{identified.sentence} What the TIP narratives say identification missed, in their own "
+        f"{identified.sentence} What the TIP narratives say of identification, in their own "
         "terms (verbatim in tip_statements.csv, each read by a derived rule): "
         f"{_missed(statements, most_identified, identified.period)}. No victims by form are "
         f"reported for the article's own period ({case_period}); the investigations count "
@@ -319,13 +337,17 @@ def _missed(statements: pd.DataFrame, most_identified: int, identified_period: s
             for r in rows.itertuples()
             if (found := LARGE_CASE.search(r.quote))
         )
-        parts.append(f"{reading} in {period(rows['reference_year'].tolist())} ({ids}{large})")
-    forms = {r for r in read["reading"] if r != FORM_NOT_STATED}
+        unverified = [r.id for r in rows.itertuples() if getattr(r, "copy", "") in UNVERIFIED]
+        caveat = f"; {', '.join(unverified)} from a newswire copy not checked" if unverified else ""
+        parts.append(
+            f"{reading} in {period(rows['reference_year'].tolist())} ({ids}{large}{caveat})"
+        )
+    forms = {FORM_OF[r] for r in read["reading"] if r in FORM_OF}
     effect = (
-        "under-identification is stated for more than one form, so its effect on the shares "
-        "by form is not known"
+        f"shortfalls are stated for {' and for '.join(sorted(forms))}, so their effect on the "
+        "shares by form is not known"
         if len(forms) > 1
-        else f"under-identification is stated for {next(iter(forms))} alone"
+        else f"shortfalls are stated for {next(iter(forms))} alone"
         if forms
         else "no statement names a form"
     )
@@ -338,19 +360,20 @@ def d4_verdict(
     note: str,
     article_statements: pd.DataFrame,
     statements: pd.DataFrame,
-    article_period: str,
+    survey_period: str,
     alpha: float,
     confidence: float,
 ) -> Verdict:
-    """Verdict on D4 ("the majority of victims are female"), for the later years and the article's.
+    """Verdict on D4 ("the majority of victims are female"), for the later years and before.
 
     The share of identified victims who are female (:func:`share_verdict`)
     covers the years the TIP reports count victims by sex, all after the
-    article's period. For that period there are no counts by sex: what there
-    is gets weighed in words, the article's own sentences naming men among
-    those subjected to forced labour (:data:`MEN_IN_FORCED_LABOUR`) and the
-    TIP statements of the period that count the victims of one forced-labour
-    case (:data:`LARGE_CASE`). The label says so.
+    article's. D4 is a finding of the survey, whose date the article does not
+    state; before those years there are no counts by sex, and what there is
+    gets weighed in words: the article's sentences naming men among those
+    subjected to forced labour (:data:`MEN_IN_FORCED_LABOUR`) and the TIP
+    statements of earlier years that count the victims of one forced-labour case
+    (:data:`LARGE_CASE`). The label says so.
 
     Parameters
     ----------
@@ -362,8 +385,8 @@ def d4_verdict(
         ``article_statements.csv``: the article's sentences bearing on D4.
     statements : DataFrame
         ``tip_statements.csv`` (every claim's: the counts are read wherever they are).
-    article_period : str
-        The article's period (``2006-2012``, its case statistics).
+    survey_period : str
+        When the survey was made, as far as is known (the date is not stated).
     alpha, confidence : float
 
     Returns
@@ -371,7 +394,8 @@ def d4_verdict(
     Verdict
     """
     identified = share_verdict(female_shares, alpha=alpha, confidence=confidence, note=note)
-    first, last = (int(y) for y in (article_period.split("-") * 2)[:2])
+    years = female_shares.loc[female_shares["year"] != "pooled", "year"].astype(int)
+    first = int(years.min())
     men = article_statements[
         article_statements["statement"].map(lambda text: bool(MEN_IN_FORCED_LABOUR.search(text)))
     ]
@@ -381,27 +405,29 @@ def d4_verdict(
         f'{found.group(1)} victims" ({r.id}; their sex not stated), more than the at most '
         f"{most} victims identified in any year {identified.period}"
         for r in statements.itertuples()
-        if first <= int(r.reference_year) <= last and (found := LARGE_CASE.search(r.quote))
+        if int(r.reference_year) < first and (found := LARGE_CASE.search(r.quote))
     ]
-    lines = ", ".join(str(n) for n in men["text_line"])
+    sections = ", ".join(dict.fromkeys(men["section"]))
     weighed = (
         [
-            f"the article's own sentences name men among those subjected to forced labour "
-            f"({', '.join(men['id'])}; lines {lines}; verbatim in article_statements.csv), "
-            "with no counts"
+            f"the article ({sections}, lines "
+            f"{', '.join(str(n) for n in men['text_line'])}: {', '.join(men['id'])}; verbatim in "
+            "article_statements.csv) names men among those subjected to forced labour, with no "
+            "counts"
         ]
         if len(men)
         else []
     )
     weighed += [f"the TIP narratives report {case}" for case in cases]
-    contemporaneous = (
-        f" For the article's own period ({article_period}) there are no counts by sex"
+    earlier = (
+        f" D4 is a finding of the survey, {survey_period}; there are no counts by sex before "
+        f"{first}"
         + (": " + "; ".join(weighed) if weighed else "")
         + f". The female majority among the victims identified {identified.period} cannot "
-        "therefore be carried back to the article's period."
+        "therefore be carried back to the survey's time."
     )
     label = identified.label
     if label.startswith(("consistent", "not consistent")):
         label += " (no contemporaneous counts by sex)"
-    when = f"{identified.period} (identified victims); {article_period} (no counts by sex)"
-    return Verdict(label, identified.sentence + contemporaneous, when, identified.assumptions)
+    when = f"{identified.period} (identified victims); no counts by sex before {first}"
+    return Verdict(label, identified.sentence + earlier, when, identified.assumptions)
