@@ -145,10 +145,21 @@ def test_the_command_line_runs_the_study(built, study_run):
 
 @pytest.mark.slow
 def test_the_command_line_exits_1_naming_the_failing_notebook_and_cell(project):
-    result = run_cli("run", "-p", "processed_dir", "notebooks/pipeline.yaml/x", root=project.root)
+    # a folder where the notebook writes its table: the write fails inside the notebook
+    table = project.processed / "survey_items.csv"
+    table.unlink(missing_ok=True)
+    table.mkdir(parents=True)
+    result = run_cli("run", "00", root=project.root)
     assert result.returncode == 1
     assert "error: notebook 00_clean_survey failed in cell" in result.stderr
     assert "written = tabulate.write(" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(project):
+    result = run_cli("run", "-p", "processed_dir", "notebooks/pipeline.yaml/x", root=project.root)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "cannot be made (Not a directory)" in result.stderr
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

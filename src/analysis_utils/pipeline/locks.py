@@ -180,15 +180,22 @@ def hold_locks(folders: Iterable[Path]) -> RunLocks:
     Raises
     ------
     ParameterError
-        If another run holds one of them, or a lock file is not a plain file;
-        the locks already taken are released (and the folders made for them
-        removed).
+        If another run holds one of them, a lock file is not a plain file, or
+        a folder cannot be made (a file in its path); the locks already taken
+        are released (and the folders made for them removed).
     """
     created: list[Path] = []
     wanted = []
     for folder in folders:
         missing = [p for p in (folder, *folder.parents) if not p.exists() and not p.is_symlink()]
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            RunLocks([], created).close()
+            raise ParameterError(
+                f"output folder {folder} cannot be made ({exc.strerror}): give a folder that "
+                "exists or can be created"
+            ) from None
         created += [p.resolve() for p in missing]
         wanted.append(folder.resolve())
     ordered = sorted(set(wanted))
