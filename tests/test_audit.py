@@ -3,7 +3,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis_utils.audit import tables
+from analysis_utils.audit import subgroups, tables
 from analysis_utils.survey import question
 
 
@@ -125,10 +125,10 @@ def test_joint_sizes_and_candidates_for_the_article(items):
 
 
 def test_subgroups_explain_57_percent_as_4_of_the_7_highly_educated(items):
-    table = tables.subgroups(items, 9, rounding="up_or_down", questions=["position"])
+    table = subgroups.subgroups(items, 9, rounding="up_or_down", questions=["position"])
     assert table[["subgroup_size", "consistent_with_n"]].values.tolist() == [[7, False]]
     assert table["matches"].iloc[0] == "highly-educated (78%)"
-    empty = tables.subgroups(items, 9, rounding="up_or_down", questions=[])
+    empty = subgroups.subgroups(items, 9, rounding="up_or_down", questions=[])
     assert empty.empty
 
 

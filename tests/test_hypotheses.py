@@ -6,6 +6,7 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.audit import claim_tests, kinds, limits, posterior, registry, stats, verdicts
+from analysis_utils.audit import subgroups as audit_subgroups
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.core import paths
 
@@ -224,7 +225,7 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
     _, _, evaluations = claim_tests.evaluate_claims(
         [claims[c] for c in ("D1", "D2", "D3")], items, candidates, rounding="up_or_down"
     )
-    subgroups = claim_tests.subgroup_readings(
+    subgroups = audit_subgroups.subgroup_readings(
         list(claims.values()), items, candidates, rounding="up_or_down", questions=["position"]
     )
     assert subgroups == {

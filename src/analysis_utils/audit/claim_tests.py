@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.audit import limits, stats
-from analysis_utils.audit.granularity import matching_counts
 from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
 from analysis_utils.audit.posterior import POSTERIOR_POINTS
 from analysis_utils.audit.reconstruction import count
@@ -33,7 +32,6 @@ from analysis_utils.audit.registry import (
     MAX_LISTED,
     Claim,
 )
-from analysis_utils.audit.tables import subgroups
 from analysis_utils.core.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
 from analysis_utils.survey.question import READINGS, question
 
@@ -490,63 +488,3 @@ def mode_test_sizes(
             "within_level",
         ],
     )
-
-
-def subgroup_readings(
-    claims: Sequence[Claim],
-    items: pd.DataFrame,
-    candidates: Sequence[int],
-    *,
-    rounding: str,
-    questions: Sequence[str],
-) -> dict[str, dict[int, str]]:
-    """Subgroup readings of a claim's percentage at the sizes the whole sample cannot give it.
-
-    Parameters
-    ----------
-    claims : sequence of Claim
-    items : DataFrame
-        ``survey_items.csv``.
-    candidates : sequence of int
-        Sample sizes.
-    rounding : str
-    questions : sequence of str
-        Questions whose percentage may be of a subgroup.
-
-    Returns
-    -------
-    dict
-        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % is 4 of the 7
-        highly-educated (4 to 6 of all 9 respondents, the other 2's answers being
-        unknown; a subgroup reading, reconstructed)"}}``, for the
-        survey claims on those questions at the sizes where the percentage is
-        not a share of all n respondents and another reported option has a
-        matching count.
-    """
-    out: dict[str, dict[int, str]] = {}
-    for claim in claims:
-        if claim.evidence != "survey" or claim.question not in questions:
-            continue
-        for n in candidates:
-            table = subgroups(items, n, rounding=rounding, questions=[str(claim.question)])
-            table = table[(~table["consistent_with_n"]) & (table["matches"] != "")]
-            readings = []
-            for r in table.itertuples(index=False):
-                ks = matching_counts(
-                    str(r.percent), int(r.subgroup_size), percent=True, rounding=rounding
-                )
-                counts = " or ".join(str(k) for k in ks)
-                others = n - int(r.subgroup_size)
-                of_all = (
-                    f"{min(ks)} to {max(ks) + others} of all {n} respondents, the other "
-                    f"{others}'s answers being unknown"
-                    if others
-                    else f"{counts} of all {n} respondents"
-                )
-                readings.append(
-                    f"{r.percent} % is {counts} of the {r.subgroup_size} "
-                    f"{r.matches.split(' (')[0]} ({of_all}; a subgroup reading, reconstructed)"
-                )
-            if readings:
-                out.setdefault(claim.id, {})[n] = "; ".join(readings)
-    return out

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.audit import limits
-from analysis_utils.audit.granularity import consistent_sizes, grim, matching_counts, subgroup_sizes
+from analysis_utils.audit.granularity import consistent_sizes, grim, matching_counts
 from analysis_utils.audit.reconstruction import count, count_ranges
 from analysis_utils.survey.question import COUNTED, Question, questions
 
@@ -345,54 +345,6 @@ def joint_sizes(
         complete = complete and len(stated) == len(percents)
         ok = consistent_sizes(stated, ok, rounding=rounding, complete=complete)
     return ok
-
-
-def subgroups(
-    items: pd.DataFrame, n: int, *, rounding: str, questions: Iterable[str]
-) -> pd.DataFrame:
-    """Subgroup sizes that would make a percentage possible when n itself does not.
-
-    Parameters
-    ----------
-    items : DataFrame
-    n : int
-        Sample size.
-    rounding : str
-    questions : iterable of str
-        Questions whose percentage may be of a subgroup.
-
-    Returns
-    -------
-    DataFrame
-        One row per (percentage, subgroup size m <= n): ``number_id, percent,
-        n, consistent_with_n, subgroup_size, matches`` where ``matches`` names
-        other reported options that can have exactly m respondents at this n
-        (the subgroup the percentage may be of).
-    """
-    table = reported(items)
-    rows = []
-    others = table[~table["question_id"].isin(set(questions))]
-    for record in table[table["question_id"].isin(set(questions))].itertuples(index=False):
-        whole = len(matching_counts(record.percent, n, percent=True, rounding=rounding)) > 0
-        for m in subgroup_sizes(record.percent, n, rounding=rounding):
-            matches = [
-                f"{o.option_label} ({o.percent}%)"
-                for o in others.itertuples(index=False)
-                if m in matching_counts(o.percent, n, percent=True, rounding=rounding)
-            ]
-            rows.append(
-                {
-                    "number_id": record.number_id,
-                    "percent": record.percent,
-                    "n": n,
-                    "consistent_with_n": whole,
-                    "subgroup_size": m,
-                    "matches": "; ".join(matches),
-                }
-            )
-    return pd.DataFrame(
-        rows, columns=["number_id", "percent", "n", "consistent_with_n", "subgroup_size", "matches"]
-    )
 
 
 def candidate_sizes(
