@@ -210,7 +210,8 @@ def test_both_readings_side_by_side_and_a_stated_type_once(claims, items):
     assert label == "undetermined"
     assert sentence.startswith("single choice (assumed: type not stated): undetermined")
     assert "multiple choice (assumed: type not stated): undetermined" in sentence
-    assert "uniform prior over vectors" in assumptions
+    assert "equally: the prior predictive weights of a uniform prior" in assumptions
+    assert "not evidence" in assumptions
     assert "shares of respondents, not of mentions" in assumptions
     assert "Dirichlet(1) prior" in assumptions
     assert "Beta(1, 1) prior" in assumptions
@@ -237,10 +238,11 @@ def test_descriptive_claims_are_judged_on_the_sample(claims, items, article_clai
     table = verdicts.verdict_table(
         [claims[c] for c in ("D1", "D2", "D3")], article_claims, evaluations, subgroups=subgroups
     ).set_index("id")
+    # 57 % is no whole-sample share of 9: D3 is true of the sample at 54, at 9 only as 4 of 7
     assert table["our_verdict"].tolist() == [
         "true of the sample at the reported percentages",
         "true of the sample at the reported percentages",
-        "true of the sample at the reported percentages",
+        "true of the sample at n = 54; at n = 9 only if the percentage is of a subgroup",
     ]
     assert "4 of the 7 highly-educated" in table.loc["D3", "our_evidence"]
     assert "secondary" in table.loc["D1", "our_evidence"]

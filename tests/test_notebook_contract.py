@@ -7,7 +7,7 @@ import re
 import pytest
 
 from analysis_utils.audit import figures as audit_figures
-from analysis_utils.audit import registry, tables
+from analysis_utils.audit import registry, robustness, tables
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
 from analysis_utils.study import constants, currency
@@ -45,6 +45,10 @@ LIBRARY_DEFAULTS = {
     "article_claims_file": _relative(LAYOUT.processed / "article_claims.csv"),
     "figure_questions": list(constants.FIGURE_QUESTIONS),
     "sizes_figure": constants.SIZES_FIGURE,
+    "robustness_figure": constants.ROBUSTNESS_FIGURE,
+    "robustness_n_max": robustness.DEFAULT_N_MAX,
+    "robustness_roundings": list(robustness.DEFAULT_ROUNDINGS),
+    "robustness_priors": list(robustness.DEFAULT_PRIORS),
     "title": constants.SURVEY_TITLE,
     "figure_n": 0,  # 0: the smallest full-sample size, as tables.joint_sizes finds it
     "rate_year": constants.FUNDING_YEAR,

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis_utils.audit import limits, stats
 from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
-from analysis_utils.audit.posterior import POSTERIOR_POINTS
+from analysis_utils.audit.posterior import POSTERIOR_POINTS, prior_weights
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
 from analysis_utils.audit.registry import (
@@ -71,6 +71,10 @@ class Evaluation:
         Range of the posterior probability that the option has the largest share.
     posterior_se_max : float
         Largest Monte Carlo standard error (0 when exact).
+    posterior_marginal : float
+        The posterior over all reconstructions, each weighed by its prior
+        predictive probability (:func:`.posterior.prior_weights`): the
+        probability given only what was reported (NaN without a reconstruction).
     test : str
         What the p-value tests.
     posterior_method : str
@@ -97,6 +101,7 @@ class Evaluation:
     posterior_min: float
     posterior_max: float
     posterior_se_max: float
+    posterior_marginal: float
     test: str
     posterior_method: str
 
@@ -226,6 +231,9 @@ def evaluate(
         *_span(pvalues),
         *_span(posterior.probability),
         float(posterior.standard_error.max()) if len(rows) else 0.0,
+        float(prior_weights(rows, n, prior=prior, single_choice=single) @ posterior.probability)
+        if len(rows)
+        else np.nan,
         outcome.test,
         posterior.method,
     )

@@ -7,10 +7,11 @@ by numerical integration over independent Beta marginals (multiple choice).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from analysis_utils.audit import limits
 
@@ -98,6 +99,34 @@ def posterior_largest(
 POSTERIOR_POINTS = 2001
 
 
+@functools.lru_cache(maxsize=8)
+def beta_grid(n: int, prior: float, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Beta posterior densities and distribution functions of a share, on a midpoint grid.
+
+    Row ``k`` is the posterior of a share after ``k`` of ``n`` respondents chose
+    the option, under a Beta(``prior``, ``prior``) prior: Beta(``k + prior``,
+    ``n - k + prior``), at the ``points`` midpoints of ``(0, 1)``. Cached (the
+    arrays are read-only): one table serves every count vector at that ``n``.
+
+    Parameters
+    ----------
+    n : int
+    prior : float
+    points : int
+
+    Returns
+    -------
+    pdf, cdf : numpy.ndarray
+        Shape ``(n + 1, points)`` each.
+    """
+    x = (np.arange(points) + 0.5) / points
+    values = np.arange(n + 1)
+    a, b = values[:, None] + prior, n - values[:, None] + prior
+    pdf, cdf = stats.beta.pdf(x[None, :], a, b), stats.beta.cdf(x[None, :], a, b)
+    pdf.flags.writeable = cdf.flags.writeable = False
+    return pdf, cdf
+
+
 def posterior_largest_multiple(
     counts: np.ndarray,
     target: int,
@@ -142,10 +171,7 @@ def posterior_largest_multiple(
         raise ValueError(f"prior must be positive, got {prior}")
     limits.check_grid(n, points)
     counts = np.atleast_2d(np.asarray(counts, dtype=np.int64))
-    x = (np.arange(points) + 0.5) / points
-    values = np.arange(n + 1)
-    cdf = stats.beta.cdf(x[None, :], values[:, None] + prior, n - values[:, None] + prior)
-    pdf = stats.beta.pdf(x[None, :], values[:, None] + prior, n - values[:, None] + prior)
+    pdf, cdf = beta_grid(n, prior, points)
     others = np.sort(np.delete(counts, target, axis=1), axis=1)
     keys, inverse = np.unique(
         np.column_stack([counts[:, target], others]), axis=0, return_inverse=True
@@ -163,3 +189,99 @@ def posterior_largest_multiple(
         f"independent Beta posteriors per option, midpoint rule on {points} points; "
         f"Beta({prior:g}, {prior:g}) prior on each option's share",
     )
+
+
+def posterior_largest_quadrature(
+    counts: np.ndarray, target: int, *, prior: float = 1.0, points: int = POSTERIOR_POINTS
+) -> np.ndarray:
+    """Posterior probability that option ``target`` has the largest share, single choice, exact.
+
+    The same quantity as :func:`posterior_largest`, by quadrature instead of
+    Monte Carlo. A Dirichlet(``k + prior``) vector is independent Gamma(``k_i +
+    prior``) variables divided by their sum, so the target's share is the largest
+    exactly when its Gamma variable is: the probability is ``integral over u of
+    prod_j F_j(Q_target(u)) du`` on ``(0, 1)``, ``Q_target`` the target's Gamma
+    quantile function and ``F_j`` the others' distribution functions, computed
+    by the midpoint rule on ``points`` points (no Monte Carlo error; the
+    integrand is bounded and monotone).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape ``(rows, options)``: respondents per option, each row one count vector.
+    target : int
+    prior : float
+        Dirichlet concentration, > 0.
+    points : int
+        Quadrature points.
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability per row.
+
+    Raises
+    ------
+    ValueError
+        If ``prior`` is not positive or the table of distribution functions
+        exceeds :data:`analysis_utils.audit.limits.MAX_GRID_VALUES`.
+    """
+    if prior <= 0:
+        raise ValueError(f"prior must be positive, got {prior}")
+    counts = np.atleast_2d(np.asarray(counts, dtype=np.int64))
+    if len(counts) == 0:
+        return np.zeros(0)
+    top = int(counts.max())
+    limits.check_grid(top, points)
+    u = (np.arange(points) + 0.5) / points
+    # the order of the other options does not matter: one integral per sorted key
+    others = np.sort(np.delete(counts, target, axis=1), axis=1)
+    keys, inverse = np.unique(
+        np.column_stack([counts[:, target], others]), axis=0, return_inverse=True
+    )
+    probability = np.empty(len(keys))
+    values = np.arange(top + 1)
+    for k_target in np.unique(keys[:, 0]):
+        quantiles = special.gammaincinv(k_target + prior, u)
+        cdf = special.gammainc(values[:, None] + prior, quantiles[None, :])
+        rows = np.flatnonzero(keys[:, 0] == k_target)
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            probability[chunk] = np.prod(cdf[keys[chunk, 1:]], axis=1).mean(axis=1)
+    return np.clip(probability[inverse.reshape(-1)], 0.0, 1.0)
+
+
+def prior_weights(rows: np.ndarray, n: int, *, prior: float, single_choice: bool) -> np.ndarray:
+    """Prior predictive probability of each count vector, normalised over the rows given.
+
+    Weighing each reconstruction by it turns a per-vector posterior into the
+    marginal posterior given only what was reported. Single choice: the
+    Dirichlet-multinomial, under which a uniform prior (1) gives every count
+    vector summing to n the same probability; multiple choice: one
+    beta-binomial per option, uniform on ``0..n`` under Beta(1, 1). So weighing
+    every consistent vector equally ("k of N reconstructions") is the prior 1.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        Shape ``(rows, options)``.
+    n : int
+    prior : float
+        Dirichlet (single choice) or per-option Beta (multiple choice) concentration.
+    single_choice : bool
+
+    Returns
+    -------
+    numpy.ndarray
+        Non-negative weights summing to 1 (empty for no rows).
+    """
+    rows = np.atleast_2d(np.asarray(rows, dtype=np.int64))
+    if len(rows) == 0:
+        return np.zeros(0)
+    if single_choice:
+        # the multinomial coefficient times the Dirichlet's normaliser, up to a constant
+        log_weight = (special.gammaln(rows + prior) - special.gammaln(rows + 1)).sum(axis=1)
+    else:
+        log_weight = stats.betabinom.logpmf(rows, n, prior, prior).sum(axis=1)
+    weight = np.exp(log_weight - log_weight.max())
+    return np.asarray(weight / weight.sum(), dtype=float)

@@ -19,7 +19,11 @@ from analysis_utils.audit.registry import Claim
 from analysis_utils.core.schemas import VERDICTS
 
 #: How a fraction "holds in k of N reconstructions" weighs the reconstructions.
-EQUAL_WEIGHT = "k of N weighs every consistent count vector equally (a uniform prior over vectors)"
+EQUAL_WEIGHT = (
+    "k of N weighs every consistent count vector equally: the prior predictive weights of a "
+    "uniform prior on the shares (Dirichlet(1); Beta(1, 1) per option under multiple choice), "
+    "a property of that prior, not evidence"
+)
 
 
 def _label(evaluable: Sequence[Evaluation], scope: str) -> str:
@@ -72,8 +76,34 @@ def _part(e: Evaluation, scope: str, subgroup: str) -> str:
     se = f", Monte Carlo SE <= {e.posterior_se_max:.3f}" if e.posterior_se_max > 0 else ""
     return (
         f"n = {e.n}: holds in {e.holds} of {e.reconstructions} reconstructions{p}; "
-        f"posterior P(largest share) {e.posterior_min:.2f} to {e.posterior_max:.2f} "
+        f"posterior P(largest share) {e.posterior_min:.2f} to {e.posterior_max:.2f} across "
+        f"reconstructions, {e.posterior_marginal:.2f} over them weighed by the prior "
         f"({e.posterior_method.split('; ')[-1]}{se})"
+    )
+
+
+def _sizes(sizes: Sequence[int]) -> str:
+    """``n = 9`` or ``n = 9 and 54``."""
+    words = [str(n) for n in sizes]
+    return "n = " + (words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1])
+
+
+def _qualified(label: str, evaluations: Sequence[Evaluation], subgroups: Mapping[int, str]) -> str:
+    """Name the sizes a sample label rests on where, at others, the percentage needs a subgroup.
+
+    At a size where no whole-sample count gives the percentage but a subgroup does
+    (57 % of 9 is impossible, 4 of 7 is not), the statement is true only under that
+    reading: the label says at which sizes it is a whole-sample share.
+    """
+    if not label.startswith("true of the sample") or not subgroups:
+        return label
+    whole = list(dict.fromkeys(e.n for e in evaluations if e.reconstructions > 0))
+    partial = [n for n in dict.fromkeys(e.n for e in evaluations) if n in subgroups]
+    if not whole or not partial:
+        return label
+    return (
+        f"true of the sample at {_sizes(whole)}; at {_sizes(partial)} only if the "
+        "percentage is of a subgroup"
     )
 
 
@@ -152,6 +182,7 @@ def verdict(
         sentences.append(prefix + "; ".join(parts))
     distinct = set(labels.values())
     label = distinct.pop() if len(distinct) == 1 else "undetermined"
+    label = _qualified(label, evaluations, subgroups)
     first = evaluations[0] if evaluations else None
     mentions = (
         ["multiple choice: percentages are shares of respondents, not of mentions"]

@@ -259,6 +259,12 @@ CLAIM_TESTS: dict[str, Any] = {
         field("posterior_min", "number", "Smallest posterior P(largest share)"),
         field("posterior_max", "number", "Largest posterior P(largest share)"),
         field("posterior_se_max", "number", "Largest Monte Carlo standard error"),
+        field(
+            "posterior_marginal",
+            "number",
+            "Posterior P(largest share) over the reconstructions, each weighed by its "
+            "prior predictive probability",
+        ),
         field("test", "string", "What the p-value tests", required=True),
         field("posterior_method", "string", "How the posterior was computed", required=True),
         field(

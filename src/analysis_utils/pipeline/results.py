@@ -187,6 +187,8 @@ class ClaimTestResults(Results):
     verdicts: dict[str, str]
     holds: dict[str, list[int]]
     mode_test_size_max: float | None
+    robustness_n_max: int
+    robustness: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,11 @@ FIGURE_CAPTIONS: dict[str, str] = {
     "the stated sample size and the sizes that give every percentage at once.",
     "fig6_victims_by_form": "Victims identified in Azerbaijan by form of exploitation, from the "
     "US Trafficking in Persons reports (external).",
+    "fig8_robustness": "H1 (financial difficulties the most common cause named) at every sample "
+    "size up to 100 that gives all the whole-sample percentages, under each reading, rounding "
+    "rule and prior (reconstructed): the share of reconstructions in which it holds and in "
+    "which the intersection-union test rejects at 0.05, each reconstruction weighed by its "
+    "prior predictive probability, and the posterior probability that it has the largest share.",
     "fig7_funding_per_victim": "Government victim-protection funding per identified victim, "
     "from the US Trafficking in Persons reports (derived from external figures), in nominal "
     "manat and, where the package holds the year's official rate, US dollars. Not in constant "

@@ -111,6 +111,28 @@ def _holds(claims: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["claim"], r["n"], r["reading"]))
 
 
+def _swept(row: Mapping[str, Any]) -> dict[str, str]:
+    """One row of the robustness summary, its ranges in words."""
+
+    def span(low: float, high: float, form: str) -> str:
+        return (
+            f"{low:{form}}"
+            if f"{low:{form}}" == f"{high:{form}}"
+            else f"{low:{form}} to {high:{form}}"
+        )
+
+    return {
+        "claim": str(row["claim_id"]),
+        "reading": str(row["reading"]),
+        "rounding": str(row["rounding"]).replace("_", " "),
+        "prior": f"{row['prior']:g}",
+        "sizes": f"{row['sizes']} (n {row['n_min']} to {row['n_max']})",
+        "holds": span(row["holds_share_min"], row["holds_share_max"], ".0%"),
+        "significant": span(row["significant_share_min"], row["significant_share_max"], ".0%"),
+        "posterior": span(row["posterior_min"], row["posterior_max"], ".2f"),
+    }
+
+
 def conclusion(verdicts: pd.DataFrame, sample: findings.Finding, inconsistent: int) -> str:
     """Write the conclusion from the verdicts, the sample-size finding and the contradictions.
 
@@ -202,6 +224,12 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
             "draws": claims["draws"],
             "seed": claims["seed"],
             "holds": _holds(claims),
+            "robustness": [_swept(row) for row in claims["robustness"]],
+            "robustness_n_max": claims["robustness_n_max"],
+            "roundings": len({row["rounding"] for row in claims["robustness"]}),
+            "priors": " and ".join(
+                f"{p:g}" for p in dict.fromkeys(row["prior"] for row in claims["robustness"])
+            ),
         },
         "external": {
             "female_share": external["female_share_pooled"],

@@ -201,17 +201,19 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             "Introduction, line 58; Financial resources, line 407",
             "the second largest criminal activity in the world after drugs; Behind only drug "
             "trafficking and the sale of counterfeit or pirated goods",
-            f"rank {second:g} (after drugs) against rank {third:g} (after drugs and counterfeit "
-            "or pirated goods)",
-            "consistent" if second == third else "inconsistent",
-            "the article ranks trafficking among crimes twice, citing the United Nations in "
-            "both sentences: "
+            f"rank {second:g} among criminal activities (after drugs, tied with illegal arms); "
+            f"rank {third:g} among organized crimes by profit (after drugs and counterfeit or "
+            "pirated goods)",
+            "consistent",
+            "the article ranks trafficking twice, citing the United Nations in both sentences, "
+            "but in two different rankings (the largest criminal activities; the most "
+            "profitable organized crimes), so "
             + (
-                "the two ranks agree"
+                "the same rank in both says nothing more"
                 if second == third
-                else "the two statements contradict each other (largest criminal activity, most "
-                "profitable organized crime; the article reconciles neither the ranks nor the "
-                "activity ranked between)"
+                else f"rank {second:g} in one and {third:g} in the other can both hold; they "
+                "differ on what comes second (illegal arms or counterfeit goods), and the "
+                "article does not say by what measure either list is ranked"
             ),
         )
     )

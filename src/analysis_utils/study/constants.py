@@ -18,6 +18,9 @@ FIGURE_QUESTIONS: tuple[str, ...] = ("causes", "assisted", "measures")
 #: File name of the feasible-sample-size figure of the study (Fig. 5).
 SIZES_FIGURE = "fig5_feasible_sizes"
 
+#: File name of the figure of the robustness sweep of the study (Fig. 8).
+ROBUSTNESS_FIGURE = "fig8_robustness"
+
 #: Title of the study's survey page (``08_survey_report``; a survey run titles it
 #: with the survey folder's name).
 SURVEY_TITLE = "The survey of Nazarova (2014)"
