@@ -5,7 +5,16 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.audit import claim_tests, kinds, limits, posterior, registry, stats, verdicts
+from analysis_utils.audit import (
+    claim_tests,
+    kinds,
+    limits,
+    posterior,
+    registry,
+    robustness,
+    stats,
+    verdicts,
+)
 from analysis_utils.audit import subgroups as audit_subgroups
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.core import paths
@@ -285,6 +294,7 @@ def _evaluation(holds, total, significant, n=9, reading="single choice (stated)"
         0.5,
         0.9,
         0.0,
+        0.7,
         "t",
         "m; Dirichlet(1) prior",
     )
@@ -375,3 +385,16 @@ def test_check_limits_counts_without_enumerating(claims, items, monkeypatch):
     monkeypatch.setattr(limits, "MAX_GRID_VALUES", 1000)  # 10 x 2001 points at n = 9
     with pytest.raises(ValueError, match=r"posterior at n = 9 on 2001 points .*MAX_GRID_VALUES"):
         claim_tests.check_limits(survey, items, [9], rounding="up_or_down")
+
+
+def test_the_verdict_gives_the_posterior_weighed_by_the_prior(claims, items):
+    """H1 at n = 9, single choice: the mean of the 21 posteriors (Dirichlet(1) weighs all alike)."""
+    evaluation, per = claim_tests.evaluate(claims["H1"], items, 9, rounding="up_or_down")
+    assert evaluation.reconstructions == len(per) == 21
+    assert evaluation.posterior_marginal == pytest.approx(per["posterior_largest"].mean())
+    exact = robustness.sweep_mode_claim(
+        [None, None, "44", None], 2, 9, single_choice=True, rounding="up_or_down", prior=1.0
+    )
+    assert evaluation.posterior_marginal == pytest.approx(exact.posterior_largest, abs=0.005)
+    found = verdicts.verdict(claims["H1"], [evaluation])
+    assert f"{evaluation.posterior_marginal:.2f} over them weighed by the prior" in found.sentence
