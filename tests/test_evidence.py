@@ -183,6 +183,18 @@ def _statements(rows):
         ("Instead, foreign donors provided funding for food.", "donors instead of the state"),
         ("The ministry allocated 15,000 manat to civil society.", "funding reported"),
         ("The government increased funding for NGO-run shelters.", "funding reported"),
+        # S10: money for awareness campaigns and police training is not for rehabilitation
+        (
+            "The government increased funding to civil society to organize awareness campaigns "
+            "and funded an NGO to provide training to local police.",
+            "funding for awareness or training, not rehabilitation",
+        ),
+        # S16: one sentence reports money for NGO-run shelters and fewer resources for NGOs
+        (
+            "While the MIA funded repairs for an NGO-run shelter, the government allocated fewer "
+            "resources to NGOs, including operational costs.",
+            "reduced NGO funding, some NGO funding reported",
+        ),
     ],
 )
 def test_funding_readings(quote, reading):
@@ -218,6 +230,14 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
             ("S2", 2015, "ngo_funding", "H3", "It did not fund NGO-run shelters again."),
             ("S3", 2015, "ngo_funding", "H3", "The ministry allocated 15,000 manat to society."),
             ("S4", 2018, "ngo_funding", "H3", "It allocated fewer resources to NGOs."),
+            (
+                "S5",
+                2019,
+                "ngo_funding",
+                "H3",
+                "While it funded an NGO-run shelter, it allocated fewer resources to NGOs.",
+            ),
+            ("S6", 2019, "ngo_funding", "H3", "It funded training to local police."),
         ]
     )
     civil = pd.Series({2016: 15000.0})
@@ -233,9 +253,15 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
         "literal reading contradicted"
     )
     assert "under-funded NGO partners or NGO-run shelters in 2014-2015 (S1, S2;" in verdict.sentence
-    assert "fewer resources in 2018 (S4)" in verdict.sentence
-    assert "reported for 2015 (S3); both kinds for 2015" in verdict.sentence
+    assert "fewer resources in 2018-2019 (S4, S5; S5 in the same sentence reports" in (
+        verdict.sentence
+    )
+    assert "reported for 2015, 2019 (S3, S5); both kinds for 2015, 2019" in verdict.sentence
+    assert "awareness campaigns or training in 2019 (S6; not for rehabilitation" in verdict.sentence
     assert "for 2009, the article's period, foreign donors" in verdict.sentence
+    assert "funding for victims' basic assistance (S0; the victims that statement" in (
+        verdict.sentence
+    )  # the statement names no victims: nothing quoted
     assert "2016: 15,000 AZN" in verdict.sentence
     assert "not the organizations' money" in verdict.assumptions
     none = hypotheses.h3_verdict(

@@ -24,9 +24,23 @@ FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "under-funded NGOs",
         re.compile(r"(?:failed to provide|did not provide|did not fund)[^.]*NGO"),
     ),
+    (
+        "reduced NGO funding, some NGO funding reported",
+        re.compile(r"\bfunded\b[^.]*NGO[^.]*fewer resources[^.]*NGO"),
+    ),
     ("reduced NGO funding", re.compile(r"fewer resources[^.]*NGO")),
     ("donors instead of the state", re.compile(r"foreign donors provided funding")),
+    (
+        "funding for awareness or training, not rehabilitation",
+        re.compile(r"fund\w*[^.]*\b(?:awareness campaigns|training)\b"),
+    ),
 )
+#: Readings of :data:`FUNDING_READINGS` that report some money for NGOs (besides "funding
+#: reported", the default) and that report fewer resources for them.
+REPORTS_FUNDING = ("funding reported", "reduced NGO funding, some NGO funding reported")
+REPORTS_FEWER = ("reduced NGO funding", "reduced NGO funding, some NGO funding reported")
+#: Whom a statement that donors paid instead of the state says they paid for, in its words.
+DONORS_PAID_FOR = re.compile(r"foreign donors provided funding for ([^.;]*?victims)")
 #: What a TIP statement says of identification (derived rules, first match wins), in the
 #: statement's own terms: inadequate efforts to identify forced-labour victims; a
 #: forced-labour case exposing referral deficiencies; no forced-begging victims
@@ -260,22 +274,22 @@ def h3_verdict(
         reading=lambda t: t["quote"].map(funding_reading)
     )
 
-    def years(reading: str) -> list[int]:
-        rows = funding[funding["reading"] == reading]
+    def years(*readings: str) -> list[int]:
+        rows = funding[funding["reading"].isin(readings)]
         return sorted(
             {y for r in rows.itertuples() for y in years_covered(r.quote, int(r.reference_year))}
         )
 
-    def ids(reading: str) -> str:
-        return ", ".join(funding.loc[funding["reading"] == reading, "id"])
+    def ids(*readings: str) -> str:
+        return ", ".join(funding.loc[funding["reading"].isin(readings), "id"])
 
-    under, reported_years = years("under-funded NGOs"), years("funding reported")
+    under, reported_years = years("under-funded NGOs"), years(*REPORTS_FUNDING)
     first_run = under[:1]
     for year in under[1:]:
         if year != first_run[-1] + 1:
             break
         first_run.append(year)
-    mixed = sorted(set(under) & set(reported_years))
+    mixed = sorted((set(under) | set(years(*REPORTS_FEWER))) & set(reported_years))
     society = "; ".join(f"{int(y)}: {v:,.0f} AZN" for y, v in civil_society.dropna().items())
     parts = [
         "Literal reading (no financial resources at all): contradicted by the article itself "
@@ -287,21 +301,35 @@ def h3_verdict(
         f"partners or NGO-run shelters in {period(under)} ({ids('under-funded NGOs')}; a "
         "statement 'for the third year in a row' covers the two years before it too)",
     ]
-    if ids("reduced NGO funding"):
+    if ids(*REPORTS_FEWER):
+        both = ids(REPORTS_FEWER[1])
         parts.append(
-            f"it gave NGOs fewer resources in {period(years('reduced NGO funding'))} "
-            f"({ids('reduced NGO funding')})"
+            f"it gave NGOs fewer resources in {period(years(*REPORTS_FEWER))} "
+            f"({ids(*REPORTS_FEWER)}"
+            + (f"; {both} in the same sentence reports money for NGO-run shelters" if both else "")
+            + ")"
         )
-    if ids("funding reported"):
+    if ids(*REPORTS_FUNDING):
         parts.append(
-            f"money allocated, granted or increased is reported for {period(reported_years)} "
-            f"({ids('funding reported')})" + (f"; both kinds for {period(mixed)}" if mixed else "")
+            "money for NGOs or civil society allocated, granted or increased is reported for "
+            f"{period(reported_years)} ({ids(*REPORTS_FUNDING)})"
+            + (f"; both kinds for {period(mixed)}" if mixed else "")
         )
-    if ids("donors instead of the state"):
+    training = "funding for awareness or training, not rehabilitation"
+    if ids(training):
+        parts.append(
+            f"money for awareness campaigns or training in {period(years(training))} "
+            f"({ids(training)}; not for rehabilitation, so not weighed)"
+        )
+    donors = funding[funding["reading"] == "donors instead of the state"]
+    if len(donors):
+        whom = [m.group(1) for m in map(DONORS_PAID_FOR.search, donors["quote"]) if m]
         parts.append(
             f"for {period(years('donors instead of the state'))}, the article's period, foreign "
-            "donors rather than the government paid for victims' basic assistance "
-            f"({ids('donors instead of the state')}; not about funding NGOs)"
+            "donors rather than the government provided funding "
+            + (f'for "{whom[0]}"' if len(whom) == 1 else "for victims' basic assistance")
+            + f" ({ids('donors instead of the state')}; the victims that statement discusses, "
+            "not victims in general; not about funding NGOs)"
         )
     sentence = (
         f"{parts[0]}. " + "; ".join(parts[1:]) + ". These are assessments of the State "
