@@ -70,16 +70,17 @@ def test_an_spss_file_becomes_a_survey_that_reads(tmp_path, capsys):
     ]
     assert list(questions["identifying"][:4]) == ["", "", "true", "true"]
     options = survey.options[survey.options["question_id"].isin(["q1", "q2_a"])]
-    assert [tuple(r) for r in options[["option_code", "option_label"]].to_numpy()] == [
-        ("1", "NGO"),
-        ("2", "Gov"),
-        ("3", "Other"),  # a labelled value nobody gave is still an option; 9 is missing
-        ("agree", "Agree"),
-        ("strongly_agree", "Strongly agree"),
+    assert [tuple(r) for r in options[["option_code", "option_label", "missing"]].to_numpy()] == [
+        ("1", "NGO", ""),
+        ("2", "Gov", ""),
+        ("3", "Other", ""),  # a labelled value nobody gave is still an option
+        ("9", "No answer", "true"),  # declared missing: its own category, after the answers
+        ("strongly_agree", "Strongly agree", ""),  # in the order answers first appear
+        ("agree", "Agree", ""),
     ]
     answers = survey.responses
     assert list(answers["respondent_id"]) == ["101", "102", "103", "104", "105", "106"]
-    assert list(answers["q1"]) == ["1", "2", "1", "1", "", "2"]
+    assert list(answers["q1"]) == ["1", "2", "1", "1", "9", "2"]
     assert list(answers["q2_a"]) == [
         "strongly_agree",
         "agree",
@@ -188,7 +189,10 @@ def test_a_weight_column_becomes_the_weights_and_numbered_scales_are_pointed_out
     assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(source)]) == 0
     out = capsys.readouterr().out
     assert "survey weights: column 'wt', as respondent_weight" in out
-    assert "set scale to ordinal for its median and top-two box; numbered options: agree" in out
+    assert (
+        "set scale to ordinal for its median and top-two box; numbered options, perhaps "
+        "ordinal: agree"
+    ) in out
     survey = read.read(tmp_path / "s")
     assert list(survey.questions["question_id"]) == ["agree", "colour"]
     assert list(survey.responses["respondent_weight"][:3]) == ["0.5", "0.6", "0.7"]

@@ -254,6 +254,12 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="build the codebook and responses.csv from this file of answers, one row per "
         "respondent (.sav, .dta, .xlsx or .csv); the question types are guessed: check them",
     )
+    new.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="with --from a workbook: the sheet holding the answers (default: the sheet named "
+        "responses, or the only sheet besides one named labels)",
+    )
 
     params = _subparser(sub, "params", prog, "list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
@@ -367,10 +373,12 @@ def _stopped(how: str, code: int) -> int:
     return code
 
 
-def _new_survey(folder: Path, source: Path | None) -> int:
-    from analysis_utils.survey import convert
+def _new_survey(folder: Path, source: Path | None, sheet: str | None = None) -> int:
+    from analysis_utils.survey import checklist, convert
     from analysis_utils.survey.templates import scaffold
 
+    if sheet is not None and source is None:
+        raise ParameterError("--sheet names the sheet of a workbook given with --from FILE")
     check_writable(folder, f"new-survey {folder}", "choose a folder elsewhere")
     if folder.exists() and any(folder.iterdir()):
         raise ParameterError(f"{folder} exists and is not empty; choose a new folder")
@@ -378,13 +386,13 @@ def _new_survey(folder: Path, source: Path | None) -> int:
         if source is None:
             written = scaffold(folder)
         else:
-            conversion = convert.convert(source)
+            conversion = convert.convert(source, sheet=sheet)
             written = convert.write(conversion, folder)
     except FileExistsError as exc:
         raise ParameterError(str(exc)) from None
     print(f"wrote {', '.join(p.name for p in written)} to {folder}")
     if source is not None:
-        print("\n".join(convert.summary(conversion, folder)))
+        print("\n".join(checklist.summary(conversion, folder)))
         return 0
     print(f"fill them in (see {folder / 'README.md'}), then run:")
     print(f"  python -m analysis_utils run -p survey_dir {folder}")
@@ -393,7 +401,7 @@ def _new_survey(folder: Path, source: Path | None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "new-survey":
-        return _new_survey(args.folder, args.source)
+        return _new_survey(args.folder, args.source, args.sheet)
     try:
         tree = layout()
     except FileNotFoundError as exc:

@@ -13,7 +13,7 @@ to :func:`load_claims` to be checked.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,18 +240,77 @@ def _check_respondent_test(where: str, fields: dict[str, object]) -> None:
         raise ValueError(f"{where}: 'top' must be a whole number of options, at least 1")
 
 
-def _whole(value: object) -> object:
-    """Write a whole number as text (YAML reads ``1`` as a number, the codebook's code is "1")."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+#: Words YAML 1.1 reads, unquoted, as true or false (in any of its cases).
+YAML_BOOLEANS = ("yes", "no", "on", "off", "true", "false", "y", "n")
 
 
-def _codes_as_text(fields: dict[str, Any]) -> dict[str, Any]:
-    """Read identifiers and codes written as whole numbers (``option: 1``, ``groups: [1, 2]``)."""
-    out = {key: _whole(fields[key]) if key in fields else None for key in IDENTIFIER_FIELDS}
+def _whole(value: object, written: str | None = None) -> object:
+    """Write a whole number as text (YAML reads ``1`` as a number, the codebook's code is "1").
+
+    A truth value YAML 1.1 made of a bare ``yes`` or ``no`` is the word as written.
+    """
+    if isinstance(value, bool):
+        return written if written is not None else ("yes" if value else "no")
+    return str(value) if isinstance(value, int) else value
+
+
+def _codes_as_text(
+    fields: dict[str, Any], written: Mapping[tuple[str, int | None], str] | None = None
+) -> dict[str, Any]:
+    """Read identifiers and codes written as whole numbers (``option: 1``, ``groups: [1, 2]``).
+
+    ``written`` gives the words YAML read as truth values (``option: yes``), by field and
+    place in a list, so that a code ``yes`` written unquoted is the code ``yes``.
+    """
+    spelled = written or {}
+    out = {
+        key: _whole(fields[key], spelled.get((key, None))) if key in fields else None
+        for key in IDENTIFIER_FIELDS
+    }
     groups = fields.get("groups")
     if isinstance(groups, list):
-        out["groups"] = [_whole(g) for g in groups]
+        out["groups"] = [_whole(g, spelled.get(("groups", k))) for k, g in enumerate(groups)]
     return {**fields, **{k: v for k, v in out.items() if k in fields}}
+
+
+def _booleans_as_written(text: str) -> dict[str, dict[tuple[str, int | None], str]]:
+    """Find the claims' fields where YAML 1.1 read a bare word as a truth value, as written."""
+    import yaml
+
+    from analysis_utils.core import yamlfile
+
+    found: dict[str, dict[tuple[str, int | None], str]] = {}
+    root = yamlfile.compose(text, "claims")
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key, claims in root.value:
+        if key.value != "claims" or not isinstance(claims, yaml.MappingNode):
+            continue
+        for claim, fields in claims.value:
+            if not isinstance(fields, yaml.MappingNode):
+                continue
+            for name, node in fields.value:
+                items: list[tuple[int | None, Any]] = (
+                    list(enumerate(node.value))
+                    if isinstance(node, yaml.SequenceNode)
+                    else [(None, node)]
+                )
+                for index, item in items:
+                    if isinstance(item, yaml.ScalarNode) and item.tag.endswith(":bool"):
+                        found.setdefault(str(claim.value), {})[(name.value, index)] = item.value
+    return found
+
+
+def _quote_hint(codes: Sequence[object]) -> str:
+    """Say to quote a code YAML 1.1 reads as true or false, if one of ``codes`` is such a word."""
+    words = [str(c) for c in codes if str(c).lower() in YAML_BOOLEANS]
+    if not words:
+        return ""
+    return (
+        f"; {words[0]!r} is read as written although YAML 1.1 takes a bare "
+        f"{', '.join(YAML_BOOLEANS[:6])} for true or false; write one of the option codes, "
+        f"quoted where it is such a word (option: '{words[0]}')"
+    )
 
 
 def load_claims(path: Path, *, external_tests: Collection[str] | None = None) -> list[Claim]:
@@ -289,7 +348,9 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
             "give an ordinary file"
         )
     try:
-        data = yamlfile.load(path.read_text(encoding="utf-8"), path.name) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yamlfile.load(text, path.name) or {}
+        written = _booleans_as_written(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -303,7 +364,7 @@ def load_claims(path: Path, *, external_tests: Collection[str] | None = None) ->
         where = f"{path.name}: claim {claim_id}"
         if not isinstance(fields, dict):
             raise ValueError(f"{where}: expected a mapping of fields")
-        fields = _codes_as_text(fields)
+        fields = _codes_as_text(fields, written.get(str(claim_id)))
         unknown = set(fields) - set(FIELDS)
         if unknown:
             raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
@@ -373,6 +434,7 @@ def check_codebook(claims: Sequence[Claim], questions: pd.DataFrame, options: pd
                 raise ValueError(
                     f"claim {claim.id}: {', '.join(map(repr, missing))} not an option of question "
                     f"{question_id!r} (its option codes: {', '.join(codes[question_id])})"
+                    + _quote_hint(missing)
                 )
 
 
@@ -403,7 +465,7 @@ def check_registry(
             if claim.option not in options:
                 raise ValueError(
                     f"claim {claim.id}: option {claim.option!r} is not an option "
-                    f"of question {claim.question!r} ({options})"
+                    f"of question {claim.question!r} ({options})" + _quote_hint([claim.option])
                 )
         if claim.evidence == "respondents":
             question(items, str(claim.question))

@@ -116,3 +116,36 @@ def load(text: str, source: str) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def compose(text: str, source: str) -> yaml.Node | None:
+    """Parse one YAML document into its nodes, each scalar as written, refusing as :func:`load`.
+
+    For a reader that needs a word's spelling where YAML 1.1 resolves it to
+    another type (a bare ``yes`` read as true).
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    source : str
+        The file it comes from, as the user knows it.
+
+    Returns
+    -------
+    yaml.Node or None
+        The document's root node (``None`` for an empty document).
+
+    Raises
+    ------
+    ParameterError
+        For an anchor or alias, or nesting deeper than :data:`MAX_DEPTH`.
+    yaml.YAMLError
+        For text that is not YAML.
+    """
+    loader = _Loader(text, source)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()

@@ -29,6 +29,7 @@ from analysis_utils.core.schemas import field
 from analysis_utils.survey.crosstab import crosstab
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
 from analysis_utils.survey.format import QUESTIONS, RESPONSES, WEIGHT, Survey
+from analysis_utils.survey.missing import missing_options
 from analysis_utils.survey.ordinal import distribution, median, top_box
 from analysis_utils.survey.weights import parse_weights, weighted_shares
 
@@ -186,11 +187,13 @@ def ordinal_tables(
         return _empty("ordinal_distributions.csv"), _empty("ordinal_summaries.csv")
     parts, summaries = [], []
     for qid in _questions(survey, ordinal_only=True)["question_id"]:
-        options = _options(survey, qid)
+        kinds = missing_options(survey.options, qid)  # out of the scale, counted as no answer
+        every = _options(survey, qid)
+        options = every[~every["option_code"].isin(kinds)]
         answers = survey.responses[qid]
         tally = answers.value_counts()
         counts = [int(tally.get(code, 0)) for code in options["option_code"]]
-        blank = int((answers == "").sum())
+        blank = int((answers == "").sum()) + sum(int(tally.get(code, 0)) for code in kinds)
         if sum(counts) == 0:
             continue
         table = distribution(counts, no_answer=blank, min_cell=min_cell)

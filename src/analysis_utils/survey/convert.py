@@ -14,8 +14,8 @@ respondent and one column per question. From it are built:
     question (named by the set, its text the set's label), at the place of its
     first variable: a set of dichotomies has an option per variable, a set of
     categories an option per value. Any other column's type is guessed
-    (:data:`FEW`): **single** where the
-    column has value labels, or has at most :data:`FEW` distinct answers and
+    (:data:`~analysis_utils.survey.guess.FEW`): **single** where the
+    column has value labels, or has at most that many distinct answers and
     each is given twice on average (distinct answers at most half the answers
     given); **text** otherwise. Text questions are marked ``identifying``
     (dropped at cleaning) until the student says otherwise.
@@ -44,7 +44,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analysis_utils.core import paths
@@ -53,6 +53,7 @@ from analysis_utils.core.text import neutral
 from analysis_utils.survey.answers import decimal_point_columns, integral
 from analysis_utils.survey.format import (
     _CITATION_COLUMNS,
+    MISSING,
     OPTION_FIELDS,
     OPTIONS,
     QUESTION_FIELDS,
@@ -62,7 +63,6 @@ from analysis_utils.survey.format import (
     WEIGHT,
 )
 from analysis_utils.survey.guess import (
-    FEW,
     Question,
     column_question,
     safe_name,
@@ -70,6 +70,7 @@ from analysis_utils.survey.guess import (
     unique,
 )
 from analysis_utils.survey.ids import id_problems
+from analysis_utils.survey.labels import with_labels
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable
 
@@ -107,6 +108,11 @@ class Conversion:
     questions : list of Question
     files : dict
         File name to its text (``questions.csv``, ``options.csv``, ``responses.csv``).
+    sheet : str or None
+        The workbook's sheet read (Excel only).
+    labels_from : str or None
+        Where value labels were read besides the file itself (a labels sheet,
+        a side file: :mod:`analysis_utils.survey.labels`).
     """
 
     source: Path
@@ -115,6 +121,8 @@ class Conversion:
     weight_column: str | None
     questions: list[Question]
     files: dict[str, str]
+    sheet: str | None = None
+    labels_from: str | None = None
 
 
 def _plain(name: str) -> str:
@@ -171,15 +179,18 @@ def _rows(table: TextTable) -> list[list[str]]:
     return [(cells + [""] * width)[:width] for cells in table.rows]
 
 
-def convert(source: Path, *, root: Path | None = None) -> Conversion:
+def convert(source: Path, *, root: Path | None = None, sheet: str | None = None) -> Conversion:
     """Build a survey's codebook and answers from one file of answers, in memory.
 
     Parameters
     ----------
     source : Path
-        A ``.sav``, ``.dta``, ``.xlsx`` or ``.csv`` file, one row per respondent.
+        A ``.sav``, ``.dta``, ``.xlsx`` or ``.csv`` file, one row per respondent,
+        with its labels sheet or side file if it has one (:mod:`.labels`).
     root : Path, optional
         File names in messages are shown relative to this folder when inside it.
+    sheet : str, optional
+        A workbook's sheet of answers (else :func:`.workbooks.choose_sheet` decides).
 
     Returns
     -------
@@ -207,7 +218,24 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
                 )
             ]
         )
-    table = read_table(source, shown)
+    if sheet is not None and source.suffix.lower() != ".xlsx":
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    "(whole file)",
+                    "sheet",
+                    f"--sheet {sheet} names a sheet, but {source.name} is not a workbook "
+                    "(.xlsx): leave --sheet out",
+                )
+            ]
+        )
+    try:
+        table = read_table(source, shown, sheet=sheet)
+    except InputError as exc:
+        raise InputError(_for_from(p) for p in exc.problems) from None
+    table, labels_from = with_labels(table, source, shown)
     rows = decimal_point_columns(table, _rows(table))
     if not rows:
         raise InputError(
@@ -245,10 +273,14 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
                 questions.append(set_question(table, name, rows, taken))
             continue
         cells = [row[k] for row in rows]
+        declared = table.missing_values.get(column, {})
         if all(re.fullmatch(r"[0-9]+(\.0+)?", c) for c in cells if c):
             cells = [integral(c) for c in cells]
         question_id = unique(safe_name(column, f"q{len(questions) + 1}"), taken)
-        questions.append((column_question(table, k, question_id, cells), cells))
+        question = column_question(table, k, question_id, cells)
+        if question.choice == "text":  # a value declared missing is no answer to a text
+            cells = ["" if c in declared else c for c in cells]
+        questions.append((question, cells))
     weights = None if weight is None else [row[weight] for row in rows]
     return Conversion(
         source,
@@ -257,6 +289,19 @@ def convert(source: Path, *, root: Path | None = None) -> Conversion:
         None if weight is None else table.header[weight],
         [q for q, _ in questions],
         _files(table, ids, questions, weights),
+        table.sheet,
+        labels_from,
+    )
+
+
+def _for_from(problem: Problem) -> Problem:
+    """Say what to do with an empty file given to ``--from`` (no survey folder exists yet)."""
+    if problem.rule != "empty-file" or "is empty" not in problem.message:
+        return problem
+    return replace(
+        problem,
+        message="the file is empty: give the file of answers, its first row naming the columns "
+        "and one row per respondent below it",
     )
 
 
@@ -288,6 +333,8 @@ def _files(
     """Write the texts of questions.csv, options.csv and responses.csv."""
     q_header = [c for c in QUESTION_FIELDS if c not in _CITATION_COLUMNS]
     o_header = [c for c in OPTION_FIELDS if c not in _CITATION_COLUMNS]
+    if any(q.missing for q, _ in questions):
+        o_header.append(MISSING)
     q_rows, o_rows = [], []
     columns = [ids]
     for position, (q, cells) in enumerate(questions, start=1):
@@ -302,16 +349,27 @@ def _files(
                 "position": str(position),
                 "question_text": text,
                 "choice": q.choice,
+                "scale": q.scale,
                 "identifying": "true" if q.choice == "text" else "",
                 "source": neutral(
                     f"{'set' if q.choice == 'multiple' else 'column'} {q.column} of "
-                    f"{Path(table.shown).name}"
+                    + (
+                        Path(table.shown).name
+                        if table.sheet is None
+                        else f"sheet {table.sheet} of {Path(table.shown.split(' (sheet ')[0]).name}"
+                    )
                 ),
-                "note": f"type guessed from {q.reason}",
+                "note": f"type guessed from {q.reason}"
+                + ("; ordinal: the file's measure level" if q.scale else ""),
             }
         )
         o_rows += [
-            {"question_id": q.question_id, "option_code": code, "option_label": label}
+            {
+                "question_id": q.question_id,
+                "option_code": code,
+                "option_label": label,
+                MISSING: "true" if code in q.missing else "",
+            }
             for code, label in q.labels.items()
         ]
         columns.append(
@@ -368,102 +426,3 @@ def write(conversion: Conversion, folder: Path) -> list[Path]:
             folder.rmdir()
         raise
     return written
-
-
-def _dummy_groups(questions: Sequence[Question]) -> dict[str, list[str]]:
-    """Single-choice questions of codes 0 and 1 sharing a prefix ``<prefix>_``, two or more."""
-    groups: dict[str, list[str]] = {}
-    for q in questions:
-        if q.choice == "single" and set(q.labels) <= {"0", "1"} and "_" in q.question_id:
-            groups.setdefault(q.question_id.rsplit("_", 1)[0], []).append(q.question_id)
-    return {prefix: group for prefix, group in groups.items() if len(group) > 1}
-
-
-def summary(conversion: Conversion, folder: Path) -> list[str]:
-    """Say what was built and what the student should check, one line each.
-
-    Parameters
-    ----------
-    conversion : Conversion
-    folder : Path
-        Where it was written.
-
-    Returns
-    -------
-    list of str
-    """
-    questions = conversion.questions
-    lines = [
-        f"{conversion.respondents} respondents, {len(questions)} questions from "
-        f"{conversion.source.name}",
-        f"respondent id: column {conversion.id_column!r}"
-        if conversion.id_column
-        else "respondent id: no column named like one (id, respondent_id, respondent, "
-        f"participant_id, case_id, ...): the rows are numbered 1 to {conversion.respondents}",
-        f"survey weights: column {conversion.weight_column!r}, as {WEIGHT}"
-        if conversion.weight_column
-        else f"survey weights: none (a column named {WEIGHT}, weight or wt whose every cell is a "
-        "number >= 0 would be taken"
-        + (
-            f"; {', '.join(repr(q.column) for q in named_like)} has other cells and stays a "
-            "question: fill in every weight, then name the column respondent_weight in "
-            f"{RESPONSES} and remove its question)"
-            if (named_like := [q for q in questions if _plain(q.column) in WEIGHT_NAMES])
-            else ")"
-        ),
-        "",
-        f"question types guessed (single: value labels, or at most {FEW} distinct answers, each "
-        "given twice on average; text otherwise):",
-    ]
-    width = max((len(q.question_id) for q in questions), default=0)
-    for q in questions:
-        what = f"{len(q.labels)} options" if q.choice != "text" else "free text"
-        lines.append(
-            f"  {q.question_id:<{width}}  {q.choice:<8}  {what} ({q.reason}); "
-            f"{'set' if q.choice == 'multiple' else 'column'} {q.column!r}"
-        )
-    text = [q.question_id for q in questions if q.choice == "text"]
-    unlabelled = [f"{q.question_id} ({q.unlabelled})" for q in questions if q.unlabelled]
-    lines += ["", f"check, in {folder / QUESTIONS} and {folder / OPTIONS}:"]
-    lines.append(
-        "  - choice: a guess; set single, multiple or text where it is wrong (a multiple-choice "
-        "question given as one 0/1 column per option: see docs/survey-format.md)"
-    )
-    if text:
-        lines.append(
-            "  - identifying: the text questions are marked true (their answers are dropped at "
-            "cleaning); set false where the answers cannot identify anyone: " + ", ".join(text)
-        )
-    scales = [
-        q.question_id
-        for q in questions
-        if q.choice == "single" and len(q.labels) >= 3 and all(c.isdigit() for c in q.labels)
-    ]
-    if scales:
-        lines.append(
-            "  - scale: where a single-choice question's options are ordered (disagree ... agree, "
-            "never ... always), set scale to ordinal for its median and top-two box; numbered "
-            "options: " + ", ".join(scales)
-        )
-    if unlabelled:
-        lines.append(
-            "  - answers without a value label, added as options labelled by the value: "
-            + ", ".join(unlabelled)
-        )
-    for prefix, group in _dummy_groups(questions).items():
-        lines.append(
-            f"  - {', '.join(group)} hold only 0 and 1: if they are the options of one "
-            f"multiple-choice question, replace their rows in {QUESTIONS} by one row {prefix} "
-            f"(choice multiple) and their options in {OPTIONS} by {prefix}'s options "
-            f"({', '.join(g.removeprefix(prefix + '_') for g in group)}); the 0/1 columns of "
-            f"{RESPONSES} are then read as that question"
-        )
-    renamed = [
-        f"{q.column!r} -> {q.question_id}"
-        for q in questions
-        if q.column != q.question_id and q.choice != "multiple"
-    ]
-    if renamed:
-        lines.append("  - columns renamed to question ids: " + ", ".join(renamed))
-    lines += ["then run:", f"  python -m analysis_utils run -p survey_dir {folder}"]
-    return lines

@@ -198,7 +198,22 @@ OPTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
         False,
     ),
     "source": (field("source", "string", "Section, table or figure of the source"), False),
+    "missing": (
+        field(
+            "missing",
+            "boolean",
+            "true for a code that is a kind of missing answer (don't know, refused; an SPSS "
+            "user-missing code, a Stata .a to .z): counted as its own category, left out of the "
+            "valid percentages",
+        ),
+        False,
+    ),
 }
+
+
+#: Column of ``options.csv`` marking a code as a kind of missing answer (optional; the template
+#: leaves it out, ``new-survey --from`` writes it where a file declares missing values).
+MISSING = "missing"
 
 
 @dataclass(frozen=True)
@@ -275,8 +290,9 @@ def response_fields(
     return fields
 
 
-#: Optional columns the template leaves out (they tie a codebook to a list of source numbers).
-_CITATION_COLUMNS = ("stated_n_source", "labelled_in_article", "number_id")
+#: Optional columns the template leaves out (they tie a codebook to a list of source numbers,
+#: or mark missing kinds, which ``new-survey --from`` writes where a file has them).
+_CITATION_COLUMNS = ("stated_n_source", "labelled_in_article", "number_id", MISSING)
 
 
 def format_reference() -> str:

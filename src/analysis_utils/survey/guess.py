@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from analysis_utils.core.text import neutral
@@ -43,6 +43,16 @@ class Question:
         Option code -> label.
     unlabelled : int
         Answers given that have no value label.
+    missing : tuple of str
+        The codes that are kinds of missing answer (values the file declares
+        missing), listed after the answers.
+    counts : dict
+        Option code -> respondents giving it (single choice).
+    scale : str
+        ``ordinal`` where the file states the measure level ordinal (SPSS),
+        else ``""``.
+    labelled : bool
+        Whether the options come from value labels (else from the answers given).
     """
 
     column: str
@@ -52,6 +62,10 @@ class Question:
     codes: dict[str, str]
     labels: dict[str, str]
     unlabelled: int = 0
+    missing: tuple[str, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+    scale: str = ""
+    labelled: bool = False
 
 
 def safe_name(text: str, fallback: str) -> str:
@@ -105,12 +119,15 @@ def _sort_key(value: str) -> tuple[int, Decimal, str]:
 
 
 def _numbers_first(values: Iterable[str]) -> list[str]:
-    """Values in numeric order where all are numbers, else in text order."""
-    values = list(values)
+    """Values in numeric order where all are numbers, else in the order given (never alphabetical).
+
+    The order given is a label set's order, or the order in which answers first appear.
+    """
+    values = list(dict.fromkeys(values))
     keys = [_sort_key(v) for v in values]
     if all(k[0] == 0 for k in keys):
         return [v for _, v in sorted(zip(keys, values, strict=True))]
-    return sorted(values, key=lambda v: (v.casefold(), v))
+    return values
 
 
 def column_question(table: TextTable, k: int, question_id: str, cells: list[str]) -> Question:
@@ -119,7 +136,7 @@ def column_question(table: TextTable, k: int, question_id: str, cells: list[str]
     Parameters
     ----------
     table : TextTable
-        The file read (its value labels are used).
+        The file read (its value labels, missing values and measure levels are used).
     k : int
         The column's place in the header.
     question_id : str
@@ -131,15 +148,23 @@ def column_question(table: TextTable, k: int, question_id: str, cells: list[str]
     -------
     Question
         ``single`` where the column has value labels, or at most :data:`FEW`
-        distinct answers each given twice on average; ``text`` otherwise.
+        distinct answers each given twice on average; ``text`` otherwise. The
+        options: the value labels (codes in numeric order, else in the label
+        set's order), then answers without a label (numeric order, else in the
+        order they first appear), then the kinds of missing answer the file
+        declares (:mod:`analysis_utils.survey.missing`).
     """
     column = table.header[k]
-    answered = [c for c in cells if c != ""]
-    distinct = set(answered)
+    declared = dict(table.missing_values.get(column, {}))
+    answered = [c for c in cells if c != "" and c not in declared]
+    distinct = list(dict.fromkeys(answered))
     value_labels = dict(table.value_labels.get(column, {}))
-    if value_labels:
+    given = set(cells)
+    kinds = [v for v in _numbers_first(declared) if declared[v] or v in given]
+    if value_labels or kinds:
         reason = "value labels"
-        order = _numbers_first(value_labels) + _numbers_first(distinct - set(value_labels))
+        unlabelled = [v for v in distinct if v not in value_labels]
+        order = _numbers_first(value_labels) + _numbers_first(unlabelled)
     elif 0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered):
         reason = f"{len(distinct)} distinct answers among {len(answered)}"
         order = _numbers_first(distinct)
@@ -147,10 +172,27 @@ def column_question(table: TextTable, k: int, question_id: str, cells: list[str]
         reason = f"{len(distinct)} distinct answers among {len(answered)}"
         return Question(column, question_id, "text", reason, {}, {})
     taken: set[str] = set()
-    codes = {value: unique(safe_name(value, f"o{n}"), taken) for n, value in enumerate(order, 1)}
-    labels = {codes[v]: neutral(value_labels.get(v, v)) for v in order}
-    unlabelled = len(distinct - set(value_labels)) if value_labels else 0
-    return Question(column, question_id, "single", reason, codes, labels, unlabelled)
+    codes = {
+        value: unique(safe_name(value, f"o{n}"), taken) for n, value in enumerate(order + kinds, 1)
+    }
+    labels = {codes[v]: neutral(value_labels.get(v) or declared.get(v) or v) for v in codes}
+    tally: dict[str, int] = {}
+    for c in cells:
+        if c in codes:
+            tally[codes[c]] = tally.get(codes[c], 0) + 1
+    return Question(
+        column,
+        question_id,
+        "single",
+        reason,
+        codes,
+        labels,
+        len([v for v in distinct if v not in value_labels]) if value_labels else 0,
+        tuple(codes[v] for v in kinds),
+        {code: tally.get(code, 0) for code in labels},
+        "ordinal" if table.measures.get(column) == "ordinal" else "",
+        bool(value_labels),
+    )
 
 
 def set_question(
@@ -205,8 +247,10 @@ def set_question(
         value_labels: dict[str, str] = {}
         for column in answers_set.columns:
             value_labels.update(table.value_labels.get(column, {}))
-        given = {integral(row[k]) for row in rows for k in where if row[k] != ""}
-        order = _numbers_first(value_labels) + _numbers_first(given - set(value_labels))
+        given = dict.fromkeys(integral(row[k]) for row in rows for k in where if row[k] != "")
+        order = _numbers_first(value_labels) + _numbers_first(
+            v for v in given if v not in value_labels
+        )
         for value in order:
             codes[value] = unique(safe_name(value, f"o{len(codes) + 1}"), set(codes.values()))
             labels[codes[value]] = neutral(value_labels.get(value, value))

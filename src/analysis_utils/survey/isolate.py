@@ -19,12 +19,14 @@ per file read).
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis_utils.core.errors import InputError, Problem
@@ -46,8 +48,9 @@ def _problem(shown: str, rule: str, message: str) -> InputError:
     return InputError([Problem(shown, None, "(whole file)", rule, message)])
 
 
-def _command(path: Path, shown: str, out: Path) -> list[str]:
-    return [sys.executable, "-m", __name__, str(os.getpid()), str(path), shown, str(out)]
+def _command(path: Path, shown: str, out: Path, sheet: str | None) -> list[str]:
+    asked = [] if sheet is None else [sheet]
+    return [sys.executable, "-m", __name__, str(os.getpid()), str(path), shown, str(out), *asked]
 
 
 def _environment() -> dict[str, str]:
@@ -57,7 +60,7 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": root if not found else f"{root}{os.pathsep}{found}"}
 
 
-def read_isolated(path: Path, shown: str) -> TextTable:
+def read_isolated(path: Path, shown: str, *, sheet: str | None = None) -> TextTable:
     """Read a ``.xlsx``, ``.sav`` or ``.dta`` file in a child process, bounded in memory and time.
 
     Parameters
@@ -65,6 +68,8 @@ def read_isolated(path: Path, shown: str) -> TextTable:
     path : Path
     shown : str
         The file's name in messages.
+    sheet : str, optional
+        A workbook's sheet to read.
 
     Returns
     -------
@@ -84,7 +89,7 @@ def read_isolated(path: Path, shown: str) -> TextTable:
         out = Path(private) / "table.pickle"
         try:
             done = subprocess.run(
-                _command(path, shown, out),
+                _command(path, shown, out, sheet),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -155,14 +160,16 @@ def _limit_memory() -> None:
 
 def _child(argv: list[str]) -> None:
     """Read one file and pickle ``(status, value)`` to the path given: the child's whole job."""
-    parent, path, shown, out = argv
+    parent, path, shown, out, *asked = argv
     _die_with_parent(int(parent))
     from analysis_utils.survey import workbooks
 
+    reader: Callable[[Path, str], TextTable]
     if path.lower().endswith(".xlsx"):
         import openpyxl  # noqa: F401  (imported before the cap: the reader's own code)
 
-        reader = workbooks.read_excel
+        sheet = asked[0] if asked else None
+        reader = functools.partial(workbooks.read_excel, sheet=sheet)
     else:
         import pyreadstat  # noqa: F401
 

@@ -46,6 +46,7 @@ from analysis_utils.survey.format import (
     table_schema,
 )
 from analysis_utils.survey.ids import id_problems
+from analysis_utils.survey.missing import blank_undeclared
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable, character_problem
 from analysis_utils.survey.weights import parse_weights
@@ -284,6 +285,7 @@ _ONE_ID = "give every respondent one id, or delete the repeated row"
 
 def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
     """Check the answers against the codebook; return them as text."""
+    table = blank_undeclared(table, options)
     table = answers.join_dummies(answers.decimal_points(table, questions), questions, options)
     fields = response_fields(questions, options)
     coded = [RESPONDENT_ID, *questions.loc[questions["choice"] != "text", "question_id"]]

@@ -8,14 +8,16 @@ CSV (``.csv``)
     UTF-8, with or without a byte-order mark; ``,`` or ``;`` between cells,
     decided from the header line (column names never hold either; a header
     line with both is refused); quoted as the csv module reads it.
-Excel (``.xlsx``, read with openpyxl through pandas)
-    The sheet named ``responses`` (in any case), else the first sheet; its
-    first row is the header.
+Excel (``.xlsx``, read with openpyxl)
+    The sheet named ``responses`` (in any case), else the only sheet besides
+    one named ``labels``; with several, refused listing them (``new-survey
+    --from FILE --sheet NAME`` names one). Its first row is the header.
 SPSS (``.sav``) and Stata (``.dta``), read with pyreadstat
     One row per case, one column per variable. The stored values are read,
-    never their value labels (those belong to the codebook); user-defined and
-    system missing values (SPSS), and ``.`` and ``.a``-``.z`` (Stata), become
-    empty cells.
+    never their value labels (those belong to the codebook); system-missing
+    values (SPSS) and ``.`` (Stata) become empty cells, values declared missing
+    (SPSS user-missing codes, Stata's ``.a``-``.z``) are kept and listed
+    (:attr:`TextTable.missing_values`, :mod:`analysis_utils.survey.missing`).
 
 Workbooks, SPSS and Stata files are read in a process of their own, bounded in
 memory and time (:mod:`analysis_utils.survey.isolate`), and every table is
@@ -45,7 +47,7 @@ from analysis_utils.survey.texttable import TextTable
 FORMATS = {".csv": "CSV", ".xlsx": "Excel", ".sav": "SPSS", ".dta": "Stata"}
 
 
-def read_table(path: Path, shown: str) -> TextTable:
+def read_table(path: Path, shown: str, *, sheet: str | None = None) -> TextTable:
     """Read any file a survey folder may hold as a text table, by its name's ending.
 
     Parameters
@@ -54,6 +56,8 @@ def read_table(path: Path, shown: str) -> TextTable:
         A ``.csv``, ``.xlsx``, ``.sav`` or ``.dta`` file (:data:`FORMATS`).
     shown : str
         The file's name in messages.
+    sheet : str, optional
+        A workbook's sheet to read (else :func:`.workbooks.choose_sheet` decides).
 
     Returns
     -------
@@ -69,7 +73,7 @@ def read_table(path: Path, shown: str) -> TextTable:
     if suffix == ".csv":
         return read_csv(path, shown)
     if suffix in RESAVE:  # read in a process of its own: a damaged file may crash its reader
-        return read_isolated(path, shown)
+        return read_isolated(path, shown, sheet=sheet)
     raise InputError(
         [
             Problem(

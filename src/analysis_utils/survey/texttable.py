@@ -59,6 +59,18 @@ class TextTable:
     response_sets : dict
         Set name (without SPSS's ``$``) to :class:`ResponseSet`: the SPSS
         multiple response sets whose variables are all columns of the table.
+    missing_values : dict
+        Column to {value as text: label} of the values declared missing that
+        the file labels or holds: SPSS user-missing codes, Stata's extended
+        missing values written ``.a`` to ``.z`` (the cells hold them as such;
+        system-missing and Stata's ``.`` are empty cells).
+    measures : dict
+        Column to its SPSS measure level (``nominal``, ``ordinal``, ``scale``),
+        where the file states one.
+    sheet : str or None
+        The workbook's sheet the table was read from (Excel only).
+    labels : TextTable or None
+        A workbook's sheet of labels (:mod:`analysis_utils.survey.labels`), if it has one.
     """
 
     shown: str
@@ -69,6 +81,10 @@ class TextTable:
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     decimal_comma: bool = False
     response_sets: Mapping[str, ResponseSet] = field(default_factory=dict)
+    missing_values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    measures: Mapping[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    labels: TextTable | None = None
 
     def place(self, problem: Problem) -> Problem:
         """Give a problem of this table the row its file's reader knows.

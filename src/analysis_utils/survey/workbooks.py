@@ -9,6 +9,7 @@ import datetime
 import math
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,12 @@ from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.survey import bounds
 from analysis_utils.survey.texttable import ResponseSet, TextTable, tidy
 
-#: Sheet of a workbook read, if it has one (compared in lower case); else the first.
+#: Sheet of a workbook read, if it has one (compared in lower case); else the only sheet
+#: besides the labels sheet (:data:`LABELS_SHEET`), if there is one.
 SHEET = "responses"
+
+#: A workbook's sheet of value labels (compared in lower case; :mod:`.labels`).
+LABELS_SHEET = "labels"
 
 
 def cell_text(value: Any) -> str:
@@ -134,8 +139,76 @@ def _sheet_rows(sheet: Any, where: str) -> list[list[str]]:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
-def read_excel(path: Path, shown: str) -> TextTable:
-    """Read a workbook's sheet ``responses`` (any case), else its first sheet.
+def choose_sheet(names: list[str], shown: str, sheet: str | None = None) -> str:
+    """Decide which sheet of a workbook holds the answers.
+
+    Parameters
+    ----------
+    names : list of str
+        The workbook's sheets, in its order.
+    shown : str
+        The file's name in messages.
+    sheet : str, optional
+        The sheet asked for (``new-survey --sheet NAME``; compared as written,
+        then in any case).
+
+    Returns
+    -------
+    str
+        ``sheet`` if given; else the sheet named :data:`SHEET` (in any case);
+        else the only sheet that is not the labels sheet
+        (:data:`LABELS_SHEET`).
+
+    Raises
+    ------
+    InputError
+        A sheet asked for that the workbook lacks, or several sheets none of
+        which is named :data:`SHEET` (``sheet``), listing the sheets.
+    """
+    listed = ", ".join(repr(n) for n in names)
+    if sheet is not None:
+        found = next((n for n in names if n == sheet), None) or next(
+            (n for n in names if n.lower() == sheet.lower()), None
+        )
+        if found is None:
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        None,
+                        "(whole file)",
+                        "sheet",
+                        f"the workbook has no sheet {sheet!r}; its sheets are {listed}: give "
+                        "one of these with --sheet",
+                    )
+                ]
+            )
+        return found
+    named = next((n for n in names if n == SHEET), None) or next(
+        (n for n in names if n.lower() == SHEET), None
+    )
+    if named is not None:
+        return named
+    data = [n for n in names if n.lower() != LABELS_SHEET]
+    if len(data) == 1:
+        return data[0]
+    raise InputError(
+        [
+            Problem(
+                shown,
+                None,
+                "(whole file)",
+                "sheet",
+                f"the workbook has {len(names)} sheets ({listed}) and none is named "
+                f"{SHEET!r}, so which one holds the answers cannot be decided: rename that "
+                f"sheet {SHEET!r}, or give it with new-survey --from FILE --sheet NAME",
+            )
+        ]
+    )
+
+
+def read_excel(path: Path, shown: str, sheet: str | None = None) -> TextTable:
+    """Read a workbook's sheet of answers (:func:`choose_sheet`), and its labels sheet.
 
     The sheet is streamed (openpyxl's read-only mode) and its declared
     dimension ignored: rows end at their last cell with a value, and the
@@ -145,56 +218,77 @@ def read_excel(path: Path, shown: str) -> TextTable:
     ----------
     path : Path
     shown : str
+    sheet : str, optional
+        The sheet of answers, if the student named it.
 
     Returns
     -------
     TextTable
+        Named in messages ``FILE (sheet 'NAME')``; with the sheet named
+        :data:`LABELS_SHEET` (in any case), if
+        the workbook has one besides, as its ``labels``.
 
     Raises
     ------
     InputError
         A file openpyxl cannot read (``unreadable-file``), one beyond the
-        limits of :mod:`~analysis_utils.survey.bounds` (``too-large``), an
+        limits of :mod:`~analysis_utils.survey.bounds` (``too-large``), no
+        sheet to take or a sheet asked for that is absent (``sheet``), an
         empty sheet (``empty-file``), a blank row before other rows
         (``blank-row``).
     """
     import openpyxl
 
     _check_parts(path, shown)
-    chosen = ""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         try:
             names = [str(name) for name in book.sheetnames]
-            chosen = next((n for n in names if n == SHEET), None) or next(
-                (n for n in names if n.lower() == SHEET), names[0]
-            )
-            sheet = book[chosen]
-            sheet.reset_dimensions()  # a sheet's dimension may claim a far cell: not trusted
-            cells = _sheet_rows(sheet, f"{shown} (sheet {chosen!r})")
+            chosen = choose_sheet(names, shown, sheet)
+            sheets = {chosen: f"{shown} (sheet {chosen!r})"}
+            labels = next((n for n in names if n.lower() == LABELS_SHEET and n != chosen), None)
+            if labels is not None:
+                sheets[labels] = f"{shown} (sheet {labels!r})"
+            cells = {}
+            for name, where in sheets.items():
+                book[name].reset_dimensions()  # a sheet's dimension may claim a far cell
+                cells[name] = _sheet_rows(book[name], where)
         finally:
             book.close()
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise _unreadable(shown, "Excel", exc) from None
-    where = f"{shown} (sheet {chosen!r})"
-    return tidy(TextTable(where, cells[0] if cells else [], cells[1:]))
+    tables = {
+        name: tidy(TextTable(where, rows[0] if rows else [], rows[1:], sheet=name))
+        for name, (where, rows) in ((n, (sheets[n], cells[n])) for n in sheets)
+    }
+    table = tables[chosen]
+    return table if labels is None else replace(table, labels=tables[labels])
 
 
-def _missing_values(meta: Any) -> Callable[[str, Any], bool]:
-    """Tell whether a labelled value is declared missing (so not an answer option)."""
+def _missing_values(meta: Any, stata: bool) -> Callable[[str, Any], bool]:
+    """Tell whether a value is declared missing: in an SPSS missing range, or Stata's ``.a``-``.z``.
+
+    pyreadstat gives a Stata extended missing value as its letter (``"a"``);
+    Stata labels numbers only, so a letter among a numeric variable's labels or
+    cells is one of them.
+    """
     ranges = getattr(meta, "missing_ranges", None) or {}
-    stata = getattr(meta, "missing_user_values", None) or {}
 
     def missing(column: str, value: Any) -> bool:
-        if isinstance(value, str) and len(value) == 1 and value in stata.get(column, []):
-            return True
+        if isinstance(value, str):
+            return stata and len(value) == 1 and "a" <= value <= "z"
         if not isinstance(value, int | float):
             return False
         return any(r["lo"] <= value <= r["hi"] for r in ranges.get(column, []))
 
     return missing
+
+
+def _text(value: Any, missing: bool) -> str:
+    """Write a cell as text, a Stata extended missing value as ``.a`` to ``.z``."""
+    return f".{value}" if missing and isinstance(value, str) else cell_text(value)
 
 
 def read_statistics(path: Path, shown: str) -> TextTable:
@@ -208,9 +302,11 @@ def read_statistics(path: Path, shown: str) -> TextTable:
     Returns
     -------
     TextTable
-        Stored values as text (missing values empty), numbered by case, with
-        the variable labels and the value labels of values that are not
-        declared missing.
+        Stored values as text, numbered by case, with the variable labels, the
+        value labels of values that are not declared missing, the values
+        declared missing (SPSS user-missing codes as stored, Stata's extended
+        missing values as ``.a`` to ``.z``; system-missing and ``.`` empty) with
+        their labels, and the SPSS measure levels.
 
     Raises
     ------
@@ -218,28 +314,48 @@ def read_statistics(path: Path, shown: str) -> TextTable:
         A file pyreadstat cannot read (``unreadable-file``), a case with no
         value between cases with values (``blank-row``).
     """
+    import pandas as pd
     import pyreadstat
 
     kind = "SPSS" if path.suffix.lower() == ".sav" else "Stata"
     reader = pyreadstat.read_sav if kind == "SPSS" else pyreadstat.read_dta
     try:
-        frame, _ = reader(str(path), user_missing=False, apply_value_formats=False)
-        _, meta = reader(str(path), user_missing=True, metadataonly=True)
+        frame, meta = reader(str(path), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat's errors have no common base
         raise _unreadable(shown, kind, exc) from None
     header = [str(name) for name in frame.columns]
     bounds.check_table(shown, len(frame) + 1, len(header), 0)
-    rows = [[cell_text(value) for value in row] for row in frame.itertuples(index=False)]
+    missing = _missing_values(meta, kind == "Stata")
+    columns = {name: [_text(v, missing(name, v)) for v in frame[name]] for name in frame.columns}
+    rows = [list(row) for row in zip(*columns.values(), strict=True)]
+    if not columns:
+        rows = [[] for _ in range(len(frame))]
     bounds.check_table(shown, 0, 0, sum(len(cell) for row in rows for cell in row))
-    missing = _missing_values(meta)
+    labelled = meta.variable_value_labels or {}
     value_labels = {
         column: {cell_text(v): str(label) for v, label in labels.items() if not missing(column, v)}
-        for column, labels in (meta.variable_value_labels or {}).items()
+        for column, labels in labelled.items()
     }
+    declared: dict[str, dict[str, str]] = {}
+    for name in frame.columns:
+        found = {
+            _text(v, True): str(label)
+            for v, label in labelled.get(name, {}).items()
+            if missing(name, v)
+        }
+        present = {v for v in pd.unique(frame[name]) if v is not None and missing(name, v)}
+        found.update({_text(v, True): "" for v in present if _text(v, True) not in found})
+        if found:
+            declared[str(name)] = found
     column_labels = {
         column: str(label)
         for column, label in (meta.column_names_to_labels or {}).items()
         if label and not (isinstance(label, float) and math.isnan(label))
+    }
+    measures = {
+        str(column): str(level)
+        for column, level in (getattr(meta, "variable_measure", None) or {}).items()
+        if level in ("nominal", "ordinal", "scale")
     }
     table = TextTable(
         shown,
@@ -249,6 +365,8 @@ def read_statistics(path: Path, shown: str) -> TextTable:
         column_labels,
         value_labels,
         response_sets=_response_sets(meta, header),
+        missing_values=declared,
+        measures=measures,
     )
     return tidy(table)
 
