@@ -157,6 +157,19 @@ def test_the_table_covers_every_feasible_size_of_the_study(built, items):
                 swept = these[(these["reading"] == reading) & (these["prior"] == prior)]
                 assert swept["n"].tolist() == sizes
     assert set(table["claim_id"]) == {"H1"}
+    # the committed rows, recomputed from the enumerated reconstructions
+    for row in table[table["n"].isin([9, 18]) & (table["rounding"] == "up_or_down")].itertuples():
+        single = row.reading.startswith("single")
+        rows, holds, significant, weight = _enumerated(
+            FIG1, C, row.n, single=single, rounding=row.rounding, prior=row.prior
+        )
+        assert (row.reconstructions, row.holds, row.significant) == (
+            len(rows),
+            holds.sum(),
+            significant.sum(),
+        )
+        assert row.holds_share == pytest.approx(weight @ holds)
+        assert row.significant_share == pytest.approx(weight @ significant)
     assert (table["holds"] <= table["reconstructions"]).all()
     assert (table["significant"] <= table["holds"]).all()
 

@@ -126,7 +126,9 @@ def _swept(row: Mapping[str, Any]) -> dict[str, str]:
         "reading": str(row["reading"]),
         "rounding": str(row["rounding"]).replace("_", " "),
         "prior": f"{row['prior']:g}",
-        "sizes": f"{row['sizes']} (n {row['n_min']} to {row['n_max']})",
+        "sizes": f"{row['sizes']} (n = {row['n_min']})"
+        if row["n_min"] == row["n_max"]
+        else f"{row['sizes']} (n {row['n_min']} to {row['n_max']})",
         "holds": span(row["holds_share_min"], row["holds_share_max"], ".0%"),
         "significant": span(row["significant_share_min"], row["significant_share_max"], ".0%"),
         "posterior": span(row["posterior_min"], row["posterior_max"], ".2f"),
@@ -226,6 +228,10 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
             "holds": _holds(claims),
             "robustness": [_swept(row) for row in claims["robustness"]],
             "robustness_n_max": claims["robustness_n_max"],
+            "robustness_figure": next(
+                (f"Fig. {f['number']}" for f in figures if "robustness" in str(f["src"])),
+                "not drawn",
+            ),
             "roundings": len({row["rounding"] for row in claims["robustness"]}),
             "priors": " and ".join(
                 f"{p:g}" for p in dict.fromkeys(row["prior"] for row in claims["robustness"])
