@@ -376,3 +376,41 @@ def test_an_unquoted_yes_where_the_codes_are_not_says_to_quote_the_code(tmp_path
         check_codebook([claim], survey.questions, survey.options)
     assert "quoted where it is such a word (option: 'yes')" in str(refused.value)
     assert "True" not in str(refused.value)
+
+
+def _folder_with_answers(tmp_path: Path) -> tuple[Path, list[str]]:
+    folder = tmp_path / "survey"
+    convert.write(convert.convert(write_csv(tmp_path / "anes.csv")), folder)
+    return folder, (folder / "responses.csv").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_quoted_decimal_comma_code_in_a_comma_file_gets_the_decimal_comma_advice(tmp_path):
+    folder, lines = _folder_with_answers(tmp_path)
+    cells = lines[1].split(",")
+    cells[1] = f'"{cells[1]},0"'  # the first respondent's party id as a spreadsheet may save it
+    lines[1] = ",".join(cells)
+    (folder / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read.read(folder)
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.column) == (2, "pid")
+    assert "write the number with a decimal point" in problem.message
+
+
+def test_an_unquoted_semicolon_in_a_semicolon_file_says_to_quote_the_cell(tmp_path):
+    folder, lines = _folder_with_answers(tmp_path)
+    questions = (folder / "questions.csv").read_text(encoding="utf-8")
+    (folder / "questions.csv").write_text(
+        questions.replace("vote,2,Expected vote,single", "vote,2,Expected vote,multiple"),
+        encoding="utf-8",
+    )
+    lines = [line.replace(",", ";") for line in lines]
+    cells = lines[1].split(";")
+    cells[2] = "0;1"  # both codes of vote, joined by ; but not quoted
+    lines[1] = ";".join(cells)
+    (folder / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read.read(folder)
+    assert refused.value.problems
+    assert all(p.row == 2 for p in refused.value.problems)
+    assert all("quote the cell" in p.message for p in refused.value.problems)

@@ -148,7 +148,12 @@ def _check(
         try:
             validate_rows([table.header, *table.rows], schema, shown=table.shown)
         except InputError as exc:
-            problems = [_with_advice(p) for p in exc.problems]
+            width = len(table.header)
+            long = {n for n, cells in enumerate(table.rows, start=2) if len(cells) > width}
+            problems = [
+                _with_advice(p, unquoted=table.decimal_comma and p.row in long)
+                for p in exc.problems
+            ]
     return [table.place(p) for p in problems]
 
 
@@ -184,10 +189,13 @@ _DECIMAL_COMMA = re.compile(r'"[+-]?[0-9]+,[0-9]+"')
 
 def _advice(problem: Problem) -> str | None:
     """Say what to do about one problem Frictionless found."""
-    if problem.rule.startswith("type-error") and _DECIMAL_COMMA.search(problem.message):
+    if _DECIMAL_COMMA.search(problem.message) and problem.rule.startswith(
+        ("type-error", "constraint")
+    ):
         return (
-            "write the number with a decimal point (1.5, not 1,5), or save the file with ; "
-            "between the columns, where a decimal comma is read as such"
+            "write the number with a decimal point (1.5, not 1,5; a code 2,0 as 2), or save the "
+            "file with ; between the columns, where a decimal comma is read as such (codes of "
+            "a multiple-choice answer are joined by ;)"
         )
     found = _CONSTRAINT.search(problem.rule)
     if problem.rule.startswith("constraint") and found:
@@ -202,9 +210,22 @@ def _advice(problem: Problem) -> str | None:
     return next((a for rule, a in _ADVICE.items() if problem.rule.startswith(rule)), None)
 
 
-def _with_advice(problem: Problem) -> Problem:
-    """Say what to do after a Frictionless message, which says only what is wrong."""
-    advice = _advice(problem)
+#: What to do about a row too long in a file with ``;`` between cells: an unquoted ``;``.
+_QUOTE_SEMICOLON = (
+    "in a file with ; between the columns, a cell holding ; (the codes of a multiple-choice "
+    'answer, 1;2) must be quoted ("1;2"), as a spreadsheet saves it: quote the cell'
+)
+
+
+def _with_advice(problem: Problem, *, unquoted: bool = False) -> Problem:
+    """Say what to do after a Frictionless message, which says only what is wrong.
+
+    ``unquoted``: the problem's row, in a file with ``;`` between cells, has
+    more cells than the header names (a cell holding ``;`` left unquoted), so
+    whatever Frictionless found there (an extra cell, a type error in the cells
+    shifted) is answered by saying to quote it.
+    """
+    advice = _QUOTE_SEMICOLON if unquoted else _advice(problem)
     if advice is None:
         return problem
     return replace(problem, message=f"{problem.message}: {advice}")

@@ -225,8 +225,8 @@ def tidy(table: TextTable) -> TextTable:
                     "empty-file",
                     "the first row is blank: it names the columns; delete the blank rows above it"
                     if rows
-                    else "the file is empty: its first row names the columns (see README.md "
-                    "in the folder, or docs/survey-format.md)",
+                    else "the file is empty: its first row names the columns (README.md in the "
+                    "survey folder lists them; new-survey DIR writes a folder with one)",
                 )
             ]
         )
