@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "study": {"core", "survey", "audit", "study"},
     "pipeline": {"core", "survey", "audit", "pipeline"},
     "report": {"core", "audit", "report"},
-    "cli": {"core", "pipeline", "survey", "cli"},
+    "cli": {"core", "pipeline", "survey", "audit", "cli"},
 }
 
 

@@ -70,6 +70,12 @@ HELP: dict[str, tuple[str, str]] = {
         "data/raw/datapackage.json from the survey format and rewrite data/raw/SHA256SUMS.",
         "example:\n  {prog} update-checksums",
     ),
+    "audit-table": (
+        "Check reported means and percentages of many papers at once (GRIM, exact): one row\n"
+        "per value (paper, table, value as printed, n or n_min and n_max, percent, rounding).\n"
+        "Writes rows.csv, tables.csv, feasible_n.csv and audit.md into the output folder.",
+        "example:\n  {prog} audit-table values.csv --out values_audit",
+    ),
 }
 
 PROG = "python -m analysis_utils"
@@ -273,6 +279,10 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         "after a deliberate change to raw data: regenerate the survey schemas of "
         "data/raw/datapackage.json from the survey format, rewrite data/raw/SHA256SUMS",
     )
+    audit = _subparser(sub, "audit-table", prog, "check reported values of many papers (GRIM)")
+    audit.add_argument("file", type=Path, metavar="FILE", help="a CSV or Parquet table")
+    audit.add_argument("--out", type=Path, metavar="DIR", help="default: FILE's stem + _audit")
+    audit.add_argument("--rounding", default="up_or_down", help="for rows that name none")
     return parser
 
 
@@ -400,6 +410,12 @@ def _new_survey(folder: Path, source: Path | None, sheet: str | None = None) -> 
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "audit-table":
+        from analysis_utils.audit.table_command import run as audit_table
+
+        audited = audit_table(args.file, args.out, rounding=args.rounding)
+        print(f"wrote {', '.join(str(p) for p in audited)}")
+        return 0
     if args.command == "new-survey":
         return _new_survey(args.folder, args.source, args.sheet)
     try:
