@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce replication-report test test-fast test-slow test-all lint browser notebooks tutorial verify-data benchmark drift clean-venv help
+.PHONY: reproduce replication-report test test-fast test-slow test-all lint browser notebooks tutorial verify-data benchmark drift lock clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
@@ -21,19 +21,42 @@ help:
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
 	@echo "make benchmark   measure the command line, the reconstruction, the survey reader, survey runs by size, study runs and the test targets (not in the tests)"
 	@echo "make drift       run the study under the newest library releases and compare (reports/drift.html)"
+	@echo "make lock        rewrite requirements/lock.txt from pyproject.toml (uv; versions kept unless UPGRADE=--upgrade)"
 
 # Each step of the set-up says what it does; pip itself stays quiet.
 $(BIN)/python:
 	@echo "creating the virtual environment $(VENV)/ with $(PYTHON)"
 	@$(PYTHON) -m venv $(VENV)
 
+# Every library, extras included (lab, sweeps, test), comes from the lock, each file checked
+# against its hashes; then the package itself without its dependencies (they are the lock's),
+# and pip check confirms the lock holds everything pyproject.toml asks for.
 $(STAMP): pyproject.toml requirements/lock.txt | $(BIN)/python
-	@echo "installing the package and the $$(grep -c . requirements/lock.txt) libraries pinned in requirements/lock.txt into $(VENV)/ (a few minutes the first time)"
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e ".[test]"
+	@echo "installing the libraries of requirements/lock.txt ($$(grep -c '^[A-Za-z0-9]' requirements/lock.txt) pins, some for other platforms or Pythons) into $(VENV)/, each file checked against its hashes (a few minutes the first time)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
+	@echo "installing the package (editable, without dependencies: the lock's are there) into $(VENV)/"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@echo "checking that the installed libraries satisfy pyproject.toml (pip check)"
+	@$(BIN)/python -m pip check > /dev/null || { $(BIN)/python -m pip check; exit 1; }
 	@echo "registering the notebooks' Jupyter kernel (python3) in $(VENV)/"
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	@touch $(STAMP)
 	@echo "set up: $(VENV)/"
+
+# The lock: pyproject.toml with all its extras, resolved by uv for Python 3.11.7 (the one the
+# outputs are made with) and newer on any platform (markers say where a library applies), each
+# file's hash included. uv keeps every version already in the lock unless asked to move it:
+# make lock UPGRADE="--upgrade-package pandas", or UPGRADE=--upgrade for all. uv itself is pinned
+# by hash in requirements/lock-tool.txt and installed here only: nothing else needs it.
+# environment.yml reads the lock, so it follows by itself.
+UPGRADE ?=
+lock: | $(BIN)/python
+	@echo "installing the lock tool (uv, pinned in requirements/lock-tool.txt) into $(VENV)/"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock-tool.txt
+	@echo "resolving pyproject.toml with all its extras into requirements/lock.txt"
+	@$(BIN)/uv pip compile --quiet pyproject.toml --all-extras --universal --python-version 3.11.7 \
+	  --generate-hashes --custom-compile-command "make lock" $(UPGRADE) --output-file requirements/lock.txt
+	@echo "locked: $$(grep -c '^[A-Za-z0-9]' requirements/lock.txt) libraries in requirements/lock.txt (make installs them at its next run)"
 
 reproduce: $(STAMP)
 	$(BIN)/python -m analysis_utils run --jobs $(JOBS)

@@ -126,3 +126,29 @@ def test_make_lint_checks_the_ci_files():
     assert "--builtin-schema vendor.gitlab-ci .gitlab-ci.yml" in lint
     test = makefile.split("\ntest:")[1].split("\n")[0]
     assert "lint" in test.split()
+
+
+def _recipe(makefile, target):
+    """The lines of a make target's recipe (up to its first blank line)."""
+    return makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+
+
+def test_one_target_writes_the_lock_and_only_it_needs_the_lock_tool():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lock = " ".join(_recipe(makefile, "lock")).replace("\\", " ")
+    assert "--require-hashes -r requirements/lock-tool.txt" in lock
+    compile_ = lock.split("$(BIN)/uv pip compile", 1)[1].split()
+    for option in ("pyproject.toml", "--all-extras", "--generate-hashes", "--universal"):
+        assert option in compile_
+    assert compile_[compile_.index("--output-file") + 1] == "requirements/lock.txt"
+    assert compile_[compile_.index("--python-version") + 1].startswith("3.11")
+    assert '--custom-compile-command "make lock"' in lock
+    tool = (ROOT / "requirements" / "lock-tool.txt").read_text(encoding="utf-8")
+    [pin] = re.findall(r"^uv==\S+", tool, flags=re.MULTILINE)
+    assert re.findall(r"--hash=sha256:[0-9a-f]{64}", tool), pin
+    # the set-up, the study and the tests never need uv
+    for target in ("$(STAMP)", "reproduce", "test", "test-slow"):
+        assert not any("uv" in line.split() or "/uv" in line for line in _recipe(makefile, target))
+    # the lock says how it was made
+    text = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    assert text.splitlines()[1] == "#    make lock"

@@ -241,10 +241,12 @@ def test_the_levels_follow_the_reproduction_table(made):
 
 
 def test_the_environment_is_the_lock_file_and_the_manifest(made, tmp_path):
-    lock = (ROOT / "requirements/lock.txt").read_text(encoding="utf-8").split()
+    lock = (ROOT / "requirements/lock.txt").read_text(encoding="utf-8")
+    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", lock, flags=re.MULTILINE)
+    assert len(pins) > 100
     text = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
     software = text.split("every line of `requirements/lock.txt`:\n", 1)[1].split(".\n", 1)[0]
-    assert software.split(", ") == [line.replace("==", " ") for line in lock]
+    assert software.split(", ") == [f"{name} {version}" for name, version in pins]
     manifest = json.loads((made / "results/manifest.json").read_text(encoding="utf-8"))
     assert f"{len(manifest)} notebooks, the checksum" in text.replace("\n", " ")
     digest = computing.environment(ROOT, made / "results")["lock_sha256"]
@@ -256,6 +258,20 @@ def test_the_environment_is_the_lock_file_and_the_manifest(made, tmp_path):
     (made / "results/manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     changed = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
     assert f"{len(manifest) - 1} of them ran with this lock file" in changed.replace("\n", " ")
+
+
+def test_the_lock_s_hashes_markers_and_comments_are_not_versions(tmp_path):
+    lock = tmp_path / "lock.txt"
+    lock.write_text(
+        "# made by a tool\n"
+        "appnope==1.0.0 ; sys_platform == 'darwin' \\\n"
+        "    --hash=sha256:aa \\\n"
+        "    --hash=sha256:bb\n"
+        "    # via ipykernel\n"
+        "pandas==3.1.1 --hash=sha256:cc  # a comment\n",
+        encoding="utf-8",
+    )
+    assert computing.locked_versions(lock) == [("appnope", "1.0.0"), ("pandas", "3.1.1")]
 
 
 def test_a_lock_line_without_an_exact_version_is_named(tmp_path):

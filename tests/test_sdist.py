@@ -80,6 +80,7 @@ def test_the_sdist_holds_every_tracked_file_and_pytest_collects_from_it(tmp_path
         "tests/conftest.py",
         "data/raw/SHA256SUMS",
         "requirements/lock.txt",
+        "requirements/lock-tool.txt",
         "CITATION.cff",
         "docs/findings.md",
         "notebooks/pipeline.yaml",

@@ -1,13 +1,15 @@
 """The survey toolkit works from the installed wheel, outside any checkout.
 
 The slow test builds the wheel, installs it (without dependencies) in a
-temporary virtual environment that borrows this environment's libraries, and
-runs a survey from a temporary folder. The answers are made up for the test
-(fixtures, not data of any study).
+temporary virtual environment that borrows this environment's libraries but not
+those of the extras (``lab``, ``sweeps``, ``test``: importing them fails there, as
+after ``pip install`` of the wheel alone), and runs a survey from a temporary
+folder. The answers are made up for the test (fixtures, not data of any study).
 """
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,23 @@ from analysis_utils.core import paths
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: What the wheel is built from (copied, so the build writes nothing into the checkout).
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "src", "notebooks")
+
+#: What only the extras bring (top-level modules): absent from the wheel's environment.
+EXTRAS_ONLY = ("jupyterlab", "jupyter_server", "dask", "distributed", "cryptography", "pytest")
+
+#: Put first on ``sys.meta_path`` of the wheel's environment (and so of its kernels).
+REFUSE_EXTRAS = f"""import sys
+
+
+class RefuseExtras:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {EXTRAS_ONLY!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (an extra)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, RefuseExtras())
+"""
 
 
 def test_the_wheel_lists_every_package_and_ships_the_notebooks():
@@ -81,6 +100,9 @@ def _venv_with_wheel(tmp_path: Path) -> tuple[Path, Path]:
     ).stdout.strip()
     # the libraries the package needs, from this environment (installing them needs a network)
     (Path(purelib) / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # ... but not the extras' (a .pth line that starts with import runs when Python starts)
+    (Path(purelib) / "refuse_extras.py").write_text(REFUSE_EXTRAS)
+    (Path(purelib) / "refuse_extras.pth").write_text("import refuse_extras\n")
     subprocess.run(
         [*pip, "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
         check=True,
@@ -119,6 +141,15 @@ def test_the_installed_wheel_runs_a_survey_outside_any_checkout(tmp_path):
             timeout=900,
             check=False,
         )
+
+    for module in EXTRAS_ONLY:
+        found = subprocess.run([bin_dir / "python", "-c", f"import {module}"], check=False)
+        assert found.returncode == 1, f"{module} is importable in the wheel's environment"
+    [metadata] = package.parent.glob("nazarova2014_reproduction-*.dist-info/METADATA")
+    needs = re.findall(r"^Requires-Dist: ([A-Za-z0-9_.-]+)(.*)$", metadata.read_text(), re.M)
+    base = {name.lower() for name, rest in needs if "extra ==" not in rest}
+    assert "papermill" in base
+    assert not base & {"jupyterlab", "distributed", "cryptography", "pytest"}
 
     version = cli("--version")
     assert version.stdout == f"analysis-utils {analysis_utils.__version__}\n"

@@ -30,6 +30,7 @@ MANIFEST = Path("reports/results/manifest.json")
 PERFORMANCE = Path("benchmarks/results/performance.json")
 
 _PINNED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
+_COMMENT = re.compile(r"(^|\s)#.*")
 
 
 def locked_versions(lock: Path) -> list[tuple[str, str]]:
@@ -38,7 +39,9 @@ def locked_versions(lock: Path) -> list[tuple[str, str]]:
     Parameters
     ----------
     lock : Path
-        The lock file: one ``name==version`` a line (comments and blank lines ignored).
+        The lock file: one ``name==version`` a requirement, as pip reads it (a line ending
+        in a backslash goes on on the next; an environment marker after ``;``, the
+        ``--hash`` options, comments and blank lines are not part of the pin).
 
     Returns
     -------
@@ -48,13 +51,10 @@ def locked_versions(lock: Path) -> list[tuple[str, str]]:
     Raises
     ------
     InputError
-        If a line that is not a comment pins no exact version.
+        If a requirement pins no exact version.
     """
     versions = []
-    for number, line in enumerate(lock.read_text(encoding="utf-8").splitlines(), start=1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
+    for number, text in _requirements(lock.read_text(encoding="utf-8")):
         match = _PINNED.match(text)
         if match is None:
             raise InputError(
@@ -70,6 +70,24 @@ def locked_versions(lock: Path) -> list[tuple[str, str]]:
             )
         versions.append((match.group(1), match.group(2)))
     return versions
+
+
+def _requirements(text: str) -> list[tuple[int, str]]:
+    """Each requirement of a pip requirements file, with the number of its first line."""
+    found: list[tuple[int, str]] = []
+    start, parts = 0, list[str]()
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = _COMMENT.sub("", line).strip()  # pip: '#' at the start or after a space
+        if not parts:
+            start = number
+        parts.append(content.removesuffix("\\").strip())
+        if content.endswith("\\"):
+            continue
+        joined = " ".join(part for part in parts if part)
+        parts = []
+        if joined:
+            found.append((start, joined))
+    return found
 
 
 def _json(path: Path) -> dict[str, Any]:
