@@ -112,8 +112,11 @@ def read_reported(values: Sequence[str] | pd.Series) -> Reported:
     >>> r.units.tolist(), r.decimals.tolist(), r.below.tolist()
     ([519, 440, 1, -5], [2, 1, 0, 1], [False, False, True, False])
     """
-    stripped = pd.Series(values, dtype=object).astype(str).str.strip()
-    codes, uniques = pd.factorize(stripped, sort=False)
+    raw_codes, raw = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    stripped_codes, uniques = pd.factorize(
+        np.array([str(v).strip() for v in raw], dtype=object), use_na_sentinel=False
+    )
+    codes = stripped_codes[raw_codes]
     texts = np.asarray(uniques, dtype=object)
     ok = np.fromiter((GRAMMAR.fullmatch(t) is not None for t in texts), bool, len(texts))
     size = len(texts)

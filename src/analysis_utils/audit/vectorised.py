@@ -233,6 +233,9 @@ def count_bounds(
 
 
 def _codes(rounding: str | Sequence[str], size: int) -> np.ndarray:
+    """Index each value's rounding in :data:`ROUNDINGS`."""
+    if isinstance(rounding, str) and rounding in ROUNDINGS:
+        return np.full(size, ROUNDINGS.index(rounding), np.int64)
     names = [rounding] * size if isinstance(rounding, str) else list(rounding)
     unknown = sorted(set(names) - set(ROUNDINGS))
     if unknown:
