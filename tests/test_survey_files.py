@@ -414,3 +414,85 @@ def test_an_unquoted_semicolon_in_a_semicolon_file_says_to_quote_the_cell(tmp_pa
     assert refused.value.problems
     assert all(p.row == 2 for p in refused.value.problems)
     assert all("quote the cell" in p.message for p in refused.value.problems)
+
+
+# 7. changing one's mind: new-survey --from FILE --update
+
+
+def test_update_keeps_the_edits_and_makes_a_text_column_set_single_a_question(tmp_path, capsys):
+    source = write_csv(tmp_path / "anes.csv")
+    folder = tmp_path / "survey"
+    assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 0
+    questions = (folder / "questions.csv").read_text(encoding="utf-8")
+    assert "age,7,Age of respondent.,text" in questions
+    # the student's edits: age is a question after all, a clearer text, a shorter label
+    questions = questions.replace("age,7,Age of respondent.,text", "age,7,Age in years,single")
+    questions = questions.replace("Expected vote", "Expected vote in November")
+    (folder / "questions.csv").write_text(questions, encoding="utf-8")
+    options = (folder / "options.csv").read_text(encoding="utf-8")
+    (folder / "options.csv").write_text(
+        options.replace("pid,0,Strong Democrat", "pid,0,Strong Dem."), encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 0
+    out = capsys.readouterr().out
+    assert "+++ options.csv (updated)" in out
+    assert "+age,19,19," in out  # the new options, shown before they are written
+    assert "responses.csv" not in out  # ages are coded as they are
+    survey = read.read(folder)
+    q = survey.questions.set_index("question_id")
+    assert q.loc["age", "choice"] == "single"
+    assert q.loc["age", "question_text"] == "Age in years"
+    assert q.loc["vote", "question_text"] == "Expected vote in November"
+    o = survey.options.set_index(["question_id", "option_code"])
+    assert o.loc[("pid", "0"), "option_label"] == "Strong Dem."
+    ages = answers()["age"]
+    assert list(survey.options.loc[survey.options["question_id"] == "age", "option_code"]) == [
+        str(v) for v in sorted(ages.unique())
+    ]
+    assert list(survey.responses["age"]) == [str(v) for v in ages]
+
+
+def test_update_of_a_folder_with_nothing_to_change_writes_nothing(tmp_path, capsys):
+    source = write_csv(tmp_path / "anes.csv")
+    folder = tmp_path / "survey"
+    cli.main(["new-survey", str(folder), "--from", str(source)])
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    capsys.readouterr()
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 0
+    assert "nothing changes" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_update_keeps_a_renamed_code_and_codes_the_answers_with_it(tmp_path, capsys):
+    source = write_csv(tmp_path / "anes.csv")
+    folder = tmp_path / "survey"
+    cli.main(["new-survey", str(folder), "--from", str(source)])
+    options = (folder / "options.csv").read_text(encoding="utf-8")
+    edited = options.replace("vote,0,Clinton", "vote,clinton,Clinton")  # a code renamed
+    (folder / "options.csv").write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 0
+    assert "responses.csv: 551 of 945 lines change" in capsys.readouterr().out
+    survey = read.read(folder)
+    assert (survey.responses["vote"] == "clinton").sum() == (answers()["vote"] == 0).sum()
+    assert (folder / "options.csv").read_text(encoding="utf-8") == edited
+
+
+def test_update_that_would_break_the_survey_puts_everything_back(tmp_path, capsys):
+    source = write_csv(tmp_path / "anes.csv")
+    folder = tmp_path / "survey"
+    cli.main(["new-survey", str(folder), "--from", str(source)])
+    questions = (folder / "questions.csv").read_text(encoding="utf-8")
+    # an ordinal scale that is not single choice breaks a rule of the codebook
+    broken = questions.replace(
+        "pid,1,Party identification of respondent.,single,",
+        "pid,1,Party identification of respondent.,multiple,ordinal",
+    )
+    broken = broken.replace("age,7,Age of respondent.,text", "age,7,Age of respondent.,single")
+    assert broken.count("single") == questions.count("single")  # pid out, age in: options change
+    (folder / "questions.csv").write_text(broken, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 2
+    assert "an ordered scale takes one answer" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

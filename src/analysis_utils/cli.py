@@ -266,6 +266,13 @@ def _parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="with --from a workbook: the sheet holding the answers (default: the sheet named "
         "responses, or the only sheet besides one named labels)",
     )
+    new.add_argument(
+        "--update",
+        action="store_true",
+        help="with --from: refresh the codebook and responses.csv of an existing survey folder "
+        "from the file, keeping every edit made to questions.csv and options.csv (the changes "
+        "are shown before they are written)",
+    )
 
     params = _subparser(sub, "params", prog, "list a notebook's parameters")
     params.add_argument("notebook", metavar="NOTEBOOK")
@@ -391,7 +398,10 @@ def _new_survey(folder: Path, source: Path | None, sheet: str | None = None) -> 
         raise ParameterError("--sheet names the sheet of a workbook given with --from FILE")
     check_writable(folder, f"new-survey {folder}", "choose a folder elsewhere")
     if folder.exists() and any(folder.iterdir()):
-        raise ParameterError(f"{folder} exists and is not empty; choose a new folder")
+        raise ParameterError(
+            f"{folder} exists and is not empty; choose a new folder (or, to refresh a survey "
+            "folder from its file of answers, add --update)"
+        )
     try:
         if source is None:
             written = scaffold(folder)
@@ -409,6 +419,22 @@ def _new_survey(folder: Path, source: Path | None, sheet: str | None = None) -> 
     return 0
 
 
+def _update_survey(folder: Path, source: Path | None, sheet: str | None) -> int:
+    from analysis_utils.survey import update
+
+    if source is None:
+        raise ParameterError("--update refreshes a survey folder from the file given with --from")
+    check_writable(folder, f"new-survey {folder}", "choose a folder elsewhere")
+    try:
+        refreshed = update.prepare(folder, source, sheet=sheet)
+    except FileNotFoundError as exc:
+        raise ParameterError(str(exc)) from None
+    print("\n".join(update.diff(refreshed)))
+    written = update.write(refreshed)
+    print(f"wrote {', '.join(p.name for p in written) or 'nothing'} to {folder}")
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "audit-table":
         from analysis_utils.audit.table_command import run as audit_table
@@ -417,6 +443,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"wrote {', '.join(str(p) for p in audited)}")
         return 0
     if args.command == "new-survey":
+        if args.update:
+            return _update_survey(args.folder, args.source, args.sheet)
         return _new_survey(args.folder, args.source, args.sheet)
     try:
         tree = layout()

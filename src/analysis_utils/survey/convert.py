@@ -43,7 +43,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -179,7 +179,14 @@ def _rows(table: TextTable) -> list[list[str]]:
     return [(cells + [""] * width)[:width] for cells in table.rows]
 
 
-def convert(source: Path, *, root: Path | None = None, sheet: str | None = None) -> Conversion:
+def convert(
+    source: Path,
+    *,
+    root: Path | None = None,
+    sheet: str | None = None,
+    single: Collection[str] = (),
+    text: Collection[str] = (),
+) -> Conversion:
     """Build a survey's codebook and answers from one file of answers, in memory.
 
     Parameters
@@ -191,6 +198,11 @@ def convert(source: Path, *, root: Path | None = None, sheet: str | None = None)
         File names in messages are shown relative to this folder when inside it.
     sheet : str, optional
         A workbook's sheet of answers (else :func:`.workbooks.choose_sheet` decides).
+    single : collection of str
+        Question ids to take for single-choice questions whatever their answers
+        (``new-survey --update`` after the student set them single).
+    text : collection of str
+        Question ids to take for text questions whatever their answers.
 
     Returns
     -------
@@ -277,7 +289,11 @@ def convert(source: Path, *, root: Path | None = None, sheet: str | None = None)
         if all(re.fullmatch(r"[0-9]+(\.0+)?", c) for c in cells if c):
             cells = [integral(c) for c in cells]
         question_id = unique(safe_name(column, f"q{len(questions) + 1}"), taken)
-        question = column_question(table, k, question_id, cells)
+        question = (
+            Question(column, question_id, "text", "text in questions.csv", {}, {})
+            if question_id in text
+            else column_question(table, k, question_id, cells, single=question_id in single)
+        )
         if question.choice == "text":  # a value declared missing is no answer to a text
             cells = ["" if c in declared else c for c in cells]
         questions.append((question, cells))

@@ -130,7 +130,9 @@ def _numbers_first(values: Iterable[str]) -> list[str]:
     return values
 
 
-def column_question(table: TextTable, k: int, question_id: str, cells: list[str]) -> Question:
+def column_question(
+    table: TextTable, k: int, question_id: str, cells: list[str], *, single: bool = False
+) -> Question:
     """Guess one column's type and, for a single-choice question, its options.
 
     Parameters
@@ -143,6 +145,9 @@ def column_question(table: TextTable, k: int, question_id: str, cells: list[str]
         The id given to the question.
     cells : list of str
         The column's answers, one per respondent.
+    single : bool
+        Take the column for a single-choice question whatever its answers (the
+        student said so in ``questions.csv``: ``new-survey --update``).
 
     Returns
     -------
@@ -165,8 +170,9 @@ def column_question(table: TextTable, k: int, question_id: str, cells: list[str]
         reason = "value labels"
         unlabelled = [v for v in distinct if v not in value_labels]
         order = _numbers_first(value_labels) + _numbers_first(unlabelled)
-    elif 0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered):
+    elif (0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered)) or (single and distinct):
         reason = f"{len(distinct)} distinct answers among {len(answered)}"
+        reason += "; single in questions.csv" if single else ""
         order = _numbers_first(distinct)
     else:
         reason = f"{len(distinct)} distinct answers among {len(answered)}"
