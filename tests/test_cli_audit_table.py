@@ -75,3 +75,18 @@ def test_help_describes_the_command(capsys):
         cli.main(["audit-table", "--help"])
     out = capsys.readouterr().out
     assert "rows.csv, tables.csv, feasible_n.csv and audit.md" in out
+
+
+def test_a_long_search_says_how_far_it_is_in_a_few_lines(tmp_path, capsys, monkeypatch):
+    from analysis_utils.audit import sizes
+
+    monkeypatch.setattr(sizes, "CHUNK_CELLS", 64)
+    source = tmp_path / "values.csv"
+    lines = ["paper,value,n_min,n_max,percent"] + [f"p,{k},1,200,true" for k in range(50)]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["audit-table", str(source), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    for search in ("sizes searched per value", "sizes searched per table"):
+        progress = [line for line in err if search in line]
+        assert 1 <= len(progress) <= 4  # a line a quarter at most, never one per row
+        assert progress[-1].endswith("10,000 of 10,000 checks (100 %)")

@@ -246,3 +246,40 @@ def test_the_page_lists_inconsistent_values_first_and_neutralises_text(tmp_path)
     inconsistent = text.split("## Inconsistent values")[1].split("##")[0]
     assert "67" in inconsistent
     assert "A clean paper" not in inconsistent
+
+
+def test_the_documented_worked_example_gives_what_the_page_shows(tmp_path):
+    page = (Path(__file__).resolve().parents[1] / "docs" / "audit-table.md").read_text("utf-8")
+    csv_text = page.split("```csv\n")[1].split("```")[0]
+    result = _audit(tmp_path, csv_text.strip().splitlines(), name="published.csv")
+    shown = page.split("`rows.csv` (some of its columns):")[1].split("\n\n")[1]
+    for line, (_, row) in zip(shown.strip().splitlines()[2:], result.rows.iterrows(), strict=True):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[:4] == [row["value"], row["n"], row["verdict"], row["reason"]]
+        assert cells[4] == (
+            "" if pd.isna(row["feasible_n_count"]) else str(row["feasible_n_count"])
+        )
+        assert cells[6] == row["feasible_n"]
+    shown = page.split("`tables.csv` (some of its columns):")[1].split("\n\n")[1]
+    for line, (_, table) in zip(
+        shown.strip().splitlines()[2:], result.tables.iterrows(), strict=True
+    ):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        stated = "" if pd.isna(table["stated_n"]) else str(table["stated_n"])
+        assert cells[:5] == [
+            table["paper"],
+            table["table"],
+            str(table["values"]),
+            stated,
+            table["at_stated_n"],
+        ]
+        assert cells[8] == table["breakdown_sums"]
+
+
+def test_a_count_beyond_int64_is_written_whole(tmp_path):
+    # a mean printed with 17 digits from 10**9 answers: its sums pass 2**63
+    result = _audit(tmp_path, ["paper,value,n,percent", "p,12345678901234567,1000000000,false"])
+    expected = granularity.matching_counts("12345678901234567", 10**9)
+    assert result.rows["verdict"][0] == "not testable"  # n is far beyond 10**0
+    assert result.rows["count_min"][0] == expected.start
+    assert result.rows["count_max"][0] == expected.stop - 1

@@ -168,3 +168,24 @@ def test_below_cells_are_shares_strictly_between_0_and_the_bound():
 def test_bad_arguments_raise_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2), st.data(), st.integers(1, 3000))
+def test_below_cells_agree_with_a_search_over_counts(decimals, data, n):
+    bound = data.draw(st.integers(1, 100 * 10**decimals))
+    text = "<" + _text(bound, decimals)
+    read = read_reported([text])
+    iv = vectorised.intervals(
+        read.units,
+        read.decimals,
+        percent=np.ones(1, bool),
+        rounding=np.zeros(1, np.int64),
+        threshold=np.full(1, 5),
+        below=read.below,
+    )
+    lowest, highest = vectorised.count_bounds(iv, np.arange(1), np.array([n]))
+    share = granularity.parse_reported(_text(bound, decimals))
+    expected = [k for k in range(n + 1) if 0 < 100 * k < share * n]
+    got = list(range(int(lowest[0]), int(highest[0]) + 1))
+    assert got == expected

@@ -134,7 +134,7 @@ def feasible(
     *,
     items: np.ndarray,
     breakdown: np.ndarray | None = None,
-    chunk: int = CHUNK_CELLS,
+    chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Runs:
     """Find the feasible sizes of every piece.
@@ -150,8 +150,8 @@ def feasible(
     breakdown : numpy.ndarray, optional
         ``int64`` per value: a label shared by the values of one complete breakdown
         (consecutive in each piece's members), -1 for a value in none.
-    chunk : int
-        Cells computed at a time.
+    chunk : int, optional
+        Cells computed at a time (default :data:`CHUNK_CELLS`).
     progress : callable, optional
         Called with (cells done, cells in all) after each chunk.
 
@@ -160,6 +160,7 @@ def feasible(
     Runs
         In the order of the pieces, sizes ascending.
     """
+    chunk = CHUNK_CELLS if chunk is None else chunk
     pieces = _split(pieces, chunk)
     cells = np.diff(pieces.start) * (pieces.highest - pieces.lowest + 1)
     ends = np.cumsum(cells)

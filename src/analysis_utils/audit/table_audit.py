@@ -127,10 +127,11 @@ def _row_verdicts(
     testable = read.decimals <= MAX_DECIMALS
     total = data.n * data.items
     at_n = np.flatnonzero((data.n > 0) & testable)
-    low = np.zeros(size, np.int64)
-    high = np.full(size, -1, np.int64)
-    low[at_n], high[at_n] = count_bounds(iv, at_n, total[at_n])
-    found = low <= high
+    lowest, highest = count_bounds(iv, at_n, total[at_n])
+    kind = lowest.dtype  # Python integers where a mean's count passes int64
+    low, high = np.zeros(size, kind), np.full(size, -1, kind)
+    low[at_n], high[at_n] = lowest, highest
+    found = np.asarray(low <= high, bool)
     power = np.power(np.int64(10), np.minimum(read.decimals + 2 * data.percent, 18))
     coarse = ~read.below & testable  # n too large only where the grain can be finer than the print
     searched = np.flatnonzero(data.searched & testable)
@@ -170,8 +171,8 @@ def _row_verdicts(
             "row": np.arange(size) + 2,
             "verdict": verdict,
             "reason": reason,
-            "count_min": _nullable(np.where(found, low, 0), found),
-            "count_max": _nullable(np.where(found, high, 0), found),
+            "count_min": pd.Series(low, dtype=object).where(found, None),
+            "count_max": pd.Series(high, dtype=object).where(found, None),
             "feasible_n": np.where(data.searched, listing, ""),
             "feasible_n_count": _nullable(count, data.searched & testable),
             "smallest_n": _nullable(smallest, count > 0),
