@@ -496,3 +496,42 @@ def test_update_that_would_break_the_survey_puts_everything_back(tmp_path, capsy
     assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 2
     assert "an ordered scale takes one answer" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_sheet_and_update_without_a_workbook_or_a_file_are_refused(tmp_path, capsys):
+    source = write_csv(tmp_path / "anes.csv")
+    folder = tmp_path / "survey"
+    assert cli.main(["new-survey", str(folder), "--sheet", "answers"]) == 2
+    assert cli.main(["new-survey", str(folder), "--update"]) == 2
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--sheet", "a"]) == 2
+    err = capsys.readouterr().err
+    assert "--sheet names the sheet of a workbook given with --from FILE" in err
+    assert "--update refreshes a survey folder from the file given with --from" in err
+    assert "anes.csv is not a workbook (.xlsx): leave --sheet out" in err
+    assert not folder.exists()
+
+
+def test_a_responses_dta_with_extended_missing_values_reads_them_as_their_options(tmp_path):
+    dta = write_dta(tmp_path / "anes.dta", extended={"PID": {2: "a", 4: "b"}})
+    folder = tmp_path / "survey"
+    convert.write(convert.convert(dta), folder)
+    from_csv = read.read(folder).responses
+    # the same answers given as responses.dta under the question ids
+    import pyreadstat
+
+    frame, _ = pyreadstat.read_dta(str(dta), user_missing=True)
+    frame.columns = [c.lower() for c in frame.columns]
+    frame.insert(0, "respondent_id", [str(n) for n in range(1, len(frame) + 1)])
+    pyreadstat.write_dta(
+        frame.drop(columns=["age"]),
+        str(folder / "responses.dta"),
+        missing_user_values={"pid": ["a", "b"]},
+    )
+    (folder / "responses.csv").unlink()
+    questions = (folder / "questions.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "questions.csv").write_text(
+        "\n".join(q for q in questions if not q.startswith("age,")) + "\n", encoding="utf-8"
+    )
+    from_dta = read.read(folder).responses
+    assert list(from_dta["pid"]) == list(from_csv["pid"])
+    assert (from_dta["pid"] == "a").sum() == 108
