@@ -283,3 +283,12 @@ def test_a_count_beyond_int64_is_written_whole(tmp_path):
     assert result.rows["verdict"][0] == "not testable"  # n is far beyond 10**0
     assert result.rows["count_min"][0] == expected.start
     assert result.rows["count_max"][0] == expected.stop - 1
+
+
+def test_a_table_beyond_the_row_limit_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    monkeypatch.setattr(table_input, "MAX_ROWS", 3)
+    lines = ["paper,value,n,percent"] + ["p,50,4,true"] * 4
+    message = _refusal(tmp_path, lines)
+    assert "values.csv: row -, column (whole file): [too-many-rows] more than 3 rows" in message
+    assert "split the table, by paper" in message
+    assert len(_audit(tmp_path, lines[:4]).rows) == 3
