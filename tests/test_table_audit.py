@@ -292,3 +292,12 @@ def test_a_table_beyond_the_row_limit_is_refused_without_reading_it_all(tmp_path
     assert "values.csv: row -, column (whole file): [too-many-rows] more than 3 rows" in message
     assert "split the table, by paper" in message
     assert len(_audit(tmp_path, lines[:4]).rows) == 3
+
+
+def test_ranges_beyond_the_work_limit_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(table_input, "MAX_SIZE_CHECKS", 150)
+    lines = ["paper,value,n_min,n_max,percent", "p,50,1,100,true", "p,50,1,51,true"]
+    message = _refusal(tmp_path, lines)
+    assert "[too-many-sizes] the ranges n_min to n_max add up to 151 sizes" in message
+    assert "narrow the ranges" in message
+    assert len(_audit(tmp_path, lines[:2]).rows) == 1
