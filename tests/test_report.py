@@ -88,18 +88,22 @@ def test_derived_checks_by_hand(table):
     assert table.loc["causes_a_pct", "checked_in"] == ""
 
 
-def test_the_two_ranks_of_trafficking_rank_two_different_lists(table):
-    """Second among criminal activities and third among profitable crimes can both hold."""
+def test_the_two_ranks_of_trafficking_contradict_each_other(table):
     check = table.loc["check_trafficking_rank"]
-    assert check["status"] == "consistent"
-    assert check["recomputed"].startswith("rank 2 among criminal activities")
-    assert "rank 3 among organized crimes by profit" in check["recomputed"]
-    assert "two different rankings" in check["reason"]
-    assert "can both hold" in check["reason"]
-    for number_id in ("un_rank_criminal_activity", "un_rank_profitable_organized_crime"):
+    assert check["status"] == "inconsistent"
+    assert check["recomputed"] == (
+        "rank 2 (after drugs, tied with illegal arms; measure not named) against rank 3 (after "
+        "drugs and counterfeit or pirated goods, by profit)"
+    )
+    assert "unless line 58's 'largest' is by a measure other than proceeds" in check["reason"]
+    assert "they contradict each other" in check["reason"]
+    for number_id, other in [
+        ("un_rank_criminal_activity", "un_rank_profitable_organized_crime"),
+        ("un_rank_profitable_organized_crime", "un_rank_criminal_activity"),
+    ]:
         row = table.loc[number_id]
-        assert row["status"] != "inconsistent"
-        assert not row["reason"].startswith("contradicted by")
+        assert row["status"] == "inconsistent"
+        assert row["reason"].startswith(f"contradicted by {other}; ")
         assert row["checked_in"] == "check_trafficking_rank"
 
 

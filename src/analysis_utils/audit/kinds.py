@@ -25,6 +25,9 @@ from analysis_utils.audit.posterior import (
 #: What the p-value of the ``majority`` and ``some`` kinds tests.
 BINOMIAL_METHOD = "exact one-sided binomial test of share > 1/2 (scipy.stats.binomtest)"
 
+#: What the ``some`` kind tests: nothing; whether anyone gave the option is read off the counts.
+SOME_METHOD = "no test: whether any respondent gave the option is read off the counts"
+
 
 @dataclass(frozen=True, eq=False)
 class Reconstructions:
@@ -138,7 +141,9 @@ def majority(r: Reconstructions) -> Outcome:
 def some(r: Reconstructions) -> Outcome:
     """Decide ``some``: at least one respondent gave the option.
 
-    The p-value and posterior are those of :func:`majority` (secondary).
+    A statement about the sample, decided by the counts alone: no p-value (a
+    test of a majority would not be this claim's test); the posterior is that
+    of :func:`majority`.
 
     Parameters
     ----------
@@ -149,7 +154,7 @@ def some(r: Reconstructions) -> Outcome:
     Outcome
     """
     return Outcome(
-        r.counts > 0, _binomial_pvalues(r), BINOMIAL_METHOD, _posterior_against_the_rest(r)
+        r.counts > 0, np.full(len(r.counts), np.nan), SOME_METHOD, _posterior_against_the_rest(r)
     )
 
 

@@ -73,7 +73,7 @@ def subgroup_readings(
     rounding: str,
     questions: Sequence[str],
 ) -> dict[str, dict[int, str]]:
-    """Subgroup readings of a claim's percentage at the sizes the whole sample cannot give it.
+    """Subgroup readings of a claim's percentage, where a reported option can be its base.
 
     Parameters
     ----------
@@ -89,12 +89,12 @@ def subgroup_readings(
     Returns
     -------
     dict
-        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % is 4 of the 7
+        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % can be 4 of the 7
         highly-educated (4 to 6 of all 9 respondents, the other 2's answers being
         unknown; a subgroup reading, reconstructed)"}}``, for the
-        survey claims on those questions at the sizes where the percentage is
-        not a share of all n respondents and another reported option has a
-        matching count.
+        survey claims on those questions at every size where another reported
+        option has a matching count, whether or not the percentage can also be a
+        share of all n respondents (the article need not state its base).
     """
     out: dict[str, dict[int, str]] = {}
     for claim in claims:
@@ -102,7 +102,7 @@ def subgroup_readings(
             continue
         for n in candidates:
             table = subgroups(items, n, rounding=rounding, questions=[str(claim.question)])
-            table = table[(~table["consistent_with_n"]) & (table["matches"] != "")]
+            table = table[table["matches"] != ""]
             readings = []
             for r in table.itertuples(index=False):
                 ks = matching_counts(
@@ -117,7 +117,7 @@ def subgroup_readings(
                     else f"{counts} of all {n} respondents"
                 )
                 readings.append(
-                    f"{r.percent} % is {counts} of the {r.subgroup_size} "
+                    f"{r.percent} % can be {counts} of the {r.subgroup_size} "
                     f"{r.matches.split(' (')[0]} ({of_all}; a subgroup reading, reconstructed)"
                 )
             if readings:

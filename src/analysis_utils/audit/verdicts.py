@@ -64,8 +64,8 @@ def _part(e: Evaluation, scope: str, subgroup: str) -> str:
             + ")"
         )
         return (
-            f"n = {e.n}: share {share}, true of the sample in {e.holds} of "
-            f"{e.reconstructions} reconstructions{secondary}"
+            f"n = {e.n}: share {share} of all respondents, true of the sample in {e.holds} of "
+            f"{e.reconstructions} reconstructions{secondary}{subgroup}"
         )
     p = (
         ""
@@ -89,21 +89,25 @@ def _sizes(sizes: Sequence[int]) -> str:
 
 
 def _qualified(label: str, evaluations: Sequence[Evaluation], subgroups: Mapping[int, str]) -> str:
-    """Name the sizes a sample label rests on where, at others, the percentage needs a subgroup.
+    """Say what a sample label rests on where the percentage may be a subgroup's share.
 
-    At a size where no whole-sample count gives the percentage but a subgroup does
-    (57 % of 9 is impossible, 4 of 7 is not), the statement is true only under that
-    reading: the label says at which sizes it is a whole-sample share.
+    Where a reported option can be the percentage's base (57 % of the 7 highly
+    educated) the article has not said which base it is: the statement is true of
+    the sample as a share of all respondents at the sizes where some whole-sample
+    count gives the percentage, and at sizes where none does it can only be a
+    subgroup's share. The label says both and no more.
     """
     if not label.startswith("true of the sample") or not subgroups:
         return label
-    whole = list(dict.fromkeys(e.n for e in evaluations if e.reconstructions > 0))
-    partial = [n for n in dict.fromkeys(e.n for e in evaluations) if n in subgroups]
-    if not whole or not partial:
+    sizes = list(dict.fromkeys(e.n for e in evaluations))
+    whole = [e.n for e in evaluations if e.reconstructions > 0]
+    partial = [n for n in sizes if n in subgroups and n not in whole]
+    if not whole:
         return label
     return (
-        f"true of the sample at {_sizes(whole)}; at {_sizes(partial)} only if the "
-        "percentage is of a subgroup"
+        "true of the sample where the percentage is a share of all respondents "
+        f"({_sizes(whole)}); the article does not state its base"
+        + (f", and at {_sizes(partial)} it can only be a subgroup's share" if partial else "")
     )
 
 

@@ -201,19 +201,16 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             "Introduction, line 58; Financial resources, line 407",
             "the second largest criminal activity in the world after drugs; Behind only drug "
             "trafficking and the sale of counterfeit or pirated goods",
-            f"rank {second:g} among criminal activities (after drugs, tied with illegal arms); "
-            f"rank {third:g} among organized crimes by profit (after drugs and counterfeit or "
-            "pirated goods)",
-            "consistent",
-            "the article ranks trafficking twice, citing the United Nations in both sentences, "
-            "but in two different rankings (the largest criminal activities; the most "
-            "profitable organized crimes), so "
+            f"rank {second:g} (after drugs, tied with illegal arms; measure not named) against "
+            f"rank {third:g} (after drugs and counterfeit or pirated goods, by profit)",
+            "consistent" if second == third else "inconsistent",
+            "both sentences, attributed to the United Nations, rank trafficking among crimes: "
             + (
-                "the same rank in both says nothing more"
+                "the two ranks agree"
                 if second == third
-                else f"rank {second:g} in one and {third:g} in the other can both hold; they "
-                "differ on what comes second (illegal arms or counterfeit goods), and the "
-                "article does not say by what measure either list is ranked"
+                else "unless line 58's 'largest' is by a measure other than proceeds, which the "
+                "article does not say, they contradict each other, on the rank and on what comes "
+                "second (illegal arms or counterfeit goods); the article reconciles neither"
             ),
         )
     )
