@@ -90,3 +90,12 @@ def test_a_long_search_says_how_far_it_is_in_a_few_lines(tmp_path, capsys, monke
         progress = [line for line in err if search in line]
         assert 1 <= len(progress) <= 4  # a line a quarter at most, never one per row
         assert progress[-1].endswith("10,000 of 10,000 checks (100 %)")
+
+
+def test_an_output_that_would_overwrite_the_input_is_refused(tmp_path, capsys):
+    source = tmp_path / "rows.csv"
+    source.write_text(VALUES, encoding="utf-8")
+    assert cli.main(["audit-table", str(source), "--out", str(tmp_path)]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert source.read_text(encoding="utf-8") == VALUES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]

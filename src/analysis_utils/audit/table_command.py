@@ -84,6 +84,10 @@ def run(path: Path, out: Path | None = None, *, rounding: str = "up_or_down") ->
     )
     if folder.exists() and not folder.is_dir():
         raise ParameterError(f"{folder} exists and is not a folder: give --out DIR elsewhere")
+    if path.resolve() in {(folder / name).resolve() for name in OUTPUTS}:
+        raise ParameterError(
+            f"the output would overwrite the input {path}: give --out DIR elsewhere"
+        )
     start = time.perf_counter()
     name = shown(path, root)
     frame = table_input.read_frame(path, name)
