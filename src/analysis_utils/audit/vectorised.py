@@ -9,10 +9,13 @@ into one interval of ``y = k * 10**D / total`` around ``X``, with ends that are
 multiples of 1/20 (a half, or a tenth of the threshold) and open or closed:
 ``up`` is ``[X - 1/2, X + 1/2)``, ``ceiling`` is ``(X - 1, X]``, and so on
 (:func:`intervals`). The counts in it are then two integer divisions
-(:func:`count_bounds`)::
+(:func:`count_bounds`), with ``p = (20 X + a) * total``, ``r = (20 X + b) * total`` and
+``q = 20 * 10**D``::
 
-    lowest  = ceil((20 X + a) * total / (20 * 10**D))   (+1 if the end is open)
-    highest = floor((20 X + b) * total / (20 * 10**D))  (-1 if the end is open)
+    lowest  = ceil(p / q)    if the lower end is closed, floor(p / q) + 1 if open
+    highest = floor(r / q)   if the upper end is closed, ceil(r / q) - 1 if open
+
+and, for a percentage, clipped to ``0..total``.
 
 All of it is integer arithmetic on ``int64`` arrays; where a product could pass
 :data:`INT_LIMIT`, those values are computed on Python integers instead (object
