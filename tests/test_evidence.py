@@ -177,8 +177,28 @@ def _statements(rows):
 @pytest.mark.parametrize(
     ("quote", "reading"),
     [
-        ("The government failed to provide adequate support to NGO partners.", "under-funded NGOs"),
-        ("It did not fund NGO-run shelters despite relying on them.", "under-funded NGOs"),
+        (
+            "The government failed to provide adequate support to NGO partners.",
+            "inadequate or inconsistent funding of NGO partners or NGO-run shelters",
+        ),
+        (
+            "The government did not provide consistent funding to NGO-run shelters.",
+            "inadequate or inconsistent funding of NGO partners or NGO-run shelters",
+        ),
+        (
+            "It did not fund NGO-run shelters despite relying on them.",
+            "no funding for NGO-run shelters",
+        ),
+        (
+            "The government did not provide funding to NGO-run shelters.",
+            "no funding for NGO-run shelters",
+        ),
+        # S15: grants whose purpose is not stated, funding with no NGO named as recipient
+        (
+            "The government established grants for civil society, significantly increased "
+            "overall funding for victim protection.",
+            "money whose recipients or purpose are not stated",
+        ),
         ("It allocated fewer resources to NGOs, including shelters.", "reduced NGO funding"),
         ("Instead, foreign donors provided funding for food.", "donors instead of the state"),
         ("The ministry allocated 15,000 manat to civil society.", "funding reported"),
@@ -187,7 +207,7 @@ def _statements(rows):
         (
             "The government increased funding to civil society to organize awareness campaigns "
             "and funded an NGO to provide training to local police.",
-            "funding for awareness or training, not rehabilitation",
+            "money for awareness campaigns or training, not rehabilitation",
         ),
         # S16: one sentence reports money for NGO-run shelters and fewer resources for NGOs
         (
@@ -226,7 +246,7 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
     statements = _statements(
         [
             ("S0", 2009, "ngo_funding", "H3", "Instead, foreign donors provided funding for food."),
-            ("S1", 2014, "ngo_funding", "H3", "It failed to provide support to NGO partners."),
+            ("S1", 2014, "ngo_funding", "H3", "It failed to provide adequate support to NGOs."),
             ("S2", 2015, "ngo_funding", "H3", "It did not fund NGO-run shelters again."),
             ("S3", 2015, "ngo_funding", "H3", "The ministry allocated 15,000 manat to society."),
             ("S4", 2018, "ngo_funding", "H3", "It allocated fewer resources to NGOs."),
@@ -250,18 +270,23 @@ def test_h3_keeps_the_literal_reading_apart_from_adequacy():
     )
     assert verdict.label == (
         "adequacy reading consistent with State Department assessments, 2014-2015; "
-        "literal reading contradicted"
+        "literal reading contradicted (the article, 2009-2013; TIP reports, 2016)"
     )
-    assert "under-funded NGO partners or NGO-run shelters in 2014-2015 (S1, S2;" in verdict.sentence
+    assert "under-funded NGO partners or NGO-run shelters in 2014-2015: inadequate or " in (
+        verdict.sentence
+    )
+    assert "NGO-run shelters in 2014 (S1), no funding for NGO-run shelters in 2015 (S2)" in (
+        verdict.sentence
+    )
     assert "fewer resources in 2018-2019 (S4, S5; S5 in the same sentence reports" in (
         verdict.sentence
     )
     assert "reported for 2015, 2019 (S3, S5); both kinds for 2015, 2019" in verdict.sentence
-    assert "awareness campaigns or training in 2019 (S6; not for rehabilitation" in verdict.sentence
-    assert "for 2009, the article's period, foreign donors" in verdict.sentence
-    assert "funding for victims' basic assistance (S0; the victims that statement" in (
+    assert "not rehabilitation in 2019 (S6; not weighed)" in verdict.sentence
+    assert "for 2009, the article's period, foreign donors rather than the government" in (
         verdict.sentence
-    )  # the statement names no victims: nothing quoted
+    )
+    assert "(S0; the victims that statement discusses, not victims in general" in verdict.sentence
     assert "2016: 15,000 AZN" in verdict.sentence
     assert "not the organizations' money" in verdict.assumptions
     none = hypotheses.h3_verdict(
@@ -453,3 +478,24 @@ def test_d4_weighs_the_article_period_and_says_it_has_no_counts_by_sex():
         confidence=0.95,
     )
     assert "no counts by sex before 2016. The female majority" in bare.sentence
+
+
+def test_each_funding_statement_is_read_as_it_says():
+    """The package's TIP statements on NGO funding, each with the reading its words give."""
+    statements = pd.read_csv(paths.layout().raw / "external" / "tip_statements.csv")
+    funding = statements[statements["topic"] == "ngo_funding"].set_index("id")["quote"]
+    readings = funding.map(hypotheses.funding_reading).to_dict()
+    inadequate = "inadequate or inconsistent funding of NGO partners or NGO-run shelters"
+    assert readings == {
+        "S02": "donors instead of the state",
+        "S05": inadequate,
+        "S06": inadequate,
+        "S07": "funding reported",
+        "S08": inadequate,  # "did not provide consistent funding"
+        "S10": "money for awareness campaigns or training, not rehabilitation",
+        "S11": "no funding for NGO-run shelters",
+        "S13": "no funding for NGO-run shelters",
+        "S15": "money whose recipients or purpose are not stated",
+        "S16": "reduced NGO funding, some NGO funding reported",
+        "S17": "funding reported",
+    }

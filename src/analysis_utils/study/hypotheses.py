@@ -21,8 +21,12 @@ from analysis_utils.study.evidence import period, share_verdict
 #: NGOs; left victims' assistance to foreign donors; otherwise it reports funding.
 FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
-        "under-funded NGOs",
-        re.compile(r"(?:failed to provide|did not provide|did not fund)[^.]*NGO"),
+        "no funding for NGO-run shelters",
+        re.compile(r"(?:did not provide funding|did not fund)[^.]*NGO"),
+    ),
+    (
+        "inadequate or inconsistent funding of NGO partners or NGO-run shelters",
+        re.compile(r"(?:failed to provide|did not provide)[^.]*(?:adequate|consistent)[^.]*NGO"),
     ),
     (
         "reduced NGO funding, some NGO funding reported",
@@ -31,15 +35,33 @@ FUNDING_READINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reduced NGO funding", re.compile(r"fewer resources[^.]*NGO")),
     ("donors instead of the state", re.compile(r"foreign donors provided funding")),
     (
-        "funding for awareness or training, not rehabilitation",
+        "money for awareness campaigns or training, not rehabilitation",
         re.compile(r"fund\w*[^.]*\b(?:awareness campaigns|training)\b"),
     ),
+    (
+        "money whose recipients or purpose are not stated",
+        re.compile(r"grants for civil society|overall funding for victim protection"),
+    ),
 )
-#: Readings of :data:`FUNDING_READINGS` that report some money for NGOs (besides "funding
-#: reported", the default) and that report fewer resources for them.
+#: Readings of :data:`FUNDING_READINGS` that say the government under-funded NGO partners or
+#: NGO-run shelters: inadequately or inconsistently, or not at all.
+UNDER_FUNDED = (
+    "inadequate or inconsistent funding of NGO partners or NGO-run shelters",
+    "no funding for NGO-run shelters",
+)
+#: Readings that report some money for NGOs (besides "funding reported", the default) and
+#: that report fewer resources for them.
 REPORTS_FUNDING = ("funding reported", "reduced NGO funding, some NGO funding reported")
 REPORTS_FEWER = ("reduced NGO funding", "reduced NGO funding, some NGO funding reported")
-#: Whom a statement that donors paid instead of the state says they paid for, in its words.
+#: Readings of money not weighed on H3: not for rehabilitation, or not said to be.
+NOT_WEIGHED = (
+    "money for awareness campaigns or training, not rehabilitation",
+    "money whose recipients or purpose are not stated",
+)
+#: What a statement that donors paid instead of the state says, in its own words: the
+#: budget the government reported, whom it did not assist, whom the donors funded.
+DONORS_BUDGET = re.compile(r"allocating (more than \$[\d,]+) for victim assistance")
+DONORS_NOT_ASSISTED = re.compile(r"did not provide basic assistance for (these [^.;]*?victims)")
 DONORS_PAID_FOR = re.compile(r"foreign donors provided funding for ([^.;]*?victims)")
 #: What a TIP statement says of identification (derived rules, first match wins), in the
 #: statement's own terms: inadequate efforts to identify forced-labour victims; a
@@ -283,7 +305,7 @@ def h3_verdict(
     def ids(*readings: str) -> str:
         return ", ".join(funding.loc[funding["reading"].isin(readings), "id"])
 
-    under, reported_years = years("under-funded NGOs"), years(*REPORTS_FUNDING)
+    under, reported_years = years(*UNDER_FUNDED), years(*REPORTS_FUNDING)
     first_run = under[:1]
     for year in under[1:]:
         if year != first_run[-1] + 1:
@@ -291,15 +313,20 @@ def h3_verdict(
         first_run.append(year)
     mixed = sorted((set(under) | set(years(*REPORTS_FEWER))) & set(reported_years))
     society = "; ".join(f"{int(y)}: {v:,.0f} AZN" for y, v in civil_society.dropna().items())
+    unverified = [r.id for r in funding.itertuples() if getattr(r, "copy", "") in UNVERIFIED]
     parts = [
         "Literal reading (no financial resources at all): contradicted by the article itself "
         f"({ngo_projects} NGO projects funded by the NGO council, more than "
         f"{ngo_funding_azn:,.0f} AZN in {ngo_period}, reported) and by the TIP reports "
         f"(interior-ministry money to civil society for victim support, {society}, external)",
         "Adequacy reading (too little money), on the TIP narratives' statements (verbatim in "
-        "tip_statements.csv; each read by a derived rule): the government under-funded NGO "
-        f"partners or NGO-run shelters in {period(under)} ({ids('under-funded NGOs')}; a "
-        "statement 'for the third year in a row' covers the two years before it too)",
+        "tip_statements.csv; each read by a derived rule; years are reference years): the "
+        "government under-funded NGO partners or NGO-run shelters in "
+        f"{period(under)}: "
+        + ", ".join(
+            f"{what} in {period(years(what))} ({ids(what)})" for what in UNDER_FUNDED if ids(what)
+        )
+        + " (a statement 'for the third year in a row' covers the two years before it too)",
     ]
     if ids(*REPORTS_FEWER):
         both = ids(REPORTS_FEWER[1])
@@ -315,21 +342,38 @@ def h3_verdict(
             f"{period(reported_years)} ({ids(*REPORTS_FUNDING)})"
             + (f"; both kinds for {period(mixed)}" if mixed else "")
         )
-    training = "funding for awareness or training, not rehabilitation"
-    if ids(training):
-        parts.append(
-            f"money for awareness campaigns or training in {period(years(training))} "
-            f"({ids(training)}; not for rehabilitation, so not weighed)"
-        )
+    for what in NOT_WEIGHED:
+        if ids(what):
+            parts.append(f"{what} in {period(years(what))} ({ids(what)}; not weighed)")
     donors = funding[funding["reading"] == "donors instead of the state"]
-    if len(donors):
-        whom = [m.group(1) for m in map(DONORS_PAID_FOR.search, donors["quote"]) if m]
+    for row in donors.itertuples():
+        budget, not_assisted, paid_for = (
+            pattern.search(str(row.quote))
+            for pattern in (DONORS_BUDGET, DONORS_NOT_ASSISTED, DONORS_PAID_FOR)
+        )
+        said = [
+            *(
+                [f"the government reported allocating {budget.group(1)} for victim assistance"]
+                if budget
+                else []
+            ),
+            *(
+                [f'it did not provide basic assistance for "{not_assisted.group(1)}"']
+                if not_assisted
+                else []
+            ),
+            f'foreign donors funded "{paid_for.group(1)}"'
+            if paid_for
+            else "foreign donors rather than the government funded victims' basic assistance",
+        ]
         parts.append(
-            f"for {period(years('donors instead of the state'))}, the article's period, foreign "
-            "donors rather than the government provided funding "
-            + (f'for "{whom[0]}"' if len(whom) == 1 else "for victims' basic assistance")
-            + f" ({ids('donors instead of the state')}; the victims that statement discusses, "
-            "not victims in general; not about funding NGOs)"
+            f"for {period(years_covered(str(row.quote), int(row.reference_year)))}, the article's "
+            f"period, {'; '.join(said)} ({row.id}; the victims that statement discusses, not "
+            "victims in general; not about funding NGOs)"
+        )
+    if unverified:
+        parts.append(
+            f"{', '.join(unverified)} from a copy not checked against the State Department's"
         )
     sentence = (
         f"{parts[0]}. " + "; ".join(parts[1:]) + ". These are assessments of the State "
@@ -338,7 +382,12 @@ def h3_verdict(
     )
     label = (
         f"adequacy reading consistent with State Department assessments, {period(first_run)}; "
-        "literal reading contradicted"
+        f"literal reading contradicted (the article, {ngo_period}"
+        + (
+            f"; TIP reports, {period([int(y) for y in civil_society.dropna().index])})"
+            if civil_society.notna().any()
+            else ")"
+        )
         if first_run and ngo_funding_azn > 0
         else "undetermined"
     )
