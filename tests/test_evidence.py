@@ -332,7 +332,7 @@ def test_h2_puts_contemporaneous_figures_first():
     )
     assert verdict.label == (
         "consistent with official identification statistics, 2016-2019 "
-        "(identified victims only; none by form for the article's period)"
+        "(identified victims only; no victim counts by form for the article's period)"
     )
     assert (
         verdict.period

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 import analysis_utils
+from analysis_utils.audit.checks import UNCITED
 from analysis_utils.core import paths
 from analysis_utils.report import computing, findings, item_map, replication, ssrp, typst_pdf
 
@@ -148,7 +149,7 @@ def test_the_report_follows_the_results(reports):
     after = replication.build(root, folder)
     changed = after["replication_report.md"].decode("utf-8")
     assert f"holds in\n  {holds + 1} (reconstructed) of {of} (reconstructed)" in changed
-    assert "(p = 0.0123 (external))" in changed
+    assert "(p = 0.0123 (derived from external figures))" in changed
     assert "Here: supported." in changed
     assert "H1, supported" in changed
     assert after["replication_report.pdf"] != before["replication_report.pdf"]
@@ -183,8 +184,15 @@ def made(tmp_path):
     return copy
 
 
-def _row(kind, status, checked_in=""):
-    return {"id": "x", "kind": kind, "status": status, "checked_in": checked_in, "location": "l"}
+def _row(kind, status, checked_in="", recomputed_by=""):
+    return {
+        "id": "x",
+        "kind": kind,
+        "status": status,
+        "checked_in": checked_in,
+        "recomputed_by": recomputed_by,
+        "location": "l",
+    }
 
 
 @pytest.mark.parametrize(
@@ -214,6 +222,23 @@ def test_each_level_follows_from_kind_and_status(kind, status, checked_in, expec
     assert assessed["meaning"] == ssrp.LEVELS[expected]
 
 
+def test_a_check_lifts_the_number_it_recomputes_not_its_inputs():
+    table = pd.DataFrame(
+        [
+            {**_row("derived_check", "reproduced"), "id": "check_profit"},
+            {**_row("global_estimate", "not reproducible: cited", "check_profit"), "id": "input"},
+            {
+                **_row("global_estimate", UNCITED, "check_profit", "check_profit"),
+                "id": "recomputed",
+            },
+        ]
+    )
+    levels = {row["id"]: row["level"] for row in ssrp.assess(table)}
+    assert levels == {"check_profit": ssrp.NOT_SCORED, "input": "L2", "recomputed": "L10"}
+    table.loc[0, "status"] = "inconsistent"
+    assert {row["id"]: row["level"] for row in ssrp.assess(table)}["recomputed"] == "L2"
+
+
 def test_the_levels_follow_the_reproduction_table(made):
     before = replication.build(ROOT, made)["replication_report.md"].decode("utf-8")
     assert "## 6. Reproducibility levels" in before
@@ -226,7 +251,7 @@ def test_the_levels_follow_the_reproduction_table(made):
     # a number recomputed by a check drops from L10 to L2 when the check stops reproducing
     check = "check_profit_per_year"
     numbers = table["kind"] == "global_estimate"
-    uses = table.index[table["checked_in"].str.contains(check) & numbers]
+    uses = table.index[(table["recomputed_by"] == check) & numbers]
     name = table.at[uses[0], "id"]
     assert next(x for x in before.splitlines() if x.startswith(f"| `{name}` |")).endswith("| L10 |")
     table.loc[table["id"] == check, "status"] = "inconsistent"

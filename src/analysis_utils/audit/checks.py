@@ -63,8 +63,9 @@ SURVEY_STATUSES: dict[str, str] = {
 ROW_COLUMNS = ["id", "kind", "location", "value_as_printed", "recomputed", "status", "reason"]
 
 
-#: Columns of the reports: a row, plus the derived and external checks that use it.
-COLUMNS = [*ROW_COLUMNS, "checked_in"]
+#: Columns of the reports: a row, plus the derived and external checks that use it and the
+#: check, if any, that recomputes it from other printed numbers.
+COLUMNS = [*ROW_COLUMNS, "checked_in", "recomputed_by"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class SurveyContext:
 
 
 def report_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """Rows as a report table; ``checked_in`` empty until the checks are known.
+    """Rows as a report table; ``checked_in`` and ``recomputed_by`` empty until checks are known.
 
     Parameters
     ----------
@@ -102,7 +103,9 @@ def report_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     pandas.DataFrame
         With the columns of :data:`COLUMNS`.
     """
-    return pd.DataFrame([{"checked_in": "", **row} for row in rows], columns=COLUMNS)
+    return pd.DataFrame(
+        [{"checked_in": "", "recomputed_by": "", **row} for row in rows], columns=COLUMNS
+    )
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,11 @@ REPRODUCTION_REPORT: dict[str, Any] = {
             "string",
             "Derived and external checks that use this number (;-separated; empty if none)",
         ),
+        field(
+            "recomputed_by",
+            "string",
+            "The check that recomputes this number from the article's others (empty if none)",
+        ),
     ],
     "primaryKey": ["id"],
 }

@@ -27,6 +27,9 @@ LABELS: dict[str, str] = {
     "derived": "follows from the article's numbers by a stated rule",
     "reconstructed": "holds across the count vectors consistent with the reported percentages",
     "external": "from official statistics outside the article",
+    "derived from external figures": "computed by this package from official statistics",
+    "simulated": "a Monte Carlo estimate of this package (its seed stated)",
+    "count": "a count of rows of this package's own tables",
 }
 
 

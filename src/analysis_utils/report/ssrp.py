@@ -40,7 +40,8 @@ LEVELS: dict[str, str] = {
     "never published, with no instructions to obtain them) are not in the package; code "
     "checks the printed number against the article's others",
     "L10": "reproduced from the raw data: the package's code recomputes the printed number "
-    "from the article's other printed numbers (CRR)",
+    "from the article's other printed numbers (CRR); arithmetic agreement between printed "
+    "figures, not the source's estimate reproduced",
     NOT_SCORED: "the package's own check of other numbers, not a number of the article",
 }
 
@@ -58,8 +59,9 @@ def level(kind: str, status: str, checked: bool, *, recomputed: bool = False) ->
         Whether a check of the package compares the number with others
         (the row's ``checked_in`` is not empty).
     recomputed : bool
-        Whether a check that uses the number recomputes it from the article's
-        other printed numbers (that check's status is ``reproduced``).
+        Whether a check recomputes the number from the article's other printed
+        numbers (the row's ``recomputed_by``) and finds it (that check's status
+        is ``reproduced``). A check's inputs are not recomputed by it.
 
     Returns
     -------
@@ -98,7 +100,8 @@ def assess(table: pd.DataFrame) -> list[dict[str, Any]]:
     for row in table.to_dict("records"):
         checked_in = row.get("checked_in")
         checks = [c for c in str(checked_in).split(";") if c] if isinstance(checked_in, str) else []
-        recomputed = any(status_of.get(c) == "reproduced" for c in checks)
+        by = row.get("recomputed_by")
+        recomputed = isinstance(by, str) and bool(by) and status_of.get(by) == "reproduced"
         key = level(str(row["kind"]), str(row["status"]), bool(checks), recomputed=recomputed)
         rows.append(
             {

@@ -301,6 +301,13 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
 
 
 #: Which numbers each derived check uses (their rows point to the check).
+#: Of the numbers a check uses, those it recomputes from the others (the rest are its inputs):
+#: "$30,000 every 30 seconds" gives the $32 billion a year; the 2011 allowance is the AZN 400.
+CHECK_RECOMPUTES: dict[str, tuple[str, ...]] = {
+    "check_profit_per_year": ("un_annual_revenue",),
+    "check_allowance": ("one_time_allowance", "allowance_2011_amount"),
+}
+
 CHECK_USES: dict[str, tuple[str, ...]] = {
     "check_gender_shares": ("survey_female_pct", "survey_male_pct"),
     "check_sample_size": ("survey_stated_n",),
@@ -390,6 +397,8 @@ def reproduction_report(
         report.loc[mask, "checked_in"] = [
             f"{before};{check}" if before else check for before in report.loc[mask, "checked_in"]
         ]
+    for check, ids in CHECK_RECOMPUTES.items():
+        report.loc[report["id"].isin(ids), "recomputed_by"] = check
     contradicted = checks.loc[checks["status"] == "inconsistent", "id"]
     for check in contradicted:
         ids = CHECK_USES[check]

@@ -249,7 +249,7 @@ def h2_verdict(
     )
     label = (
         f"consistent with official identification statistics, {identified.period} "
-        "(identified victims only; none by form for the article's period)"
+        "(identified victims only; no victim counts by form for the article's period)"
         if agree
         else "undetermined"
     )
