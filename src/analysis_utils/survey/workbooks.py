@@ -260,9 +260,10 @@ def read_excel(path: Path, shown: str, sheet: str | None = None) -> TextTable:
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise _unreadable(shown, "Excel", exc) from None
     tables = {
-        name: tidy(TextTable(where, rows[0] if rows else [], rows[1:], sheet=name))
-        for name, (where, rows) in ((n, (sheets[n], cells[n])) for n in sheets)
+        name: tidy(TextTable(where, cells[name][0] if cells[name] else [], cells[name][1:]))
+        for name, where in sheets.items()
     }
+    tables = {name: replace(table, sheet=name) for name, table in tables.items()}
     table = tables[chosen]
     return table if labels is None else replace(table, labels=tables[labels])
 
@@ -277,8 +278,10 @@ def _missing_values(meta: Any, stata: bool) -> Callable[[str, Any], bool]:
     ranges = getattr(meta, "missing_ranges", None) or {}
 
     def missing(column: str, value: Any) -> bool:
-        if isinstance(value, str):
-            return stata and len(value) == 1 and "a" <= value <= "z"
+        if isinstance(value, str) and stata:
+            return len(value) == 1 and "a" <= value <= "z"
+        if isinstance(value, str):  # an SPSS string variable's missing values are listed
+            return any(value in (r["lo"], r["hi"]) for r in ranges.get(column, []))
         if not isinstance(value, int | float):
             return False
         return any(r["lo"] <= value <= r["hi"] for r in ranges.get(column, []))
@@ -286,9 +289,9 @@ def _missing_values(meta: Any, stata: bool) -> Callable[[str, Any], bool]:
     return missing
 
 
-def _text(value: Any, missing: bool) -> str:
+def _text(value: Any, extended: bool) -> str:
     """Write a cell as text, a Stata extended missing value as ``.a`` to ``.z``."""
-    return f".{value}" if missing and isinstance(value, str) else cell_text(value)
+    return f".{value}" if extended and isinstance(value, str) else cell_text(value)
 
 
 def read_statistics(path: Path, shown: str) -> TextTable:
@@ -326,7 +329,10 @@ def read_statistics(path: Path, shown: str) -> TextTable:
     header = [str(name) for name in frame.columns]
     bounds.check_table(shown, len(frame) + 1, len(header), 0)
     missing = _missing_values(meta, kind == "Stata")
-    columns = {name: [_text(v, missing(name, v)) for v in frame[name]] for name in frame.columns}
+    stata = kind == "Stata"
+    columns = {
+        name: [_text(v, stata and missing(name, v)) for v in frame[name]] for name in frame.columns
+    }
     rows = [list(row) for row in zip(*columns.values(), strict=True)]
     if not columns:
         rows = [[] for _ in range(len(frame))]
@@ -339,12 +345,12 @@ def read_statistics(path: Path, shown: str) -> TextTable:
     declared: dict[str, dict[str, str]] = {}
     for name in frame.columns:
         found = {
-            _text(v, True): str(label)
+            _text(v, stata): str(label)
             for v, label in labelled.get(name, {}).items()
             if missing(name, v)
         }
         present = {v for v in pd.unique(frame[name]) if v is not None and missing(name, v)}
-        found.update({_text(v, True): "" for v in present if _text(v, True) not in found})
+        found.update({_text(v, stata): "" for v in present if _text(v, stata) not in found})
         if found:
             declared[str(name)] = found
     column_labels = {
