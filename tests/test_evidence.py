@@ -9,6 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 from analysis_utils.audit.verdicts import Verdict
 from analysis_utils.core import io, paths, schemas
 from analysis_utils.study import evidence, hypotheses
+from analysis_utils.study import statements as study_statements
 
 COUNTS = pd.DataFrame(
     {"part": [69, 66, 82, 85], "total": [70, 71, 98, 91]},
@@ -218,16 +219,18 @@ def _statements(rows):
     ],
 )
 def test_funding_readings(quote, reading):
-    assert hypotheses.funding_reading(quote) == reading
+    assert study_statements.funding_reading(quote) == reading
 
 
 def test_years_covered():
-    assert hypotheses.years_covered("did not fund NGOs for the third year in a row.", 2015) == [
+    assert study_statements.years_covered(
+        "did not fund NGOs for the third year in a row.", 2015
+    ) == [
         2013,
         2014,
         2015,
     ]
-    assert hypotheses.years_covered("did not fund NGOs.", 2015) == [2015]
+    assert study_statements.years_covered("did not fund NGOs.", 2015) == [2015]
 
 
 def test_unstated_sex():
@@ -394,20 +397,20 @@ def test_h2_states_what_the_tip_narratives_say_of_identification_in_their_terms(
         paths.layout().raw / "external" / "tip_statements.csv", schemas.TIP_STATEMENTS
     )
     read = {
-        r.id: hypotheses.identification_reading(r.quote)
+        r.id: study_statements.identification_reading(r.quote)
         for r in real[real["topic"] == "forced_labour_identification"].itertuples()
     }
     assert read == {
         "S01": "a forced-labour case exposing referral deficiencies",
         "S03": "inadequate efforts to identify forced-labour victims",
         "S04": "inadequate efforts to identify forced-labour victims",
-        "S09": hypotheses.FORM_NOT_STATED,
-        "S12": hypotheses.FORM_NOT_STATED,
+        "S09": study_statements.FORM_NOT_STATED,
+        "S12": study_statements.FORM_NOT_STATED,
         "S14": "no forced-begging victims identified",
         "S18": "internal sex trafficking cases reclassified as lesser offences",
     }
     table = evidence.shares(COUNTS, part="part", total="total", confidence=0.95)
-    verdict = _h2(table, hypotheses.statements_about(real, "H2"))
+    verdict = _h2(table, study_statements.statements_about(real, "H2"))
     assert "misses forced labour" not in verdict.sentence
     assert (
         "internal sex trafficking cases reclassified as lesser offences in 2022 "
@@ -482,9 +485,9 @@ def test_d4_weighs_the_article_period_and_says_it_has_no_counts_by_sex():
 
 def test_each_funding_statement_is_read_as_it_says():
     """The package's TIP statements on NGO funding, each with the reading its words give."""
-    statements = pd.read_csv(paths.layout().raw / "external" / "tip_statements.csv")
-    funding = statements[statements["topic"] == "ngo_funding"].set_index("id")["quote"]
-    readings = funding.map(hypotheses.funding_reading).to_dict()
+    table = pd.read_csv(paths.layout().raw / "external" / "tip_statements.csv")
+    funding = table[table["topic"] == "ngo_funding"].set_index("id")["quote"]
+    readings = funding.map(study_statements.funding_reading).to_dict()
     inadequate = "inadequate or inconsistent funding of NGO partners or NGO-run shelters"
     assert readings == {
         "S02": "donors instead of the state",

@@ -8,6 +8,7 @@ import pytest
 from analysis_utils.audit import registry, verdicts
 from analysis_utils.core import io, paths, schemas
 from analysis_utils.study import evidence, external_claims, hypotheses
+from analysis_utils.study import statements as study_statements
 from analysis_utils.study import tip as study_tip
 from analysis_utils.survey import templates
 
@@ -82,7 +83,7 @@ def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found
             forced_labour_cases=int(reported["cases_forced_labour"]),
             case_period=periods["cases_revealed"],
             investigations=found.investigations,
-            statements=hypotheses.statements_about(found.statements, "H2"),
+            statements=study_statements.statements_about(found.statements, "H2"),
             alpha=0.05,
             confidence=0.95,
         ),
@@ -98,7 +99,7 @@ def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found
             confidence=0.95,
         ),
         "H3": hypotheses.h3_verdict(
-            hypotheses.statements_about(found.statements, "H3"),
+            study_statements.statements_about(found.statements, "H3"),
             ngo_projects=int(reported["nap_ngo_council_projects"]),
             ngo_funding_azn=reported["nap_ngo_council_funding"],
             ngo_period=periods["nap_ngo_council_funding"],

@@ -21,7 +21,7 @@ from analysis_utils.audit import registry
 from analysis_utils.audit.registry import Claim
 from analysis_utils.audit.verdicts import SURVEY_PERIOD, Verdict
 from analysis_utils.core import schemas
-from analysis_utils.study import hypotheses
+from analysis_utils.study import hypotheses, statements
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +96,7 @@ def _forms_of_trafficking(claim: Claim, found: ExternalEvidence) -> Verdict:
         forced_labour_cases=int(found.reported["cases_forced_labour"]),
         case_period=found.periods["cases_revealed"],
         investigations=found.investigations,
-        statements=hypotheses.statements_about(found.statements, claim.id),
+        statements=statements.statements_about(found.statements, claim.id),
         alpha=found.alpha,
         confidence=found.confidence,
     )
@@ -121,7 +121,7 @@ def _female_share_of_identified(claim: Claim, found: ExternalEvidence) -> Verdic
 def _rehabilitation_funding(claim: Claim, found: ExternalEvidence) -> Verdict:
     """:func:`hypotheses.h3_verdict` on the article's NGO-council funding and the TIP statements."""
     return hypotheses.h3_verdict(
-        hypotheses.statements_about(found.statements, claim.id),
+        statements.statements_about(found.statements, claim.id),
         ngo_projects=int(found.reported["nap_ngo_council_projects"]),
         ngo_funding_azn=found.reported["nap_ngo_council_funding"],
         ngo_period=found.periods["nap_ngo_council_funding"],
