@@ -9,7 +9,7 @@ from bad_inputs import CASES
 from conftest import ROOT, run_cli, snapshot
 
 import analysis_utils
-from analysis_utils import cli
+from analysis_utils import cli, cli_parser
 from analysis_utils.core import io, paths
 from analysis_utils.pipeline.contract import load_pipeline
 
@@ -163,20 +163,20 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(project):
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = cli._parser()
+    parser = cli_parser.build_parser()
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return dict(sub.choices)
 
 
 def test_every_subcommand_s_help_has_a_description_and_an_example(capsys):
     commands = _subcommands()
-    assert set(commands) == set(cli.HELP)
+    assert set(commands) == set(cli_parser.HELP)
     for name, parser in commands.items():
         with pytest.raises(SystemExit) as done:
             parser.parse_args(["--help"])
         assert done.value.code == 0
         text = capsys.readouterr().out
-        description, example = cli.HELP[name]
+        description, example = cli_parser.HELP[name]
         assert description.splitlines()[0] in text, name
         assert "example" in example
         assert f"python -m analysis_utils {name}" in text, name  # the example, with this name
