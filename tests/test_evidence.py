@@ -7,8 +7,8 @@ from scipy.special import expit
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.audit.verdicts import Verdict
-from analysis_utils.core import io, paths, schemas
-from analysis_utils.study import evidence, hypotheses
+from analysis_utils.core import io, paths
+from analysis_utils.study import evidence, external_schemas, hypotheses
 from analysis_utils.study import statements as study_statements
 
 COUNTS = pd.DataFrame(
@@ -394,7 +394,7 @@ def test_h2_never_counts_cases_of_unknown_form_as_agreement():
 def test_h2_states_what_the_tip_narratives_say_of_identification_in_their_terms():
     """Each statement's form comes from its own words; several forms: effect unknown."""
     real = io.read_table(
-        paths.layout().raw / "external" / "tip_statements.csv", schemas.TIP_STATEMENTS
+        paths.layout().raw / "external" / "tip_statements.csv", external_schemas.TIP_STATEMENTS
     )
     read = {
         r.id: study_statements.identification_reading(r.quote)

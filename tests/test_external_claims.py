@@ -7,7 +7,7 @@ import pytest
 
 from analysis_utils.audit import registry, verdicts
 from analysis_utils.core import io, paths, schemas
-from analysis_utils.study import evidence, external_claims, hypotheses
+from analysis_utils.study import evidence, external_claims, external_schemas, hypotheses
 from analysis_utils.study import statements as study_statements
 from analysis_utils.study import tip as study_tip
 from analysis_utils.survey import templates
@@ -25,7 +25,7 @@ def found(numbers):
     """The evidence as 05_test_external_evidence builds it, from the committed tables."""
     tip = io.read_table(LAYOUT.processed / "tip_azerbaijan.csv", schemas.TIP_REPORTS)
     statements = io.read_table(
-        LAYOUT.raw / "external" / "tip_statements.csv", schemas.TIP_STATEMENTS
+        LAYOUT.raw / "external" / "tip_statements.csv", external_schemas.TIP_STATEMENTS
     )
     counts = study_tip.wide(tip, "persons")
     female = pd.concat([evidence.female_counts(counts), counts["victims_identified_total"]], axis=1)
@@ -46,7 +46,7 @@ def found(numbers):
         civil_society=study_tip.wide(tip, "AZN")["funding_civil_society_victim_services"],
         statements=statements,
         article_statements=io.read_table(
-            LAYOUT.raw / "article_statements.csv", schemas.ARTICLE_STATEMENTS
+            LAYOUT.raw / "article_statements.csv", external_schemas.ARTICLE_STATEMENTS
         ),
         reported=dict(zip(numbers["id"], numbers["value"], strict=True)),
         periods=dict(zip(numbers["id"], numbers["period"], strict=True)),
@@ -71,7 +71,9 @@ def test_the_dispatch_covers_exactly_the_external_claims(claims, found):
     assert [c.id for c in dispatched] == ["H2", "D4", "H3"]
     table = external_claims.external_verdicts(claims, found)
     assert table["id"].tolist() == ["H2", "D4", "H3"]
-    assert table.columns.tolist() == [f["name"] for f in schemas.EXTERNAL_VERDICTS["fields"]]
+    assert table.columns.tolist() == [
+        f["name"] for f in external_schemas.EXTERNAL_VERDICTS["fields"]
+    ]
 
 
 def test_the_dispatch_gives_the_verdicts_of_the_evidence_functions(claims, found):

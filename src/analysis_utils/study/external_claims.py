@@ -20,8 +20,7 @@ import pandas as pd
 from analysis_utils.audit import registry
 from analysis_utils.audit.registry import Claim
 from analysis_utils.audit.verdicts import SURVEY_PERIOD, Verdict
-from analysis_utils.core import schemas
-from analysis_utils.study import hypotheses, statements
+from analysis_utils.study import external_schemas, hypotheses, statements
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +162,7 @@ EXTERNAL_TESTS: dict[str, ExternalTest] = {
 
 
 #: Columns of the external verdicts table (``external_verdicts.csv``).
-EXTERNAL_VERDICT_COLUMNS = [f["name"] for f in schemas.EXTERNAL_VERDICTS["fields"]]
+EXTERNAL_VERDICT_COLUMNS = [f["name"] for f in external_schemas.EXTERNAL_VERDICTS["fields"]]
 
 
 def load_claims(path: Path) -> list[Claim]:
@@ -288,5 +287,5 @@ def external_shares(claims: Sequence[Claim], found: ExternalEvidence) -> pd.Data
         if (shares := EXTERNAL_TESTS[str(c.test)].shares) is not None
     ]
     if not tables:
-        return pd.DataFrame(columns=[f["name"] for f in schemas.SHARES["fields"]])
+        return pd.DataFrame(columns=[f["name"] for f in external_schemas.SHARES["fields"]])
     return pd.concat(tables, ignore_index=True)
