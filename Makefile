@@ -7,14 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: reproduce replication-report test test-fast test-slow test-all lint browser notebooks tutorial verify-data benchmark drift lock clean-venv help
+.PHONY: reproduce replication-report test test-fast test-slow test-all lint browser notebooks tutorial verify-data benchmark drift lock test-notebooks clean-venv help
 
 help:
 	@echo "make reproduce   run the whole study (writes data/processed/ and reports/)"
 	@echo "make replication-report  write reports/replication_report.md, .html and .pdf from the results"
 	@echo "make test        lint, then every test not marked slow; the study runs once, shared (about 2 min)"
 	@echo "make test-fast   the unit and property tests only, for the edit loop (under 30 s)"
-	@echo "make test-slow   the end-to-end runs in copies of their own, the tutorial (nbval), the wheel"
+	@echo "make test-slow   the end-to-end runs in copies of their own, the wheel, nbval on the tutorial and on every notebook"
+	@echo "make test-notebooks  nbval on every notebook of notebooks/, in a copy of the project (part of make test-slow)"
 	@echo "make test-all    make test, then make test-slow: what CI runs"
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
@@ -70,18 +71,36 @@ replication-report: $(STAMP)
 # Independent tests run on every core (pytest-xdist); the study runs once per session and
 # is shared (tests/conftest.py: built), starting from what make reproduce left in reports/.
 # loadscope keeps each test module (and a notebook's nbval cells, in order) on one worker:
-# module fixtures run once. Only make test-slow runs nbval (on the tutorial), so the others
-# leave its plugin unloaded.
+# module fixtures run once.
 PYTEST := $(BIN)/python -m pytest -n $(JOBS) --dist loadscope
 
+# nbval is the arbiter of the notebooks' outputs, its sanitizer file masking what may differ
+# between two runs. make test compares the shared run's executed notebooks with the committed
+# ones by nbval's own code, without a second execution (tests/test_notebook_outputs.py);
+# make test-slow runs pytest --nbval itself: on the tutorial (a test path) with the slow tests,
+# then on every notebook of notebooks/ (test-notebooks).
+NBVAL := --nbval --nbval-sanitize-with=$(CURDIR)/tests/nbval_sanitize.cfg
+
 test: $(STAMP) lint browser
-	$(PYTEST) -p no:nbval -m "not slow"
+	$(PYTEST) -m "not slow"
 
 test-fast: $(STAMP)
-	$(PYTEST) -p no:nbval -m "not slow and not study and not heavy"
+	$(PYTEST) -m "not slow and not study and not heavy"
 
 test-slow: $(STAMP) browser
-	$(PYTEST) -m slow --nbval
+	$(PYTEST) -m slow $(NBVAL)
+	@$(MAKE) --no-print-directory test-notebooks
+
+# pytest --nbval on notebooks/: each notebook executed cell by cell, every output compared with
+# the committed one. In a copy of the project (data/, notebooks/, the lock, and pyproject.toml
+# for pytest's settings), because the notebooks write data/processed/ and reports/ beside
+# them; one notebook after another in name order, because each reads what the earlier ones
+# wrote (tests/test_notebook_contract.py checks that name order is an execution order).
+test-notebooks: $(STAMP)
+	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && \
+	  cp -R data notebooks requirements pyproject.toml "$$copy"/ && \
+	  echo "nbval: executing every notebook of notebooks/ in a copy of the project, in name order" && \
+	  cd "$$copy" && $(abspath $(BIN))/python -m pytest -p no:cacheprovider $(NBVAL) notebooks
 
 test-all: test test-slow
 
