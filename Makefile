@@ -20,7 +20,7 @@ help:
 	@echo "make notebooks   re-execute the notebooks in place (refreshes nbval's reference outputs)"
 	@echo "make tutorial    run the tutorial 'Adapting the package to your own survey'"
 	@echo "make verify-data check data/raw against SHA256SUMS and its schemas"
-	@echo "make benchmark   measure the command line, the reconstruction, the survey reader, survey runs by size, study runs and the test targets (not in the tests)"
+	@echo "make benchmark   measure the command line, the reconstruction, the survey reader, survey runs by size, study runs, audit-table and the test targets (not in the tests)"
 	@echo "make drift       run the study under the newest library releases and compare (reports/drift.html)"
 	@echo "make lock        rewrite requirements/lock.txt from pyproject.toml (uv; versions kept unless UPGRADE=--upgrade)"
 
@@ -149,6 +149,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_survey.py
 	$(BIN)/python benchmarks/survey_size.py
 	$(BIN)/python benchmarks/bench_runs.py
+	$(BIN)/python benchmarks/audit_table.py
 
 # The reference is this checkout as make reproduce leaves it (locked versions); the run
 # under the newest releases happens in a temporary copy, removed afterwards.

@@ -250,3 +250,15 @@ def test_a_run_ends_with_the_page_to_open(project):
     survey = {"survey_dir": str(project.root / "s")}
     expected = (project.root / "s" / "output" / "executed").resolve()
     assert cli._pages(project, [], survey) == [f"executed notebooks (HTML): {expected}"]
+
+
+def test_a_sweep_without_the_sweeps_extra_says_what_to_install(monkeypatch, tmp_path, capsys):
+    """A base install (no distributed, no cryptography) is told to install the extra."""
+    for name in ("cryptography", "cryptography.x509", "distributed"):
+        monkeypatch.setitem(sys.modules, name, None)
+    code = cli.main(["sweep-certs", str(tmp_path / "certs")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "needs the package's sweeps extra" in err
+    assert "[sweeps]" in err
+    assert not (tmp_path / "certs").exists()

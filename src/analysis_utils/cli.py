@@ -28,6 +28,10 @@ NEEDS_CHECKOUT = (
 )
 
 
+#: Libraries of the ``sweeps`` extra, imported only by the sweep and certificate commands.
+SWEEPS_EXTRA = frozenset({"distributed", "dask", "cryptography"})
+
+
 def _prog() -> str:
     """How the command was called: the console script or ``python -m analysis_utils``."""
     return "analysis-utils" if Path(sys.argv[0]).name == "analysis-utils" else PROG
@@ -111,6 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _dispatch(args)
     except (ParameterError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        if str(exc.name).split(".")[0] not in SWEEPS_EXTRA:
+            raise
+        print(
+            f"error: {args.command} needs the package's sweeps extra ({exc.name} is not "
+            "installed): pip install 'nazarova2014-reproduction[sweeps]' (make installs it)",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return _stopped("interrupted", 130)
