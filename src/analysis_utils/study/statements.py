@@ -101,6 +101,11 @@ IN_A_ROW = re.compile(r"for the (second|third|fourth|fifth) year in a row")
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
+def _first_match(readings: tuple[tuple[str, re.Pattern[str]], ...], quote: str, other: str) -> str:
+    """Return the first reading whose rule matches the quote, else ``other``."""
+    return next((reading for reading, pattern in readings if pattern.search(quote)), other)
+
+
 def funding_reading(quote: str) -> str:
     """Read a TIP statement on funding (see :data:`FUNDING_READINGS`).
 
@@ -113,10 +118,7 @@ def funding_reading(quote: str) -> str:
     str
         One of the readings, or ``funding reported``.
     """
-    for reading, pattern in FUNDING_READINGS:
-        if pattern.search(quote):
-            return reading
-    return "funding reported"
+    return _first_match(FUNDING_READINGS, quote, "funding reported")
 
 
 def identification_reading(quote: str) -> str:
@@ -132,10 +134,7 @@ def identification_reading(quote: str) -> str:
         The form of trafficking whose victims or cases the statement says were
         missed, or :data:`FORM_NOT_STATED`.
     """
-    for reading, pattern in IDENTIFICATION_READINGS:
-        if pattern.search(quote):
-            return reading
-    return FORM_NOT_STATED
+    return _first_match(IDENTIFICATION_READINGS, quote, FORM_NOT_STATED)
 
 
 def years_covered(quote: str, reference_year: int) -> list[int]:

@@ -233,13 +233,7 @@ def decimal_points(table: TextTable, questions: pd.DataFrame) -> TextTable:
         if name not in kept
     }
     read = {k: changed for k, changed in read.items() if changed}
-    if not read:
-        return table
-    rows = [
-        [read[k].get(cell, cell) if k in read else cell for k, cell in enumerate(row)]
-        for row in table.rows
-    ]
-    return table.with_columns(list(table.header), rows)
+    return table.recoded(read)
 
 
 def decimal_point_columns(table: TextTable, rows: list[list[str]]) -> list[list[str]]:

@@ -190,13 +190,7 @@ def _values_for_texts(table: TextTable, columns: set[str]) -> TextTable:
         by_label = {label: value for value, label in every.items()}
         if given and given <= set(by_label) and not given & set(every):
             read[k] = by_label
-    if not read:
-        return table
-    rows = [
-        [read[k].get(cell, cell) if k in read else cell for k, cell in enumerate(row)]
-        for row in table.rows
-    ]
-    return table.with_columns(list(table.header), rows)
+    return table.recoded(read)
 
 
 def with_labels(table: TextTable, source: Path, shown: str) -> tuple[TextTable, str | None]:

@@ -83,13 +83,7 @@ def blank_undeclared(table: TextTable, options: pd.DataFrame) -> TextTable:
             continue
         codes = set(options.loc[options["question_id"] == column, "option_code"])
         read[k] = {v: missing_code(v) if missing_code(v) in codes else "" for v in declared}
-    if not read:
-        return table
-    rows = [
-        [read[k].get(cell, cell) if k in read else cell for k, cell in enumerate(row)]
-        for row in table.rows
-    ]
-    return table.with_columns(list(table.header), rows)
+    return table.recoded(read)
 
 
 def frequencies(survey: Survey, question_id: str) -> pd.DataFrame:

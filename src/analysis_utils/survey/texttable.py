@@ -125,6 +125,28 @@ class TextTable:
         """Return the same table with other columns (its file, numbering and labels kept)."""
         return replace(self, header=header, rows=rows)
 
+    def recoded(self, read: dict[int, dict[str, str]]) -> TextTable:
+        """Return the table with the cells of some columns read anew.
+
+        Parameters
+        ----------
+        read : dict
+            Column position to {cell as written: cell as read}; a cell not named
+            is kept as written.
+
+        Returns
+        -------
+        TextTable
+            This table itself where nothing is read anew.
+        """
+        if not read:
+            return self
+        rows = [
+            [read[k].get(cell, cell) if k in read else cell for k, cell in enumerate(row)]
+            for row in self.rows
+        ]
+        return self.with_columns(list(self.header), rows)
+
 
 def character_problem(shown: str, row: int, value: str, what: str) -> Problem:
     """Describe an identifier holding a control or bidirectional formatting character.

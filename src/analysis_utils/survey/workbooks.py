@@ -139,6 +139,13 @@ def _sheet_rows(sheet: Any, where: str) -> list[list[str]]:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
+def _named(names: list[str], wanted: str) -> str | None:
+    """Find the sheet of that name: exactly, else in any case; ``None`` if none."""
+    return next((n for n in names if n == wanted), None) or next(
+        (n for n in names if n.lower() == wanted.lower()), None
+    )
+
+
 def choose_sheet(names: list[str], shown: str, sheet: str | None = None) -> str:
     """Decide which sheet of a workbook holds the answers.
 
@@ -167,9 +174,7 @@ def choose_sheet(names: list[str], shown: str, sheet: str | None = None) -> str:
     """
     listed = ", ".join(repr(n) for n in names)
     if sheet is not None:
-        found = next((n for n in names if n == sheet), None) or next(
-            (n for n in names if n.lower() == sheet.lower()), None
-        )
+        found = _named(names, sheet)
         if found is None:
             raise InputError(
                 [
@@ -184,9 +189,7 @@ def choose_sheet(names: list[str], shown: str, sheet: str | None = None) -> str:
                 ]
             )
         return found
-    named = next((n for n in names if n == SHEET), None) or next(
-        (n for n in names if n.lower() == SHEET), None
-    )
+    named = _named(names, SHEET)
     if named is not None:
         return named
     data = [n for n in names if n.lower() != LABELS_SHEET]
