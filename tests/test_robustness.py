@@ -161,7 +161,7 @@ def test_the_table_covers_every_feasible_size_of_the_study(built, items):
     for row in table[table["n"].isin([9, 18]) & (table["rounding"] == "up_or_down")].itertuples():
         single = row.reading.startswith("single")
         rows, holds, significant, weight = _enumerated(
-            FIG1, C, row.n, single=single, rounding=row.rounding, prior=row.prior
+            FIG1, C, int(row.n), single=single, rounding=row.rounding, prior=float(row.prior)
         )
         assert (row.reconstructions, row.holds, row.significant) == (
             len(rows),
