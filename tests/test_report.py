@@ -79,7 +79,7 @@ def test_derived_checks_by_hand(table):
     assert capacity["recomputed"].startswith("68 victims a year were rehabilitated")
     assert "at most AZN 5,070 (8.9 times the AZN 570 printed)" in capacity["recomputed"]
     assert "not stated" in capacity["reason"]
-    assert table.loc["check_allowance", "status"] == "reproduced"
+    assert table.loc["check_allowance", "status"] == "consistent"  # if line 429 is the 2011 benefit
     assert "200 AZN" in table.loc["check_allowance", "recomputed"]
     assert table.loc["check_gender_shares", "status"] == "reproduced"
     assert table.loc["check_case_parts", "recomputed"] == "2.1% forced labour"
@@ -103,7 +103,7 @@ def test_the_two_ranks_of_trafficking_contradict_each_other(table):
     ]:
         row = table.loc[number_id]
         assert row["status"] == "inconsistent"
-        assert row["reason"].startswith(f"contradicted by {other}; ")
+        assert row["reason"].startswith(f"in conflict with {other} (see check_trafficking_rank); ")
         assert row["checked_in"] == "check_trafficking_rank"
 
 
@@ -445,3 +445,10 @@ def test_a_number_without_a_reference_has_a_status_of_its_own(table, numbers):
     assert (status == audit_checks.UNCITED).sum() == sum(
         status[i] == audit_checks.UNCITED for i in uncited
     )
+
+
+def test_the_stated_n_check_uses_every_reported_survey_percentage(table):
+    percents = table.index[table["kind"] == "survey_percentage"]
+    assert len(percents) == 5
+    for number_id in percents:
+        assert "check_sample_size" in table.loc[number_id, "checked_in"].split(";")

@@ -231,7 +231,7 @@ def reproduction(statuses: Mapping[str, int], order: Sequence[str]) -> Finding:
     parts = [f"{plain(statuses[s])} \u201c{s}\u201d" for s in order if statuses.get(s)]
     return Finding(
         "Every number of the article has a status",
-        f"Of {number(total, 'derived')} rows (numbers the article prints, unprinted figure "
+        f"Of {number(total, 'count')} rows (numbers the article prints, unprinted figure "
         f"values and checks): {', '.join(parts)}.",
         "derived",
     )

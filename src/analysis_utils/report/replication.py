@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis_utils.audit.checks import UNCITED
+from analysis_utils.audit.checks import AGREES_NOT_WITH_STATED_N, UNCITED
 from analysis_utils.core import io, paths, schemas, yamlfile
 from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.report import computing, findings, item_map, pages, ssrp, typst_pdf
@@ -135,7 +135,7 @@ def _swept(row: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def conclusion(verdicts: pd.DataFrame, sample: findings.Finding, inconsistent: int) -> str:
+def conclusion(verdicts: pd.DataFrame, sample: findings.Finding, table: pd.DataFrame) -> str:
     """Write the conclusion from the verdicts, the sample-size finding and the contradictions.
 
     Parameters
@@ -144,20 +144,26 @@ def conclusion(verdicts: pd.DataFrame, sample: findings.Finding, inconsistent: i
         ``verdict_table.csv``.
     sample : Finding
         :func:`analysis_utils.report.findings.sample_size`.
-    inconsistent : int
-        Rows of the reproduction table contradicted by the article's other numbers.
+    table : DataFrame
+        ``reproduction_report.csv``: its inconsistent rows are counted, numbers of
+        the article apart from the package's checks.
 
     Returns
     -------
     str
     """
     hypotheses = verdicts[verdicts["id"].astype(str).str.startswith("H")]
+    bad = table["status"] == "inconsistent"
+    checks = table["kind"].astype(str).str.endswith("_check")
     said = "; ".join(f"{r.id}, {r.our_verdict}" for r in hypotheses.itertuples(index=False))
     return (
         f"{sample.title}: {sample.sentence[0].lower()}{sample.sentence[1:]} "
         f"The article declares its hypotheses proved; here: {said}. "
-        f"{findings.number(inconsistent, 'derived')} of the rows of the reproduction table are "
-        "contradicted by other numbers of the article."
+        f"{findings.number(int(bad.sum()), 'count')} rows of the reproduction table are "
+        f"inconsistent ({findings.plain(int((bad & ~checks).sum()))} numbers of the article, "
+        f"{findings.plain(int((bad & checks).sum()))} of the package's checks) and "
+        f"{findings.number(int((table['status'] == AGREES_NOT_WITH_STATED_N).sum()), 'count')} "
+        "are consistent with each other but not with the stated n."
     )
 
 
@@ -265,7 +271,7 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
         "conclusion": conclusion(
             verdicts,
             findings.sample_size(audit),
-            int(counts.get("inconsistent", 0)),
+            table,
         ),
     }
 

@@ -252,8 +252,10 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             "AZN 400 (allowance); doubled to AZN 400 in 2011",
             f"{v['allowance_2011_amount']:g} = {allowance:g} AZN; before 2011: "
             f"{v['allowance_2011_amount'] / v['allowance_2011_increase_factor']:g} AZN",
-            "reproduced" if v["allowance_2011_amount"] == allowance else "inconsistent",
-            "the allowance of the budget paragraph is the 2011 amount",
+            "consistent" if v["allowance_2011_amount"] == allowance else "inconsistent",
+            "equal if the budget paragraph's one-time allowance (line 429, a yearly average of "
+            "no stated year) is the 2011 reintegration benefit (line 469), which the article "
+            "does not say",
         )
     )
     rows.append(
@@ -302,10 +304,9 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
 
 #: Which numbers each derived check uses (their rows point to the check).
 #: Of the numbers a check uses, those it recomputes from the others (the rest are its inputs):
-#: "$30,000 every 30 seconds" gives the $32 billion a year; the 2011 allowance is the AZN 400.
+#: "$30,000 every 30 seconds" gives the $32 billion a year.
 CHECK_RECOMPUTES: dict[str, tuple[str, ...]] = {
     "check_profit_per_year": ("un_annual_revenue",),
-    "check_allowance": ("one_time_allowance", "allowance_2011_amount"),
 }
 
 CHECK_USES: dict[str, tuple[str, ...]] = {
@@ -385,6 +386,9 @@ def reproduction_report(
         ignore_index=True,
     )
     uses = dict(CHECK_USES)
+    # the stated n is checked against every reported survey percentage
+    percents = report.loc[report["kind"] == "survey_percentage", "id"].tolist()
+    uses["check_sample_size"] = (*uses["check_sample_size"], *percents)
     if external is not None and len(external):
         report = pd.concat([report, report_frame(external[ROW_COLUMNS].to_dict("records"))])
         report = report.reset_index(drop=True)
@@ -408,7 +412,9 @@ def reproduction_report(
             )
             others = ", ".join(i for i in ids if i != number_id)
             report.loc[mask, "status"] = "inconsistent"
-            report.loc[mask, "reason"] = f"contradicted by {others}; " + report.loc[mask, "reason"]
+            report.loc[mask, "reason"] = (
+                f"in conflict with {others} (see {check}); " + report.loc[mask, "reason"]
+            )
     if not report["id"].is_unique:
         raise ValueError("duplicate ids in the reproduction report")
     unknown = set(report["status"]) - set(STATUSES)

@@ -296,7 +296,7 @@ def period(years: Sequence[int]) -> str:
 
 
 def share_verdict(
-    table: pd.DataFrame, *, alpha: float, confidence: float, note: str = ""
+    table: pd.DataFrame, *, alpha: float, confidence: float, note: str = "", part: str = ""
 ) -> Verdict:
     """Verdict on "the part is the majority" from yearly shares of identified victims.
 
@@ -316,6 +316,8 @@ def share_verdict(
         Level of the pooled interval.
     note : str
         A further assumption about the counts (e.g. how victims of unstated sex count).
+    part : str
+        What the part counts, in words (``female``), said before the counts.
 
     Returns
     -------
@@ -329,7 +331,8 @@ def share_verdict(
     pooled = table[table["year"] == "pooled"].iloc[0]
     share, low, high = (float(pooled[c]) for c in ("share", "pooled_low", "pooled_high"))
     parts = [
-        f"identified victims {when} (external): above one half in "
+        f"identified victims {when} (external){f', counting {part}' if part else ''}: above "
+        "one half in "
         f"{int((years['share'] > 0.5).sum())} of {len(years)} years",
         f"pooled {int(years['part'].sum())} of {int(years['total'].sum())} = {share:.1%}, "
         f"{confidence:.0%} interval allowing for overdispersion {low:.1%}-{high:.1%} "

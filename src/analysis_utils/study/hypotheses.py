@@ -72,7 +72,12 @@ def h2_verdict(
     -------
     Verdict
     """
-    identified = share_verdict(shares_table, alpha=alpha, confidence=confidence)
+    identified = share_verdict(
+        shares_table,
+        alpha=alpha,
+        confidence=confidence,
+        part="those of sex trafficking (all of them female in the reports)",
+    )
     both = investigations.dropna()
     sex_more = bool(
         (both["investigations_sex_trafficking"] > both["investigations_labour_trafficking"]).all()
@@ -326,7 +331,9 @@ def d4_verdict(
     -------
     Verdict
     """
-    identified = share_verdict(female_shares, alpha=alpha, confidence=confidence, note=note)
+    identified = share_verdict(
+        female_shares, alpha=alpha, confidence=confidence, note=note, part="the female"
+    )
     years = female_shares.loc[female_shares["year"] != "pooled", "year"].astype(int)
     first = int(years.min())
     men = article_statements[
