@@ -178,3 +178,17 @@ def test_a_sweep_beyond_the_work_limit_is_refused_before_it_starts(items):
     claims = registry.load_claims(paths.layout().claims)
     with pytest.raises(ValueError, match="robustness_n_max"):
         robustness.robustness_table(claims, items, n_max=1000, subgroup_questions=["position"])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    values=st.lists(st.tuples(st.floats(0, 1), st.floats(-1e6, 1e6)), min_size=1, max_size=200),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_weighted_means_do_not_depend_on_the_order_of_the_terms(values, seed):
+    """Exactly rounded: any order of the same terms gives the same bytes (a BLAS dot need not)."""
+    weights, terms = (np.array(column) for column in zip(*values, strict=True))
+    order = np.random.default_rng(seed).permutation(len(terms))
+    assert posterior.weighted_mean(weights, terms) == posterior.weighted_mean(
+        weights[order], terms[order]
+    )

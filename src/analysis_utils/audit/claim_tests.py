@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis_utils.audit import limits, stats
 from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
-from analysis_utils.audit.posterior import POSTERIOR_POINTS, prior_weights
+from analysis_utils.audit.posterior import POSTERIOR_POINTS, prior_weights, weighted_mean
 from analysis_utils.audit.reconstruction import count
 from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
 from analysis_utils.audit.registry import (
@@ -231,7 +231,9 @@ def evaluate(
         *_span(pvalues),
         *_span(posterior.probability),
         float(posterior.standard_error.max()) if len(rows) else 0.0,
-        float(prior_weights(rows, n, prior=prior, single_choice=single) @ posterior.probability)
+        weighted_mean(
+            prior_weights(rows, n, prior=prior, single_choice=single), posterior.probability
+        )
         if len(rows)
         else np.nan,
         outcome.test,

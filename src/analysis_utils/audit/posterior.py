@@ -8,6 +8,7 @@ by numerical integration over independent Beta marginals (multiple choice).
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -285,3 +286,23 @@ def prior_weights(rows: np.ndarray, n: int, *, prior: float, single_choice: bool
         log_weight = stats.betabinom.logpmf(rows, n, prior, prior).sum(axis=1)
     weight = np.exp(log_weight - log_weight.max())
     return np.asarray(weight / weight.sum(), dtype=float)
+
+
+def weighted_mean(weights: np.ndarray, values: np.ndarray) -> float:
+    """Sum of ``weights * values``, exactly rounded (:func:`math.fsum`).
+
+    A matrix product (``@``) may add in an order that depends on the machine's
+    threads and memory alignment, so its last digits can differ run to run;
+    products then an exactly rounded sum give the same bytes every run.
+
+    Parameters
+    ----------
+    weights, values : numpy.ndarray
+        One-dimensional, of the same length.
+
+    Returns
+    -------
+    float
+    """
+    products = np.asarray(weights, dtype=np.float64) * np.asarray(values, dtype=np.float64)
+    return math.fsum(products.tolist())

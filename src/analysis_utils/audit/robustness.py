@@ -44,6 +44,7 @@ from analysis_utils.audit.posterior import (
     beta_grid,
     posterior_largest_quadrature,
     prior_weights,
+    weighted_mean,
 )
 from analysis_utils.audit.reconstruction import count, enumerate_vectors
 from analysis_utils.audit.registry import DEFAULT_ALPHA, DEFAULT_READINGS, Claim
@@ -145,9 +146,9 @@ def _single(
         int(total),
         int(holds.sum()),
         int(significant.sum()),
-        float(weight @ holds),
-        float(weight @ significant),
-        float(weight @ posterior),
+        weighted_mean(weight, holds),
+        weighted_mean(weight, significant),
+        weighted_mean(weight, posterior),
     )
 
 
@@ -191,8 +192,9 @@ def _multiple(
     # marginal posterior: each option's Beta posterior mixed over its consistent counts
     limits.check_grid(n, points)
     pdf, cdf = beta_grid(n, prior, points)
-    mixed_pdf = weights[target] @ pdf
-    mixed_cdf = np.prod([weights[j] @ cdf for j in others], axis=0)
+    # sums along an axis, not matrix products: the same digits every run
+    mixed_pdf = (weights[target][:, None] * pdf).sum(axis=0)
+    mixed_cdf = np.prod([(weights[j][:, None] * cdf).sum(axis=0) for j in others], axis=0)
     posterior = float(np.clip((mixed_pdf * mixed_cdf).mean(), 0.0, 1.0))
     return _Sweep(total, holds, significant, holds_share, significant_share, posterior)
 
