@@ -262,3 +262,28 @@ def test_a_sweep_without_the_sweeps_extra_says_what_to_install(monkeypatch, tmp_
     assert "needs the package's sweeps extra" in err
     assert "[sweeps]" in err
     assert not (tmp_path / "certs").exists()
+
+
+def test_a_parameters_file_names_folders_from_its_own_folder(tmp_path):
+    """A survey folder's params.yaml (survey_dir: .) works wherever the command runs."""
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    read = cli._beside(
+        {"survey_dir": ".", "output_dir": "out", "claims_file": "/abs/claims.yaml", "top": 2},
+        folder,
+    )
+    assert read == {
+        "survey_dir": str(folder.resolve()),
+        "output_dir": str((folder / "out").resolve()),
+        "claims_file": "/abs/claims.yaml",
+        "top": 2,
+    }
+
+
+def test_the_template_parameters_file_holds_no_machine_path(tmp_path):
+    from analysis_utils.survey import templates
+
+    templates.scaffold(tmp_path / "s")
+    text = (tmp_path / "s" / "params.yaml").read_text(encoding="utf-8")
+    assert str(tmp_path) not in text
+    assert "\nsurvey_dir: .\n" in text

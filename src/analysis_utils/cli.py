@@ -51,9 +51,26 @@ def _given(args: argparse.Namespace) -> dict[str, Any]:
             raise ParameterError(f"{args.parameters_file}: cannot read parameters: {exc}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise ParameterError(f"{args.parameters_file}: expected a mapping of names to values")
-        given.update(loaded or {})
+        given.update(_beside(loaded or {}, args.parameters_file.parent))
     given.update(dict(args.parameter))
     return given
+
+
+def _beside(loaded: Mapping[str, Any], folder: Path) -> dict[str, Any]:
+    """Read a parameters file's relative folders and files from the file's own folder.
+
+    A survey folder's ``params.yaml`` says ``survey_dir: .``: it names its own
+    folder wherever the folder is moved and wherever the command runs.
+    """
+    return {
+        name: str((folder / value).resolve())
+        if name.endswith(("_dir", "_file"))
+        and isinstance(value, str)
+        and value
+        and not Path(value).is_absolute()
+        else value
+        for name, value in loaded.items()
+    }
 
 
 def _installed_paths(given: dict[str, Any]) -> dict[str, Any]:

@@ -68,10 +68,11 @@ claims: {}
 
 
 _TEMPLATE_PARAMS = """\
-# Parameters of a run on this survey: python -m analysis_utils run -f {folder}/params.yaml
-# (python -m analysis_utils params NOTEBOOK lists every parameter of a notebook)
-survey_dir: {folder}
-# output_dir: {folder}/output   # where everything is written
+# Parameters of a run on this survey: python -m analysis_utils run -f PATH/params.yaml
+# (python -m analysis_utils params NOTEBOOK lists every parameter of a notebook).
+# Folders and files here are read from this file's folder: "." is this survey folder.
+survey_dir: .
+# output_dir: output                   # where everything is written
 # min_cell: {min_cell}                        # smallest count published
 # keep_respondent_data: false          # also write the answers (identifying columns dropped)
 # rounding: up_or_down                 # how the source rounded its percentages
@@ -121,7 +122,7 @@ def scaffold(folder: Path, filled: Mapping[str, str] | None = None) -> list[Path
             folder=where, min_cell=DEFAULT_MIN_CELL, reference=format_reference()
         ),
         "claims.yaml": _TEMPLATE_CLAIMS,
-        "params.yaml": _TEMPLATE_PARAMS.format(folder=where, min_cell=DEFAULT_MIN_CELL),
+        "params.yaml": _TEMPLATE_PARAMS.format(min_cell=DEFAULT_MIN_CELL),
         **(filled or {}),
     }
     written = []
