@@ -537,3 +537,20 @@ def test_a_fifo_at_the_lock_path_is_refused_in_one_line(toy, capsys, monkeypatch
     assert "is not a plain file" in err
     assert "Traceback" not in err
     assert stat.S_ISFIFO(os.lstat(toy.results / locks.LOCK_NAME).st_mode)  # left alone
+
+
+def test_a_kernel_slow_to_answer_on_a_busy_machine_is_waited_for(monkeypatch, tmp_path):
+    """Papermill is asked to wait START_TIMEOUT seconds for the kernel, not nbclient's 60."""
+    import papermill
+
+    from analysis_utils.pipeline import executed, kernels
+
+    seen = {}
+
+    def execute_notebook(source, output, **options):
+        seen.update(options)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    outcome = executed.execute_one("x", "in.ipynb", "out.ipynb", {}, str(tmp_path))
+    assert outcome.ok
+    assert seen["start_timeout"] == kernels.START_TIMEOUT >= 120

@@ -98,6 +98,7 @@ def execute_one(
             parameters=parameters,
             cwd=cwd,
             kernel_name=kernels.KERNEL,
+            start_timeout=kernels.START_TIMEOUT,
             progress_bar=False,
             log_output=False,
             kernel_manager_class="analysis_utils.pipeline.kernels.QuietKernelManager",

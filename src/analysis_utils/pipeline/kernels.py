@@ -36,6 +36,11 @@ from analysis_utils.pipeline.lifeline import child_dies_with_this_thread
 #: The kernel every notebook runs in.
 KERNEL = "python3"
 
+#: Seconds a kernel may take to answer after it starts (nbclient's default is 60). On a
+#: machine busy with other runs (the slow tests run two sweeps' kernels and a pip install
+#: side by side on two cores) a kernel has been seen to take longer; waiting is harmless.
+START_TIMEOUT = 300
+
 #: What a waiting kernel imports before its notebook arrives.
 WARM_UP = (
     "import numpy, pandas, scipy.stats, matplotlib, "
