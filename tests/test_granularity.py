@@ -3,6 +3,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, Dec
 from fractions import Fraction
 
 import pytest
+from grim_examples import WORKED_EXAMPLES
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -13,33 +14,7 @@ from analysis_utils.audit import granularity
 # reproduces the running example of Brown & Heathers (2017), "The GRIM test",
 # Social Psychological and Personality Science 8(4): a mean of 5.19 cannot come
 # from 28 integers but can from 32; a two-item scale; a percentage.
-@pytest.mark.parametrize(
-    ("x", "n", "kwargs", "expected"),
-    [
-        ("5.19", 28, {}, False),
-        ("5.19", 32, {}, True),
-        ("2.84", 16, {"items": 2}, True),
-        ("71", 43, {"percent": True}, False),
-        # hand computations: 145/28 = 5.1786 -> 5.18; 146/28 = 5.2143 -> 5.21
-        ("5.18", 28, {}, True),
-        ("5.21", 28, {}, True),
-        # the article: none of its percentages can come from its "4 experts"
-        ("67", 4, {"percent": True}, False),
-        ("33", 4, {"percent": True}, False),
-        ("78", 4, {"percent": True}, False),
-        ("57", 4, {"percent": True}, False),
-        ("44", 4, {"percent": True}, False),
-        # hand: 2/3 = 66.7 %, 7/9 = 77.8 %, 4/7 = 57.1 %, 4/9 = 44.4 %
-        ("67", 3, {"percent": True}, True),
-        ("78", 9, {"percent": True}, True),
-        ("57", 7, {"percent": True}, True),
-        ("44", 9, {"percent": True}, True),
-        ("57", 9, {"percent": True}, False),
-        # trailing zeros count: 44.0 % needs 0.1-point precision (4/9 = 44.4 %)
-        ("44.0", 9, {"percent": True}, False),
-        ("44.4", 9, {"percent": True}, True),
-    ],
-)
+@pytest.mark.parametrize(("x", "n", "kwargs", "expected"), WORKED_EXAMPLES)
 def test_worked_examples(x, n, kwargs, expected):
     assert granularity.grim(x, n, **kwargs) is expected
 

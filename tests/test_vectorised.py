@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from grim_examples import WORKED_EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,30 +25,8 @@ def _vector(values, n, **kwargs):
     ]
 
 
-# the worked examples of tests/test_granularity.py: scrutiny's grim() documentation
-# (R/grim.R, @examples, Brown and Heathers' running example), the article's percentages at
-# its stated n = 4, and hand computations
-EXAMPLES = [
-    ("5.19", 28, {}, False),
-    ("5.19", 32, {}, True),
-    ("2.84", 16, {"items": 2}, True),
-    ("71", 43, {"percent": True}, False),
-    ("5.18", 28, {}, True),
-    ("5.21", 28, {}, True),
-    ("67", 4, {"percent": True}, False),
-    ("33", 4, {"percent": True}, False),
-    ("78", 4, {"percent": True}, False),
-    ("57", 4, {"percent": True}, False),
-    ("44", 4, {"percent": True}, False),
-    ("67", 3, {"percent": True}, True),
-    ("78", 9, {"percent": True}, True),
-    ("57", 7, {"percent": True}, True),
-    ("44", 9, {"percent": True}, True),
-    ("57", 9, {"percent": True}, False),
-    ("44.0", 9, {"percent": True}, False),
-    ("44.4", 9, {"percent": True}, True),
-    ("0.5", 10, {"rounding": "anti_trunc"}, True),
-]
+# the worked examples of the scalar tests (tests/grim_examples.py) and one of anti_trunc
+EXAMPLES = [*WORKED_EXAMPLES, ("0.5", 10, {"rounding": "anti_trunc"}, True)]
 
 
 @pytest.mark.parametrize(("x", "n", "kwargs", "expected"), EXAMPLES)
