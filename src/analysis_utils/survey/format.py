@@ -286,7 +286,9 @@ def response_fields(
     dict
         ``respondent_id`` (required, unique) and one column per question: an
         option code (single choice: ``enum``), codes joined by ``;`` (multiple
-        choice: ``pattern``), or text. Choice questions' columns are required.
+        choice: ``pattern``), a number (numeric: checked by
+        :func:`analysis_utils.survey.numeric.problems`), or text. Choice and
+        numeric questions' columns are required.
         The optional :data:`WEIGHT` column holds survey weights.
     """
     fields: dict[str, tuple[dict[str, Any], bool]] = {
@@ -311,6 +313,8 @@ def response_fields(
                 field(row.question_id, "string", text, pattern=pattern),
                 True,
             )
+        elif row.choice == "numeric":  # numbers and range: analysis_utils.survey.numeric
+            fields[row.question_id] = (field(row.question_id, "string", text), True)
         else:
             fields[row.question_id] = (field(row.question_id, "string", text), False)
     return fields
@@ -355,7 +359,7 @@ def format_reference() -> str:
         f"`{RESPONSES}` (optional; or one of {others})\n\n"
         "| column | required | meaning |\n|---|---|---|\n"
         f"| `{RESPONDENT_ID}` | yes | Respondent (unique) |\n"
-        "| one per question, named by its `question_id` | for choice questions | "
+        "| one per question, named by its `question_id` | for choice and numeric questions | "
         "an option code (single), codes joined by `;` (multiple), a number such as `42` or "
         "`3.5` (numeric; or the code of one of its missing kinds), any text (text); "
         "empty for no answer |\n"

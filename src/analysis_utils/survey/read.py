@@ -448,6 +448,9 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
 def require_questions(survey: Survey) -> None:
     """Refuse to analyse a survey without any choice question (an unfilled template).
 
+    Numeric and text questions alone are not enough: the audit and the report count
+    the options of choice questions.
+
     Parameters
     ----------
     survey : Survey
@@ -457,7 +460,7 @@ def require_questions(survey: Survey) -> None:
     InputError
         Naming ``questions.csv``.
     """
-    if (survey.questions["choice"] != "text").any():
+    if (~survey.questions["choice"].isin(["text", "numeric"])).any():
         return
     raise InputError(
         [
