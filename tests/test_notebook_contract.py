@@ -54,6 +54,7 @@ LIBRARY_DEFAULTS = {
     "rate_year": constants.FUNDING_YEAR,
     "n_shown": audit_figures.DEFAULT_N_SHOWN,
     "dpi": plotting.DEFAULT_DPI,
+    "svg_hashsalt": constants.SVG_HASH_SALT,
     "years": [],  # empty: every year with data
     "rate_choice": currency.DEFAULT_RATE_CHOICE,
     "claims_file": _relative(LAYOUT.claims),

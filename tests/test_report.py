@@ -1,6 +1,7 @@
 import base64
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ from analysis_utils.audit import checks as audit_checks
 from analysis_utils.core import paths
 from analysis_utils.report import pages
 from analysis_utils.study import checks as study_checks
+from analysis_utils.study import page as study_page
 
 LAYOUT = paths.layout()
 CTX = audit_checks.SurveyContext(
@@ -421,9 +423,7 @@ def test_a_survey_page_shows_the_source_s_verdicts_only_where_it_states_them(ite
 
 
 def test_fig7_caption_says_nominal_and_why_no_deflator():
-    from analysis_utils.report import pages
-
-    caption = pages.FIGURE_CAPTIONS["fig7_funding_per_victim"]
+    caption = study_page.FIGURE_CAPTIONS["fig7_funding_per_victim"]
     assert "nominal manat" in caption
     assert "no official consumer price index" in caption
     assert "not deflated" in caption
@@ -452,3 +452,57 @@ def test_the_stated_n_check_uses_every_reported_survey_percentage(table):
     assert len(percents) == 5
     for number_id in percents:
         assert "check_sample_size" in table.loc[number_id, "checked_in"].split(";")
+
+
+def test_rows_go_to_the_section_their_location_names_longest_prefix_first():
+    sections = (("Results", ("results",)), ("Results: money", ("results: money",)))
+    assert pages.section_of("Results: money, line 4", sections) == "Results: money"
+    assert pages.section_of("results, Fig. 2", sections) == "Results"
+    assert pages.section_of("Appendix; table 1", sections) == pages.OTHER_SECTION
+    assert pages.section_of("Results", ()) == pages.OTHER_SECTION
+
+
+def test_figures_are_numbered_by_their_stem_and_captioned_as_given():
+    shown = pages.numbered_figures(
+        [Path("figures/fig10_b.svg"), Path("figures/extra_plot.svg"), Path("figures/fig2_a.svg")],
+        {"fig2_a": "Caption of a."},
+    )
+    assert [(f["number"], f["caption"]) for f in shown] == [
+        ("2", "Caption of a."),
+        ("10", "B"),
+        ("3", "Extra plot"),
+    ]
+
+
+def test_the_study_page_passes_its_sections_and_captions():
+    rows = pd.DataFrame(
+        [
+            {
+                "id": "n1",
+                "kind": "count",
+                "location": "Conclusion, line 3",
+                "value_as_printed": "4",
+                "recomputed": "",
+                "status": "consistent",
+                "reason": "r",
+                "checked_in": "",
+                "recomputed_by": "",
+            }
+        ]
+    )
+    verdicts = pd.DataFrame(columns=["id", "article_verdict"])
+    figures = [Path("figures/fig7_funding_per_victim.svg")]
+    page = pages.render_html(
+        rows,
+        verdicts,
+        figures=figures,
+        notebooks=[],
+        title="T",
+        sections=study_page.SECTIONS,
+        captions=study_page.FIGURE_CAPTIONS,
+    )
+    assert "Conclusion" in page
+    assert "not deflated" in page
+    bare = pages.render_html(rows, verdicts, figures=figures, notebooks=[], title="T")
+    assert "not deflated" not in bare
+    assert pages.OTHER_SECTION in bare

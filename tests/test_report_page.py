@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from analysis_utils.report import pages, replication
+from analysis_utils.study import page
 
 pytestmark = pytest.mark.browser
 
@@ -148,9 +149,9 @@ def test_the_table_has_a_row_per_reported_number(page_report):
         report = list(csv.DictReader(handle))
     assert sorted(result["rows"]) == sorted(row["id"] for row in report)
     # grouped by the article's sections in its order, the statuses that matter first
-    section = {row["id"]: pages.article_section(row["location"]) for row in report}
+    section = {row["id"]: pages.section_of(row["location"], page.SECTIONS) for row in report}
     status = {row["id"]: pages.status_rank(row["status"]) for row in report}
-    names = [name for name, _ in pages.SECTIONS] + [pages.OTHER_SECTION]
+    names = [name for name, _ in page.SECTIONS] + [pages.OTHER_SECTION]
     keys = [(names.index(section[i]), status[i]) for i in result["rows"]]
     assert keys == sorted(keys)
     with (built.processed / "article_numbers.csv").open(encoding="utf-8") as handle:

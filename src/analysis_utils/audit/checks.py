@@ -241,7 +241,7 @@ def figure_rows(
     ctx : SurveyContext
     unstated_single_choice : bool
     figures : mapping
-        Question id to the article's figure label (``"Fig. 1"``).
+        Question id to the label of the source's figure that shows it.
 
     Returns
     -------

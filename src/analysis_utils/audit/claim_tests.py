@@ -32,7 +32,7 @@ from analysis_utils.audit.registry import (
     MAX_LISTED,
     Claim,
 )
-from analysis_utils.core.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
+from analysis_utils.audit.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
 from analysis_utils.survey.question import READINGS, question
 
 

@@ -79,7 +79,8 @@ class Claim:
     Attributes
     ----------
     id : str
-        Matches ``article_claims.csv`` (H1-H3, D1-D4).
+        The claim's id; where the source's own claims are given
+        (``article_claims.csv``), one of theirs.
     claim : str
         What is tested, in our words.
     evidence : str

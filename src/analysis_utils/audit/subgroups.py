@@ -89,7 +89,7 @@ def subgroup_readings(
     Returns
     -------
     dict
-        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % can be 4 of the 7
+        Claim id to {n: sentence}, e.g. ``{"C3": {9: "57 % can be 4 of the 7
         highly-educated (4 to 6 of all 9 respondents, the other 2's answers being
         unknown; a subgroup reading, reconstructed)"}}``, for the
         survey claims on those questions at every size where another reported
