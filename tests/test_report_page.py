@@ -2,13 +2,13 @@
 
 import csv
 import functools
-import json
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
+from analysis_utils.audit.results import FigureResults
 from analysis_utils.report import pages, replication
 from analysis_utils.study import page
 
@@ -119,8 +119,8 @@ def test_every_image_is_drawn(any_page):
     built, name, result = any_page
     figures = sorted(p.name for p in (built.reports / "figures").glob("*.svg"))
     if name == "survey_report.html":  # the survey's figures only (those 04 drew), inside the page
-        drawn = json.loads((built.results / "04_reproduce_figures.json").read_text("utf-8"))
-        figures = [f for f in figures if f in drawn["figures"]]
+        drawn = FigureResults.load(built.results)
+        figures = [f for f in figures if f in drawn.figures]
         assert {"fig1_causes.svg", "fig5_feasible_sizes.svg", "fig8_robustness.svg"} <= set(figures)
         assert all(src.startswith("data:image/svg+xml;base64,") for src, *_ in result["images"])
         assert sorted(f"{alt}.svg" for *_, alt in result["images"]) == figures
