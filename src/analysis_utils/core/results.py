@@ -1,15 +1,15 @@
 """Results files: what each notebook decided and found, written once and read typed.
 
 Every notebook ends by writing ``<results_dir>/<notebook>.json``: one frozen
-dataclass per notebook (a subclass of :class:`Results`, beside the code of the
-wing that computes what it holds, such as :mod:`analysis_utils.audit.results`),
+dataclass per notebook, a subclass of :class:`Results` that lives beside the code
+of the wing computing what it holds (such as :mod:`analysis_utils.audit.results`),
 written by :func:`write_results` and read back by its ``load``, the one function
-that reads the file. A decision
-(the rounding rule, the sample sizes searched, the subgroup questions, the
-reading drawn for a question of unstated type, the disclosure threshold) is a
-parameter of the one notebook that makes it; that notebook records it in its
-results, and later notebooks read it with ``load`` instead of declaring it
-again, so one run cannot mix two assumptions.
+that reads the file; downstream it is read by attribute. A decision (the rounding
+rule, the sample sizes searched, the subgroup questions, the reading drawn for a
+question of unstated type, the disclosure threshold) is a parameter of the one
+notebook that makes it; that notebook records it in its results, and later
+notebooks read it with ``load`` instead of declaring it again, so one run cannot
+mix two assumptions.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The typed results of the report notebooks (``06_build_report``, ``08_survey_report``).
 
 Each is read from its results JSON by its ``load``
-(:class:`analysis_utils.core.results.Results`).
+(:class:`analysis_utils.core.results.Results`) and read by attribute downstream.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The typed results of the survey notebooks (``00_clean_survey``, ``07_survey_analyses``).
 
-Each is read from its results JSON by its ``load`` (:class:`analysis_utils.core.results.Results`).
+Each is read from its results JSON by its ``load``
+(:class:`analysis_utils.core.results.Results`) and read by attribute downstream.
 """
 
 from __future__ import annotations
