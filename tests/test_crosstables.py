@@ -40,7 +40,8 @@ def test_counts_and_percents_are_pandas_crosstab():
         100 * pd.crosstab(DATA["educ"], DATA["vote"], normalize="columns").to_numpy(),
     )
     long = result.table
-    assert long["count"].sum() == result.n == 944 and result.n_excluded == 0
+    assert long["count"].sum() == result.n == 944
+    assert result.n_excluded == 0
     np.testing.assert_allclose(long["row_percent"], result.row_percent.to_numpy().ravel())
     np.testing.assert_allclose(long["total_percent"], 100 * counts.to_numpy().ravel() / 944)
 
@@ -48,9 +49,11 @@ def test_counts_and_percents_are_pandas_crosstab():
 def test_chi_square_and_expected_counts_are_scipy_chi2_contingency():
     result = _educ_by_vote()
     ref = stats.chi2_contingency(pd.crosstab(DATA["educ"], DATA["vote"]), correction=False)
-    assert result.test == "chi2" and result.small_expected == 0
+    assert result.test == "chi2"
+    assert result.small_expected == 0
     assert result.statistic == pytest.approx(ref.statistic) == pytest.approx(result.chi2)
-    assert result.p_value == pytest.approx(ref.pvalue) and result.df == ref.dof == 6
+    assert result.p_value == pytest.approx(ref.pvalue)
+    assert result.df == ref.dof == 6
     np.testing.assert_allclose(result.expected.to_numpy(), ref.expected_freq)
     assert result.method.startswith("chi-square test of independence (Pearson")
 
@@ -85,7 +88,8 @@ def test_a_2x2_table_with_a_small_expected_count_gets_fisher_s_exact_test():
     result = crosstables.crosstable(grades, old["vote"], column_labels=LABELS["vote"])
     table = pd.crosstab(grades, old["vote"])  # unlabelled codes in text order, as pandas
     assert list(result.counts.index) == list(table.index)
-    assert result.min_expected < 5 and result.test == "fisher"
+    assert result.min_expected < 5
+    assert result.test == "fisher"
     ref = stats.fisher_exact(table.to_numpy())
     assert result.p_value == pytest.approx(ref.pvalue)
     assert result.statistic == pytest.approx(ref.statistic)
@@ -96,12 +100,14 @@ def test_a_2x2_table_with_a_small_expected_count_gets_fisher_s_exact_test():
 def test_a_larger_table_with_small_expected_counts_gets_a_monte_carlo_p_value():
     result = crosstables.crosstable(DATA["income"], DATA["PID"], resamples=999, seed=4)
     table = pd.crosstab(DATA["income"], DATA["PID"]).to_numpy()
-    assert result.test == "monte-carlo" and result.small_expected > 0.2 * table.size
+    assert result.test == "monte-carlo"
+    assert result.small_expected > 0.2 * table.size
     ref = stats.fisher_exact(
         table, method=stats.MonteCarloMethod(n_resamples=999, rng=np.random.default_rng(4))
     )
     assert result.p_value == pytest.approx(ref.pvalue)
-    assert "Monte Carlo" in result.method and "seed 4" in result.method
+    assert "Monte Carlo" in result.method
+    assert "seed 4" in result.method
     asked = crosstables.crosstable(DATA["income"], DATA["PID"], test="chi2")
     assert "approximation is doubtful" in asked.method
 
@@ -110,7 +116,8 @@ def test_missing_kinds_and_blanks_leave_the_respondent_out():
     pid = DATA["PID"].astype(float).where(DATA["age"] >= 25)
     result = crosstables.crosstable(pid, DATA["vote"], row_missing={3: "no party"})
     kept = (DATA["age"] >= 25) & (DATA["PID"] != 3)
-    assert result.n == int(kept.sum()) and result.n_excluded == 944 - int(kept.sum())
+    assert result.n == int(kept.sum())
+    assert result.n_excluded == 944 - int(kept.sum())
     np.testing.assert_array_equal(
         result.counts.to_numpy(), pd.crosstab(DATA["PID"][kept], DATA["vote"][kept]).to_numpy()
     )
@@ -119,7 +126,8 @@ def test_missing_kinds_and_blanks_leave_the_respondent_out():
 def test_several_grouping_questions_at_once_and_refusals():
     tables = crosstables.crosstables(DATA, "vote", ["educ", "PID"], labels=LABELS)
     assert list(tables) == ["educ", "PID"]
-    assert tables["PID"].counts.shape == (7, 2) and tables["educ"].row_name == "educ"
+    assert tables["PID"].counts.shape == (7, 2)
+    assert tables["educ"].row_name == "educ"
     with pytest.raises(ValueError, match="test must be"):
         crosstables.crosstable(DATA["PID"], DATA["vote"], test="g")
     with pytest.raises(ValueError, match="2x2"):
@@ -159,5 +167,6 @@ def test_percents_sum_to_100_and_chi_square_is_the_sum_over_cells(rows, pair):
     np.testing.assert_allclose(result.column_percent.sum(axis=0), 100)
     o, e = result.counts.to_numpy(), result.expected.to_numpy()
     assert result.chi2 == pytest.approx(((o - e) ** 2 / e).sum())
-    assert e.sum() == pytest.approx(len(rows)) and result.n == len(rows)
+    assert e.sum() == pytest.approx(len(rows))
+    assert result.n == len(rows)
     assert 0 <= result.cramers_v <= 1 + 1e-12

@@ -25,7 +25,8 @@ W = np.random.default_rng(11).uniform(0.3, 3.0, len(DATA))
 def test_summary_statistics_are_numpy_and_pandas():
     age = DATA["age"]
     d = descriptives.describe(age)
-    assert d.n == 944 and d.n_missing == 0
+    assert d.n == 944
+    assert d.n_missing == 0
     assert d.mean == pytest.approx(age.mean())
     assert d.sd == pytest.approx(age.std())  # pandas: n - 1
     assert d.sd == pytest.approx(np.std(age.to_numpy(), ddof=1))
@@ -34,7 +35,8 @@ def test_summary_statistics_are_numpy_and_pandas():
     row = d.table.iloc[0]
     assert list(d.table.columns) == list(descriptives.COLUMNS)
     assert row["se_mean"] == pytest.approx(age.sem())
-    assert math.isnan(row["weighted_mean"]) and d.weighted_mean is None
+    assert math.isnan(row["weighted_mean"])
+    assert d.weighted_mean is None
 
 
 def test_spss_quartiles_are_numpy_weibull():
@@ -44,8 +46,8 @@ def test_spss_quartiles_are_numpy_weibull():
     for p, value in ((0.25, d.q1), (0.5, d.median), (0.75, d.q3)):
         h = (len(x) + 1) * p
         s = np.sort(x)
-        lower = s[int(math.floor(h)) - 1]
-        upper = s[min(int(math.floor(h)), len(x) - 1)]
+        lower = s[math.floor(h) - 1]
+        upper = s[min(math.floor(h), len(x) - 1)]
         assert value == pytest.approx(lower + (h - math.floor(h)) * (upper - lower))
 
 
@@ -54,8 +56,10 @@ def test_declared_missing_codes_and_blanks_are_left_out():
     tv = DATA["TVnews"].astype(float).where(DATA["age"] <= 80)
     d = descriptives.describe(tv, missing={0: "never (declared missing)"})
     kept = DATA.loc[(DATA["age"] <= 80) & (DATA["TVnews"] != 0), "TVnews"]
-    assert d.n == len(kept) and d.n_missing == 944 - len(kept)
-    assert d.mean == pytest.approx(kept.mean()) and d.sd == pytest.approx(kept.std())
+    assert d.n == len(kept)
+    assert d.n_missing == 944 - len(kept)
+    assert d.mean == pytest.approx(kept.mean())
+    assert d.sd == pytest.approx(kept.std())
 
 
 def test_weighted_mean_and_its_frequency_se_are_descrstatsw():
@@ -72,7 +76,8 @@ def test_linearized_se_is_the_hand_formula_and_wls_hc1():
     mean = np.sum(W * x) / W.sum()
     n = len(x)
     by_hand = math.sqrt(n / (n - 1) * np.sum(W**2 * (x - mean) ** 2)) / W.sum()
-    assert d.weighted_mean == pytest.approx(mean) and d.weighted_se == pytest.approx(by_hand)
+    assert d.weighted_mean == pytest.approx(mean)
+    assert d.weighted_se == pytest.approx(by_hand)
     # the same as a weighted regression on a constant with HC1 (Stata's mean [pweight])
     fit = sm.WLS(x, np.ones(n), weights=W).fit(cov_type="HC1")
     assert d.weighted_se == pytest.approx(float(fit.bse[0]))

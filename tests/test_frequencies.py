@@ -33,14 +33,16 @@ def test_frequencies_are_pandas_value_counts_in_the_labels_order():
     assert result.table["code"].tolist() == list(LABELS["PID"])
     assert result.table["label"].tolist() == list(LABELS["PID"].values())
     assert result.table["frequency"].tolist() == counts.tolist()
-    assert result.n == result.n_valid == 944 and result.n_missing == 0
+    assert result.n == result.n_valid == 944
+    assert result.n_missing == 0
     shares = DATA["PID"].value_counts(normalize=True).reindex(list(LABELS["PID"]))
     np.testing.assert_allclose(result.table["percent"], 100 * shares.to_numpy())
     np.testing.assert_allclose(result.table["valid_percent"], 100 * shares.to_numpy())
     np.testing.assert_allclose(
         result.table["cumulative_percent"], 100 * np.cumsum(counts.to_numpy()) / 944
     )
-    assert "Wilson" in result.method and not result.weighted
+    assert "Wilson" in result.method
+    assert not result.weighted
 
 
 def test_each_missing_kind_has_its_own_row_and_is_out_of_the_valid_percent():
@@ -56,7 +58,8 @@ def test_each_missing_kind_has_its_own_row_and_is_out_of_the_valid_percent():
     assert table["missing"].tolist() == [False] * 6 + [True, True]
     assert table["label"].tolist()[-2:] == ["no party (declared missing)", BLANK_LABEL]
     assert table["frequency"].tolist()[-2:] == [no_party, young]
-    assert result.n_missing == young + no_party and result.n_valid == 944 - young - no_party
+    assert result.n_missing == young + no_party
+    assert result.n_valid == 944 - young - no_party
     valid = table[~table["missing"]]
     by_hand = pid[(pid != 3) & pid.notna()].value_counts().reindex([0, 1, 2, 4, 5, 6])
     assert valid["frequency"].tolist() == by_hand.tolist()
@@ -90,7 +93,8 @@ def test_weighted_percents_and_kish_interval_by_hand():
     np.testing.assert_allclose(table["weighted_frequency"], by_hand.to_numpy())
     np.testing.assert_allclose(table["valid_percent"], 100 * by_hand / w.sum())
     n_eff = w.sum() ** 2 / (w**2).sum()
-    assert result.n_eff == pytest.approx(n_eff) and n_eff < 944
+    assert result.n_eff == pytest.approx(n_eff)
+    assert n_eff < 944
     for row in table.itertuples():
         p = row.valid_percent / 100
         z = 1.959963984540054
@@ -98,7 +102,8 @@ def test_weighted_percents_and_kish_interval_by_hand():
         half = z / (1 + z**2 / n_eff) * math.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2))
         assert row.ci_low == pytest.approx(100 * (centre - half))
         assert row.ci_high == pytest.approx(100 * (centre + half))
-    assert "Kish effective sample size" in result.method and result.weighted
+    assert "Kish effective sample size" in result.method
+    assert result.weighted
 
 
 def test_equal_weights_give_the_unweighted_table():
@@ -128,7 +133,8 @@ def test_a_weight_series_aligns_on_the_answers_index():
 
 def test_frequency_tables_of_a_frame_and_bad_options():
     tables = frequencies.frequency_tables(DATA[["PID", "vote"]], labels=LABELS)
-    assert list(tables) == ["PID", "vote"] and tables["vote"].table["label"].tolist() == [
+    assert list(tables) == ["PID", "vote"]
+    assert tables["vote"].table["label"].tolist() == [
         "Clinton",
         "Dole",
     ]

@@ -54,6 +54,25 @@ def plain(code: Hashable) -> Hashable:
     return code
 
 
+def keys_of(answers: pd.Series) -> pd.Series:
+    """Give the answers as codes to compare: numbers as they are, other values as :func:`plain`.
+
+    Parameters
+    ----------
+    answers : Series
+
+    Returns
+    -------
+    Series
+        Numeric answers unchanged (``1.0 == 1`` already holds), others mapped one by one.
+    """
+    if pd.api.types.is_numeric_dtype(answers.dtype) and not pd.api.types.is_bool_dtype(
+        answers.dtype
+    ):
+        return answers
+    return answers.map(plain)
+
+
 def masks(
     answers: pd.Series, *, missing: Labels | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

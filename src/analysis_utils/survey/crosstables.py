@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis_utils.survey.coded import Labels, label, masks, plain, valid_codes
+from analysis_utils.survey.coded import Labels, keys_of, label, masks, valid_codes
 
 #: Tests :func:`crosstable` may be asked for.
 TESTS = ("auto", "chi2", "fisher", "monte-carlo")
@@ -192,17 +192,20 @@ def crosstable(
     r_valid, _, _ = masks(rows, missing=row_missing)
     c_valid, _, _ = masks(columns, missing=column_missing)
     both = r_valid & c_valid
-    r_keys = rows[both].map(plain).to_numpy()
-    c_keys = columns[both].map(plain).to_numpy()
-    r_codes = [c for c in valid_codes(rows[both], labels=row_labels) if (r_keys == c).any()]
-    c_codes = [c for c in valid_codes(columns[both], labels=column_labels) if (c_keys == c).any()]
+    r_keys, c_keys = keys_of(rows[both]).to_numpy(), keys_of(columns[both]).to_numpy()
+    r_seen, c_seen = set(pd.unique(r_keys)), set(pd.unique(c_keys))
+    r_codes = [c for c in valid_codes(rows[both], labels=row_labels) if c in r_seen]
+    c_codes = [c for c in valid_codes(columns[both], labels=column_labels) if c in c_seen]
     if len(r_codes) < 2 or len(c_codes) < 2:
         raise ValueError(
             f"a crosstab needs two rows and two columns with answers; got {len(r_codes)} "
             f"of {rows.name!r} and {len(c_codes)} of {columns.name!r}"
         )
-    observed = np.array(
-        [[int(np.sum((r_keys == r) & (c_keys == c))) for c in c_codes] for r in r_codes]
+    cell = pd.Index(r_codes).get_indexer(r_keys) * len(c_codes) + pd.Index(c_codes).get_indexer(
+        c_keys
+    )
+    observed = np.bincount(cell, minlength=len(r_codes) * len(c_codes)).reshape(
+        len(r_codes), len(c_codes)
     )
     chi = stats.chi2_contingency(observed, correction=False)
     expected = np.asarray(chi.expected_freq)

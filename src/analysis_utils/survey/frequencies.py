@@ -26,6 +26,7 @@ from statsmodels.stats.proportion import proportion_confint
 from analysis_utils.survey.coded import (
     BLANK_LABEL,
     Labels,
+    keys_of,
     label,
     masks,
     plain,
@@ -117,7 +118,7 @@ def frequency_table(
         raise ValueError(f"interval must be one of {sorted(INTERVALS)}, got {interval!r}")
     valid, declared, blank = masks(answers, missing=missing)
     w = np.ones(len(answers)) if weights is None else weights_of(answers, weights)
-    keys = answers.map(plain)
+    keys = keys_of(answers)
     codes = valid_codes(answers, labels=labels, missing=missing)
     rows: list[tuple[Hashable, str, bool, np.ndarray]] = [
         (c, label(c, labels), False, valid & (keys == c).to_numpy()) for c in codes
