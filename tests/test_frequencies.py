@@ -165,3 +165,22 @@ def test_cumulative_percent_ends_at_100_and_valid_percents_sum_to_100(rows, colu
         (valid["ci_low"] <= valid["valid_percent"] + 1e-9)
         & (valid["valid_percent"] <= valid["ci_high"] + 1e-9)
     ).all()
+
+
+def test_the_table_with_totals_is_spss_s_layout():
+    pid = DATA["PID"].astype(float).where(DATA["age"] >= 25)
+    result = frequencies.frequency_table(pid, labels=LABELS["PID"], missing={3: "no party"})
+    table = result.with_totals()
+    labels = table["label"].tolist()
+    assert labels[6] == "Total valid"
+    assert labels[-2:] == ["Total missing", "Total"]
+    totals = table.set_index("label")
+    assert totals.loc["Total valid", "frequency"] == result.n_valid
+    assert totals.loc["Total missing", "frequency"] == result.n_missing
+    assert totals.loc["Total", "frequency"] == result.n == 944
+    assert totals.loc["Total", "percent"] == pytest.approx(100)
+    assert totals.loc["Total valid", "valid_percent"] == 100
+    assert totals.loc["Total valid", "percent"] == pytest.approx(100 * result.n_valid / 944)
+    assert len(table) == len(result.table) + 3
+    no_missing = frequencies.frequency_table(DATA["vote"]).with_totals()
+    assert no_missing["label"].tolist() == ["0", "1", "Total valid", "Total"]

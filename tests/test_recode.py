@@ -128,3 +128,16 @@ def test_a_recode_keeps_every_respondent(rows, cut, blank):
     assert out.isna().sum() == pid.isna().sum()
     assert (out == "low").sum() == (pid <= cut).sum()
     assert (out == "low").sum() + (out == "high").sum() == pid.notna().sum()
+
+
+def test_codebook_recodes_make_new_questions_from_plain_data():
+    recodes = recode.recodes_from_mapping({"party": {"from": "PID", **PARTY}})
+    frame = recode.recode_frame(DATA, recodes)
+    assert frame["PID"].equals(DATA["PID"])  # the source question is kept as it was
+    assert frame["party"].name == "party"
+    by_pandas = DATA["PID"].map({0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 3, 6: 3})
+    assert frame["party"].tolist() == by_pandas.tolist()
+    with pytest.raises(ValueError, match="recode of 'party'"):
+        recode.recodes_from_mapping({"party": {"from": "PID", "groups": {1: [0]}, "oops": 1}})
+    with pytest.raises(ValueError, match="recode of 'party'"):
+        recode.recodes_from_mapping({"party": ["not", "a", "mapping"]})

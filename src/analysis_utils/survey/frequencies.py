@@ -78,6 +78,39 @@ class FrequencyTable:
         """Whether the percents are weighted."""
         return self.n_eff is not None
 
+    def with_totals(self) -> pd.DataFrame:
+        """Give the table as SPSS prints it, with its total rows.
+
+        Returns
+        -------
+        DataFrame
+            :attr:`table` with a row ``Total valid`` after the valid answers, ``Total
+            missing`` after the missing rows (when there are any) and ``Total`` last; their
+            ``code`` is empty, their frequencies and percents the sums of the rows above
+            (valid percent 100 on ``Total valid``), their intervals NaN.
+        """
+        table = self.table
+        sums = [c for c in ("frequency", "weighted_frequency", "percent") if c in table]
+
+        def total(rows: pd.DataFrame, name: str, missing: bool) -> pd.DataFrame:
+            row: dict[str, object] = {c: np.nan for c in table.columns}
+            row.update(code=pd.NA, label=name, missing=missing)
+            row.update({c: rows[c].sum() for c in sums})
+            if not missing and name == "Total valid":
+                row["valid_percent"] = 100.0 if len(rows) and rows["frequency"].sum() else np.nan
+            return pd.DataFrame([row], columns=table.columns)
+
+        valid, missing = table[~table["missing"]], table[table["missing"]]
+        parts = [valid, total(valid, "Total valid", False)]
+        if len(missing):
+            parts += [missing, total(missing, "Total missing", True)]
+        parts.append(total(table, "Total", False))
+        out = pd.concat(parts, ignore_index=True)
+        out["frequency"] = out["frequency"].astype(np.int64)
+        out["code"] = out["code"].astype(object)
+        out["missing"] = out["missing"].astype(bool)
+        return out
+
 
 def frequency_table(
     answers: pd.Series,

@@ -46,11 +46,15 @@ class Recode:
         New code -> its label.
     other : hashable or None
         The new code of every valid old code no group lists; ``None`` refuses them.
+    source : str or None
+        The question recoded, when the recode makes a new question (:func:`recode_frame`);
+        ``None`` recodes the question of the same name.
     """
 
     groups: Mapping[Hashable, tuple[Hashable, ...]]
     labels: Mapping[Hashable, str] = field(default_factory=dict)
     other: Hashable | None = None
+    source: str | None = None
 
     def __post_init__(self) -> None:
         seen: dict[Hashable, Hashable] = {}
@@ -75,7 +79,7 @@ class Recode:
         ----------
         spec : mapping
             ``groups`` (new code -> list of old codes), optional ``labels`` (new code ->
-            label) and ``other``.
+            label), ``other`` and ``from`` (the question recoded into a new one).
 
         Returns
         -------
@@ -86,17 +90,23 @@ class Recode:
         ValueError
             If ``groups`` is missing or an entry is not a list of codes.
         """
-        unknown = set(spec) - {"groups", "labels", "other"}
+        unknown = set(spec) - {"groups", "labels", "other", "from"}
         if unknown or "groups" not in spec:
             raise ValueError(
-                f"a recode has 'groups' and optional 'labels', 'other'; got {sorted(spec)}"
+                f"a recode has 'groups' and optional 'labels', 'other', 'from'; got {sorted(spec)}"
             )
         groups = {}
         for new, olds in spec["groups"].items():
             if isinstance(olds, str | bytes) or not isinstance(olds, Sequence):
                 raise ValueError(f"group {new!r} must list old codes, got {olds!r}")
             groups[new] = tuple(olds)
-        return cls(groups=groups, labels=dict(spec.get("labels", {})), other=spec.get("other"))
+        source = spec.get("from")
+        return cls(
+            groups=groups,
+            labels=dict(spec.get("labels", {})),
+            other=spec.get("other"),
+            source=None if source is None else str(source),
+        )
 
     def lookup(self) -> dict[Hashable, Hashable]:
         """Give old code -> new code."""
@@ -253,22 +263,52 @@ def recode_frame(
     *,
     missing: Mapping[str, Labels] | None = None,
 ) -> pd.DataFrame:
-    """Give a frame with each recoded question's answers replaced.
+    """Give a frame with each recode applied: a question replaced, or a new one added.
 
     Parameters
     ----------
     frame : DataFrame
     recodes : mapping
-        Question -> its recode.
+        Question -> its recode; a recode with a ``source`` makes this question from that
+        one (e.g. ``party`` from ``PID``), else it replaces the question of that name.
     missing : mapping, optional
-        Question -> its missing kinds.
+        Question -> its missing kinds (those of the source question are kept).
 
     Returns
     -------
     DataFrame
-        A copy; questions without a recode unchanged.
+        A copy; other questions unchanged.
     """
     out = frame.copy()
     for column, spec in recodes.items():
-        out[column] = spec.apply(frame[column], missing=(missing or {}).get(column))
+        source = spec.source or column
+        out[column] = spec.apply(frame[source], missing=(missing or {}).get(source)).rename(column)
+    return out
+
+
+def recodes_from_mapping(specs: Mapping[str, Mapping[str, Any]]) -> dict[str, Recode]:
+    """Read the recodes of a codebook file: question -> its recode as plain data.
+
+    Parameters
+    ----------
+    specs : mapping
+        Question -> :meth:`Recode.from_mapping`'s mapping, e.g. ``{"party": {"from": "PID",
+        "groups": {...}, "labels": {...}}}``.
+
+    Returns
+    -------
+    dict
+        Question -> :class:`Recode`.
+
+    Raises
+    ------
+    ValueError
+        Naming the question whose recode is wrong.
+    """
+    out = {}
+    for name, spec in specs.items():
+        try:
+            out[str(name)] = Recode.from_mapping(spec)
+        except (ValueError, AttributeError, TypeError) as error:
+            raise ValueError(f"recode of {name!r}: {error}") from error
     return out
