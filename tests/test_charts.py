@@ -63,3 +63,16 @@ def test_stacked_row_percents_add_up_to_100_per_group():
         [(p.get_y(), p.get_x() + p.get_width()) for p in ax.patches], columns=["y", "end"]
     )
     np.testing.assert_allclose(ends.groupby("y")["end"].max(), 100)
+
+
+def test_several_grouping_questions_are_one_panel_each():
+    tables = crosstables.crosstables(DATA, "vote", ["educ", "PID"], labels=LABELS)
+    figure = charts.plot_crosstables(tables)
+    assert len(figure.axes) == 2
+    for ax, table in zip(figure.axes, tables.values(), strict=True):
+        drawn = [p.get_width() for p in ax.patches]
+        np.testing.assert_allclose(drawn, table.row_percent.to_numpy().T.ravel())
+        assert table.row_name in ax.get_title()
+    assert figure_bytes(figure, "svg") == figure_bytes(charts.plot_crosstables(tables), "svg")
+    with pytest.raises(ValueError, match="no crosstab"):
+        charts.plot_crosstables({})

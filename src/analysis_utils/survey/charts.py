@@ -12,6 +12,7 @@ to 100 %).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Hashable, Mapping
 
 import numpy as np
 import seaborn as sns
@@ -177,6 +178,48 @@ def plot_crosstable(
         ),
         fontsize=10,
     )
+    return plain_text(figure)
+
+
+def plot_crosstables(
+    tables: Mapping[Hashable, CrossTable],
+    *,
+    percent: str = "row",
+    stacked: bool = False,
+    horizontal: bool | None = None,
+    wrap: int = 24,
+) -> Figure:
+    """Draw one outcome by several grouping questions, one panel each, one above the other.
+
+    Parameters
+    ----------
+    tables : mapping
+        Grouping question -> its :class:`CrossTable` (from
+        :func:`analysis_utils.survey.crosstables.crosstables`).
+    percent, stacked, horizontal, wrap
+        As :func:`plot_crosstable`, for every panel.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    ValueError
+        If there is no table.
+    """
+    if not tables:
+        raise ValueError("no crosstab to draw")
+    heights = [
+        1.4 + 0.45 * len(t.counts.index) * (1 if stacked else max(len(t.counts.columns), 2) * 0.5)
+        for t in tables.values()
+    ]
+    figure = Figure(figsize=(7.0, sum(heights)), layout="constrained")
+    axes = figure.subplots(len(tables), 1, squeeze=False, height_ratios=heights)[:, 0]
+    for ax, table in zip(axes, tables.values(), strict=True):
+        plot_crosstable(
+            table, percent=percent, stacked=stacked, horizontal=horizontal, wrap=wrap, ax=ax
+        )
     return plain_text(figure)
 
 
