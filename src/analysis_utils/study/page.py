@@ -8,8 +8,9 @@ with the same texts.
 
 from __future__ import annotations
 
-#: The article's sections in its order, then what lies beyond it; a row belongs to
-#: the first whose prefixes begins the first part of its location (before , or ;).
+#: The article's sections in its order, then what lies beyond it, each with the
+#: prefixes of its locations (a row goes where the longest prefix begins the first
+#: part of its location: :func:`analysis_utils.report.pages.section_of`).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Abstract", ("abstract",)),
     ("Introduction", ("introduction",)),
