@@ -3,8 +3,8 @@
 Every ``plot_*`` function (such as those of :mod:`analysis_utils.audit.figures`)
 builds a matplotlib Figure and neither saves nor shows it, and draws every text
 it takes from data as written (:func:`plain_text`). :func:`save` writes SVG and
-PNG byte-identically run to run (no timestamps, no version stamps, the SVG hash
-salt the caller names), and each SVG carries the values it draws
+PNG byte-identically run to run (no timestamps, no version stamps, a fixed SVG
+hash salt: the caller's, else :data:`DEFAULT_SALT`), and each SVG carries the values it draws
 (:func:`drawn_values`) in its description, so two renderings can be compared by
 their data rather than their bytes (:func:`recorded_values`).
 """
@@ -32,6 +32,11 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FixedLocator, LogFormatter, LogitFormatter, ScalarFormatter
 
 from analysis_utils.core.io import atomic_write_bytes
+
+#: The SVG hash salt of a figure whose caller names none (:func:`figure_bytes`). A study
+#: that must keep the bytes its figures always had passes its own.
+DEFAULT_SALT = "analysis_utils"
+
 
 #: Resolution of the PNG files.
 DEFAULT_DPI = 150
@@ -275,7 +280,9 @@ def recorded_values(svg: bytes) -> Any | None:
         raise ValueError(f"the SVG's description is not the JSON of its values: {exc}") from exc
 
 
-def figure_bytes(figure: Figure, kind: str, *, salt: str, dpi: int = DEFAULT_DPI) -> bytes:
+def figure_bytes(
+    figure: Figure, kind: str, *, salt: str = DEFAULT_SALT, dpi: int = DEFAULT_DPI
+) -> bytes:
     """Render a figure to SVG or PNG bytes without timestamps or version stamps.
 
     An SVG holds the figure's :func:`drawn_values` as JSON in its description
@@ -288,7 +295,8 @@ def figure_bytes(figure: Figure, kind: str, *, salt: str, dpi: int = DEFAULT_DPI
     salt : str
         The SVG hash salt (matplotlib's ``svg.hashsalt``), which the ids of an
         SVG's clip paths and glyphs are hashed with: the same figure and salt
-        give the same bytes. Whoever saves the figure names it; a PNG has none.
+        give the same bytes (:data:`DEFAULT_SALT` unless the caller names its own); a
+        PNG has none.
     dpi : int
         Resolution of the PNG.
 
@@ -312,7 +320,7 @@ def figure_bytes(figure: Figure, kind: str, *, salt: str, dpi: int = DEFAULT_DPI
 
 
 def save(
-    figure: Figure, folder: Path, stem: str, *, salt: str, dpi: int = DEFAULT_DPI
+    figure: Figure, folder: Path, stem: str, *, salt: str = DEFAULT_SALT, dpi: int = DEFAULT_DPI
 ) -> list[Path]:
     """Write a figure as ``stem.svg`` and ``stem.png`` (atomically, deterministically).
 
