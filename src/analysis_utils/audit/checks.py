@@ -80,7 +80,7 @@ class SurveyContext:
         Smallest n consistent with every full-sample percentage.
     all_n : int or None
         Smallest n consistent with every percentage of the whole sample.
-    rounding : str
+    rounding : Rounding
     subgroup_questions : tuple of str
     """
 
@@ -152,7 +152,7 @@ def check_percentage(
         full-sample percentages, and with every percentage).
     stated : int or None
         The sample size the source states; None if it states none.
-    rounding : str
+    rounding : Rounding
         Rounding rule (scrutiny's names).
 
     Returns
@@ -299,7 +299,7 @@ def survey_rows(
         Candidate sample sizes derived from the reported percentages.
     n : int
         Sample size of the ranges.
-    rounding : str
+    rounding : Rounding
     unstated_single_choice : bool
         Treat a question of unstated type as single choice.
 

@@ -53,7 +53,7 @@ class Evaluation:
         Whether counts were required to sum to n.
     reading : str
         The question's type as used, and whether it is stated or assumed.
-    rounding : str
+    rounding : Rounding
         Rounding rule of the reported percentages.
     reconstructions : int
         Count vectors consistent with the reported percentages.
@@ -147,7 +147,7 @@ def evaluate(
         ``survey_items.csv``.
     n : int
         Candidate sample size.
-    rounding : str
+    rounding : Rounding
         How the percentages were rounded.
     reading : {"single", "multiple"}
         How to read the question if its type is not stated (ignored otherwise).

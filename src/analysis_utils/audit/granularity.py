@@ -119,7 +119,7 @@ def reround(
         The unrounded value.
     digits : int
         Decimal places to round to.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`; compound names give two results.
     threshold : float
         For the ``*_from`` procedures: round up (down) from this many tenths of a step.
@@ -173,7 +173,7 @@ def matching_counts(
         Items per observation.
     percent : bool
         Whether ``x`` is a percentage.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
     threshold : float
         For the ``*_from`` procedures.
@@ -273,7 +273,7 @@ def grim(
         Number of items composing each observation (default 1).
     percent : bool
         ``True`` if ``x`` is a percentage of ``n``.
-    rounding : str
+    rounding : Rounding
         How ``x`` was rounded; one of :data:`ROUNDINGS` (default
         :data:`~analysis_utils.audit.decisions.DEFAULT_ROUNDING`).
     threshold : int
@@ -315,7 +315,7 @@ def count_bounds(
         Reported percentage per option; ``None`` where unreported.
     n : int
         Sample size.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
 
     Returns
@@ -348,7 +348,7 @@ def consistent_sizes(
         Reported percentages, as text.
     n_values : iterable of int
         Candidate sample sizes.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
     complete : bool
         ``True`` if the percentages are the full breakdown of one single-choice
@@ -382,7 +382,7 @@ def subgroup_sizes(x: str, n: int, *, rounding: Rounding = DEFAULT_ROUNDING) -> 
         Reported percentage.
     n : int
         Sample size (largest subgroup).
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
 
     Returns

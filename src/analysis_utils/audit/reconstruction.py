@@ -58,7 +58,7 @@ def count(
         Reported percentage per option, as text; ``None`` where unreported.
     n : int
         Number of respondents.
-    rounding : str
+    rounding : Rounding
         How the percentages were rounded
         (:data:`analysis_utils.audit.granularity.ROUNDINGS`).
     complete : bool

@@ -60,6 +60,9 @@ from analysis_utils.audit.tables import counts_observed, joint_sizes
 from analysis_utils.core.schemas import field
 from analysis_utils.survey.question import question
 
+#: Reported percentages of a question's options (None where unreported).
+Percents = Sequence[str | None]
+
 #: Largest sample size swept by default.
 DEFAULT_N_MAX = 100
 
@@ -91,7 +94,8 @@ class Robustness:
 
     Attributes
     ----------
-    claim_id, reading, rounding : str
+    claim_id, reading : str
+    rounding : Rounding
     n : int
     prior : float
     reconstructions, holds, significant : int
@@ -132,12 +136,7 @@ class _Sweep:
 
 
 def _single(
-    percents: Sequence[str | None],
-    target: int,
-    n: int,
-    rounding: Rounding,
-    prior: float,
-    alpha: float,
+    percents: Percents, target: int, n: int, rounding: Rounding, prior: float, alpha: float
 ) -> _Sweep:
     """Enumerate the vectors of a single-choice question (they sum to n)."""
     total = count(percents, n, rounding=rounding, complete=True)
@@ -161,7 +160,7 @@ def _single(
 
 
 def _multiple(
-    percents: Sequence[str | None],
+    percents: Percents,
     target: int,
     n: int,
     rounding: Rounding,
@@ -228,7 +227,7 @@ def sweep_mode_claim(
         Option claimed to be the most common.
     n : int
     single_choice : bool
-    rounding : str
+    rounding : Rounding
     prior : float
         Dirichlet (single choice) or per-option Beta (multiple choice) concentration.
     alpha : float

@@ -28,7 +28,7 @@ def subgroups(
     items : DataFrame
     n : int
         Sample size.
-    rounding : str
+    rounding : Rounding
     questions : iterable of str
         Questions whose percentage may be of a subgroup.
 
@@ -83,7 +83,7 @@ def subgroup_readings(
         ``survey_items.csv``.
     candidates : sequence of int
         Sample sizes.
-    rounding : str
+    rounding : Rounding
     questions : sequence of str
         Questions whose percentage may be of a subgroup.
 

@@ -286,7 +286,7 @@ def check(frame: pd.DataFrame, shown: str, *, rounding: Rounding = DEFAULT_ROUND
         From :func:`read_frame`.
     shown : str
         The file's name in messages.
-    rounding : str
+    rounding : Rounding
         The rounding of rows whose ``rounding`` cell is empty.
 
     Returns

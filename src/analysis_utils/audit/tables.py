@@ -188,7 +188,7 @@ def at_stated_n(
     ----------
     items : DataFrame
         ``survey_items.csv``.
-    rounding : str
+    rounding : Rounding
 
     Returns
     -------
@@ -221,7 +221,7 @@ def feasibility(
     items : DataFrame
         ``survey_items.csv``.
     n_values : iterable of int
-    rounding : str
+    rounding : Rounding
 
     Returns
     -------
@@ -315,7 +315,7 @@ def joint_sizes(
     ----------
     items : DataFrame
     n_values : sequence of int
-    rounding : str
+    rounding : Rounding
     exclude_questions : iterable of str
         Questions whose percentages may be of a subgroup.
 
@@ -363,7 +363,7 @@ def candidate_sizes(
     Parameters
     ----------
     items : DataFrame
-    rounding : str
+    rounding : Rounding
     n_max : int
     subgroup_questions : iterable of str
 
@@ -434,7 +434,7 @@ def option_ranges(
     question : Question
     n : int
         Sample size of the reconstructions.
-    rounding : str
+    rounding : Rounding
     single_choice : bool
         Whether counts sum to n (:meth:`Question.single_choice`).
 
