@@ -184,18 +184,6 @@ def where(rows: Sequence[Any], *, lines: bool = True) -> str:
     )
 
 
-#: The derived checks whose location names a paragraph of the article rather than the lines of
-#: the numbers they use (those, as :func:`where` gives them, are in the comments).
-PARAGRAPHS: dict[str, str] = {
-    # Financial resources, lines 419-431; Literature overview, line 172
-    "check_budget_capacity": "Financial resources, lines 419-431; literature overview, line 172",
-    # Literature overview, lines 164-170
-    "check_case_parts": "Literature overview, lines 164-172",
-    # Introduction, lines 77-81
-    "check_ilo_parts": "Introduction, lines 73-81",
-}
-
-
 def _years(period: str) -> int:
     """Years of a period ``2006-2012`` (7)."""
     first, _, last = period.partition("-")
@@ -207,7 +195,7 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
 
     Every value, location and line a check prints is read from ``numbers``;
     each check's location is where the numbers it uses (:data:`CHECK_USES`)
-    stand (:func:`where`), or its paragraph (:data:`PARAGRAPHS`).
+    stand (:func:`where`).
 
     Parameters
     ----------
@@ -234,7 +222,7 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
             used += list(percents.itertuples(index=False))
         # the survey's numbers by their sections; the others by their lines too
         survey = all(str(row.kind).startswith("survey_") for row in used)
-        location = PARAGRAPHS.get(check_id) or where(used, lines=not survey)
+        location = where(used, lines=not survey)
         row = (check_id, "derived_check", location, printed, recomputed, status, reason)
         rows.append(dict(zip(ROW_COLUMNS, row, strict=True)))
 
