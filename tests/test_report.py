@@ -126,6 +126,57 @@ def test_an_inconsistent_budget_is_caught(numbers, items):
     assert checks.loc["check_budget_capacity", "status"] == "inconsistent"
 
 
+def test_the_stated_sample_size_check_follows_the_data(numbers):
+    checks = study_checks.derived_checks(numbers, CTX).set_index("id")
+    assert checks.loc["check_sample_size", "status"] == "inconsistent"
+    assert (
+        "each of the 5 reported percentages is impossible at n = 4"
+        in (checks.loc["check_sample_size", "reason"])
+    )
+    # stated as 54 (every whole-sample percentage possible): nothing for the check to flag
+    changed = numbers.copy()
+    changed.loc[changed["id"] == "survey_stated_n", ["value", "value_as_printed"]] = [54, "54"]
+    ctx = audit_checks.SurveyContext(
+        stated_n=54, full_sample_n=9, all_n=54, rounding="up_or_down", subgroup_questions=()
+    )
+    row = study_checks.derived_checks(changed, ctx).set_index("id").loc["check_sample_size"]
+    assert row["status"] == "consistent"
+    assert row["value_as_printed"] == "54 experts"
+    assert row["reason"] == "the stated sample size gives every reported percentage"
+
+
+def test_the_derived_checks_read_locations_and_printed_values_from_the_data(numbers):
+    checks = study_checks.derived_checks(numbers, CTX).set_index("id")
+    assert checks.loc["check_trafficking_rank", "location"] == (
+        "Introduction, line 58; Financial resources, line 407"
+    )
+    assert checks.loc["check_sample_size", "location"] == "Abstract; Methodology; Results"
+    assert checks.loc["check_gender_shares", "value_as_printed"] == "67 % + 33 %"
+    changed = numbers.copy()
+    rank = changed["id"] == "un_rank_profitable_organized_crime"
+    changed.loc[rank, ["text_line", "value_as_printed"]] = [409, "Behind only drugs"]
+    profit = changed["id"] == "ilo_profit_per_interval"
+    changed.loc[profit, "value_as_printed"] = "30.000"
+    changed.loc[changed["id"] == "un_rank_criminal_activity", "text_line"] = 59
+    moved = study_checks.derived_checks(changed, CTX).set_index("id")
+    assert moved.loc["check_trafficking_rank", "location"] == (
+        "Introduction, line 59; Financial resources, line 409"
+    )
+    assert moved.loc["check_trafficking_rank", "value_as_printed"].endswith("; Behind only drugs")
+    assert "unless line 59's 'largest'" in moved.loc["check_trafficking_rank", "reason"]
+    assert moved.loc["check_profit_per_year", "value_as_printed"].startswith("$30.000 every 30 s")
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [([58], "line 58"), ([429, 469, 469], "lines 429 and 469"), ([411, 391, 393], "lines 391-411")],
+)
+def test_where_names_each_section_and_its_lines(lines, expected):
+    rows = [pd.Series({"section": "Introduction", "text_line": n}) for n in lines]
+    assert study_checks.where(rows) == f"Introduction, {expected}"
+    assert study_checks.where(rows, lines=False) == "Introduction"
+
+
 def test_html_escapes_and_links(table):
     rows = table.reset_index().head(3).copy()
     rows.loc[0, "reason"] = "<script>alert(1)</script>"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import run_cli, snapshot
 
-from analysis_utils.audit import claim_tests, granularity, limits, registry, tables
+from analysis_utils.audit import claim_tests, granularity, limits, mode_sizes, registry, tables
 from analysis_utils.audit import schemas as audit_schemas
 from analysis_utils.core import io
 from analysis_utils.core.errors import InputError, ParameterError
@@ -227,13 +227,13 @@ def test_size_simulations_are_bounded_by_work(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("a survey was simulated")
 
-    monkeypatch.setattr(claim_tests.stats, "mode_test_size", never)
+    monkeypatch.setattr(mode_sizes.stats, "mode_test_size", never)
     # 9 null configurations (both readings) at 3 sizes: 27 checks
     largest = limits.MAX_SIMULATED_SURVEYS // 27
     with pytest.raises(
         ValueError, match=rf"exceed MAX_SIMULATED_SURVEYS .*give at most {largest:,} draws"
     ):
-        claim_tests.mode_test_sizes([9, 54, 4], alpha=0.05, draws=largest + 1, seed=1)
+        mode_sizes.mode_test_sizes([9, 54, 4], alpha=0.05, draws=largest + 1, seed=1)
     items = io.read_table(layout().processed / "survey_items.csv", schemas.SURVEY_ITEMS)
     with pytest.raises(ValueError, match="MAX_SIMULATED_SURVEYS"):
         claim_tests.check_limits([], items, [9, 54, 4], rounding="up", size_draws=largest + 1)

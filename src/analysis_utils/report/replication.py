@@ -42,7 +42,7 @@ from analysis_utils.audit.results import (
     FigureResults,
     RobustnessRow,
 )
-from analysis_utils.core import io, paths, yamlfile
+from analysis_utils.core import commands, io, paths, yamlfile
 from analysis_utils.core.errors import InputError, ParameterError, Problem
 from analysis_utils.core.results import Results
 from analysis_utils.report import computing, findings, item_map, pages, ssrp, typst_pdf
@@ -421,21 +421,14 @@ def write(root: Path, reports: Path) -> list[Path]:
     return [reports / name for name in built]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Write the replication report from the results of the last run.
-
-    Parameters
-    ----------
-    argv : sequence of str, optional
-
-    Returns
-    -------
-    int
-        Exit status: 0, or 2 when a result is missing.
-    """
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis_utils.report.replication")
     parser.add_argument("--reports", default="reports", help="output folder, from the project root")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Write the replication report from the results of the last run: exit status 0, or 2."""
     root = paths.find_root()
     try:
         written = write(root, root / args.reports)
@@ -444,6 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print("wrote " + ", ".join(str(p.relative_to(root)) for p in written))
     return 0
+
+
+#: ``main(argv=None)``: the command; 2 when a result is missing or the folder is refused.
+main = commands.entry_point(_parser, _command)
 
 
 if __name__ == "__main__":
