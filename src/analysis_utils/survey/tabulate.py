@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis_utils.core.io import write_tables
 from analysis_utils.core.printed import number_value, parse_printed_number, repair_text
-from analysis_utils.core.schemas import SURVEY_ITEMS, field
+from analysis_utils.core.schemas import field
 from analysis_utils.survey.disclosure import (
     DEFAULT_MIN_CELL,
     identifying_columns,
@@ -32,6 +32,7 @@ from analysis_utils.survey.format import (
     Survey,
     response_fields,
 )
+from analysis_utils.survey.schemas import SURVEY_ITEMS
 
 #: Question types without counts per option in ``survey_items.csv`` (a numeric question's
 #: answers are summarised by :func:`analysis_utils.survey.numeric.numeric_table`).
@@ -67,7 +68,7 @@ def items_schema(items_table: pd.DataFrame) -> dict[str, Any]:
     Returns
     -------
     dict
-        :data:`~analysis_utils.core.schemas.SURVEY_ITEMS`, with
+        :data:`~analysis_utils.survey.schemas.SURVEY_ITEMS`, with
         :data:`MISSING_FIELDS` where the table has them.
     """
     if MISSING not in items_table.columns:
