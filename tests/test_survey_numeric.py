@@ -187,6 +187,14 @@ def test_a_numeric_question_s_declared_missing_code_is_its_own_kind(tmp_path):
     # fewer than five 91-year-olds: withheld, and so the valid count (it would tell it)
     assert (ages == 91).sum() < 5
     assert table.loc[VALID, "status"] == "shown"
+    # the accessor feeds the descriptive statistics: missing kinds and blanks left out
+    from analysis_utils.survey.descriptives import describe
+
+    summary = describe(values.values)
+    kept = ages[ages != 91]
+    assert (summary.n, summary.n_missing) == (len(kept), int((ages == 91).sum()))
+    assert (summary.mean, summary.sd) == pytest.approx((kept.mean(), kept.std(ddof=1)))
+    assert summary.median == kept.median()
     withheld = numeric_table(survey, min_cell=5).set_index("category")
     assert withheld["status"].tolist() == ["suppressed", "suppressed"]
 
