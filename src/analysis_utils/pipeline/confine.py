@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.paths import Layout, protected, shown
@@ -30,10 +30,11 @@ from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     Parameter,
     Step,
-    load_pipeline,
-    read_parameters,
     with_producers,
 )
+
+if TYPE_CHECKING:
+    from analysis_utils.pipeline.plan import RunPlan
 
 #: What the folder of the executed notebooks is called in messages.
 EXECUTED = "executed notebooks"
@@ -103,26 +104,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def check_output_folders(
-    layout: Layout,
-    order: list[str],
-    bound: Mapping[str, Mapping[str, Any]],
-    *,
-    survey_dir: Path | str | None = None,
-    executed: Path | None = None,
-    by_itself: bool = False,
-) -> None:
+def check_output_folders(plan: RunPlan, *, by_itself: bool = False) -> None:
     """Refuse a run whose output folders reach the raw data, the survey or the study's outputs.
 
     Each output-folder parameter a notebook of the run declares (its bound
     value, else its default) and the folder of the executed notebooks
-    (``executed``, else :func:`executed_folder`) is resolved from the project
+    (the plan's ``executed``, :func:`executed_folder`) is resolved from the project
     root, symbolic links followed, and must obey these rules:
 
     1. *Never inside* ``data/raw/`` nor ``.git/``, for any run (even a folder
        the run only reads, which would be a mistake):
        :func:`analysis_utils.core.paths.protected`.
-    2. *Not the survey folder* ``survey_dir`` of a survey run, where
+    2. *Not the survey folder* (the plan's ``survey_dir``) of a survey run, where
        ``questions.csv``, ``options.csv``, ``responses.csv`` and
        ``claims.yaml`` are. The notebooks write their files directly into
        each output folder, so only the survey folder itself puts outputs
@@ -140,16 +133,10 @@ def check_output_folders(
 
     Parameters
     ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives (what the user or a
-        survey run or a sweep gives; nothing overrides this check).
-    survey_dir : Path or str, optional
-        The survey folder of a survey run.
-    executed : Path, optional
-        Where the executed notebooks go.
+    plan : RunPlan
+        The run: its notebooks with the checked parameters they receive (what
+        the user or a survey run or a sweep gives; nothing overrides this
+        check), a survey run's survey folder, where the executed notebooks go.
     by_itself : bool
         The check of a notebook run by itself, with plain Papermill or in
         JupyterLab (:func:`analysis_utils.pipeline.notebook_parameters.check`):
@@ -162,32 +149,29 @@ def check_output_folders(
         In one line naming the parameter, the folder, the rule it breaks and
         what to do instead.
     """
-    steps = load_pipeline(layout.pipeline)
+    layout, order = plan.layout, plan.order
     root = layout.root.resolve()
-    survey = Path(survey_dir).expanduser().resolve() if survey_dir is not None else None
+    survey = plan.survey_dir.expanduser().resolve() if plan.survey_dir is not None else None
     # (parameter, folder as given) -> (resolved folder, notebooks, written by the run)
     folders: dict[tuple[str, str], tuple[Path, list[str], bool]] = {}
     changed: set[str] = set()
     written_keys: set[str] = set()
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        _check_file_names(name, bound[name])
-        writes = written_parameters(steps[name], declared)
+    for step in plan.steps:
+        name, declared, given = step.name, step.declared, step.given()
+        _check_file_names(name, given)
+        writes = step.written()
         written_keys |= writes
-        for key, value in bound[name].items():
+        for key, value in given.items():
             default = declared[key].default if key in declared else value
             if key not in OUTPUT_PARAMETERS and value != default:
                 changed.add(key)
-        for key in OUTPUT_PARAMETERS:
-            if key not in declared:
-                continue
-            value = str(bound[name].get(key, declared[key].default))
+        for key, value in step.output_folders():
             resolved, names, written = folders.get(
                 (key, value), ((root / value).resolve(), [], False)
             )
             folders[(key, value)] = (resolved, [*names, name], written or key in writes)
     if not by_itself:
-        where = executed if executed is not None else executed_folder(layout, order, bound)
+        where = plan.executed
         folders[(EXECUTED, str(where))] = ((root / where).resolve(), list(order), True)
 
     guarded = survey is not None or bool(changed)
@@ -226,7 +210,9 @@ def check_output_folders(
                 if "results_dir" in keys and not by_itself:
                     todo += " (executed notebooks then go to OUT/executed)"
                 needed = [
-                    n for n in with_producers(steps, order, under="reports/") if n not in order
+                    n
+                    for n in with_producers(plan.contract.steps, order, under="reports/")
+                    if n not in order
                 ]
                 if needed:
                     todo += f", and run {' '.join(needed)} too, whose outputs it reads there"
