@@ -34,7 +34,7 @@ from pathlib import Path
 import record
 
 from analysis_utils.core import paths
-from analysis_utils.pipeline.plan import build
+from analysis_utils.pipeline import runner
 
 ROOT = record.ROOT
 #: What a copy of the project needs to run the study (the lock file is in the run manifest).
@@ -59,7 +59,7 @@ def _timed(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) 
 def study(layout: paths.Layout) -> dict[str, Callable[[], float]]:
     """The three ways of running the study in ``layout``, each a call returning seconds."""
     env = {**os.environ, paths.ROOT_ENV: str(layout.root)}
-    order = build(layout, [], {}).order
+    order = runner.plan(layout, [], {}).order
     loop_output = layout.root / "papermill"
     loop_output.mkdir()
     run = [sys.executable, "-m", "analysis_utils", "run", "--jobs", "2"]

@@ -9,13 +9,13 @@ from conftest import ROOT, snapshot
 from analysis_utils import cli
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner, sweep
-from analysis_utils.pipeline.confine import check_output_folders, executed_folder
-from analysis_utils.pipeline.plan import build
+from analysis_utils.pipeline.confine import check_output_folders
+from analysis_utils.pipeline.plan import executed_folder
 
 
 def _check(layout, names, given):
     """Plan a run and check its output folders, as :func:`runner.run` does."""
-    check_output_folders(build(layout, names, given))
+    check_output_folders(runner.plan(layout, names, given))
 
 
 def _never(*args):
@@ -85,7 +85,7 @@ def test_a_run_with_other_parameters_may_not_write_the_committed_outputs(project
     # redirected, it passes (it still reads data/processed, which it does not write)
     out = tmp_path / "out"
     given = {"rounding": "even", "tables_dir": f"{out}/tables", "results_dir": f"{out}/results"}
-    planned = build(project, ["02"], given)
+    planned = runner.plan(project, ["02"], given)
     check_output_folders(planned)
     assert executed_folder(project, planned.order, planned.bound) == out / "executed"
     assert planned.executed == out / "executed"
@@ -139,7 +139,7 @@ def test_the_survey_folder_itself_is_refused(project, survey):
 
 def test_the_default_survey_output_and_the_survey_folders_parent_pass(project, survey):
     for given in ({}, {"output_dir": str(survey.parent)}):
-        planned = build(project, [], {"survey_dir": str(survey), **given})
+        planned = runner.plan(project, [], {"survey_dir": str(survey), **given})
         check_output_folders(planned)
     assert executed_folder(project, planned.order, planned.bound) == survey.parent / "executed"
 

@@ -15,7 +15,6 @@ from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError
 from analysis_utils.pipeline import manifest, preflight, runner
 from analysis_utils.pipeline.contract import load_pipeline
-from analysis_utils.pipeline.plan import build
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -99,7 +98,7 @@ def test_changing_a_notebook_executes_it_and_no_other(toy):
 def test_changing_a_parameter_executes_the_notebooks_that_declare_it(toy):
     _run(toy)
     for given, changed in [({}, []), ({"x": "2"}, NOTEBOOKS[:2]), ({"y": "5"}, NOTEBOOKS[2:])]:
-        planned = build(toy, [], given)
+        planned = runner.plan(toy, [], given)
         stale = [
             name
             for name in NOTEBOOKS
@@ -131,7 +130,7 @@ def test_force_executes_everything(toy):
 
 def test_a_notebook_reading_withheld_answers_is_never_skipped(toy):
     _run(toy)
-    planned = build(toy, ["03_other_thing"], {})
+    planned = runner.plan(toy, ["03_other_thing"], {})
     copies = [toy.executed / "03_other_thing.ipynb"]
     assert runner.unchanged(planned, "03_other_thing", copies)
     records = manifest.load(toy.results)

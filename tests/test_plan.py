@@ -69,13 +69,14 @@ def test_a_run_with_parameters_reads_each_once_too(project, reads, tmp_path):
 
 def test_the_plan_a_run_builds_equals_the_plan_rebuilt_from_the_same_inputs(project, monkeypatch):
     built = []
+    planning = runner.plan
     monkeypatch.setattr(
-        runner, "build", lambda *a, **k: built.append(plan.build(*a, **k)) or built[-1]
+        runner, "plan", lambda *a, **k: built.append(planning(*a, **k)) or built[-1]
     )
     given = {"rounding": "even", "tables_dir": "out/tables", "results_dir": "out/results"}
     runner.run(project, ["02", "03"], given, jobs=2, html=False, executor=copier)
     (used,) = built
-    again = plan.build(project, ["02", "03"], given, jobs=2, html=False)
+    again = planning(project, ["02", "03"], given, jobs=2, html=False)
     assert again == used
     assert again is not used
     assert used.order == ["02_audit_reported_percentages", "03_test_claims"]
@@ -87,14 +88,14 @@ def test_the_plan_a_run_builds_equals_the_plan_rebuilt_from_the_same_inputs(proj
         "03_test_claims": {"02_audit_reported_percentages"},
     }
     # another command line, another plan
-    assert plan.build(project, ["02", "03"], given, jobs=1, html=False) != used
+    assert runner.plan(project, ["02", "03"], given, jobs=1, html=False) != used
     assert (
-        plan.build(project, ["02", "03"], {**given, "rounding": "up"}, jobs=2, html=False) != used
+        runner.plan(project, ["02", "03"], {**given, "rounding": "up"}, jobs=2, html=False) != used
     )
 
 
 def test_the_plan_holds_the_hashes_the_run_manifest_records(project):
-    planned = plan.build(project, ["02"], {})
+    planned = runner.plan(project, ["02"], {})
     (step,) = planned.steps
     record = runner.record_now(planned, step.name)
     assert record.code["notebook"] == step.source_hash
@@ -103,7 +104,7 @@ def test_the_plan_holds_the_hashes_the_run_manifest_records(project):
 
 
 def test_the_plan_cannot_be_changed(project):
-    planned = plan.build(project, ["02", "03"], {"n_candidates": [9, 54]})
+    planned = runner.plan(project, ["02", "03"], {"n_candidates": [9, 54]})
     with pytest.raises(dataclasses.FrozenInstanceError):
         planned.force = True  # type: ignore[misc]
     step = planned.step("03_test_claims")
@@ -127,17 +128,17 @@ def test_the_plan_cannot_be_changed(project):
 
 def test_a_bad_command_line_is_refused_while_planning(project):
     with pytest.raises(ParameterError, match="--jobs must be at least 1"):
-        plan.build(project, [], {}, jobs=0)
+        runner.plan(project, [], {}, jobs=0)
     with pytest.raises(ParameterError, match="--update-notebooks"):
-        plan.build(project, [], {"alpha": 0.1}, update_sources=True)
+        runner.plan(project, [], {"alpha": 0.1}, update_sources=True)
     with pytest.raises(ParameterError, match="unknown parameter 'alpah'"):
-        plan.build(project, ["03"], {"alpah": 0.1})
+        runner.plan(project, ["03"], {"alpah": 0.1})
 
 
 def test_force_in_the_plan_covers_every_reason_to_execute_everything(project):
-    assert not plan.build(project, [], {}).force
-    assert plan.build(project, [], {}, force=True).force
-    assert plan.build(project, [], {}, update_sources=True).force
+    assert not runner.plan(project, [], {}).force
+    assert runner.plan(project, [], {}, force=True).force
+    assert runner.plan(project, [], {}, update_sources=True).force
 
 
 values = st.recursive(

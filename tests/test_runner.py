@@ -16,7 +16,6 @@ from analysis_utils import cli
 from analysis_utils.core import io, paths, writing
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.pipeline import executed, locks, manifest, preflight, runner, staging
-from analysis_utils.pipeline.plan import build
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -222,19 +221,19 @@ def test_raw_data_are_verified_before_anything_runs(toy):
 
 def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
     project.claims.write_text("claims:\n  H1: [unclosed\n", encoding="utf-8")
-    planned = build(project, ["03"], {})
+    planned = runner.plan(project, ["03"], {})
     with pytest.raises(ParameterError, match=r"claims_file notebooks/claims\.yaml \(read by 03"):
         preflight.check_claims(planned)
     project.claims.write_text("- H1\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="expected a mapping 'claims' of claim ids"):
         preflight.check_claims(planned)
-    planned = build(project, ["03"], {"claims_file": ""})
+    planned = runner.plan(project, ["03"], {"claims_file": ""})
     preflight.check_claims(planned)  # empty: no claims, nothing to read
-    planned = build(project, ["02"], {})
+    planned = runner.plan(project, ["02"], {})
     preflight.check_claims(planned)  # no notebook of the run reads claims
     elsewhere = project.root / "mine.yaml"
     shutil.copyfile(ROOT / "notebooks" / "claims.yaml", elsewhere)
-    planned = build(project, ["03", "05"], {"claims_file": str(elsewhere)})
+    planned = runner.plan(project, ["03", "05"], {"claims_file": str(elsewhere)})
     preflight.check_claims(planned)
 
 
@@ -254,14 +253,14 @@ def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(pr
         runner.run(project, ["02", "03"], {"n_candidates": [1000], **OUT}, executor=never)
     with pytest.raises(ParameterError, match=r"03_test_claims: .*MAX_SIMULATED_COUNTS"):
         runner.run(project, ["02", "03"], {"size_draws": 10**8, **OUT}, executor=never)
-    planned = build(
+    planned = runner.plan(
         project,
         ["02", "03"],
         {"n_candidates": [9, 54, 1000], "readings": ["single"], "draws": 1000},
     )
     # 1,734,106 reconstructions at n = 1000: allowed (with fewer posterior draws: work)
     preflight.check_limits(planned)
-    planned = build(project, ["02"], {})
+    planned = runner.plan(project, ["02"], {})
     preflight.check_limits(planned)  # no claim tests in the run
 
 
@@ -349,8 +348,8 @@ def test_an_executed_notebook_renders_to_a_page_that_works_offline(tmp_path):
 def test_a_decision_given_to_a_notebook_that_reads_it_names_where_it_is_made():
     layout = paths.layout()
     with pytest.raises(ParameterError, match="'rounding' is decided in 02_audit_reported_perc"):
-        build(layout, ["06_build_report"], {"rounding": "even"})
-    bound = build(
+        runner.plan(layout, ["06_build_report"], {"rounding": "even"})
+    bound = runner.plan(
         layout, ["02_audit_reported_percentages", "06_build_report"], {"rounding": "even"}
     ).bound
     assert bound["02_audit_reported_percentages"]["rounding"] == "even"

@@ -16,7 +16,7 @@ from analysis_utils.core import io, schemas
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import layout
 from analysis_utils.pipeline import preflight, runner
-from analysis_utils.pipeline.plan import assemble, bind, build, read_contract
+from analysis_utils.pipeline.plan import assemble, bind, read_contract
 
 
 def _items(questions: int, percents: tuple[str, ...] = ("44", "31", "17", "8")) -> pd.DataFrame:
@@ -63,9 +63,9 @@ def test_every_sample_size_search_is_bounded(project):
     out = {"tables_dir": "out/tables", "results_dir": "out/results"}
     with pytest.raises(ParameterError, match=r"^02_audit_reported_percentages: n_max = 32,001 "):
         runner.run(project, ["02"], {"n_max": 32_001, **out}, executor=never)
-    planned = build(project, ["02", "03", "04"], {"n_max": 32_000, **out})
+    planned = runner.plan(project, ["02", "03", "04"], {"n_max": 32_000, **out})
     preflight.check_limits(planned)  # the largest allowed for 5 percentages
-    planned = build(project, [], {})
+    planned = runner.plan(project, [], {})
     preflight.check_limits(planned)  # the study's defaults
 
 
@@ -114,7 +114,9 @@ def test_posterior_draws_are_bounded_by_work(monkeypatch):
 
 def test_the_runner_refuses_posterior_draws_beyond_the_work_limit(project):
     out = {"tables_dir": "out/tables", "results_dir": "out/results"}
-    planned = build(project, ["02", "03"], {"n_candidates": [1000], "readings": ["single"], **out})
+    planned = runner.plan(
+        project, ["02", "03"], {"n_candidates": [1000], "readings": ["single"], **out}
+    )
     with pytest.raises(ParameterError, match=r"^03_test_claims: .*MAX_POSTERIOR_VALUES"):
         preflight.check_limits(planned)
 
@@ -213,7 +215,7 @@ def test_figures_beyond_the_work_limit_are_left_out_and_said(monkeypatch):
 
 def test_the_runner_refuses_more_named_figures_than_the_limit(project):
     many = [f"q{k}" for k in range(limits.MAX_FIGURES + 1)]
-    planned = build(project, ["04"], {"figure_questions": many})
+    planned = runner.plan(project, ["04"], {"figure_questions": many})
     with pytest.raises(
         ParameterError, match=rf"^04_reproduce_figures: {len(many)} figure_questions are more"
     ):

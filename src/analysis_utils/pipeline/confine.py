@@ -25,13 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.paths import Layout, protected, shown
-from analysis_utils.pipeline.contract import (
-    OUTPUT_PARAMETERS,
-    Parameter,
-    Step,
-    with_producers,
-)
+from analysis_utils.core.paths import protected, shown
+from analysis_utils.pipeline.contract import OUTPUT_PARAMETERS, with_producers
 
 if TYPE_CHECKING:
     from analysis_utils.pipeline.plan import RunPlan
@@ -43,63 +38,6 @@ EXECUTED = "executed notebooks"
 FILE_NAMES: tuple[str, ...] = ("sizes_figure",)
 
 
-def executed_folder(
-    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]
-) -> Path:
-    """Where the executed notebooks of a run go: ``executed/`` next to ``results_dir``.
-
-    With the default ``results_dir`` (``reports/results``) that is
-    ``reports/executed``; a survey run's is ``OUTPUT/executed``, a sweep run's
-    ``run-NNN/executed``, and a run that moves its results elsewhere keeps its
-    executed notebooks beside them.
-
-    Parameters
-    ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives.
-
-    Returns
-    -------
-    Path
-    """
-    given = [str(bound[name]["results_dir"]) for name in order if "results_dir" in bound[name]]
-    if not given:
-        return layout.executed
-    return (layout.root / given[0]).parent / "executed"
-
-
-def written_parameters(step: Step, declared: Mapping[str, Parameter]) -> set[str]:
-    """Return the output-folder parameters a notebook writes into (not only reads from).
-
-    A path of the notebook's ``writes`` in ``pipeline.yaml`` belongs to the
-    output-folder parameter whose default folder holds it most closely
-    (``reports/tables/x.csv`` to ``tables_dir``, ``reports/index.html`` to
-    ``report_dir``).
-
-    Parameters
-    ----------
-    step : Step
-    declared : mapping
-        The notebook's declared parameters.
-
-    Returns
-    -------
-    set of str
-    """
-    defaults = {
-        key: str(declared[key].default).rstrip("/") for key in OUTPUT_PARAMETERS if key in declared
-    }
-    written: set[str] = set()
-    for path in step.writes:
-        owners = [k for k, d in defaults.items() if path == d or path.startswith(d + "/")]
-        if owners:
-            written.add(max(owners, key=lambda k: len(defaults[k])))
-    return written
-
-
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
@@ -108,9 +46,10 @@ def check_output_folders(plan: RunPlan, *, by_itself: bool = False) -> None:
     """Refuse a run whose output folders reach the raw data, the survey or the study's outputs.
 
     Each output-folder parameter a notebook of the run declares (its bound
-    value, else its default) and the folder of the executed notebooks
-    (the plan's ``executed``, :func:`executed_folder`) is resolved from the project
-    root, symbolic links followed, and must obey these rules:
+    value, else its default) and the folder of the executed notebooks (the
+    plan's ``executed``, :func:`~analysis_utils.pipeline.plan.executed_folder`)
+    is resolved from the project root, symbolic links followed, and must obey
+    these rules:
 
     1. *Never inside* ``data/raw/`` nor ``.git/``, for any run (even a folder
        the run only reads, which would be a mistake):
@@ -127,8 +66,9 @@ def check_output_folders(plan: RunPlan, *, by_itself: bool = False) -> None:
        ``data/processed/``, ``reports/results/``, ``reports/tables/``,
        ``reports/figures/``, ``reports/executed/`` or a folder inside them,
        nor ``reports/`` itself. Which folders a notebook writes into comes
-       from its ``writes`` in ``pipeline.yaml`` (:func:`written_parameters`),
-       so a notebook may still read the committed tables. Other folders under
+       from its ``writes`` in ``pipeline.yaml``
+       (:func:`~analysis_utils.pipeline.plan.written_parameters`), so a
+       notebook may still read the committed tables. Other folders under
        ``reports/`` (a sweep's ``reports/sweeps/<name>/run-NNN``) are free.
 
     Parameters

@@ -221,7 +221,7 @@ def written_folders(plan: RunPlan) -> list[Path]:
     -------
     list of Path
         The folders of the output-folder parameters each notebook writes into
-        (:func:`~analysis_utils.pipeline.confine.written_parameters`), the
+        (:func:`~analysis_utils.pipeline.plan.written_parameters`), the
         executed notebooks' folder and the results folder (its run manifest).
     """
     folders = [plan.executed]

@@ -19,16 +19,32 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing.sharedctypes import Synchronized
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from analysis_utils.pipeline import lifeline
 from analysis_utils.pipeline.executed import Outcome
+from analysis_utils.pipeline.plan import PlannedStep, RunPlan
 
-if TYPE_CHECKING:
-    from analysis_utils.pipeline.execution import Execution
-    from analysis_utils.pipeline.plan import RunPlan
+
+class Execution(Protocol):
+    """What happens to each notebook of a run: what the pool needs of it.
+
+    :class:`analysis_utils.pipeline.execution.Execution` is one.
+    """
+
+    executor: Callable[..., Outcome]
+
+    def skip(self, step: PlannedStep) -> Outcome | None:
+        """Return the outcome of a notebook that need not run, else None."""
+
+    def arguments(self, step: PlannedStep) -> tuple[Any, ...]:
+        """Return what the executor is given for a notebook."""
+
+    def finish(self, outcome: Outcome) -> Outcome:
+        """Keep what a notebook left; return its final outcome."""
 
 
 def start_worker(unstarted: Synchronized[int], cwd: str, runner: int, temporary: str) -> None:

@@ -3,14 +3,16 @@
 A run reads ``notebooks/pipeline.yaml`` and the ``parameters`` cell of every
 notebook once (:func:`read_contract`), takes the command line (notebooks,
 parameters, options), and builds one immutable :class:`RunPlan`
-(:func:`build`): the notebooks in execution order, each with the parameters it
+(:func:`~analysis_utils.pipeline.runner.plan`): the notebooks in execution order,
+each with the parameters it
 receives and its output folders, the folder of the executed notebooks, the
 results folder with the run manifest, a survey run's folders and the hashes of
 the code every notebook runs on. The checks before a run
 (:mod:`~analysis_utils.pipeline.confine`,
 :mod:`~analysis_utils.pipeline.preflight`), the locks, the execution and the
 run manifest all read this one plan; nothing re-reads the declarations while
-the run lasts.
+the run lasts. :func:`assemble` makes a plan of given notebooks and
+parameters (a sweep's points, a notebook checking its own parameters).
 
 The input hashes of a notebook are not in the plan: earlier notebooks of the
 run write them, so they are taken when the notebook is ready
@@ -29,7 +31,6 @@ from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import sha256
 from analysis_utils.core.paths import Layout
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.confine import executed_folder, written_parameters
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     Parameter,
@@ -41,6 +42,63 @@ from analysis_utils.pipeline.contract import (
     read_parameters,
     resolve,
 )
+
+
+def executed_folder(
+    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]
+) -> Path:
+    """Where the executed notebooks of a run go: ``executed/`` next to ``results_dir``.
+
+    With the default ``results_dir`` (``reports/results``) that is
+    ``reports/executed``; a survey run's is ``OUTPUT/executed``, a sweep run's
+    ``run-NNN/executed``, and a run that moves its results elsewhere keeps its
+    executed notebooks beside them.
+
+    Parameters
+    ----------
+    layout : Layout
+    order : list of str
+        Notebooks of the run.
+    bound : mapping
+        Notebook to the checked parameters it receives.
+
+    Returns
+    -------
+    Path
+    """
+    given = [str(bound[name]["results_dir"]) for name in order if "results_dir" in bound[name]]
+    if not given:
+        return layout.executed
+    return (layout.root / given[0]).parent / "executed"
+
+
+def written_parameters(step: Step, declared: Mapping[str, Parameter]) -> set[str]:
+    """Return the output-folder parameters a notebook writes into (not only reads from).
+
+    A path of the notebook's ``writes`` in ``pipeline.yaml`` belongs to the
+    output-folder parameter whose default folder holds it most closely
+    (``reports/tables/x.csv`` to ``tables_dir``, ``reports/index.html`` to
+    ``report_dir``).
+
+    Parameters
+    ----------
+    step : Step
+    declared : mapping
+        The notebook's declared parameters.
+
+    Returns
+    -------
+    set of str
+    """
+    defaults = {
+        key: str(declared[key].default).rstrip("/") for key in OUTPUT_PARAMETERS if key in declared
+    }
+    written: set[str] = set()
+    for path in step.writes:
+        owners = [k for k, d in defaults.items() if path == d or path.startswith(d + "/")]
+        if owners:
+            written.add(max(owners, key=lambda k: len(defaults[k])))
+    return written
 
 
 def freeze(value: Any) -> Any:
@@ -180,7 +238,7 @@ class RunPlan:
         The notebooks of the run, in execution order.
     executed : Path
         Where the executed notebooks go
-        (:func:`~analysis_utils.pipeline.confine.executed_folder`).
+        (:func:`executed_folder`).
     environment : mapping
         The hashes of what every notebook runs on: the library and the locked
         versions (:func:`~analysis_utils.pipeline.manifest.environment_hashes`).
@@ -265,7 +323,7 @@ def assemble(
         Notebook, in execution order, to the checked parameters it receives.
     executed : Path, optional
         Where the executed notebooks go (default
-        :func:`~analysis_utils.pipeline.confine.executed_folder`).
+        :func:`executed_folder`).
     hashed : bool
         Hash the sources and the environment (``False``: empty hashes, for a
         plan that only checks folders, as a notebook checking its own
@@ -331,75 +389,3 @@ def bind(
                     f"{' '.join(order)} -p {key} VALUE"
                 )
     return bind_parameters(given, {name: declared[name] for name in order})
-
-
-def build(
-    layout: Layout,
-    names: list[str],
-    given: Mapping[str, Any],
-    *,
-    jobs: int = 1,
-    html: bool = True,
-    update_sources: bool = False,
-    force: bool = False,
-) -> RunPlan:
-    """Build the plan of a run from ``pipeline.yaml``, the parameters cells and the command line.
-
-    Parameters
-    ----------
-    layout : Layout
-    names : list of str
-        Notebooks asked for (empty: all; with ``survey_dir``, the survey notebooks).
-    given : mapping
-        Parameters given by the user. With ``survey_dir``, a survey run
-        (:func:`~analysis_utils.pipeline.surveys.survey_run`).
-    jobs : int
-        Notebooks run at the same time at most.
-    html : bool
-        Render each executed notebook as HTML.
-    update_sources : bool
-        Copy each executed notebook back over its source; default parameters only.
-    force : bool
-        Execute every notebook.
-
-    Returns
-    -------
-    RunPlan
-
-    Raises
-    ------
-    ParameterError
-        For ``jobs`` below 1, ``update_sources`` with parameters, a bad
-        notebook name or parameter, or a survey folder refused by
-        :func:`~analysis_utils.pipeline.surveys.survey_run`.
-    InputError
-        For a survey folder that is a symbolic link.
-    """
-    from analysis_utils.pipeline.surveys import owns_output, survey_run
-
-    if jobs < 1:
-        raise ParameterError(f"--jobs must be at least 1, got {jobs}")
-    if update_sources and any(given):
-        raise ParameterError(
-            "--update-notebooks refreshes the committed notebooks: "
-            "run it with default parameters only"
-        )
-    contract = read_contract(layout.pipeline)
-    survey_dir = output = None
-    if "survey_dir" in given:
-        names, given, executed = survey_run(layout, names, given, contract=contract)
-        survey_dir, output = Path(str(given["survey_dir"])), executed.parent
-    bound = bind(contract, names, given)
-    if output is not None and not owns_output(output, bound, layout.root):
-        output = None  # some outputs go elsewhere (-p): written in place, nothing replaced
-    return assemble(
-        layout,
-        contract,
-        bound,
-        survey_dir=survey_dir,
-        output=output,
-        jobs=jobs,
-        html=html,
-        update_sources=update_sources,
-        force=force or update_sources or output is not None,
-    )

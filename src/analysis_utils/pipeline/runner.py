@@ -9,8 +9,8 @@ inputs are ready run concurrently, up to ``jobs`` at a time, each in its own
 process and kernel. An executed notebook reaches ``reports/executed/`` (or
 ``executed/`` beside a run's own ``results_dir``) only when it ran to the
 end; a failed one is kept in a fresh private folder. Everything the run
-does is decided once, before any check, in its plan
-(:func:`analysis_utils.pipeline.plan.build`), which the checks, the locks and
+does is decided once, before any check, in its plan (:func:`plan`), which
+the checks, the locks and
 the execution (:mod:`~analysis_utils.pipeline.execution`) share.
 """
 
@@ -19,8 +19,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TextIO
 
+from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.paths import Layout
 from analysis_utils.core.writing import JOURNAL_ENV
 from analysis_utils.pipeline import manifest
@@ -29,7 +31,7 @@ from analysis_utils.pipeline.executed import Outcome, execute_one
 from analysis_utils.pipeline.execution import execute
 from analysis_utils.pipeline.locks import hold_locks, written_folders
 from analysis_utils.pipeline.ownership import proven, read_journal, record_written
-from analysis_utils.pipeline.plan import RunPlan, build
+from analysis_utils.pipeline.plan import RunPlan, assemble, bind, read_contract
 from analysis_utils.pipeline.preflight import check_claims, check_limits, verify_inputs
 from analysis_utils.pipeline.records import record_now, record_run, unchanged
 from analysis_utils.pipeline.staging import Replacement, recover, set_aside
@@ -37,6 +39,7 @@ from analysis_utils.pipeline.surveys import (
     SURVEY_OUTPUTS,
     check_replaceable,
     kept_entries,
+    owns_output,
     survey_run,
 )
 
@@ -44,12 +47,87 @@ __all__ = [
     "SURVEY_OUTPUTS",
     "Outcome",
     "execute_one",
+    "plan",
     "record_now",
     "record_run",
     "run",
     "survey_run",
     "unchanged",
 ]
+
+
+def plan(
+    layout: Layout,
+    names: list[str],
+    given: Mapping[str, Any],
+    *,
+    jobs: int = 1,
+    html: bool = True,
+    update_sources: bool = False,
+    force: bool = False,
+) -> RunPlan:
+    """Build the plan of a run from ``pipeline.yaml``, the parameters cells and the command line.
+
+    The one place a run reads ``pipeline.yaml`` and the parameters cells
+    (:func:`~analysis_utils.pipeline.plan.read_contract`), before anything
+    is checked or started.
+
+    Parameters
+    ----------
+    layout : Layout
+    names : list of str
+        Notebooks asked for (empty: all; with ``survey_dir``, the survey notebooks).
+    given : mapping
+        Parameters given by the user. With ``survey_dir``, a survey run
+        (:func:`~analysis_utils.pipeline.surveys.survey_run`).
+    jobs : int
+        Notebooks run at the same time at most.
+    html : bool
+        Render each executed notebook as HTML.
+    update_sources : bool
+        Copy each executed notebook back over its source; default parameters only.
+    force : bool
+        Execute every notebook.
+
+    Returns
+    -------
+    RunPlan
+
+    Raises
+    ------
+    ParameterError
+        For ``jobs`` below 1, ``update_sources`` with parameters, a bad
+        notebook name or parameter, or a survey folder refused by
+        :func:`~analysis_utils.pipeline.surveys.survey_run`.
+    InputError
+        For a survey folder that is a symbolic link.
+    """
+    if jobs < 1:
+        raise ParameterError(f"--jobs must be at least 1, got {jobs}")
+    if update_sources and any(given):
+        raise ParameterError(
+            "--update-notebooks refreshes the committed notebooks: "
+            "run it with default parameters only"
+        )
+    contract = read_contract(layout.pipeline)
+    survey_dir = output = None
+    if "survey_dir" in given:
+        names, given, executed = survey_run(layout, names, given, contract=contract)
+        survey_dir, output = Path(str(given["survey_dir"])), executed.parent
+    bound = bind(contract, names, given)
+    if output is not None and not owns_output(output, bound, layout.root):
+        output = None  # some outputs go elsewhere (-p): written in place, nothing replaced
+    return assemble(
+        layout,
+        contract,
+        bound,
+        survey_dir=survey_dir,
+        output=output,
+        jobs=jobs,
+        html=html,
+        update_sources=update_sources,
+        force=force or update_sources or output is not None,
+    )
 
 
 def run(
@@ -84,7 +162,7 @@ def run(
         outputs that nbval compares against); only with default parameters.
     html : bool
         Also render each executed notebook as ``<name>.html`` beside it
-        (:func:`~analysis_utils.pipeline.confine.executed_folder`:
+        (:func:`~analysis_utils.pipeline.plan.executed_folder`:
         ``reports/executed/`` by default).
     force : bool
         Execute every notebook. Otherwise a notebook is skipped when
@@ -119,56 +197,56 @@ def run(
     InputError
         Before anything runs, for raw data that fail verification.
     """
-    plan = build(
+    planned = plan(
         layout, names, given, jobs=jobs, html=html, update_sources=update_sources, force=force
     )
-    check_output_folders(plan)
-    if plan.survey_dir is not None:
+    check_output_folders(planned)
+    if planned.survey_dir is not None:
         from analysis_utils.survey.analyses import check_group_by
         from analysis_utils.survey.read import read, require_questions
 
-        checked = read(plan.survey_dir)
+        checked = read(planned.survey_dir)
         require_questions(checked)
-        group_by = [s.bound["group_by"] for s in plan.steps if "group_by" in s.bound]
+        group_by = [s.bound["group_by"] for s in planned.steps if "group_by" in s.bound]
         check_group_by(checked, str(group_by[0] or "") if group_by else "")
         codebook = (checked.questions, checked.options)
     else:
-        verify_inputs(layout, code=plan.environment)
+        verify_inputs(layout, code=planned.environment)
         codebook = None
-    check_claims(plan, codebook=codebook)
-    check_limits(plan)
-    if plan.output is not None:
-        check_replaceable(plan.output, layout.root)
+    check_claims(planned, codebook=codebook)
+    check_limits(planned)
+    if planned.output is not None:
+        check_replaceable(planned.output, layout.root)
 
-    locks = hold_locks(written_folders(plan))
+    locks = hold_locks(written_folders(planned))
     replacement = None
     try:
-        manifest.forget_unknown(plan.results, plan.contract.steps)
-        if plan.output is not None:  # the files earlier runs wrote there are replaced
-            recover(plan.output)
-            owned = proven(plan.output, layout.root)
-            replacement = set_aside(plan.output, owned, kept_entries(plan))
+        manifest.forget_unknown(planned.results, planned.contract.steps)
+        if planned.output is not None:  # the files earlier runs wrote there are replaced
+            recover(planned.output)
+            owned = proven(planned.output, layout.root)
+            replacement = set_aside(planned.output, owned, kept_entries(planned))
             os.environ[JOURNAL_ENV] = str(replacement.journal)  # kernels inherit it
-        outcomes = execute(plan, log=log, executor=executor)
+        outcomes = execute(planned, log=log, executor=executor)
     except BaseException:
-        _finish(replacement, plan, ok=False)
+        _finish(replacement, planned, ok=False)
         raise
     else:
-        ok = len(outcomes) == len(plan.steps) and all(o.ok for o in outcomes)
-        _finish(replacement, plan, ok=ok)
+        ok = len(outcomes) == len(planned.steps) and all(o.ok for o in outcomes)
+        _finish(replacement, planned, ok=ok)
     finally:
         os.environ.pop(JOURNAL_ENV, None)
         locks.close()
     return outcomes
 
 
-def _finish(replacement: Replacement | None, plan: RunPlan, *, ok: bool) -> None:
+def _finish(replacement: Replacement | None, planned: RunPlan, *, ok: bool) -> None:
     """Record and keep what a run wrote in the output folder it replaces, or undo it."""
     if replacement is None:
         return
     if ok:
         written = read_journal(replacement.journal, replacement.output)
-        record_written(replacement.output, written, plan)
+        record_written(replacement.output, written, planned)
         replacement.commit()
     else:
         replacement.rollback()

@@ -22,10 +22,10 @@ from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import Layout
 from analysis_utils.core.writing import PARTIAL
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.confine import written_parameters
 from analysis_utils.pipeline.contract import OUTPUT_PARAMETERS, Parameter, Step, resolve
 from analysis_utils.pipeline.locks import LOCK_NAME
 from analysis_utils.pipeline.ownership import EXECUTED, JOURNAL, MANIFEST, proven, read_journal
+from analysis_utils.pipeline.plan import written_parameters
 from analysis_utils.pipeline.staging import PREVIOUS
 
 if TYPE_CHECKING:
