@@ -179,8 +179,8 @@ class PlannedStep:
     declared : mapping
         Its declared parameters.
     bound : mapping
-        The checked parameters it is given (:func:`freeze`-n; :meth:`given`
-        returns them as the notebook receives them).
+        The checked parameters it is given, frozen (:func:`freeze`);
+        :meth:`given` returns them as the notebook receives them.
     source_hash : str
         SHA-256 of its source notebook when the run was planned.
     """
@@ -237,8 +237,7 @@ class RunPlan:
     steps : tuple of PlannedStep
         The notebooks of the run, in execution order.
     executed : Path
-        Where the executed notebooks go
-        (:func:`executed_folder`).
+        Where the executed notebooks go (:func:`executed_folder`).
     environment : mapping
         The hashes of what every notebook runs on: the library and the locked
         versions (:func:`~analysis_utils.pipeline.manifest.environment_hashes`).
