@@ -16,6 +16,7 @@ from analysis_utils.core.io import verify_checksums
 from analysis_utils.core.paths import Layout, shown
 from analysis_utils.core.validate import validate_package
 from analysis_utils.pipeline import manifest
+from analysis_utils.study.schemas import RAW_ROW_RULES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +57,7 @@ def verify_inputs(layout: Layout, *, code: Mapping[str, str] | None = None) -> N
         if manifest.read_before(layout.results, raw, code):
             return
     try:
-        validate_package(layout.datapackage, root=layout.root)
+        validate_package(layout.datapackage, root=layout.root, rules=RAW_ROW_RULES)
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -157,7 +158,8 @@ def check_limits(plan: RunPlan) -> None:
     from analysis_utils.audit import limits
     from analysis_utils.audit.claim_tests import check_limits as check_claim_limits
     from analysis_utils.audit.registry import load_claims
-    from analysis_utils.core import io, schemas
+    from analysis_utils.core import io
+    from analysis_utils.survey import schemas
 
     layout = plan.layout
     for step in plan.steps:
@@ -207,7 +209,8 @@ def _check_search(layout: Layout, name: str, given: Mapping[str, Any], *, known:
     """
     from analysis_utils.audit import limits
     from analysis_utils.audit.tables import distinct_percentages
-    from analysis_utils.core import io, schemas
+    from analysis_utils.core import io
+    from analysis_utils.survey import schemas
 
     items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
     percentages = 1
@@ -224,7 +227,7 @@ def _check_search(layout: Layout, name: str, given: Mapping[str, Any], *, known:
 
 def _decided_rounding(plan: RunPlan, results_dir: Any) -> str:
     """Return the rounding rule the run's claim tests will use (empty if not yet known)."""
-    from analysis_utils.pipeline.results import AuditResults
+    from analysis_utils.audit.results import AuditResults
 
     decider = AuditResults.NOTEBOOK
     if decider in plan.order:
