@@ -282,6 +282,6 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     audit.add_argument("--out", type=Path, metavar="DIR", help="default: FILE's stem + _audit")
     audit.add_argument(
         "--rounding",
-        help="for rows that name none; default: the audit's declared rule (see docs/audit-table.md)",
+        help="for rows that name none; default: the audit's declared rule (docs/audit-table.md)",
     )
     return parser
