@@ -59,9 +59,10 @@ def _alike(a: str, b: str) -> bool:
 def near_duplicates(question: Question) -> list[list[str]]:
     """Find groups of a question's options that look like spellings of one answer.
 
-    Only options taken from the answers given are compared (value labels are
-    distinct on purpose): ``Clinton``, ``clinton``, ``Clinton `` (case,
-    spaces) and ``Clintn`` (edit distance 1 or 2, for answers of at least
+    Options taken from the answers given are compared with each other and with
+    the labelled options (labelled options are distinct on purpose and never
+    grouped together): ``Clinton``, ``clinton``, ``Clinton `` (case, spaces) and
+    ``Clintn`` (edit distance 1 or 2, for answers of at least
     :data:`NEAR_LENGTH` letters without digits).
 
     Parameters
@@ -71,23 +72,29 @@ def near_duplicates(question: Question) -> list[list[str]]:
     Returns
     -------
     list of list of str
-        Groups of two or more option codes, the most given first, in the
-        options' order otherwise.
+        Groups of two or more option codes: the labelled option first, else the
+        most given, in the options' order otherwise.
     """
-    if question.choice != "single" or question.labelled:
+    if question.choice != "single" or (question.labelled and not question.unlabelled):
         return []
     codes = [c for c in question.labels if c not in question.missing]
+    # the options: labelled values first, then the answers without a label (guess.column_question)
+    labelled = set(codes[: len(codes) - question.unlabelled]) if question.labelled else set()
     groups: list[list[str]] = []
     for code in codes:
         for group in groups:
-            if any(_alike(question.labels[code], question.labels[g]) for g in group):
+            if code not in labelled and any(
+                _alike(question.labels[code], question.labels[g]) for g in group
+            ):
                 group.append(code)
                 break
         else:
             groups.append([code])
     rank = {code: n for n, code in enumerate(codes)}
     return [
-        sorted(g, key=lambda c: (-question.counts.get(c, 0), rank[c])) for g in groups if len(g) > 1
+        sorted(g, key=lambda c: (c not in labelled, -question.counts.get(c, 0), rank[c]))
+        for g in groups
+        if len(g) > 1
     ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -249,7 +250,9 @@ def column_question(
         label (numeric order, else in the order they first appear), then the
         kinds of missing answer the file declares
         (:mod:`analysis_utils.survey.missing`); a numeric question's options
-        are its missing kinds only. The scale is ordinal where the file's
+        are its missing kinds only. Answers whose codes would clash
+        (``Clinton``, ``clinton``) get the plain code in order of how often
+        they are given, the most given first. The scale is ordinal where the file's
         measure level says so or the labels are bands (:func:`banded`).
     """
     column = table.header[k]
@@ -285,9 +288,13 @@ def column_question(
         reason = f"{len(distinct)} distinct answers among {len(answered)}"
         return Question(column, question_id, "text", reason, {}, {})
     taken: set[str] = set()
-    codes = {
-        value: unique(safe_name(value, f"o{n}"), taken) for n, value in enumerate(order + kinds, 1)
+    given_count = Counter(cells)
+    # the clean code of look-alikes (Clinton, clinton, Clinton ) goes to the most given one
+    named = {
+        value: unique(safe_name(value, f"o{n}"), taken)
+        for n, value in sorted(enumerate(order + kinds, 1), key=lambda item: -given_count[item[1]])
     }
+    codes = {value: named[value] for value in order + kinds}
     labels = {codes[v]: neutral(value_labels.get(v) or declared.get(v) or v) for v in codes}
     tally: dict[str, int] = {}
     for c in cells:

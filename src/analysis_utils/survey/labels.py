@@ -14,7 +14,9 @@ empty on the row that labels the column itself, its question text),
 missing answer, such as "Don't know"). The labels of a column are taken in the
 file's order, which is the options' order where the values are not numbers.
 Answers exported as label texts instead of values (``Strong Democrat``) are read
-as the values those labels belong to.
+as the values those labels belong to; an answer that is no label text exactly
+(``clinton``, ``Clintn``) is kept as written, and the checklist shows it beside
+the option it looks like.
 """
 
 from __future__ import annotations
@@ -182,16 +184,21 @@ def apply_labels(table: TextTable, labels: TextTable) -> TextTable:
 
 
 def _values_for_texts(table: TextTable, columns: set[str]) -> TextTable:
-    """Read a column whose answers are all label texts (none a value) as the values."""
+    """Read each answer that is a label text exactly (and no value) as that label's value.
+
+    The other answers (a text with a typo, another case, a trailing space) are kept
+    as written: they become options of their own, which the checklist shows beside
+    the labelled option they look like, with the counts and how to merge them.
+    """
     read: dict[int, dict[str, str]] = {}
     for k, column in enumerate(table.header):
         if column not in columns:
             continue
         every = {**table.value_labels.get(column, {}), **table.missing_values.get(column, {})}
-        given = {c for c in table.distinct[k] if c != ""}
         by_label = {label: value for value, label in every.items()}
-        if given and given <= set(by_label) and not given & set(every):
-            read[k] = by_label
+        texts = {c: by_label[c] for c in table.distinct[k] if c in by_label and c not in every}
+        if texts:
+            read[k] = texts
     return table.recoded(read)
 
 
