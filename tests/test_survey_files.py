@@ -146,6 +146,18 @@ def test_sheet_names_the_sheet_read_and_every_line_about_the_workbook_names_it(t
         convert.convert(book, sheet="Data")
 
 
+def test_a_sheet_of_notes_given_with_sheet_is_refused_in_one_message(tmp_path, capsys):
+    book = write_xlsx(tmp_path / "anes.xlsx", notes=True, sheet="data")
+    folder = tmp_path / "survey"
+    assert cli.main(["new-survey", str(folder), "--from", str(book), "--sheet", "notes"]) == 2
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if "anes.xlsx" in line]
+    assert "[sheet] the sheet does not look like a table of answers" in line
+    assert "'data', 'labels'" in line
+    assert "--sheet NAME" in line
+    assert not folder.exists()
+
+
 def test_a_responses_workbook_of_several_sheets_without_one_named_responses_is_refused(tmp_path):
     folder = tmp_path / "survey"
     convert.write(convert.convert(write_csv(tmp_path / "anes.csv")), folder)
@@ -340,8 +352,68 @@ def test_typed_variants_of_an_answer_are_pointed_out_with_counts(tmp_path):
     assert "'Clinton ' (1)" in found
     assert "replace" in found
     assert "options.csv" in found
-    clean = convert.convert(write_csv(tmp_path / "clean.csv", frame.assign(vote=vote.str.strip())))
+    # the label texts as exported, with their labels file: nothing looks alike
+    texts = frame.assign(vote=frame["vote"].map(labels["vote"]))
+    clean = convert.convert(write_csv(tmp_path / "clean.csv", texts))
     assert not [line for line in checklist.summary(clean, tmp_path) if "look like one" in line]
+
+
+def test_label_texts_with_typos_keep_the_labelled_codes_and_point_out_the_typos(tmp_path):
+    # a CSV exported with label texts instead of codes, beside its labels file, where a few
+    # vote answers were typed by hand: 545 Clinton, 3 clinton, 2 Clintn, 1 'Clinton ', 393 Dole
+    _, labels = documented()
+    frame = answers()
+    texts = frame.assign(**{c: frame[c].map(labels[c]) for c in ("PID", "vote", "educ")})
+    vote = texts["vote"].copy()
+    clinton = list(vote[vote == "Clinton"].index)
+    vote[clinton[:3]] = "clinton"
+    vote[clinton[3:5]] = "Clintn"
+    vote[clinton[5:6]] = "Clinton "
+    conversion = convert.convert(write_csv(tmp_path / "anes_text.csv", texts.assign(vote=vote)))
+    options = [
+        (o["option_code"], o["option_label"])
+        for o in _table(conversion.files["options.csv"])
+        if o["question_id"] == "vote"
+    ]
+    assert options[:2] == [("0", "Clinton"), ("1", "Dole")]
+    assert {code for code, _ in options[2:]} == {"clinton", "clintn", "clinton_2"}
+    lines = checklist.summary(conversion, tmp_path / "survey")
+    (found,) = [line for line in lines if "look like one" in line]
+    assert found.startswith("  - vote: answers that look like one ('Clinton' (545), ")
+    assert "'clinton' (3)" in found
+    assert "'Clintn' (2)" in found
+    assert "'Clinton ' (1)" in found
+    assert "by 0 in column vote" in found
+    counts = _counts(conversion, tmp_path / "survey")
+    vote_counts = [(code, n) for q, code, n in counts if q == "vote"]
+    assert vote_counts[:2] == [("0", 545), ("1", 393)]
+    # the other labelled columns, all label texts, read as the shipped codes
+    shipped = [
+        (q, c, n)
+        for q, c, n in _counts(convert.convert(write_csv(tmp_path / "a.csv")), tmp_path / "codes")
+        if q in ("pid", "educ")
+    ]
+    assert [(q, c, n) for q, c, n in counts if q in ("pid", "educ")] == shipped
+
+
+def test_the_most_given_of_look_alike_answers_gets_the_plain_code(tmp_path):
+    _, labels = documented()
+    frame = answers()
+    vote = frame["vote"].map(labels["vote"])
+    clinton = list(vote[vote == "Clinton"].index)
+    vote[clinton[:1]] = "clinton"  # the typo comes first in the file
+    vote[clinton[1:2]] = "CLINTON"
+    conversion = convert.convert(
+        write_csv(tmp_path / "typed.csv", frame.assign(vote=vote), labels=False)
+    )
+    codes = {
+        o["option_label"]: o["option_code"]
+        for o in _table(conversion.files["options.csv"])
+        if o["question_id"] == "vote"
+    }
+    assert codes["Clinton"] == "clinton"
+    (found,) = [line for line in checklist.summary(conversion, tmp_path) if "look like one" in line]
+    assert "by clinton in column vote" in found
 
 
 def test_labelled_income_bands_are_not_taken_for_typos(tmp_path):
@@ -359,6 +431,49 @@ def test_an_empty_file_given_to_from_says_what_to_give(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "README" not in err
     assert "give the file of answers" in err
+
+
+@pytest.mark.parametrize("name", ["weight", "w"])
+def test_a_quoted_decimal_comma_in_a_comma_file_is_refused_naming_column_and_row(
+    tmp_path, capsys, name
+):
+    # the respondents' TV news days divided by 2, as a spreadsheet set to German writes them
+    # in a ,-separated export: "2,0", "3,5" quoted
+    frame = answers()
+    days = (frame["TVnews"] / 2).map(lambda x: f"{x:.1f}".replace(".", ","))
+    source = write_csv(tmp_path / "anes.csv", frame.assign(**{name: days}), labels=False)
+    assert '"' in source.read_text(encoding="utf-8").splitlines()[1]
+    folder = tmp_path / "survey"
+    assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert f"row 2, column {name}: [decimal comma] {days[0]!r}" in err
+    assert "write the number with a decimal point (1.5, not 1,5)" in err
+    assert "fill in every weight" not in err
+    assert not folder.exists()  # nothing written, so nothing dropped at cleaning
+
+
+@pytest.mark.parametrize(("name", "kind"), [("anes.sav", "an SPSS"), ("anes.xlsx", "an Excel")])
+def test_an_empty_spss_or_excel_file_given_to_from_is_called_empty(tmp_path, capsys, name, kind):
+    empty = tmp_path / name
+    empty.write_bytes(b"")
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"[empty-file] the file is empty (0 bytes): nothing was saved in it, so not {kind}" in err
+    )
+    assert "give that file with --from" in err
+    assert "responses.csv" not in err
+    assert "Error" not in err
+
+
+def test_a_csv_renamed_sav_given_to_from_is_said_not_to_be_an_spss_file(tmp_path, capsys):
+    sav = tmp_path / "anes.sav"
+    sav.write_bytes(write_csv(tmp_path / "anes.csv").read_bytes())  # a CSV file renamed
+    assert cli.main(["new-survey", str(tmp_path / "s"), "--from", str(sav)]) == 2
+    err = capsys.readouterr().err
+    assert "not an SPSS file, or a damaged one" in err
+    assert "give that file with --from" in err
+    assert "responses.csv" not in err
 
 
 def test_the_checklist_points_to_the_folder_readme_not_the_source_tree(tmp_path):
@@ -499,6 +614,55 @@ def test_update_keeps_the_edits_and_makes_a_column_set_single_a_question(tmp_pat
         str(v) for v in sorted(ages.unique())
     ]
     assert list(survey.responses["age"]) == [str(v) for v in ages]
+
+
+def test_update_keeps_a_deleted_question_deleted_and_says_how_to_bring_it_back(tmp_path, capsys):
+    from statsmodels.datasets import anes96
+
+    source = write_csv(tmp_path / "anes.csv")
+    folder = tmp_path / "survey"
+    assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 0
+    # the student deletes the TV news question: its row, its options and its answers
+    for name in ("questions.csv", "options.csv"):
+        path = folder / name
+        kept = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("tvnews,")
+        ]
+        path.write_text("".join(kept), encoding="utf-8")
+    responses = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False)
+    responses.drop(columns="tvnews").to_csv(folder / "responses.csv", index=False)
+    # a new version of the file has a column more: the population of the respondent's place
+    popul = anes96.load_pandas().data["popul"]
+    source = write_csv(tmp_path / "anes.csv", answers().assign(popul=popul))
+    capsys.readouterr()
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 0
+    out = capsys.readouterr().out
+    assert "left out (they stay deleted): tvnews (column TVnews of anes.csv)" in out
+    assert "remove its id from the line '# questions:' at the end of params.yaml" in out
+    survey = read.read(folder)
+    assert "tvnews" not in set(survey.questions["question_id"])
+    assert "tvnews" not in survey.responses.columns
+    assert list(survey.questions["question_id"])[-1] == "popul"  # a new column is added
+    # brought back as the message says
+    params = folder / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace(" tvnews ", " "), encoding="utf-8")
+    assert cli.main(["new-survey", str(folder), "--from", str(source), "--update"]) == 0
+    survey = read.read(folder)
+    assert list(survey.questions["question_id"])[-1] == "tvnews"
+    assert list(survey.responses["tvnews"]) == [str(v) for v in answers()["TVnews"]]
+
+
+def test_update_reads_the_sheet_the_folder_was_made_from(tmp_path, capsys):
+    book = write_xlsx(tmp_path / "anes.xlsx", notes=True, sheet="data")
+    folder = tmp_path / "survey"
+    assert cli.main(["new-survey", str(folder), "--from", str(book), "--sheet", "data"]) == 0
+    assert "# sheet: data" in (folder / "params.yaml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["new-survey", str(folder), "--from", str(book), "--update"]) == 0
+    assert capsys.readouterr().out.startswith("nothing changes")
 
 
 def test_update_of_a_folder_with_nothing_to_change_writes_nothing(tmp_path, capsys):

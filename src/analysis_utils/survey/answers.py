@@ -272,6 +272,61 @@ def decimal_point_columns(table: TextTable, rows: list[list[str]]) -> list[list[
     ]
 
 
+#: What to do about a number written with a decimal comma where the file's numbers take a point.
+DECIMAL_COMMA_ADVICE = (
+    "write the number with a decimal point (1.5, not 1,5), a code 2,0 as 2, or save the "
+    "file with ; between the columns, where a decimal comma is read as such (codes of "
+    "a multiple-choice answer are joined by ;)"
+)
+
+
+def decimal_comma_problems(table: TextTable, rows: list[list[str]]) -> list[Problem]:
+    """Find the columns of numbers some written with a decimal comma, in a file that takes points.
+
+    For ``new-survey --from``: in a file other than a ``;``-separated CSV file
+    (a ``,``-separated one, where ``"2,0"`` is quoted, or a workbook's text
+    cells), a column whose every cell that is not empty is a number, at least
+    one written with a decimal comma, would be guessed a free-text question
+    (marked identifying, so dropped at cleaning) or, named like weights, not
+    taken for them: it is refused instead, with the advice to write points.
+
+    Parameters
+    ----------
+    table : TextTable
+    rows : list of list of str
+        Its rows, padded to the header.
+
+    Returns
+    -------
+    list of Problem
+        One per such column, at the first row holding a decimal comma.
+    """
+    if table.decimal_comma:
+        return []
+    problems = []
+    for k, column in enumerate(table.header):
+        cells = [row[k] for row in rows]
+        first = next((n for n, c in enumerate(cells) if _DECIMAL_COMMA.fullmatch(c)), None)
+        if first is None or not all(_NUMBER.fullmatch(c) for c in cells if c != ""):
+            continue
+        problems.append(
+            table.place(
+                Problem(
+                    table.shown,
+                    first + 2,
+                    column,
+                    "decimal comma",
+                    f"{cells[first]!r} and the column's other numbers with a comma are "
+                    "numbers written with a decimal comma (or a thousands separator: 45,000 as "
+                    "45000), which this file does not read as numbers (column "
+                    f"{column!r} would become free text): {DECIMAL_COMMA_ADVICE}; then "
+                    "run new-survey --from again",
+                )
+            )
+        )
+    return problems
+
+
 def _cell(row: list[str], k: int) -> str:
     return row[k] if k < len(row) else ""
 

@@ -52,7 +52,8 @@ from pathlib import Path
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.text import neutral
-from analysis_utils.survey.answers import decimal_point_columns, integral
+from analysis_utils.survey import generated
+from analysis_utils.survey.answers import decimal_comma_problems, decimal_point_columns, integral
 from analysis_utils.survey.format import (
     _CITATION_COLUMNS,
     MISSING,
@@ -73,6 +74,7 @@ from analysis_utils.survey.guess import (
     unique,
 )
 from analysis_utils.survey.ids import id_problems
+from analysis_utils.survey.isolate import RESAVE
 from analysis_utils.survey.labels import with_labels
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable
@@ -249,6 +251,20 @@ def convert(
                 )
             ]
         )
+    if source.stat().st_size == 0 and source.suffix.lower() in RESAVE:
+        kind, resave = RESAVE[source.suffix.lower()]
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    "(whole file)",
+                    "empty-file",
+                    f"{_EMPTY}, so not {kind} file: "
+                    f"{resave} and give that file with --from; {_OR_CSV}",
+                )
+            ]
+        )
     try:
         table = read_table(source, shown, sheet=sheet)
     except InputError as exc:
@@ -270,6 +286,9 @@ def convert(
                 )
             ]
         )
+    problems = decimal_comma_problems(table, rows)
+    if problems:
+        raise InputError(problems)
     at = _id_column(table)
     if at is not None:
         ids = [row[at] for row in rows]
@@ -323,15 +342,41 @@ def convert(
     )
 
 
+#: What ``--from`` says of a file of 0 bytes, and the other way to give the answers.
+_EMPTY = "the file is empty (0 bytes): nothing was saved in it"
+_OR_CSV = (
+    "or give the answers as a CSV UTF-8 file, its first row naming the columns and one row per "
+    "respondent"
+)
+
+
 def _for_from(problem: Problem) -> Problem:
-    """Say what to do with an empty file given to ``--from`` (no survey folder exists yet)."""
-    if problem.rule != "empty-file" or "is empty" not in problem.message:
-        return problem
-    return replace(
-        problem,
-        message="the file is empty: give the file of answers, its first row naming the columns "
-        "and one row per respondent below it",
-    )
+    """Say what to do with a file given to ``--from`` that is empty or unreadable.
+
+    No survey folder exists yet, so the readers' advice to save the answers as
+    the folder's ``responses.csv`` becomes advice to give another file.
+    """
+    if problem.rule == "empty-file" and "is empty" in problem.message:
+        return replace(
+            problem,
+            message=f"{_EMPTY}: give the file of answers, its first row naming the columns and "
+            "one row per respondent",
+        )
+    if problem.rule == "unreadable-file":
+        for kind, _ in RESAVE.values():  # "cannot read the file as SPSS (...)": say what it is not
+            said = f"cannot read the file as {kind.split()[-1]} ("
+            if problem.message.startswith(said):
+                problem = replace(
+                    problem,
+                    message=f"not {kind} file, or a damaged one: {problem.message}",
+                )
+        message = re.sub(
+            r",? or (save the answers )?as CSV UTF-8 named responses\.csv$",
+            f" and give that file with --from; {_OR_CSV}",
+            problem.message,
+        )
+        return replace(problem, message=message)
+    return problem
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -438,7 +483,8 @@ def write(conversion: Conversion, folder: Path) -> list[Path]:
     -------
     list of Path
         The files written (the template's ``README.md``, ``claims.yaml`` and
-        ``params.yaml`` too).
+        ``params.yaml`` too, the last ending with what was generated:
+        :mod:`analysis_utils.survey.generated`).
 
     Raises
     ------
@@ -454,6 +500,11 @@ def write(conversion: Conversion, folder: Path) -> list[Path]:
     folder = Path(folder)
     existed = folder.exists()
     written = scaffold(folder, conversion.files)
+    params = folder / generated.PARAMS  # what was generated, for --update (generated.py)
+    params.write_text(
+        generated.recorded(params.read_text(encoding="utf-8"), generated.of(conversion)),
+        encoding="utf-8",
+    )
     try:
         read(folder)
     except InputError:

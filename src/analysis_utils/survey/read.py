@@ -192,11 +192,7 @@ def _advice(problem: Problem) -> str | None:
     if _DECIMAL_COMMA.search(problem.message) and problem.rule.startswith(
         ("type-error", "constraint")
     ):
-        return (
-            "write the number with a decimal point (1.5, not 1,5), a code 2,0 as 2, or save the "
-            "file with ; between the columns, where a decimal comma is read as such (codes of "
-            "a multiple-choice answer are joined by ;)"
-        )
+        return answers.DECIMAL_COMMA_ADVICE
     found = _CONSTRAINT.search(problem.rule)
     if problem.rule.startswith("constraint") and found:
         if found["name"] == "pattern":

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import csv
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis_utils.core.errors import InputError
+from analysis_utils.survey import generated
 from analysis_utils.survey.convert import Conversion, convert, csv_text
 from analysis_utils.survey.format import MISSING, OPTIONS, QUESTIONS, RESPONSES
 
@@ -53,6 +54,9 @@ class Update:
         File name to its text now.
     added_questions : list of str
         Question ids added (columns with no question yet).
+    deleted_questions : list of str
+        The questions generated before that the student deleted, each with
+        its source (``vote (column vote of anes.csv)``): they stay deleted.
     """
 
     folder: Path
@@ -60,6 +64,7 @@ class Update:
     files: dict[str, str]
     before: dict[str, str]
     added_questions: list[str]
+    deleted_questions: list[str] = field(default_factory=list)
 
 
 def _rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -86,6 +91,14 @@ def _recoded(text: str, renamed: dict[str, dict[str, str]]) -> str:
             if row.get(question):
                 row[question] = ";".join(codes.get(c, c) for c in row[question].split(";"))
     return _text(header, rows)
+
+
+def _without(text: str, columns: set[str]) -> str:
+    """Give the answers without the columns of the questions the student deleted."""
+    if not columns:
+        return text
+    header, rows = _rows(text)
+    return _text([c for c in header if c not in columns], rows)
 
 
 def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
@@ -127,17 +140,23 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
     single = {q["question_id"] for q in questions if q.get("choice") == "single"}
     text = {q["question_id"] for q in questions if q.get("choice") == "text"}
     numeric = {q["question_id"] for q in questions if q.get("choice") == "numeric"}
+    record = generated.read(folder)
+    if sheet is None and record is not None and record.source == source.name:
+        sheet = record.sheet  # the sheet the folder was made from
     conversion = convert(source, sheet=sheet, single=single, text=text, numeric=numeric)
     g_q_header, generated_q = _rows(conversion.files[QUESTIONS])
     g_o_header, generated_o = _rows(conversion.files[OPTIONS])
     known = {q["question_id"] for q in questions}
     multiple = [q["question_id"] for q in questions if q.get("choice") == "multiple"]
-    added = [
+    new = [
         q
         for q in generated_q
         if q["question_id"] not in known
         and not any(q["question_id"].startswith(f"{m}_") for m in multiple)
     ]
+    before_ids = set(record.questions) if record is not None else set()
+    added = [q for q in new if q["question_id"] not in before_ids]
+    deleted = [q for q in new if q["question_id"] in before_ids]
     positions = [int(q["position"]) for q in questions if (q.get("position") or "").isdigit()]
     last = max(positions, default=0)
     for offset, q in enumerate(added, start=1):
@@ -150,7 +169,7 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
         and (o["question_id"] not in numeric or o.get(MISSING) == "true")
     ]
     have = {(o["question_id"], o["option_code"]) for o in options}
-    generated = {(o["question_id"], o["option_code"]) for o in generated_o}
+    made = {(o["question_id"], o["option_code"]) for o in generated_o}
     renamed: dict[str, dict[str, str]] = {}  # question -> {code generated: the student's code}
     for o in generated_o:
         key = (o["question_id"], o["option_code"])
@@ -161,7 +180,7 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
             for u in options
             if u["question_id"] == o["question_id"]
             and u["option_label"] == o["option_label"]
-            and (u["question_id"], u["option_code"]) not in generated
+            and (u["question_id"], u["option_code"]) not in made
         ]
         if len(same) == 1:  # the student renamed the code: the answers take the new one
             renamed.setdefault(o["question_id"], {})[o["option_code"]] = same[0]
@@ -172,12 +191,26 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
         )
         merged_o.insert(at + 1, o)
         have.add(key)
+    responses = _recoded(conversion.files[RESPONSES], renamed)
     files = {
         QUESTIONS: _text(_merged_header(q_header, g_q_header), questions + added),
         OPTIONS: _text(_merged_header(o_header, g_o_header), merged_o),
-        RESPONSES: _recoded(conversion.files[RESPONSES], renamed),
+        RESPONSES: _without(responses, {q["question_id"] for q in deleted}),
     }
-    return Update(folder, conversion, files, before, [q["question_id"] for q in added])
+    params = folder / generated.PARAMS
+    if params.is_file():
+        before[generated.PARAMS] = params.read_text(encoding="utf-8")
+        files[generated.PARAMS] = generated.recorded(
+            before[generated.PARAMS], generated.of(conversion)
+        )
+    return Update(
+        folder,
+        conversion,
+        files,
+        before,
+        [q["question_id"] for q in added],
+        [f"{q['question_id']} ({q.get('source', '')})" for q in deleted],
+    )
 
 
 def diff(update: Update) -> list[str]:
@@ -209,6 +242,13 @@ def diff(update: Update) -> list[str]:
         changed = sum(a != b for a, b in zip(old, new, strict=False)) + abs(len(old) - len(new))
         header = "" if old[:1] == new[:1] else f" (columns now: {new[0] if new else ''})"
         lines.append(f"{RESPONSES}: {changed} of {len(new)} lines change{header}")
+    if update.deleted_questions:
+        lines.append(
+            "deleted from questions.csv, so left out (they stay deleted): "
+            + ", ".join(update.deleted_questions)
+            + f"; to bring one back, remove its id from the line '# questions:' at the end of "
+            f"{generated.PARAMS} and run new-survey --from FILE --update again"
+        )
     return lines or ["nothing changes"]
 
 

@@ -210,6 +210,43 @@ def choose_sheet(names: list[str], shown: str, sheet: str | None = None) -> str:
     )
 
 
+#: Longest column name in a sheet of answers of one column; a longer one is a note, not a name.
+LONGEST_NAME = 80
+
+
+def _check_answers_like(table: TextTable, others: list[str]) -> None:
+    """Refuse a sheet of one column holding a note (long or several lines) or nothing below it.
+
+    A sheet of notes read as answers would otherwise give a problem for each
+    column its labels name, each repeating the note.
+    """
+    if len(table.header) != 1:
+        return
+    name = table.header[0]
+    if table.rows and len(name) <= LONGEST_NAME and "\n" not in name:
+        return
+    raise InputError(
+        [
+            Problem(
+                table.shown,
+                None,
+                "(whole sheet)",
+                "sheet",
+                "the sheet does not look like a table of answers (one column, "
+                + ("headed by a text of several lines or long" if table.rows else "no rows below")
+                + ", where a sheet of answers has a row naming the columns and one row per "
+                "respondent): "
+                + (
+                    f"the workbook's other sheets are {', '.join(map(repr, others))}: give the "
+                    "sheet of answers with new-survey --from FILE --sheet NAME"
+                    if others
+                    else "give the sheet of answers"
+                ),
+            )
+        ]
+    )
+
+
 def read_excel(path: Path, shown: str, sheet: str | None = None) -> TextTable:
     """Read a workbook's sheet of answers (:func:`choose_sheet`), and its labels sheet.
 
@@ -268,6 +305,7 @@ def read_excel(path: Path, shown: str, sheet: str | None = None) -> TextTable:
     }
     tables = {name: replace(table, sheet=name) for name, table in tables.items()}
     table = tables[chosen]
+    _check_answers_like(table, [n for n in names if n != chosen])
     return table if labels is None else replace(table, labels=tables[labels])
 
 
