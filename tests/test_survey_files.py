@@ -663,6 +663,13 @@ def test_update_reads_the_sheet_the_folder_was_made_from(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["new-survey", str(folder), "--from", str(book), "--update"]) == 0
     assert capsys.readouterr().out.startswith("nothing changes")
+    # a folder made before the record: the sheet named by questions.csv's source notes
+    params = folder / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text[: text.index("# new-survey --from wrote")], encoding="utf-8")
+    assert cli.main(["new-survey", str(folder), "--from", str(book), "--update"]) == 0
+    assert capsys.readouterr().out.startswith("nothing changes")
+    assert params.read_text(encoding="utf-8") == text  # the record written again
 
 
 def test_update_of_a_folder_with_nothing_to_change_writes_nothing(tmp_path, capsys):

@@ -184,7 +184,9 @@ def apply_labels(table: TextTable, labels: TextTable) -> TextTable:
 
 
 def _values_for_texts(table: TextTable, columns: set[str]) -> TextTable:
-    """Read each answer that is a label text exactly (and no value) as that label's value.
+    """Read each answer that is a label text exactly as that label's value.
+
+    Only in a column none of whose answers is a value (answers exported as texts).
 
     The other answers (a text with a typo, another case, a trailing space) are kept
     as written: they become options of their own, which the checklist shows beside
@@ -196,8 +198,9 @@ def _values_for_texts(table: TextTable, columns: set[str]) -> TextTable:
             continue
         every = {**table.value_labels.get(column, {}), **table.missing_values.get(column, {})}
         by_label = {label: value for value, label in every.items()}
-        texts = {c: by_label[c] for c in table.distinct[k] if c in by_label and c not in every}
-        if texts:
+        given = {c for c in table.distinct[k] if c != ""}
+        texts = {c: by_label[c] for c in given if c in by_label}
+        if texts and not given & set(every):  # answers as texts, none as a value
             read[k] = texts
     return table.recoded(read)
 

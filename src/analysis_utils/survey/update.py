@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,13 @@ def _without(text: str, columns: set[str]) -> str:
     return _text([c for c in header if c not in columns], rows)
 
 
+def _sheet_of(questions: list[dict[str, str]], source: Path) -> str | None:
+    """Find the sheet the ``source`` notes of questions.csv name (``column X of sheet S of F``)."""
+    pattern = re.compile(rf"^(?:column|set) .* of sheet (.+) of {re.escape(source.name)}$")
+    found = {m.group(1) for q in questions if (m := pattern.match(q.get("source") or ""))}
+    return found.pop() if len(found) == 1 else None
+
+
 def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
     """Read the file of answers again and merge it with the student's codebook, in memory.
 
@@ -143,6 +151,8 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
     record = generated.read(folder)
     if sheet is None and record is not None and record.source == source.name:
         sheet = record.sheet  # the sheet the folder was made from
+    elif sheet is None and record is None:  # a folder made before the record: its source notes
+        sheet = _sheet_of(questions, source)
     conversion = convert(source, sheet=sheet, single=single, text=text, numeric=numeric)
     g_q_header, generated_q = _rows(conversion.files[QUESTIONS])
     g_o_header, generated_o = _rows(conversion.files[OPTIONS])
