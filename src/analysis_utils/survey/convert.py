@@ -46,7 +46,7 @@ import io
 import math
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from analysis_utils.core import paths
@@ -74,10 +74,10 @@ from analysis_utils.survey.guess import (
     unique,
 )
 from analysis_utils.survey.ids import id_problems
-from analysis_utils.survey.isolate import RESAVE
 from analysis_utils.survey.labels import with_labels
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable
+from analysis_utils.survey.unreadable import for_from, refuse_empty
 
 #: Column names taken for the respondent id (lower case, without ``_``, ``-``, ``.``, spaces).
 ID_NAMES = (
@@ -251,24 +251,11 @@ def convert(
                 )
             ]
         )
-    if source.stat().st_size == 0 and source.suffix.lower() in RESAVE:
-        kind, resave = RESAVE[source.suffix.lower()]
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    "(whole file)",
-                    "empty-file",
-                    f"{_EMPTY}, so not {kind} file: "
-                    f"{resave} and give that file with --from; {_OR_CSV}",
-                )
-            ]
-        )
+    refuse_empty(source, shown)
     try:
         table = read_table(source, shown, sheet=sheet)
     except InputError as exc:
-        raise InputError(_for_from(p) for p in exc.problems) from None
+        raise InputError(for_from(p) for p in exc.problems) from None
     table, labels_from = with_labels(table, source, shown)
     rows = decimal_point_columns(table, _rows(table))
     if not rows:
@@ -340,43 +327,6 @@ def convert(
         table.sheet,
         labels_from,
     )
-
-
-#: What ``--from`` says of a file of 0 bytes, and the other way to give the answers.
-_EMPTY = "the file is empty (0 bytes): nothing was saved in it"
-_OR_CSV = (
-    "or give the answers as a CSV UTF-8 file, its first row naming the columns and one row per "
-    "respondent"
-)
-
-
-def _for_from(problem: Problem) -> Problem:
-    """Say what to do with a file given to ``--from`` that is empty or unreadable.
-
-    No survey folder exists yet, so the readers' advice to save the answers as
-    the folder's ``responses.csv`` becomes advice to give another file.
-    """
-    if problem.rule == "empty-file" and "is empty" in problem.message:
-        return replace(
-            problem,
-            message=f"{_EMPTY}: give the file of answers, its first row naming the columns and "
-            "one row per respondent",
-        )
-    if problem.rule == "unreadable-file":
-        for kind, _ in RESAVE.values():  # "cannot read the file as SPSS (...)": say what it is not
-            said = f"cannot read the file as {kind.split()[-1]} ("
-            if problem.message.startswith(said):
-                problem = replace(
-                    problem,
-                    message=f"not {kind} file, or a damaged one: {problem.message}",
-                )
-        message = re.sub(
-            r",? or (save the answers )?as CSV UTF-8 named responses\.csv$",
-            f" and give that file with --from; {_OR_CSV}",
-            problem.message,
-        )
-        return replace(problem, message=message)
-    return problem
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
