@@ -8,7 +8,10 @@ question made of 0/1 columns. ``--update`` reads the file again
 ``questions.csv``
     Every row the student has, as it is. A column of the file with no
     question yet (nor taken by a multiple-choice question's 0/1 columns,
-    ``<question>_<option>``) is added at the end, as ``--from`` guesses it. A
+    ``<question>_<option>``) is added at the end, as ``--from`` guesses it,
+    unless it was generated before (:mod:`analysis_utils.survey.generated`):
+    the student deleted that question, so it stays deleted (and its column is
+    left out of ``responses.csv``). A
     question the student set ``single`` whose answers were free text is read as
     single choice, its options made from the answers.
 ``options.csv``
@@ -21,7 +24,9 @@ question made of 0/1 columns. ``--update`` reads the file again
     Written again from the file, with the codes of the options (an option
     code the student renamed, its label kept, is the code the answers take).
 
-The changes are shown as a diff before anything is written (the answers'
+Without ``--sheet``, a workbook's sheet is the one the folder was made from
+(the record at the end of ``params.yaml``, else the ``source`` notes of
+``questions.csv``). The changes are shown as a diff before anything is written (the answers'
 rows counted, not shown); what is written is read back as a run reads it and,
 if that fails, the files are put back as they were.
 """
