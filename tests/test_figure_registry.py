@@ -45,7 +45,7 @@ def test_stems_are_unique_and_numbered_once():
 
 
 def test_the_report_captions_are_the_registry_s():
-    assert page.FIGURE_CAPTIONS == study_figures.captions()
+    assert study_figures.captions() == page.FIGURE_CAPTIONS
     assert all(caption.endswith(".") for caption in page.FIGURE_CAPTIONS.values())
 
 

@@ -56,15 +56,15 @@ def _outputs(folder_: Path) -> dict[str, str]:
 def test_the_built_in_formats_are_the_files_a_survey_folder_accepts() -> None:
     assert [f.name for f in FORMATS] == ["CSV", "Excel", "SPSS", "Stata"]
     assert FORMATS.suffixes() == (".csv", ".xlsx", ".sav", ".dta")
-    assert format.RESPONSE_FILES == FORMATS.response_files()
+    assert FORMATS.response_files() == format.RESPONSE_FILES
     assert FORMATS.listed() == ".csv, .xlsx, .sav or .dta"
     # the isolated formats are read by the child process, and only they
     assert {s for f in FORMATS if f.isolated for s in f.suffixes} == {".xlsx", ".sav", ".dta"}
     for described in FORMATS:
         assert FORMATS.for_suffix(described.suffixes[0].upper()) is described
         if described.isolated:
-            assert described.article and described.resave
-
+            assert described.article
+            assert described.resave
 
 
 def test_the_command_line_help_names_the_formats_registered(
@@ -167,3 +167,32 @@ def test_the_documentation_lists_the_formats_registered() -> None:
     assert section.strip() == formats.format_table().strip(), (
         "docs/survey-format.md is out of date: paste format_table() between its markers"
     )
+
+
+def test_a_format_registered_as_isolated_is_read_by_the_child_with_its_reader(
+    tmp_path: Path,
+) -> None:
+    # the CSV reader under another ending, read in a child process: the child imports the
+    # reader the registry names, so the table is the one read_csv gives in this process
+    child_csv = Format(
+        "CSV in a child",
+        (".csvchild",),
+        read_csv,
+        "CSV UTF-8",
+        isolated=True,
+        article="a CSV",
+        resave="save it again as CSV UTF-8",
+        preload=("csv",),
+    )
+    FORMATS.register(child_csv)
+    try:
+        source = write_csv(tmp_path / "a.csvchild", labels=False)
+        assert sources.read_table(source, "a.csvchild") == read_csv(source, "a.csvchild")
+        source.write_bytes(b"id,q\n1,\xff\n")  # not UTF-8: refused by the child's reader
+        with pytest.raises(InputError) as in_child:
+            sources.read_table(source, "a.csvchild")
+        with pytest.raises(InputError) as here:
+            read_csv(source, "a.csvchild")
+        assert in_child.value.problems == here.value.problems
+    finally:
+        FORMATS.remove(child_csv.name)
