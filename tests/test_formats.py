@@ -8,6 +8,7 @@ same survey as their CSV file.
 
 from __future__ import annotations
 
+import ast
 import csv
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,11 +111,12 @@ def test_new_survey_from_takes_a_format_registered_and_reads_what_its_csv_gives(
 ) -> None:
     assert FORMATS.for_suffix(".tsv") is tsv
     from_csv, from_tsv = tmp_path / "from_csv", tmp_path / "from_tsv"
-    csv_file = write_csv(tmp_path / "answers.csv", labels=False)
-    tsv_file = _write_tsv(tmp_path / "answers.tsv")
+    csv_file = write_csv(tmp_path / "answers.csv")  # with answers.labels.csv beside it,
+    tsv_file = _write_tsv(tmp_path / "answers.tsv")  # which labels the TSV file too
     assert cli.main(["new-survey", str(from_csv), "--from", str(csv_file)]) == 0
     assert cli.main(["new-survey", str(from_tsv), "--from", str(tsv_file)]) == 0
     made, expected = _outputs(from_tsv), _outputs(from_csv)
+    assert "pid,0,Strong Democrat" in made["options.csv"]  # labelled by the side file
     assert made["options.csv"] == expected["options.csv"]
     assert made["responses.csv"] == expected["responses.csv"]
     # questions.csv names the file read in its source column, otherwise the same
@@ -196,3 +198,34 @@ def test_a_format_registered_as_isolated_is_read_by_the_child_with_its_reader(
         assert in_child.value.problems == here.value.problems
     finally:
         FORMATS.remove(child_csv.name)
+
+
+def _branches_on_an_ending(module: Path) -> list[tuple[int, str]]:
+    """Give the string constants (docstrings aside) that are an ending read or a responses name."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    endings = set(FORMATS.suffixes()) | set(FORMATS.response_files())
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and id(node) not in docstrings
+        and isinstance(node.value, str)
+        and node.value.lower() in endings
+    ]
+
+
+def test_no_module_but_the_registry_branches_on_an_ending() -> None:
+    package = Path(sources.__file__).parents[1]
+    modules = [*sorted((package / "survey").glob("*.py")), package / "cli_parser.py"]
+    found = {m.name: _branches_on_an_ending(m) for m in modules if _branches_on_an_ending(m)}
+    assert found.pop("formats.py")
+    # responses.csv: the name of the answers a survey folder is given and new-survey writes;
+    # .sav: the one reader of SPSS and Stata files telling them apart
+    assert found == {"format.py": [(51, "responses.csv")], "workbooks.py": [(326, ".sav")]}

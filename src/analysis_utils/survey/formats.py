@@ -50,7 +50,9 @@ class Format:
     sheets : bool
         The file holds sheets, one of which is named (``--sheet``).
     value_labels : bool
-        The file itself may carry value labels (read into ``options.csv``).
+        The file itself may carry value labels (read into ``options.csv``);
+        one that does not may have them in a side file ``NAME.labels.csv``
+        (:mod:`.labels`).
     missing_codes : bool
         The file itself may declare codes missing (:mod:`.missing`).
     article : str
@@ -156,7 +158,7 @@ def format_table() -> str:
         missing codes, how it is read.
     """
     rows = [
-        "| format | file | own process | value labels | missing codes | read |",
+        "| format | file | own process | value labels in the file | missing codes | read |",
         "|---|---|---|---|---|---|",
     ]
     for f in FORMATS:
