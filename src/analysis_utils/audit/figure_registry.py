@@ -1,4 +1,4 @@
-"""The figures of a whole survey that ``04_reproduce_figures`` draws: one registry, one line each.
+"""The figures of a whole survey that ``04_reproduce_figures`` draws: one registry, one entry each.
 
 Besides one figure per choice question, ``04_reproduce_figures`` draws every
 figure of :data:`SURVEY_FIGURES`, in order: each from what the notebook read
@@ -9,7 +9,7 @@ show for a survey says why instead of drawing (its drawing function returns
 the reason), and the notebook prints it.
 
 A new figure of any survey is a ``plot_*`` function (:mod:`.figures`), a
-drawing function here taking :class:`SurveyData` and one line of
+drawing function here taking :class:`SurveyData` and one entry of
 :data:`SURVEY_FIGURES`; its stem is a parameter of ``04_reproduce_figures``.
 """
 

@@ -1,4 +1,4 @@
-"""The study's figures: one registry, one line per figure.
+"""The study's figures: one registry, one entry per figure.
 
 Each figure of the study is one :class:`StudyFigure`: its file stem (``figN_``,
 its number on the report page), the notebook that draws it, its caption (the
@@ -12,7 +12,7 @@ stems its parameters give, the defaults of which are the stems here. A test
 checks ``notebooks/pipeline.yaml``'s figures against this registry.
 
 A new figure of the study's evidence is a ``plot_*`` function in
-:mod:`.figures` and one line of :data:`FIGURES` (with its test, and its two
+:mod:`.figures` and one entry of :data:`FIGURES` (with its test, and its two
 files under ``writes:`` in ``notebooks/pipeline.yaml``).
 """
 
@@ -70,18 +70,74 @@ def _funding(drawn: Drawn) -> Figure:
 _SURVEY, _EXTERNAL = "04_reproduce_figures", "05_test_external_evidence"
 
 #: Every figure of the study; a notebook draws its own in this order.
-# fmt: off
 FIGURES: tuple[StudyFigure, ...] = (
-    StudyFigure("fig1_causes", _SURVEY, "Causes of human trafficking named by the experts (the article's Fig. 1): the value the article prints as a bar, each value it does not print as the range the reconstructions allow.", ("survey_items.csv",)),  # noqa: E501
-    StudyFigure("fig2_assisted", _SURVEY, "Whether the experts have assisted victims (the article's Fig. 2): the article prints none of its values, so each is the range the reconstructions allow.", ("survey_items.csv",)),  # noqa: E501
-    StudyFigure("fig3_measures", _SURVEY, "Additional rehabilitation measures the experts call for (the article's Fig. 3), as ranges the reconstructions allow.", ("survey_items.csv",)),  # noqa: E501
-    StudyFigure("fig5_feasible_sizes", _SURVEY, "The sample sizes each reported percentage allows (derived), with the stated sample size and the sizes that give every percentage at once.", ("granularity_audit.csv", "survey_items.csv")),  # noqa: E501
-    StudyFigure("fig8_robustness", _SURVEY, "H1 (financial difficulties the most common cause named) at every sample size up to 100 that gives all the whole-sample percentages, under each reading, rounding rule and prior (reconstructed): the share of reconstructions in which it holds and in which the intersection-union test rejects at 0.05, each reconstruction weighed by its prior predictive probability, and the posterior probability that it has the largest share.", ("claim_robustness.csv",)),  # noqa: E501
-    StudyFigure("fig6_victims_by_form", _EXTERNAL, "Victims identified in Azerbaijan by form of exploitation, from the US Trafficking in Persons reports (external).", ("tip_azerbaijan.csv",), lambda drawn: figures.plot_victims_by_form(drawn["by_form"])),  # noqa: E501
-    StudyFigure("fig4_funding_2010", _EXTERNAL, "Anti-trafficking funding the article lists for 2010, by source, in manat (amounts in other currencies converted, derived).", ("funding_2010.csv", "exchange_rates.csv", "article_numbers.csv"), _funding),  # noqa: E501
-    StudyFigure("fig7_funding_per_victim", _EXTERNAL, "Government victim-protection funding per identified victim, from the US Trafficking in Persons reports (derived from external figures), in nominal manat and, where the package holds the year's official rate, US dollars. Not in constant prices: the package holds no official consumer price index with its source, so manat amounts either side of the 2015 devaluations are not deflated and compare only nominally.", ("tip_azerbaijan.csv", "exchange_rates.csv"), lambda drawn: figures.plot_funding_per_victim(drawn["per_victim_usd"])),  # noqa: E501
+    StudyFigure(
+        "fig1_causes",
+        _SURVEY,
+        "Causes of human trafficking named by the experts (the article's Fig. 1): the value the "
+        "article prints as a bar, each value it does not print as the range the reconstructions "
+        "allow.",
+        ("survey_items.csv",),
+    ),
+    StudyFigure(
+        "fig2_assisted",
+        _SURVEY,
+        "Whether the experts have assisted victims (the article's Fig. 2): the article prints none "
+        "of its values, so each is the range the reconstructions allow.",
+        ("survey_items.csv",),
+    ),
+    StudyFigure(
+        "fig3_measures",
+        _SURVEY,
+        "Additional rehabilitation measures the experts call for (the article's Fig. 3), as ranges "
+        "the reconstructions allow.",
+        ("survey_items.csv",),
+    ),
+    StudyFigure(
+        "fig5_feasible_sizes",
+        _SURVEY,
+        "The sample sizes each reported percentage allows (derived), with the stated sample size "
+        "and the sizes that give every percentage at once.",
+        ("granularity_audit.csv", "survey_items.csv"),
+    ),
+    StudyFigure(
+        "fig8_robustness",
+        _SURVEY,
+        "H1 (financial difficulties the most common cause named) at every sample size up to 100 "
+        "that gives all the whole-sample percentages, under each reading, rounding rule and prior "
+        "(reconstructed): the share of reconstructions in which it holds and in which the "
+        "intersection-union test rejects at 0.05, each reconstruction weighed by its prior "
+        "predictive probability, and the posterior probability that it has the largest share.",
+        ("claim_robustness.csv",),
+    ),
+    StudyFigure(
+        "fig6_victims_by_form",
+        _EXTERNAL,
+        "Victims identified in Azerbaijan by form of exploitation, from the US Trafficking in "
+        "Persons reports (external).",
+        ("tip_azerbaijan.csv",),
+        lambda drawn: figures.plot_victims_by_form(drawn["by_form"]),
+    ),
+    StudyFigure(
+        "fig4_funding_2010",
+        _EXTERNAL,
+        "Anti-trafficking funding the article lists for 2010, by source, in manat (amounts in "
+        "other currencies converted, derived).",
+        ("funding_2010.csv", "exchange_rates.csv", "article_numbers.csv"),
+        _funding,
+    ),
+    StudyFigure(
+        "fig7_funding_per_victim",
+        _EXTERNAL,
+        "Government victim-protection funding per identified victim, from the US Trafficking in "
+        "Persons reports (derived from external figures), in nominal manat and, where the package "
+        "holds the year's official rate, US dollars. Not in constant prices: the package holds no "
+        "official consumer price index with its source, so manat amounts either side of the 2015 "
+        "devaluations are not deflated and compare only nominally.",
+        ("tip_azerbaijan.csv", "exchange_rates.csv"),
+        lambda drawn: figures.plot_funding_per_victim(drawn["per_victim_usd"]),
+    ),
 )
-# fmt: on
 
 
 def drawn_in(notebook: str) -> tuple[StudyFigure, ...]:

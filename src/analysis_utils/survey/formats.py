@@ -1,4 +1,4 @@
-"""The formats a file of answers may come in: one registry, one line per format.
+"""The formats a file of answers may come in: one registry, one entry per format.
 
 Every place that depends on a file's format asks this registry (as Papermill
 asks its registry of engines): which files a survey folder accepts
@@ -10,7 +10,7 @@ documentation (:func:`format_table`, checked by ``tests/test_docs.py``).
 
 A new format is a reader, a function ``read(path, shown) -> TextTable`` in a
 module of its own (rules every reader keeps: :mod:`.texttable`), and one
-:func:`register` call: one line of :data:`FORMATS` below, or a call from
+:func:`register` call: one entry of :data:`FORMATS` below, or a call from
 elsewhere (a test, another package) before the folder is read.
 """
 
@@ -138,14 +138,76 @@ class Formats:
         return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
-#: The formats read. A new one: its reader in a module of its own, and one line here.
+#: The formats read, in this order (of messages and of the documentation's table). A new one:
+#: its reader in a module of its own, and one entry here.
 FORMATS = Formats()
-# fmt: off
-FORMATS.register(Format("CSV", (".csv",), read_csv, "CSV UTF-8", description="UTF-8 (with or without a byte-order mark), `,` or `;` between cells (decided from the header), quoted as the csv module reads it; value labels from a side file `NAME.labels.csv`"))  # noqa: E501
-FORMATS.register(Format("Excel", (".xlsx",), read_excel, "Excel (.xlsx)", isolated=True, sheets=True, value_labels=True, article="an Excel", resave="open it and save it again in Excel or LibreOffice", preload=("openpyxl",), description="read with openpyxl: the sheet named `responses`, else the only sheet besides one named `labels` (value labels)"))  # noqa: E501
-FORMATS.register(Format("SPSS", (".sav",), read_statistics, "SPSS (.sav)", isolated=True, value_labels=True, missing_codes=True, article="an SPSS", resave="open it and save it again in SPSS or PSPP", preload=("pyreadstat",), description="read with pyreadstat: stored values, variable and value labels, user-missing codes, measure levels, multiple response sets"))  # noqa: E501
-FORMATS.register(Format("Stata", (".dta",), read_statistics, "Stata (.dta)", isolated=True, value_labels=True, missing_codes=True, article="a Stata", resave="open it and save it again in Stata", preload=("pyreadstat",), description="read with pyreadstat: stored values, variable and value labels, extended missing values `.a` to `.z`"))  # noqa: E501
-# fmt: on
+FORMATS.register(
+    Format(
+        "CSV",
+        (".csv",),
+        read_csv,
+        "CSV UTF-8",
+        description=(
+            "UTF-8 (with or without a byte-order mark), `,` or `;` between cells (decided from the "
+            "header), quoted as the csv module reads it; value labels from a side file "
+            "`NAME.labels.csv`"
+        ),
+    )
+)
+FORMATS.register(
+    Format(
+        "Excel",
+        (".xlsx",),
+        read_excel,
+        "Excel (.xlsx)",
+        isolated=True,
+        sheets=True,
+        value_labels=True,
+        article="an Excel",
+        resave="open it and save it again in Excel or LibreOffice",
+        preload=("openpyxl",),
+        description=(
+            "read with openpyxl: the sheet named `responses`, else the only sheet besides one "
+            "named `labels` (value labels)"
+        ),
+    )
+)
+FORMATS.register(
+    Format(
+        "SPSS",
+        (".sav",),
+        read_statistics,
+        "SPSS (.sav)",
+        isolated=True,
+        value_labels=True,
+        missing_codes=True,
+        article="an SPSS",
+        resave="open it and save it again in SPSS or PSPP",
+        preload=("pyreadstat",),
+        description=(
+            "read with pyreadstat: stored values, variable and value labels, user-missing codes, "
+            "measure levels, multiple response sets"
+        ),
+    )
+)
+FORMATS.register(
+    Format(
+        "Stata",
+        (".dta",),
+        read_statistics,
+        "Stata (.dta)",
+        isolated=True,
+        value_labels=True,
+        missing_codes=True,
+        article="a Stata",
+        resave="open it and save it again in Stata",
+        preload=("pyreadstat",),
+        description=(
+            "read with pyreadstat: stored values, variable and value labels, extended missing "
+            "values `.a` to `.z`"
+        ),
+    )
+)
 
 
 def format_table() -> str:
