@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from analysis_utils.core.errors import InputError, Problem
-from analysis_utils.survey.isolate import RESAVE
+from analysis_utils.survey.formats import FORMATS
 
 #: What ``--from`` says of a file of 0 bytes, and the other way to give the answers.
 _EMPTY = "the file is empty (0 bytes): nothing was saved in it"
@@ -46,12 +46,13 @@ def for_from(problem: Problem) -> Problem:
             "one row per respondent",
         )
     if problem.rule == "unreadable-file":
-        for kind, _ in RESAVE.values():  # "cannot read the file as SPSS (...)": say what it is not
-            said = f"cannot read the file as {kind.split()[-1]} ("
-            if problem.message.startswith(said):
+        for known in FORMATS:  # "cannot read the file as SPSS (...)": say what it is not
+            if known.article and problem.message.startswith(
+                f"cannot read the file as {known.name} ("
+            ):
                 problem = replace(
                     problem,
-                    message=f"not {kind} file, or a damaged one: {problem.message}",
+                    message=f"not {known.article} file, or a damaged one: {problem.message}",
                 )
         message = re.sub(
             r",? or (save the answers )?as CSV UTF-8 named responses\.csv$",
@@ -63,7 +64,7 @@ def for_from(problem: Problem) -> Problem:
 
 
 def refuse_empty(source: Path, shown: str) -> None:
-    """Refuse an SPSS, Stata or Excel file of 0 bytes, saying it is empty.
+    """Refuse an empty file (0 bytes) of a binary format (SPSS, Stata, Excel), saying so.
 
     Parameters
     ----------
@@ -76,9 +77,12 @@ def refuse_empty(source: Path, shown: str) -> None:
     InputError
         If the file is empty (``empty-file``).
     """
-    if source.stat().st_size == 0 and source.suffix.lower() in RESAVE:
-        kind, resave = RESAVE[source.suffix.lower()]
-        resave = resave.replace("open it and save it again in", "save the answers again from")
+    read_as = FORMATS.for_path(source)
+    if source.stat().st_size == 0 and read_as is not None and read_as.article:
+        kind = read_as.article
+        resave = read_as.resave.replace(
+            "open it and save it again in", "save the answers again from"
+        )
         raise InputError(
             [
                 Problem(
