@@ -18,12 +18,29 @@ the file (added). To bring a deleted question back, remove its id from the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from analysis_utils.survey.convert import Conversion
+
+class _Question(Protocol):
+    @property
+    def question_id(self) -> str: ...
+
+
+class _Conversion(Protocol):
+    """What :func:`of` reads of a :class:`~analysis_utils.survey.convert.Conversion`."""
+
+    @property
+    def source(self) -> Path: ...
+
+    @property
+    def sheet(self) -> str | None: ...
+
+    @property
+    def questions(self) -> Sequence[_Question]: ...
+
 
 #: The file holding the record.
 PARAMS = "params.yaml"
@@ -51,7 +68,7 @@ class Generated:
     questions: tuple[str, ...]
 
 
-def of(conversion: Conversion) -> Generated:
+def of(conversion: _Conversion) -> Generated:
     """Say what a conversion generates.
 
     Parameters
