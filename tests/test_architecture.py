@@ -17,7 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "audit": {"core", "survey", "audit"},
     "study": {"core", "survey", "audit", "study"},
     "pipeline": {"core", "survey", "audit", "pipeline"},
-    "report": {"core", "audit", "report"},
+    "report": {"core", "survey", "audit", "report"},
     "cli": {"core", "pipeline", "survey", "audit", "cli"},
 }
 

@@ -6,7 +6,7 @@ and the survey taken for aggregates. A survey folder holds:
 
 - ``questions.csv`` and ``options.csv`` (the codebook);
 - at most one responses file, ``responses.csv``, ``.xlsx``, ``.sav`` or ``.dta``;
-- ``claims.yaml``, ``params.yaml``, a description ``README``, ``README.md`` or
+- ``claims.yaml``, ``analyses.yaml``, ``params.yaml``, a description ``README``, ``README.md`` or
   ``README.txt`` (in any case);
 - the default output folder ``output/``.
 
@@ -23,6 +23,7 @@ from pathlib import Path
 from analysis_utils.core import paths
 from analysis_utils.core.errors import Problem
 from analysis_utils.survey.format import (
+    ANALYSES,
     CLAIMS,
     IGNORED,
     OPTIONS,
@@ -34,11 +35,11 @@ from analysis_utils.survey.format import (
 )
 from analysis_utils.survey.sources import FORMATS
 
-_KNOWN = (QUESTIONS, OPTIONS, CLAIMS, PARAMS, *RESPONSE_FILES)
+_KNOWN = (QUESTIONS, OPTIONS, CLAIMS, ANALYSES, PARAMS, *RESPONSE_FILES)
 
 _HOLDS = (
     "a survey folder holds questions.csv, options.csv, at most one of "
-    f"{', '.join(RESPONSE_FILES)}, {CLAIMS}, {PARAMS}, README.md and the output folder {OUTPUT}/"
+    f"{', '.join(RESPONSE_FILES)}, {CLAIMS}, {ANALYSES}, {PARAMS}, README.md and the output folder {OUTPUT}/"
 )
 
 
@@ -66,7 +67,10 @@ def _advice(name: str) -> str:
             f"{QUESTIONS} or {OPTIONS}; otherwise move it out of the survey folder"
         )
     if ending in (".yml", ".yaml"):
-        return f"rename it {CLAIMS} (the claims) or {PARAMS} (the parameters), or move it out"
+        return (
+            f"rename it {CLAIMS} (the claims), {ANALYSES} (recodes and models) or {PARAMS} "
+            "(the parameters), or move it out"
+        )
     return "move it out of the survey folder"
 
 

@@ -19,6 +19,8 @@ writes an empty, valid template):
     read into the same text table (:mod:`analysis_utils.survey.sources`).
 ``claims.yaml`` (optional)
     The claims to test.
+``analyses.yaml`` (optional)
+    Recodes (pooled groups) and models of the analysis report.
 ``params.yaml``, ``README.md`` (optional; ``new-survey`` writes them), ``output/``
     The parameters of a run, a description, the default output folder. Any
     other file or folder is refused (:data:`IGNORED` aside), so that nothing
@@ -56,6 +58,10 @@ RESPONSE_FILES = (RESPONSES, "responses.xlsx", "responses.sav", "responses.dta")
 
 #: The claims a survey folder may hold (tested by the survey notebooks).
 CLAIMS = "claims.yaml"
+
+
+#: The recodes and models a survey folder may declare (:mod:`analysis_utils.survey.analysis_file`).
+ANALYSES = "analyses.yaml"
 
 
 #: The parameters of a run on the survey (``new-survey`` writes it).
