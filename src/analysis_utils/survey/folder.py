@@ -39,7 +39,8 @@ _KNOWN = (QUESTIONS, OPTIONS, CLAIMS, ANALYSES, PARAMS, *RESPONSE_FILES)
 
 _HOLDS = (
     "a survey folder holds questions.csv, options.csv, at most one of "
-    f"{', '.join(RESPONSE_FILES)}, {CLAIMS}, {ANALYSES}, {PARAMS}, README.md and the output folder {OUTPUT}/"
+    f"{', '.join(RESPONSE_FILES)}, {CLAIMS}, {ANALYSES}, {PARAMS}, README.md and the output "
+    f"folder {OUTPUT}/"
 )
 
 

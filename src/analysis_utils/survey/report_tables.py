@@ -11,13 +11,12 @@ gives the same tables with the disclosure rules applied.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from matplotlib.figure import Figure
 
 from analysis_utils.survey import charts
@@ -320,9 +319,9 @@ def crosstab_display(result: CrossTable) -> pd.DataFrame:
     shares = result.row_percent.T
     out = counts.astype(str) + " (" + shares.map(lambda v: f"{v:.1f} %") + ")"
     totals = counts.sum(axis=1)
-    out["Total"] = totals.astype(str) + " (" + (100 * totals / totals.sum()).map(
-        lambda v: f"{v:.1f} %"
-    ) + ")"
+    out["Total"] = (
+        totals.astype(str) + " (" + (100 * totals / totals.sum()).map(lambda v: f"{v:.1f} %") + ")"
+    )
     out.loc["Total"] = [*(f"{int(v)} (100 %)" for v in counts.sum(axis=0)), f"{result.n}"]
     out.index.name = result.column_name
     out.columns.name = result.row_name
