@@ -155,7 +155,7 @@ def evaluate(
                 "withheld",
                 f"the counts of groups {' and '.join(claim.groups)} are not all published: "
                 f"the disclosure rule (parameter min_cell = {min_cell}: counts below it, and "
-                "other cells so that none can be recomputed from the margins) withholds "
+                "other cells so that none can be told from the margins) withholds "
                 f"{'; '.join(cells)}; a test of them would tell them. The analysis report "
                 "(survey_analysis.html, not for sharing) gives the verdict on every count.",
                 "",
