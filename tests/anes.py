@@ -197,11 +197,16 @@ ORDINAL = ("pid", "educ", "income", "selflr", "tvnews")
 
 def survey_folder(folder: Path, *, analyses: str = ANALYSES_YAML) -> Path:
     """Make a survey folder of anes96 as a student does: ``new-survey --from`` an SPSS file,
-    the ordinal scales set, and ``analyses.yaml`` written."""
+    then :func:`set_up`."""
     from analysis_utils import cli
 
     source = write_sav(folder.parent / f"{folder.name}.sav")
     assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 0
+    return set_up(folder, analyses=analyses)
+
+
+def set_up(folder: Path, *, analyses: str = ANALYSES_YAML) -> Path:
+    """Set the ordinal scales in ``questions.csv`` and write ``analyses.yaml``."""
     questions = folder / "questions.csv"
     with questions.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -11,7 +11,7 @@ from analysis_utils.audit import registry, robustness, tables
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
 from analysis_utils.study import constants, currency
-from analysis_utils.survey import analyses, disclosure, question
+from analysis_utils.survey import analyses, disclosure, question, report_tables
 
 LAYOUT = paths.layout()
 NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
@@ -74,6 +74,7 @@ LIBRARY_DEFAULTS = {
     "seed": registry.DEFAULT_SEED,
     "group_by": analyses.DEFAULT_GROUP_BY,
     "top": analyses.DEFAULT_TOP,
+    "group_by_also": report_tables.DEFAULT_GROUP_BY_ALSO,
 }
 
 

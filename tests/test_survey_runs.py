@@ -18,6 +18,7 @@ from analysis_utils.core import paths
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner
 from analysis_utils.pipeline.contract import load_pipeline
+from analysis_utils.survey import report_tables
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -156,13 +157,27 @@ def test_a_grouping_question_not_in_the_survey_is_refused_before_any_kernel(
 
 
 @pytest.mark.slow
+def _without_analyst_files(data: bytes, out: Path) -> object:
+    """A run manifest with the entries of the analyst's own files left out."""
+    prefixes = tuple(f"{out}/{p}" for p in report_tables.ANALYST_ONLY)
+
+    def kept(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: kept(v) for k, v in value.items() if not str(k).startswith(prefixes)}
+        return value
+
+    return kept(json.loads(data))
+
+
 def test_small_cells_cannot_leak_through_any_output(tmp_path):
     """Two surveys that differ only inside withheld cells give byte-identical outputs.
 
     'role' has 10 NGO staff and 5 others split 2/3 in one survey and 3/2 in the
     other: both splits are below the threshold of 5 and withheld, so nothing
     written (tables, figures, results, report, executed notebooks) may tell
-    them apart. Identifying free text and respondent ids appear nowhere.
+    them apart, but what the analyst's own report and exports show (every
+    count, marked not for sharing: ``report_tables.ANALYST_ONLY``). Identifying
+    free text and respondent ids appear nowhere.
     """
     folder, out = tmp_path / "survey", tmp_path / "output"
     runs = []
@@ -185,7 +200,16 @@ def test_small_cells_cannot_leak_through_any_output(tmp_path):
     assert not any(name.endswith("responses.csv") for name in first)
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
-    assert differing == []
+    # the analyst's own report and exports show every count, marked not for sharing
+    private = [name for name in differing if name.startswith(report_tables.ANALYST_ONLY)]
+    assert "survey_analysis.html" in private
+    assert "survey_shared.html" in first
+    # the run manifest records those files' hashes (which proves a rerun may replace them)
+    assert _without_analyst_files(first["results/manifest.json"], out) == (
+        _without_analyst_files(second["results/manifest.json"], out)
+    )
+    private.append("results/manifest.json")
+    assert [name for name in differing if name not in private] == []
     with (out / "processed" / "survey_items.csv").open(encoding="utf-8") as handle:
         status = {row["option_code"]: row["status"] for row in csv.DictReader(handle)}
     assert status == {

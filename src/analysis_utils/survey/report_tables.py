@@ -35,6 +35,14 @@ NUMERIC_OPTIONS = 12
 
 _INTEGER = re.compile(r"-?[0-9]+")
 
+#: Default of ``group_by_also`` (``09_survey_tables``): no grouping question beyond ``group_by``.
+DEFAULT_GROUP_BY_ALSO = ""
+
+#: What a survey run writes for the analyst alone (every count; not for sharing), as paths in
+#: its output folder or their beginnings: the analysis report, the tables' CSV files and
+#: workbook, the charts. Everything else a run writes applies the disclosure rules.
+ANALYST_ONLY = ("survey_analysis.html", "tables/analysis_", "figures/analysis_")
+
 
 @dataclass(frozen=True, eq=False)
 class Coded:
