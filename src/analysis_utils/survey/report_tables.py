@@ -358,7 +358,15 @@ def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) ->
         column_missing=coded.missing[question],
     )
     result = CrossTable(**{**result.__dict__, "row_name": group, "column_name": question})
-    export = result.table.copy()
+    export = result.table.assign(
+        test=result.test,
+        statistic=result.statistic,
+        p_value=result.p_value,
+        chi2=result.chi2,
+        df=result.df,
+        chi2_p_value=result.chi2_p_value,
+        cramers_v=result.cramers_v,
+    )
     export.insert(0, "question", question)
     export.insert(1, "group", group)
     return Block(
