@@ -154,7 +154,8 @@ def study_run(built: paths.Layout) -> dict[str, str]:
 
 def _processed(name: str):
     """A committed processed table, read with its schema's types."""
-    from analysis_utils.core import io, schemas
+    from analysis_utils.core import io
+    from analysis_utils.study import schemas
 
     schema, _ = schemas.PROCESSED[name]
     return io.read_table(ROOT / "data" / "processed" / name, schema)

@@ -67,7 +67,7 @@ def test_repair_text_leaves_no_artefact_or_line_break(text):
     ],
 )
 def test_parse_printed_number(printed, scale, readings, decimals):
-    parsed = core_printed.parse_printed_number(printed, scale)
+    parsed = core_printed.parse_printed_number(printed, scale, phrases=clean.RANK_PHRASES)
     assert parsed.readings == tuple(Decimal(r) for r in readings)
     assert parsed.decimals == decimals
     assert parsed.ambiguous == (len(readings) > 1)
@@ -79,7 +79,7 @@ def test_parse_printed_number(printed, scale, readings, decimals):
 )
 def test_parse_printed_number_refuses_what_the_article_does_not_print(printed, scale):
     with pytest.raises(ValueError, match=r"number|scale"):
-        core_printed.parse_printed_number(printed, scale)
+        core_printed.parse_printed_number(printed, scale, phrases=clean.RANK_PHRASES)
 
 
 @given(st.integers(min_value=0, max_value=10**12), st.sampled_from([",", " "]))

@@ -50,7 +50,7 @@ def _svg(second: float = 44.0, title: str = "Q") -> bytes:
     figure = audit_figures.plot_survey_question(
         _options(second), title=title, n=9, reconstructions=21
     )
-    return plotting.figure_bytes(figure, "svg")
+    return plotting.figure_bytes(figure, "svg", salt="test")
 
 
 def _tree(root: Path, **changed: str | bytes) -> Path:

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis_utils.core import io, paths, schemas
+from analysis_utils.core import io, paths
+from analysis_utils.study import schemas
 from analysis_utils.study import tip as study_tip
 
 

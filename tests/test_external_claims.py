@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis_utils.audit import registry, verdicts
-from analysis_utils.core import io, paths, schemas
-from analysis_utils.study import evidence, external_claims, external_schemas, hypotheses
+from analysis_utils.core import io, paths
+from analysis_utils.study import evidence, external_claims, external_schemas, hypotheses, schemas
 from analysis_utils.study import statements as study_statements
 from analysis_utils.study import tip as study_tip
 from analysis_utils.survey import templates

@@ -3,6 +3,7 @@
 Counts are made up for the tests (never data of any study).
 """
 
+import dataclasses
 import math
 
 import numpy as np
@@ -13,6 +14,7 @@ from scipy import stats
 from statsmodels.stats import proportion
 
 from analysis_utils.audit import group_tests
+from analysis_utils.audit import stats as audit_stats
 from analysis_utils.survey import ordinal
 
 scales = st.integers(2, 5).flatmap(
@@ -226,3 +228,21 @@ def test_every_kind_is_listed_with_what_it_says(pair):
         "ordinal_median",
     }
     assert group_tests.KINDS["ordinal_shift"].pvalue(a, b) == group_tests.ordinal_shift(a, b).pvalue
+
+
+def test_the_mode_test_and_the_group_tests_give_one_kind_of_size_result():
+    mode = audit_stats.mode_test_size((0.5, 0.5, 0.0), 0, 12, draws=400, seed=3)
+    group = group_tests.simulated_size("ordinal_shift", [0.5, 0.5], (10, 10), draws=400, seed=3)
+    assert type(mode) is type(group) is audit_stats.SizeResult
+    assert (mode.test, mode.sizes, group.test, group.sizes) == (
+        "mode",
+        (12,),
+        "ordinal_shift",
+        (10, 10),
+    )
+    for size in (mode, group):
+        assert size.rate == size.rejections / size.draws
+        assert size.standard_error == pytest.approx(math.sqrt(0.05 * 0.95 / 400))
+        assert size.within_level == (size.rate <= 0.05 + 3 * size.standard_error)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mode.rejections = 0

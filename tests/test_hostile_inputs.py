@@ -85,7 +85,9 @@ def test_a_label_with_dollars_is_drawn_as_written():
         options, title=MATH_LABELS[0], n=10, reconstructions=3
     )
     for kind in ("svg", "png"):
-        assert plotting.figure_bytes(figure, kind)  # would raise on a parsed $\frac{1}{2$
+        assert plotting.figure_bytes(
+            figure, kind, salt="test"
+        )  # would raise on a parsed $\frac{1}{2$
     ax = figure.axes[0]
     assert ax.get_title() == MATH_LABELS[0]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
@@ -109,7 +111,7 @@ def test_sweep_and_size_labels_with_dollars_are_drawn_as_written():
     )
     sizes = audit_figures.plot_feasible_sizes(feasibility, stated_n=None, joint_sizes=[2])
     for figure in (sweep, sizes):
-        assert plotting.figure_bytes(figure, "png")
+        assert plotting.figure_bytes(figure, "png", salt="test")
     assert {*MATH_LABELS, "$x$"} <= set(_texts(sweep))
     assert r"$\frac{1}{2$" in _texts(sweep)  # the legend entry of the verdict
     assert "50 %  $x$" in _texts(sizes)  # the label: percentage and readable id
@@ -125,7 +127,7 @@ def test_number_formatters_keep_their_own_mathematics():
     labels = ax.get_xticklabels()
     assert labels
     assert all(t.get_parse_math() for t in labels)  # 10^k written as mathematics
-    assert plotting.figure_bytes(figure, "png")
+    assert plotting.figure_bytes(figure, "png", salt="test")
 
 
 # Identifiers and codes: refused with a problem naming file, row, column and rule.

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from analysis_utils.audit import decisions, registry, robustness, tables
 from analysis_utils.audit import figures as audit_figures
-from analysis_utils.audit import registry, robustness, tables
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
 from analysis_utils.study import constants, currency
@@ -47,33 +47,34 @@ LIBRARY_DEFAULTS = {
     "sizes_figure": constants.SIZES_FIGURE,
     "robustness_figure": constants.ROBUSTNESS_FIGURE,
     "robustness_n_max": robustness.DEFAULT_N_MAX,
-    "robustness_roundings": list(robustness.DEFAULT_ROUNDINGS),
+    "robustness_roundings": list(decisions.DEFAULT_ROBUSTNESS_ROUNDINGS),
     "robustness_priors": list(robustness.DEFAULT_PRIORS),
     "title": constants.SURVEY_TITLE,
     "figure_n": 0,  # 0: the smallest full-sample size, as tables.joint_sizes finds it
     "rate_year": constants.FUNDING_YEAR,
     "n_shown": audit_figures.DEFAULT_N_SHOWN,
     "dpi": plotting.DEFAULT_DPI,
+    "svg_hashsalt": constants.SVG_HASH_SALT,
     "years": [],  # empty: every year with data
     "rate_choice": currency.DEFAULT_RATE_CHOICE,
     "claims_file": _relative(LAYOUT.claims),
     "statements_file": _relative(LAYOUT.raw / "external" / "tip_statements.csv"),
     "article_statements_file": _relative(LAYOUT.raw / "article_statements.csv"),
-    "rounding": tables.DEFAULT_ROUNDING,
+    "rounding": decisions.DEFAULT_ROUNDING,
     "n_max": tables.DEFAULT_N_MAX,
     "subgroup_questions": list(constants.SUBGROUP_QUESTIONS),
     "n_candidates": [],  # empty: tables.candidate_sizes decides
     "unstated_single_choice": question.DEFAULT_UNSTATED_SINGLE_CHOICE,
-    "readings": list(registry.DEFAULT_READINGS),
-    "size_draws": registry.DEFAULT_SIZE_DRAWS,
+    "readings": list(decisions.DEFAULT_READINGS),
+    "size_draws": decisions.DEFAULT_SIZE_DRAWS,
     "max_listed": registry.MAX_LISTED,
-    "alpha": registry.DEFAULT_ALPHA,
-    "confidence": registry.DEFAULT_CONFIDENCE,
-    "prior": registry.DEFAULT_PRIOR,
-    "draws": registry.DEFAULT_DRAWS,
-    "seed": registry.DEFAULT_SEED,
+    "alpha": decisions.DEFAULT_ALPHA,
+    "confidence": decisions.DEFAULT_CONFIDENCE,
+    "prior": decisions.DEFAULT_PRIOR,
+    "draws": decisions.DEFAULT_DRAWS,
+    "seed": decisions.DEFAULT_SEED,
     "group_by": analyses.DEFAULT_GROUP_BY,
-    "top": analyses.DEFAULT_TOP,
+    "top": decisions.DEFAULT_TOP,
     "group_by_also": report_tables.DEFAULT_GROUP_BY_ALSO,
 }
 

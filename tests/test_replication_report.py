@@ -1,6 +1,7 @@
 """The replication report: filled from the results, no number typed, the same bytes twice."""
 
 import csv
+import dataclasses
 import json
 import re
 import shutil
@@ -11,8 +12,12 @@ import yaml
 
 import analysis_utils
 from analysis_utils.audit.checks import UNCITED
+from analysis_utils.audit.results import ClaimTestResults
 from analysis_utils.core import paths
+from analysis_utils.core.results import write_results
 from analysis_utils.report import computing, findings, item_map, replication, ssrp, typst_pdf
+from analysis_utils.report.results import ReportResults
+from analysis_utils.study.results import ExternalResults
 
 ROOT = paths.find_root()
 
@@ -114,8 +119,9 @@ def test_the_report_follows_the_results(reports):
     root, folder = reports
     before = replication.build(root, folder)
     text = before["replication_report.md"].decode("utf-8")
-    claims = json.loads((folder / "results/03_test_claims.json").read_text(encoding="utf-8"))
-    holds, of = claims["holds"]["H1@9@single choice (assumed: type not stated)"]
+    claims = ClaimTestResults.load(folder / "results")
+    key = "H1@9@single choice (assumed: type not stated)"
+    holds, of = claims.holds[key]
     assert f"holds in\n  {holds} (reconstructed) of {of} (reconstructed)" in text
     for heading in [
         "## 1. Summary",
@@ -129,15 +135,12 @@ def test_the_report_follows_the_results(reports):
     ]:
         assert heading in text
     # change one result and one verdict label: the text follows
-    claims["holds"]["H1@9@single choice (assumed: type not stated)"] = [holds + 1, of]
-    (folder / "results/03_test_claims.json").write_text(json.dumps(claims), encoding="utf-8")
-    external = json.loads(
-        (folder / "results/05_test_external_evidence.json").read_text(encoding="utf-8")
+    write_results(
+        dataclasses.replace(claims, holds={**claims.holds, key: [holds + 1, of]}),
+        folder / "results",
     )
-    external["trend_pvalue"] = 0.0123
-    (folder / "results/05_test_external_evidence.json").write_text(
-        json.dumps(external), encoding="utf-8"
-    )
+    external = ExternalResults.load(folder / "results")
+    write_results(dataclasses.replace(external, trend_pvalue=0.0123), folder / "results")
     table = folder / "tables/verdict_table.csv"
     with table.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -366,7 +369,7 @@ def test_the_figures_are_in_the_report(made):
     built_files = replication.build(ROOT, made)
     text = built_files["replication_report.md"].decode("utf-8")
     page = built_files["replication_report.html"].decode("utf-8")
-    figures = json.loads((made / "results/06_build_report.json").read_text("utf-8"))["figures"]
+    figures = ReportResults.load(made / "results").figures
     for name in figures:
         assert f"](figures/{name})" in text
         assert f'<img src="figures/{name}"' in page

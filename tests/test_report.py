@@ -1,6 +1,7 @@
 import base64
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ from analysis_utils.audit import checks as audit_checks
 from analysis_utils.core import paths
 from analysis_utils.report import pages
 from analysis_utils.study import checks as study_checks
+from analysis_utils.study import page as study_page
 
 LAYOUT = paths.layout()
 CTX = audit_checks.SurveyContext(
@@ -122,6 +124,57 @@ def test_an_inconsistent_budget_is_caught(numbers, items):
     changed.loc[changed["id"] == "state_budget_annual", "value"] = 50_000
     checks = study_checks.derived_checks(changed, CTX).set_index("id")
     assert checks.loc["check_budget_capacity", "status"] == "inconsistent"
+
+
+def test_the_stated_sample_size_check_follows_the_data(numbers):
+    checks = study_checks.derived_checks(numbers, CTX).set_index("id")
+    assert checks.loc["check_sample_size", "status"] == "inconsistent"
+    assert (
+        "each of the 5 reported percentages is impossible at n = 4"
+        in (checks.loc["check_sample_size", "reason"])
+    )
+    # stated as 54 (every whole-sample percentage possible): nothing for the check to flag
+    changed = numbers.copy()
+    changed.loc[changed["id"] == "survey_stated_n", ["value", "value_as_printed"]] = [54, "54"]
+    ctx = audit_checks.SurveyContext(
+        stated_n=54, full_sample_n=9, all_n=54, rounding="up_or_down", subgroup_questions=()
+    )
+    row = study_checks.derived_checks(changed, ctx).set_index("id").loc["check_sample_size"]
+    assert row["status"] == "consistent"
+    assert row["value_as_printed"] == "54 experts"
+    assert row["reason"] == "the stated sample size gives every reported percentage"
+
+
+def test_the_derived_checks_read_locations_and_printed_values_from_the_data(numbers):
+    checks = study_checks.derived_checks(numbers, CTX).set_index("id")
+    assert checks.loc["check_trafficking_rank", "location"] == (
+        "Introduction, line 58; Financial resources, line 407"
+    )
+    assert checks.loc["check_sample_size", "location"] == "Abstract; Methodology; Results"
+    assert checks.loc["check_gender_shares", "value_as_printed"] == "67 % + 33 %"
+    changed = numbers.copy()
+    rank = changed["id"] == "un_rank_profitable_organized_crime"
+    changed.loc[rank, ["text_line", "value_as_printed"]] = [409, "Behind only drugs"]
+    profit = changed["id"] == "ilo_profit_per_interval"
+    changed.loc[profit, "value_as_printed"] = "30.000"
+    changed.loc[changed["id"] == "un_rank_criminal_activity", "text_line"] = 59
+    moved = study_checks.derived_checks(changed, CTX).set_index("id")
+    assert moved.loc["check_trafficking_rank", "location"] == (
+        "Introduction, line 59; Financial resources, line 409"
+    )
+    assert moved.loc["check_trafficking_rank", "value_as_printed"].endswith("; Behind only drugs")
+    assert "unless line 59's 'largest'" in moved.loc["check_trafficking_rank", "reason"]
+    assert moved.loc["check_profit_per_year", "value_as_printed"].startswith("$30.000 every 30 s")
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [([58], "line 58"), ([429, 469, 469], "lines 429 and 469"), ([411, 391, 393], "lines 391-411")],
+)
+def test_where_names_each_section_and_its_lines(lines, expected):
+    rows = [pd.Series({"section": "Introduction", "text_line": n}) for n in lines]
+    assert study_checks.where(rows) == f"Introduction, {expected}"
+    assert study_checks.where(rows, lines=False) == "Introduction"
 
 
 def test_html_escapes_and_links(table):
@@ -421,9 +474,7 @@ def test_a_survey_page_shows_the_source_s_verdicts_only_where_it_states_them(ite
 
 
 def test_fig7_caption_says_nominal_and_why_no_deflator():
-    from analysis_utils.report import pages
-
-    caption = pages.FIGURE_CAPTIONS["fig7_funding_per_victim"]
+    caption = study_page.FIGURE_CAPTIONS["fig7_funding_per_victim"]
     assert "nominal manat" in caption
     assert "no official consumer price index" in caption
     assert "not deflated" in caption
@@ -452,3 +503,57 @@ def test_the_stated_n_check_uses_every_reported_survey_percentage(table):
     assert len(percents) == 5
     for number_id in percents:
         assert "check_sample_size" in table.loc[number_id, "checked_in"].split(";")
+
+
+def test_rows_go_to_the_section_their_location_names_longest_prefix_first():
+    sections = (("Results", ("results",)), ("Results: money", ("results: money",)))
+    assert pages.section_of("Results: money, line 4", sections) == "Results: money"
+    assert pages.section_of("results, Fig. 2", sections) == "Results"
+    assert pages.section_of("Appendix; table 1", sections) == pages.OTHER_SECTION
+    assert pages.section_of("Results", ()) == pages.OTHER_SECTION
+
+
+def test_figures_are_numbered_by_their_stem_and_captioned_as_given():
+    shown = pages.numbered_figures(
+        [Path("figures/fig10_b.svg"), Path("figures/extra_plot.svg"), Path("figures/fig2_a.svg")],
+        {"fig2_a": "Caption of a."},
+    )
+    assert [(f["number"], f["caption"]) for f in shown] == [
+        ("2", "Caption of a."),
+        ("10", "B"),
+        ("3", "Extra plot"),
+    ]
+
+
+def test_the_study_page_passes_its_sections_and_captions():
+    rows = pd.DataFrame(
+        [
+            {
+                "id": "n1",
+                "kind": "count",
+                "location": "Conclusion, line 3",
+                "value_as_printed": "4",
+                "recomputed": "",
+                "status": "consistent",
+                "reason": "r",
+                "checked_in": "",
+                "recomputed_by": "",
+            }
+        ]
+    )
+    verdicts = pd.DataFrame(columns=["id", "article_verdict"])
+    figures = [Path("figures/fig7_funding_per_victim.svg")]
+    page = pages.render_html(
+        rows,
+        verdicts,
+        figures=figures,
+        notebooks=[],
+        title="T",
+        sections=study_page.SECTIONS,
+        captions=study_page.FIGURE_CAPTIONS,
+    )
+    assert "Conclusion" in page
+    assert "not deflated" in page
+    bare = pages.render_html(rows, verdicts, figures=figures, notebooks=[], title="T")
+    assert "not deflated" not in bare
+    assert pages.OTHER_SECTION in bare

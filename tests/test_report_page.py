@@ -2,14 +2,15 @@
 
 import csv
 import functools
-import json
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
+from analysis_utils.audit.results import FigureResults
 from analysis_utils.report import pages, replication
+from analysis_utils.study import page
 
 pytestmark = pytest.mark.browser
 
@@ -118,8 +119,8 @@ def test_every_image_is_drawn(any_page):
     built, name, result = any_page
     figures = sorted(p.name for p in (built.reports / "figures").glob("*.svg"))
     if name == "survey_report.html":  # the survey's figures only (those 04 drew), inside the page
-        drawn = json.loads((built.results / "04_reproduce_figures.json").read_text("utf-8"))
-        figures = [f for f in figures if f in drawn["figures"]]
+        drawn = FigureResults.load(built.results)
+        figures = [f for f in figures if f in drawn.figures]
         assert {"fig1_causes.svg", "fig5_feasible_sizes.svg", "fig8_robustness.svg"} <= set(figures)
         assert all(src.startswith("data:image/svg+xml;base64,") for src, *_ in result["images"])
         assert sorted(f"{alt}.svg" for *_, alt in result["images"]) == figures
@@ -148,9 +149,9 @@ def test_the_table_has_a_row_per_reported_number(page_report):
         report = list(csv.DictReader(handle))
     assert sorted(result["rows"]) == sorted(row["id"] for row in report)
     # grouped by the article's sections in its order, the statuses that matter first
-    section = {row["id"]: pages.article_section(row["location"]) for row in report}
+    section = {row["id"]: pages.section_of(row["location"], page.SECTIONS) for row in report}
     status = {row["id"]: pages.status_rank(row["status"]) for row in report}
-    names = [name for name, _ in pages.SECTIONS] + [pages.OTHER_SECTION]
+    names = [name for name, _ in page.SECTIONS] + [pages.OTHER_SECTION]
     keys = [(names.index(section[i]), status[i]) for i in result["rows"]]
     assert keys == sorted(keys)
     with (built.processed / "article_numbers.csv").open(encoding="utf-8") as handle:

@@ -4,16 +4,18 @@ import dataclasses
 import json
 
 import pytest
+from test_architecture import _kinds
 
+from analysis_utils.audit import results
+from analysis_utils.audit.results import ClaimTestResults, RobustnessRow
 from analysis_utils.core import paths
-from analysis_utils.pipeline import contract, results
+from analysis_utils.core.results import write_results
+from analysis_utils.pipeline import contract
+from analysis_utils.survey.results import CleanSurveyResults
 
 LAYOUT = paths.layout()
 STEPS = contract.load_pipeline(LAYOUT.pipeline)
-KINDS = [
-    c for c in vars(results).values() if isinstance(c, type) and issubclass(c, results.Results)
-]
-KINDS.remove(results.Results)
+KINDS = _kinds()
 
 #: Parameters several notebooks may declare: where they read or write (``*_dir``,
 #: ``*_file``) and how a figure is rendered; none is an assumption of a result.
@@ -45,7 +47,7 @@ def test_every_notebook_has_one_results_class_named_after_it():
 
 
 def test_written_results_read_back_equal_and_sorted(tmp_path):
-    written = results.write_results(_audit(), tmp_path)
+    written = write_results(_audit(), tmp_path)
     assert written == tmp_path / "02_audit_reported_percentages.json"
     data = json.loads(written.read_text(encoding="utf-8"))
     assert data["notebook"] == "02_audit_reported_percentages"
@@ -59,7 +61,7 @@ def test_a_missing_results_file_says_which_notebook_to_run(tmp_path):
 
 
 def test_another_notebooks_file_or_other_fields_are_refused(tmp_path):
-    path = results.write_results(_audit(), tmp_path)
+    path = write_results(_audit(), tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**data, "extra": 1}), encoding="utf-8")
     with pytest.raises(ValueError, match=r"\['extra'\] differ"):
@@ -92,8 +94,63 @@ def test_a_decision_is_declared_by_one_notebook_only():
 
 def test_decisions_are_recorded_where_they_are_made():
     audit = {f.name for f in dataclasses.fields(results.AuditResults)}
-    cleaning = {f.name for f in dataclasses.fields(results.CleanSurveyResults)}
+    cleaning = {f.name for f in dataclasses.fields(CleanSurveyResults)}
     assert {"rounding", "n_max", "subgroup_questions"} <= audit
     assert {"min_cell", "unstated_single_choice"} <= cleaning
     for parameter in ("rounding", "n_max", "subgroup_questions"):
         assert parameter in contract.read_parameters(STEPS[results.AuditResults.NOTEBOOK].path)
+
+
+def _claims(**changes):
+    values = {
+        "candidates": [9],
+        "rounding": "up_or_down",
+        "readings": ["stated"],
+        "alpha": 0.05,
+        "confidence": 0.95,
+        "prior": 1.0,
+        "draws": 10,
+        "seed": 1,
+        "verdicts": {"C1": "holds"},
+        "holds": {"C1@9@stated": [3, 4], "C1@54@stated": [0, 0], "A2@9@stated": [1, 1]},
+        "mode_test_size_max": None,
+        "robustness_n_max": 100,
+        "robustness": [
+            {
+                "claim_id": "C1",
+                "reading": "stated",
+                "rounding": "even",
+                "prior": 0.5,
+                "sizes": 2,
+                "n_min": 9,
+                "n_max": 18,
+                "holds_share_min": 0.25,
+                "holds_share_max": 0.75,
+                "significant_share_min": 0.0,
+                "significant_share_max": 0.5,
+                "posterior_min": 0.4,
+                "posterior_max": 0.6,
+            }
+        ],
+    }
+    return ClaimTestResults(**{**values, **changes})
+
+
+def test_claim_results_are_read_by_attribute(tmp_path):
+    write_results(_claims(), tmp_path)
+    loaded = ClaimTestResults.load(tmp_path)
+    assert [(h.claim, h.n, h.reading, h.holds, h.of) for h in loaded.held()] == [
+        ("A2", 9, "stated", 1, 1),
+        ("C1", 9, "stated", 3, 4),
+    ]  # sorted by claim and n; a size with no reconstruction left out
+    (row,) = loaded.robustness_rows()
+    assert isinstance(row, RobustnessRow)
+    assert (row.claim_id, row.prior, row.n_min, row.posterior_max) == ("C1", 0.5, 9, 0.6)
+    assert dataclasses.asdict(row) == loaded.robustness[0]
+
+
+def test_the_committed_robustness_rows_are_typed():
+    if not ClaimTestResults.path(LAYOUT.results).is_file():
+        pytest.skip("the study has not been run here (make reproduce)")
+    loaded = ClaimTestResults.load(LAYOUT.results)
+    assert [dataclasses.asdict(r) for r in loaded.robustness_rows()] == loaded.robustness

@@ -7,7 +7,15 @@ from hypothesis import strategies as st
 from scipy import integrate
 from scipy import stats as sps
 
-from analysis_utils.audit import posterior, reconstruction, registry, robustness, stats, tables
+from analysis_utils.audit import (
+    decisions,
+    posterior,
+    reconstruction,
+    registry,
+    robustness,
+    stats,
+    tables,
+)
 from analysis_utils.audit.granularity import ROUNDINGS, count_bounds
 from analysis_utils.core import io, paths
 
@@ -147,7 +155,7 @@ def test_factorised_counts_equal_enumeration_for_any_question(
 @pytest.mark.study
 def test_the_table_covers_every_feasible_size_of_the_study(built, items):
     table = io.read_table(built.tables / "claim_robustness.csv", robustness.CLAIM_ROBUSTNESS)
-    for rounding in robustness.DEFAULT_ROUNDINGS:
+    for rounding in decisions.DEFAULT_ROBUSTNESS_ROUNDINGS:
         sizes = tables.joint_sizes(
             items, range(1, 101), rounding=rounding, exclude_questions=["position"]
         )

@@ -12,17 +12,18 @@ from analysis_utils.core.validate import (
     validate_table,
     whole_patterns,
 )
+from analysis_utils.study.schemas import RAW_ROW_RULES
 
 
 def test_the_committed_raw_data_are_valid(project):
-    validate_package(project.datapackage, root=project.root)
+    validate_package(project.datapackage, root=project.root, rules=RAW_ROW_RULES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_each_bad_input_names_file_row_column_and_rule(project, case):
     case.corrupt(project.raw / case.file)
     with pytest.raises(InputError) as caught:
-        validate_package(project.datapackage, root=project.root)
+        validate_package(project.datapackage, root=project.root, rules=RAW_ROW_RULES)
     problems = caught.value.problems
     match = [
         p
@@ -38,7 +39,7 @@ def test_each_bad_input_names_file_row_column_and_rule(project, case):
 def test_a_missing_file_is_reported(project):
     (project.raw / "survey" / "options.csv").unlink()
     with pytest.raises(InputError, match=r"survey/options\.csv.*missing-file"):
-        validate_package(project.datapackage, root=project.root)
+        validate_package(project.datapackage, root=project.root, rules=RAW_ROW_RULES)
 
 
 def test_an_extra_column_is_named(project):
@@ -48,7 +49,7 @@ def test_an_extra_column_is_named(project):
         "\n".join([lines[0] + ",colour"] + [x + "," for x in lines[1:]]) + "\n", encoding="utf-8"
     )
     with pytest.raises(InputError) as caught:
-        validate_package(project.datapackage, root=project.root)
+        validate_package(project.datapackage, root=project.root, rules=RAW_ROW_RULES)
     assert [(p.column, p.rule) for p in caught.value.problems] == [("colour", "unexpected-column")]
 
 

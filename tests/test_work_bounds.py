@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 from conftest import run_cli, snapshot
 
-from analysis_utils.audit import claim_tests, granularity, limits, registry, tables
-from analysis_utils.core import io, schemas
+from analysis_utils.audit import claim_tests, granularity, limits, mode_sizes, registry, tables
+from analysis_utils.audit import schemas as audit_schemas
+from analysis_utils.core import io
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import layout
 from analysis_utils.pipeline import preflight, runner
+from analysis_utils.survey import schemas
 
 
 def _items(questions: int, percents: tuple[str, ...] = ("44", "31", "17", "8")) -> pd.DataFrame:
@@ -178,12 +180,12 @@ def test_a_large_valid_table_is_written_without_row_by_row_validation(tmp_path, 
     monkeypatch.setattr(frictionless.Resource, "validate", counted)
     frame = tables.feasibility(_items(20), range(1, 101), rounding="up_or_down")
     target = tmp_path / "granularity_audit.csv"
-    io.write_tables({target: (frame, schemas.GRANULARITY_AUDIT)})
+    io.write_tables({target: (frame, audit_schemas.GRANULARITY_AUDIT)})
     assert pd.read_csv(target).shape == (len(frame), 5)
     assert validated == [None]  # the header and first row only, not the file's 8,000 rows
     broken = frame.assign(n=frame["n"].where(frame.index != 7, -1))
     with pytest.raises(InputError):
-        io.write_tables({tmp_path / "broken.csv": (broken, schemas.GRANULARITY_AUDIT)})
+        io.write_tables({tmp_path / "broken.csv": (broken, audit_schemas.GRANULARITY_AUDIT)})
     assert not (tmp_path / "broken.csv").exists()
 
 
@@ -225,13 +227,13 @@ def test_size_simulations_are_bounded_by_work(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("a survey was simulated")
 
-    monkeypatch.setattr(claim_tests.stats, "mode_test_size", never)
+    monkeypatch.setattr(mode_sizes.stats, "mode_test_size", never)
     # 9 null configurations (both readings) at 3 sizes: 27 checks
     largest = limits.MAX_SIMULATED_SURVEYS // 27
     with pytest.raises(
         ValueError, match=rf"exceed MAX_SIMULATED_SURVEYS .*give at most {largest:,} draws"
     ):
-        claim_tests.mode_test_sizes([9, 54, 4], alpha=0.05, draws=largest + 1, seed=1)
+        mode_sizes.mode_test_sizes([9, 54, 4], alpha=0.05, draws=largest + 1, seed=1)
     items = io.read_table(layout().processed / "survey_items.csv", schemas.SURVEY_ITEMS)
     with pytest.raises(ValueError, match="MAX_SIMULATED_SURVEYS"):
         claim_tests.check_limits([], items, [9, 54, 4], rounding="up", size_draws=largest + 1)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis_utils.audit.decisions import Rounding
 from analysis_utils.audit.granularity import matching_counts
 from analysis_utils.audit.tables import option_ranges, stated_n
 from analysis_utils.survey.question import question, questions
@@ -79,14 +80,14 @@ class SurveyContext:
         Smallest n consistent with every full-sample percentage.
     all_n : int or None
         Smallest n consistent with every percentage of the whole sample.
-    rounding : str
+    rounding : Rounding
     subgroup_questions : tuple of str
     """
 
     stated_n: int
     full_sample_n: int
     all_n: int | None
-    rounding: str
+    rounding: Rounding
     subgroup_questions: tuple[str, ...]
 
 
@@ -129,7 +130,7 @@ class PercentageCheck:
 
 
 def check_percentage(
-    printed: str, *, sizes: Sequence[int], stated: int | None, rounding: str
+    printed: str, *, sizes: Sequence[int], stated: int | None, rounding: Rounding
 ) -> PercentageCheck:
     """Check a reported percentage against the derived and the stated sample sizes.
 
@@ -151,7 +152,7 @@ def check_percentage(
         full-sample percentages, and with every percentage).
     stated : int or None
         The sample size the source states; None if it states none.
-    rounding : str
+    rounding : Rounding
         Rounding rule (scrutiny's names).
 
     Returns
@@ -241,7 +242,7 @@ def figure_rows(
     ctx : SurveyContext
     unstated_single_choice : bool
     figures : mapping
-        Question id to the article's figure label (``"Fig. 1"``).
+        Question id to the label of the source's figure that shows it.
 
     Returns
     -------
@@ -279,7 +280,7 @@ def survey_rows(
     *,
     sizes: Sequence[int],
     n: int,
-    rounding: str,
+    rounding: Rounding,
     unstated_single_choice: bool,
 ) -> pd.DataFrame:
     """One row per answer option of any survey: what it reports and what it allows.
@@ -298,7 +299,7 @@ def survey_rows(
         Candidate sample sizes derived from the reported percentages.
     n : int
         Sample size of the ranges.
-    rounding : str
+    rounding : Rounding
     unstated_single_choice : bool
         Treat a question of unstated type as single choice.
 

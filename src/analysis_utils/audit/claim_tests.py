@@ -18,22 +18,27 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.audit import limits, stats
-from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
-from analysis_utils.audit.posterior import POSTERIOR_POINTS, prior_weights, weighted_mean
-from analysis_utils.audit.reconstruction import count
-from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
-from analysis_utils.audit.registry import (
+from analysis_utils.audit.decisions import (
     DEFAULT_ALPHA,
     DEFAULT_CONFIDENCE,
     DEFAULT_DRAWS,
     DEFAULT_PRIOR,
     DEFAULT_READINGS,
     DEFAULT_SEED,
-    MAX_LISTED,
-    Claim,
+    READINGS,
+    Reading,
+    Rounding,
+    as_reading,
+    as_rounding,
 )
-from analysis_utils.core.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
-from analysis_utils.survey.question import READINGS, question
+from analysis_utils.audit.kinds import TEST_KINDS, Reconstructions
+from analysis_utils.audit.mode_sizes import check_size_draws
+from analysis_utils.audit.posterior import POSTERIOR_POINTS, prior_weights, weighted_mean
+from analysis_utils.audit.reconstruction import count
+from analysis_utils.audit.reconstruction import enumerate_vectors as reconstructions
+from analysis_utils.audit.registry import MAX_LISTED, Claim
+from analysis_utils.audit.schemas import CLAIM_RECONSTRUCTIONS, CLAIM_TESTS
+from analysis_utils.survey.question import question
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class Evaluation:
         Whether counts were required to sum to n.
     reading : str
         The question's type as used, and whether it is stated or assumed.
-    rounding : str
+    rounding : Rounding
         Rounding rule of the reported percentages.
     reconstructions : int
         Count vectors consistent with the reported percentages.
@@ -84,7 +89,7 @@ class Evaluation:
     n: int
     single_choice: bool
     reading: str
-    rounding: str
+    rounding: Rounding
     reconstructions: int
     holds: int
     significant: int
@@ -121,8 +126,8 @@ def evaluate(
     items: pd.DataFrame,
     n: int,
     *,
-    rounding: str,
-    reading: str = "single",
+    rounding: Rounding,
+    reading: Reading = READINGS[0],
     alpha: float = DEFAULT_ALPHA,
     confidence: float = DEFAULT_CONFIDENCE,
     prior: float = DEFAULT_PRIOR,
@@ -142,7 +147,7 @@ def evaluate(
         ``survey_items.csv``.
     n : int
         Candidate sample size.
-    rounding : str
+    rounding : Rounding
         How the percentages were rounded.
     reading : {"single", "multiple"}
         How to read the question if its type is not stated (ignored otherwise).
@@ -243,10 +248,10 @@ def evaluate(
 
 
 def _plan(
-    claims: Sequence[Claim], items: pd.DataFrame, readings: Sequence[str]
-) -> list[tuple[Claim, str]]:
+    claims: Sequence[Claim], items: pd.DataFrame, readings: Sequence[Reading]
+) -> list[tuple[Claim, Reading]]:
     """Each survey claim with each reading it is evaluated under."""
-    planned = []
+    planned: list[tuple[Claim, Reading]] = []
     for claim in claims:
         if claim.evidence != "survey":
             continue
@@ -283,7 +288,9 @@ def check_limits(
     candidates : sequence of int
         Sample sizes.
     rounding : str
+        A rule of :data:`~analysis_utils.audit.decisions.ROUNDINGS` (as a parameter gives it).
     readings : sequence of str
+        Readings of :data:`~analysis_utils.audit.decisions.READINGS`.
     size_draws : int, optional
         Simulated surveys per check of the mode test's size (not checked if None).
     draws : int, optional
@@ -292,17 +299,19 @@ def check_limits(
     Raises
     ------
     ValueError
-        Naming the claim, n and reading, the limit and what to do.
+        Naming the claim, n and reading, the limit and what to do; or naming an
+        unknown rounding rule or reading.
     """
+    rule, chosen = as_rounding(rounding), [as_reading(r) for r in readings]
     variates = 0
-    for claim, reading in _plan(claims, items, readings):
+    for claim, reading in _plan(claims, items, chosen):
         asked = question(items, str(claim.question))
         single, described = asked.reading(reading)
         for n in candidates:
             total = count(
                 list(asked.percents),
                 n,
-                rounding=rounding,
+                rounding=rule,
                 complete=single,
                 counts=asked.known_counts,
             )
@@ -314,15 +323,7 @@ def check_limits(
     if draws is not None:
         limits.check_posterior_draws(variates, draws)
     if size_draws is not None:
-        _check_size_draws(size_draws, candidates, readings)
-
-
-def _check_size_draws(draws: int, candidates: Sequence[int], readings: Sequence[str]) -> None:
-    """Refuse size checks beyond their memory or work limit (:mod:`.limits`)."""
-    options = max(len(c) for configs in NULL_CONFIGURATIONS.values() for c in configs)
-    limits.check_simulation(draws, options)
-    configurations = sum(len(NULL_CONFIGURATIONS[r]) for r in readings if r in NULL_CONFIGURATIONS)
-    limits.check_simulated_surveys(draws, len(candidates) * configurations)
+        check_size_draws(size_draws, candidates, chosen)
 
 
 def evaluate_claims(
@@ -330,9 +331,14 @@ def evaluate_claims(
     items: pd.DataFrame,
     candidates: Sequence[int],
     *,
-    readings: Sequence[str] = DEFAULT_READINGS,
+    rounding: Rounding,
+    readings: Sequence[Reading] = DEFAULT_READINGS,
     max_listed: int = MAX_LISTED,
-    **options: Any,
+    alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
+    prior: float = DEFAULT_PRIOR,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Evaluation]]]:
     """Evaluate every survey claim at every candidate sample size and reading.
 
@@ -344,15 +350,18 @@ def evaluate_claims(
         ``survey_items.csv``.
     candidates : sequence of int
         Sample sizes.
-    readings : sequence of str
+    rounding : Rounding
+        How the percentages were rounded.
+    readings : sequence of Reading
         Readings of a question whose type is not stated (each is evaluated);
         a question of stated type is evaluated once, as stated.
     max_listed : int
         Largest number of reconstructions of one claim, n and reading listed in
         ``per_reconstruction`` (all are tested; column ``listed`` of
         ``claim_tests`` says whether they are listed).
-    **options
-        Passed to :func:`evaluate` (``rounding``, ``alpha``, ...).
+    alpha, confidence, prior, draws, seed
+        As for :func:`evaluate`; the defaults are those of
+        :mod:`analysis_utils.audit.decisions`.
 
     Returns
     -------
@@ -373,20 +382,24 @@ def evaluate_claims(
     """
     if not readings or any(r not in READINGS for r in readings):
         raise ValueError(f"readings must be a non-empty list of {READINGS}, got {list(readings)}")
-    check_limits(
-        claims,
-        items,
-        candidates,
-        rounding=options["rounding"],
-        readings=readings,
-        draws=options.get("draws", DEFAULT_DRAWS),
-    )
+    check_limits(claims, items, candidates, rounding=rounding, readings=readings, draws=draws)
     evaluations: dict[str, list[Evaluation]] = {}
     tables = []
     for claim, reading in _plan(claims, items, readings):
         evaluations.setdefault(claim.id, [])
         for n in candidates:
-            evaluation, rows = evaluate(claim, items, n, reading=reading, **options)
+            evaluation, rows = evaluate(
+                claim,
+                items,
+                n,
+                rounding=rounding,
+                reading=reading,
+                alpha=alpha,
+                confidence=confidence,
+                prior=prior,
+                draws=draws,
+                seed=seed,
+            )
             evaluations[claim.id].append(evaluation)
             if len(rows) <= max_listed:
                 tables.append(rows)
@@ -401,100 +414,3 @@ def evaluate_claims(
     columns = [f["name"] for f in CLAIM_RECONSTRUCTIONS["fields"]]
     per = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
     return tested, per, evaluations
-
-
-#: Null configurations of the mode test on the boundary of the claim's null: the
-#: claimed option (first) tied with a rival (second). The test is discrete, so its
-#: largest rejection rate lies near, not at, the tie with everything else at zero.
-#: Under multiple choice the two are never chosen together (the least favourable
-#: dependence) and the others independently.
-NULL_CONFIGURATIONS: dict[str, tuple[tuple[float, ...], ...]] = {
-    "single": (
-        (0.5, 0.5, 0.0, 0.0),
-        (0.49, 0.49, 0.01, 0.01),
-        (0.45, 0.45, 0.05, 0.05),
-        (0.3, 0.3, 0.2, 0.2),
-        (0.25, 0.25, 0.25, 0.25),
-    ),
-    "multiple": (
-        (0.5, 0.5, 0.1, 0.1),
-        (0.49, 0.49, 0.1, 0.1),
-        (0.45, 0.45, 0.3, 0.3),
-        (0.3, 0.3, 0.3, 0.3),
-    ),
-}
-
-
-def mode_test_sizes(
-    candidates: Sequence[int],
-    *,
-    alpha: float,
-    draws: int,
-    seed: int,
-    readings: Sequence[str] = DEFAULT_READINGS,
-) -> pd.DataFrame:
-    """Rejection rate of the mode test at null configurations on the boundary, by n and reading.
-
-    Parameters
-    ----------
-    candidates : sequence of int
-        Sample sizes.
-    alpha : float
-    draws : int
-        Simulated surveys per n, reading and configuration.
-    seed : int
-    readings : sequence of str
-
-    Returns
-    -------
-    DataFrame
-        ``n, reading, probabilities, alpha, draws, rate, standard_error,
-        within_level`` where ``within_level`` says whether the rate is at most
-        alpha plus three Monte Carlo standard errors.
-
-    Raises
-    ------
-    ValueError
-        If ``draws`` exceeds :data:`analysis_utils.audit.limits.MAX_SIMULATED_COUNTS`, or
-        the surveys simulated exceed ``MAX_SIMULATED_SURVEYS`` (checked before anything
-        is drawn).
-    """
-    _check_size_draws(draws, candidates, readings)
-    rows = []
-    for reading in readings:
-        for n in candidates:
-            for probabilities in NULL_CONFIGURATIONS[reading]:
-                size = stats.mode_test_size(
-                    probabilities,
-                    0,
-                    n,
-                    single_choice=reading == "single",
-                    alpha=alpha,
-                    draws=draws,
-                    seed=seed,
-                )
-                rows.append(
-                    {
-                        "n": n,
-                        "reading": f"{reading} choice",
-                        "probabilities": " ".join(f"{p:g}" for p in size.probabilities),
-                        "alpha": alpha,
-                        "draws": draws,
-                        "rate": size.rate,
-                        "standard_error": size.standard_error,
-                        "within_level": size.rate <= alpha + 3 * size.standard_error,
-                    }
-                )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "n",
-            "reading",
-            "probabilities",
-            "alpha",
-            "draws",
-            "rate",
-            "standard_error",
-            "within_level",
-        ],
-    )

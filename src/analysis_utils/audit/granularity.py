@@ -29,28 +29,8 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-#: Rounding procedures, with scrutiny's names. The three compound ones allow
-#: either of two procedures.
-ROUNDINGS: tuple[str, ...] = (
-    "up_or_down",
-    "up_from_or_down_from",
-    "ceiling_or_floor",
-    "even",
-    "up",
-    "down",
-    "up_from",
-    "down_from",
-    "ceiling",
-    "floor",
-    "trunc",
-    "anti_trunc",
-)
-
-_COMPOUND = {
-    "up_or_down": ("up", "down"),
-    "up_from_or_down_from": ("up_from", "down_from"),
-    "ceiling_or_floor": ("ceiling", "floor"),
-}
+from analysis_utils.audit.decisions import COMPOUND, DEFAULT_ROUNDING, Rounding, as_rounding
+from analysis_utils.audit.decisions import ROUNDINGS as ROUNDINGS  # the rules' names, re-exported
 
 
 def decimal_places(x: str) -> int:
@@ -97,9 +77,8 @@ def parse_reported(x: str) -> Fraction:
     return Fraction(value)
 
 
-def _check_rounding(rounding: str, threshold: float) -> None:
-    if rounding not in ROUNDINGS:
-        raise ValueError(f"unknown rounding {rounding!r}; use one of: {', '.join(ROUNDINGS)}")
+def _check_rounding(rounding: Rounding, threshold: float) -> None:
+    as_rounding(rounding)
     if "from" in rounding and not 0 < threshold < 10:
         raise ValueError(f"threshold must be between 0 and 10 (exclusive), got {threshold}")
 
@@ -130,7 +109,7 @@ def _round_one(y: Fraction, procedure: str, threshold: Fraction) -> int:
 
 
 def reround(
-    value: Fraction, digits: int, *, rounding: str = "up_or_down", threshold: float = 5
+    value: Fraction, digits: int, *, rounding: Rounding = DEFAULT_ROUNDING, threshold: float = 5
 ) -> tuple[Fraction, ...]:
     """Round a reconstructed value the way the reported one may have been rounded.
 
@@ -140,7 +119,7 @@ def reround(
         The unrounded value.
     digits : int
         Decimal places to round to.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`; compound names give two results.
     threshold : float
         For the ``*_from`` procedures: round up (down) from this many tenths of a step.
@@ -155,7 +134,7 @@ def reround(
     t = Fraction(threshold).limit_denominator(10**6)
     return tuple(
         Fraction(_round_one(value * scale, p, t)) / scale
-        for p in _COMPOUND.get(rounding, (rounding,))
+        for p in COMPOUND.get(rounding, (rounding,))
     )
 
 
@@ -176,7 +155,7 @@ def matching_counts(
     *,
     items: int = 1,
     percent: bool = False,
-    rounding: str = "up_or_down",
+    rounding: Rounding = DEFAULT_ROUNDING,
     threshold: float = 5,
 ) -> range:
     """Find all integer totals ``k`` whose ``k / (n * items)`` rounds to ``x``.
@@ -194,7 +173,7 @@ def matching_counts(
         Items per observation.
     percent : bool
         Whether ``x`` is a percentage.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
     threshold : float
         For the ``*_from`` procedures.
@@ -222,7 +201,7 @@ MATCHING_CACHE = 1 << 16
 
 @functools.lru_cache(maxsize=MATCHING_CACHE)
 def _matching_counts(
-    x: str, n: int, items: int, percent: bool, rounding: str, threshold: float
+    x: str, n: int, items: int, percent: bool, rounding: Rounding, threshold: float
 ) -> range:
     """:func:`matching_counts`, computed once per distinct question (a pure function).
 
@@ -241,7 +220,7 @@ def _matching_counts(
     # value is reround(k / total) exactly when value * 10**digits is k / total rounded at
     # that scale by one of the procedures (what reround computes, without its divisions)
     scale, target = 10**digits, value * 10**digits
-    procedures = _COMPOUND.get(rounding, (rounding,))
+    procedures = COMPOUND.get(rounding, (rounding,))
     t = Fraction(threshold).limit_denominator(10**6)
 
     def ok(k: int) -> bool:
@@ -279,7 +258,7 @@ def grim(
     *,
     items: int = 1,
     percent: bool = False,
-    rounding: str = "up_or_down",
+    rounding: Rounding = DEFAULT_ROUNDING,
     threshold: int = 5,
 ) -> bool:
     """Test whether ``x`` can be the rounded mean or percentage of ``n`` integers (GRIM).
@@ -294,8 +273,9 @@ def grim(
         Number of items composing each observation (default 1).
     percent : bool
         ``True`` if ``x`` is a percentage of ``n``.
-    rounding : str
-        How ``x`` was rounded; one of :data:`ROUNDINGS` (default ``"up_or_down"``).
+    rounding : Rounding
+        How ``x`` was rounded; one of :data:`ROUNDINGS` (default
+        :data:`~analysis_utils.audit.decisions.DEFAULT_ROUNDING`).
     threshold : int
         For ``"up_from"``, ``"down_from"``, ``"up_from_or_down_from"``.
 
@@ -325,7 +305,7 @@ def grim(
 
 
 def count_bounds(
-    percents: Sequence[str | None], n: int, *, rounding: str = "up_or_down"
+    percents: Sequence[str | None], n: int, *, rounding: Rounding = DEFAULT_ROUNDING
 ) -> list[range]:
     """Respondent counts each option may have, given its reported percentage.
 
@@ -335,7 +315,7 @@ def count_bounds(
         Reported percentage per option; ``None`` where unreported.
     n : int
         Sample size.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
 
     Returns
@@ -357,7 +337,7 @@ def consistent_sizes(
     percents: Sequence[str],
     n_values: Iterable[int],
     *,
-    rounding: str = "up_or_down",
+    rounding: Rounding = DEFAULT_ROUNDING,
     complete: bool = False,
 ) -> list[int]:
     """Sample sizes at which every reported percentage can arise from an integer count.
@@ -368,7 +348,7 @@ def consistent_sizes(
         Reported percentages, as text.
     n_values : iterable of int
         Candidate sample sizes.
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
     complete : bool
         ``True`` if the percentages are the full breakdown of one single-choice
@@ -390,7 +370,7 @@ def consistent_sizes(
     return out
 
 
-def subgroup_sizes(x: str, n: int, *, rounding: str = "up_or_down") -> list[int]:
+def subgroup_sizes(x: str, n: int, *, rounding: Rounding = DEFAULT_ROUNDING) -> list[int]:
     """Denominators ``m <= n`` of which ``x`` percent is possible.
 
     A percentage that no count of the whole sample gives may still be a share
@@ -402,7 +382,7 @@ def subgroup_sizes(x: str, n: int, *, rounding: str = "up_or_down") -> list[int]
         Reported percentage.
     n : int
         Sample size (largest subgroup).
-    rounding : str
+    rounding : Rounding
         One of :data:`ROUNDINGS`.
 
     Returns

@@ -37,6 +37,13 @@ import numpy as np
 from scipy import stats as scipy_stats
 
 from analysis_utils.audit import limits, stats
+from analysis_utils.audit.decisions import (
+    DEFAULT_ALPHA,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_GROUP_SIZE_DRAWS,
+    DEFAULT_SEED,
+    DEFAULT_TOP,
+)
 from analysis_utils.survey.ordinal import check_counts, top_count
 
 #: What the p-value of each kind tests.
@@ -102,7 +109,7 @@ class ThresholdTest:
 
 
 def top_box_difference(
-    counts_a: Sequence[int], counts_b: Sequence[int], *, top: int = 2
+    counts_a: Sequence[int], counts_b: Sequence[int], *, top: int = DEFAULT_TOP
 ) -> GroupTest:
     """Test that group A's top-box share exceeds group B's (Fisher's exact test).
 
@@ -179,7 +186,11 @@ def ordinal_shift(counts_a: Sequence[int], counts_b: Sequence[int]) -> GroupTest
 
 
 def top_box_above(
-    counts: Sequence[int], threshold: float, *, top: int = 2, confidence: float = 0.95
+    counts: Sequence[int],
+    threshold: float,
+    *,
+    top: int = DEFAULT_TOP,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> ThresholdTest:
     """Test that the top-box share exceeds ``threshold`` (exact one-sided binomial test).
 
@@ -212,7 +223,7 @@ def top_box_above(
 
 
 def median_at_least(
-    counts: Sequence[int], option: int, *, confidence: float = 0.95
+    counts: Sequence[int], option: int, *, confidence: float = DEFAULT_CONFIDENCE
 ) -> ThresholdTest:
     """Test that the median is option ``option`` or higher (exact one-sided sign test).
 
@@ -283,8 +294,13 @@ KINDS: dict[str, Kind] = {
     "group_difference": Kind(
         "group A's top-box share exceeds group B's",
         2,
-        lambda a, b, top=2: top_box_difference(a, b, top=top).pvalue,
-        lambda a, b, top=2: (sum(a), sum(b), top_count(a, top=top), top_count(b, top=top)),
+        lambda a, b, top=DEFAULT_TOP: top_box_difference(a, b, top=top).pvalue,
+        lambda a, b, top=DEFAULT_TOP: (
+            sum(a),
+            sum(b),
+            top_count(a, top=top),
+            top_count(b, top=top),
+        ),
     ),
     "ordinal_shift": Kind(
         "group A's answers tend to be higher than group B's",
@@ -295,8 +311,8 @@ KINDS: dict[str, Kind] = {
     "top_box": Kind(
         "the top-box share exceeds the threshold",
         1,
-        lambda a, threshold, top=2: top_box_above(a, threshold, top=top).binomial.pvalue,
-        lambda a, threshold, top=2: (sum(a), top_count(a, top=top)),
+        lambda a, threshold, top=DEFAULT_TOP: top_box_above(a, threshold, top=top).binomial.pvalue,
+        lambda a, threshold, top=DEFAULT_TOP: (sum(a), top_count(a, top=top)),
     ),
     "ordinal_median": Kind(
         "the median is the option or higher",
@@ -307,53 +323,16 @@ KINDS: dict[str, Kind] = {
 }
 
 
-@dataclass(frozen=True)
-class Size:
-    """Rejection rate of a test under one null configuration, by simulation.
-
-    Attributes
-    ----------
-    kind : str
-    probabilities : tuple of float
-        Option shares every sample is drawn from.
-    sizes : tuple of int
-        Respondents per sample.
-    alpha : float
-    draws : int
-    rejections : int
-        Simulated surveys with ``p < alpha``.
-    rate : float
-    standard_error : float
-        Monte Carlo standard error at ``alpha``: ``sqrt(alpha (1 - alpha) / draws)``.
-    seed : int
-    """
-
-    kind: str
-    probabilities: tuple[float, ...]
-    sizes: tuple[int, ...]
-    alpha: float
-    draws: int
-    rejections: int
-    rate: float
-    standard_error: float
-    seed: int
-
-    @property
-    def within_level(self) -> bool:
-        """Whether the rate is at most alpha plus three Monte Carlo standard errors."""
-        return self.rate <= self.alpha + 3 * self.standard_error
-
-
 def simulated_size(
     kind: str,
     probabilities: Sequence[float],
     sizes: Sequence[int],
     *,
-    alpha: float = 0.05,
-    draws: int = 2_000,
-    seed: int = 2014,
+    alpha: float = DEFAULT_ALPHA,
+    draws: int = DEFAULT_GROUP_SIZE_DRAWS,
+    seed: int = DEFAULT_SEED,
     **options: float,
-) -> Size:
+) -> stats.SizeResult:
     """Estimate how often a kind of test rejects when the data come from ``probabilities``.
 
     Every sample (one per group the kind compares) is drawn from the same
@@ -379,7 +358,7 @@ def simulated_size(
 
     Returns
     -------
-    Size
+    analysis_utils.audit.stats.SizeResult
 
     Raises
     ------
@@ -396,25 +375,26 @@ def simulated_size(
     limits.check_simulation(draws, len(p) * len(sizes))
     rng = np.random.default_rng(seed)
     sample = np.concatenate([rng.multinomial(n, p / p.sum(), size=draws) for n in sizes], axis=1)
-    unique, inverse = np.unique(sample, axis=0, return_inverse=True)
     k = len(p)
     cache: dict[tuple[int, ...], float] = {}
-    pvalues = np.zeros(len(unique))
-    for index, row in enumerate(unique.tolist()):
+
+    def pvalue(row: list[int]) -> float:
         samples = [row[g * k : (g + 1) * k] for g in range(len(sizes))]
         key = test.key(*samples, **options)
         if key not in cache:
             cache[key] = test.pvalue(*samples, **options)
-        pvalues[index] = cache[key]
-    rejections = int(np.sum(pvalues[inverse.reshape(-1)] < alpha))
-    return Size(
+        return cache[key]
+
+    found = stats.rejections(
+        sample, lambda rows: np.array([pvalue(row) for row in rows.tolist()]), alpha
+    )
+    return stats.SizeResult(
         kind,
         tuple(float(x) for x in p),
         tuple(int(n) for n in sizes),
+        True,
         alpha,
         draws,
-        rejections,
-        rejections / draws,
-        float(np.sqrt(alpha * (1 - alpha) / draws)),
+        found,
         seed,
     )

@@ -58,7 +58,7 @@ def check_reconstructions(total: int, where: str) -> None:
     total : int
         Reconstructions that would be enumerated (:func:`reconstruction.count`).
     where : str
-        What they are of, e.g. ``"claim H1 at n = 1000, multiple choice"``.
+        What they are of, e.g. ``"claim C1 at n = 1000, multiple choice"``.
 
     Raises
     ------
@@ -155,7 +155,7 @@ SURVEYS_PER_SECOND = 85_000
 MAX_SIMULATED_SURVEYS = WORK_BUDGET_SECONDS * SURVEYS_PER_SECOND
 
 #: Single-choice reconstructions weighed per second by the robustness sweep (measured: the
-#: 368,336 of H1 at n = 300, 400 and 500 in 3.5 s, posterior quadrature included).
+#: 368,336 of one mode claim at n = 300, 400 and 500 in 3.5 s, posterior quadrature included).
 SWEPT_PER_SECOND = 100_000
 
 #: Most single-choice reconstructions one robustness sweep enumerates (summed over its

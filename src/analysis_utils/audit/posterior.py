@@ -15,6 +15,7 @@ import numpy as np
 from scipy import special, stats
 
 from analysis_utils.audit import limits
+from analysis_utils.audit.decisions import DEFAULT_DRAWS, DEFAULT_PRIOR, DEFAULT_SEED
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,12 @@ class PosteriorResult:
 
 
 def posterior_largest(
-    counts: np.ndarray, target: int, *, prior: float = 1.0, draws: int = 20_000, seed: int = 2014
+    counts: np.ndarray,
+    target: int,
+    *,
+    prior: float = DEFAULT_PRIOR,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
 ) -> PosteriorResult:
     """Posterior probability that option ``target`` has the largest share.
 
@@ -133,7 +139,7 @@ def posterior_largest_multiple(
     target: int,
     n: int,
     *,
-    prior: float = 1.0,
+    prior: float = DEFAULT_PRIOR,
     points: int = POSTERIOR_POINTS,
 ) -> PosteriorResult:
     """Posterior probability that option ``target`` is chosen most often, multiple choice.
@@ -193,7 +199,7 @@ def posterior_largest_multiple(
 
 
 def posterior_largest_quadrature(
-    counts: np.ndarray, target: int, *, prior: float = 1.0, points: int = POSTERIOR_POINTS
+    counts: np.ndarray, target: int, *, prior: float = DEFAULT_PRIOR, points: int = POSTERIOR_POINTS
 ) -> np.ndarray:
     """Posterior probability that option ``target`` has the largest share, single choice, exact.
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from analysis_utils.audit.decisions import DEFAULT_ROUNDING, Rounding
 from analysis_utils.audit.granularity import count_bounds
 
 #: Rows per chunk yielded by :func:`enumerate_vectors` (at most, unless one prefix needs more).
@@ -27,7 +28,7 @@ CHUNK_ROWS = 1 << 16
 def _bounds(
     percents: Sequence[str | None],
     n: int,
-    rounding: str,
+    rounding: Rounding,
     counts: Sequence[range | None] | None,
 ) -> list[tuple[int, int]]:
     ranges = count_bounds(list(percents), n, rounding=rounding)
@@ -45,7 +46,7 @@ def count(
     percents: Sequence[str | None],
     n: int,
     *,
-    rounding: str = "up_or_down",
+    rounding: Rounding = DEFAULT_ROUNDING,
     complete: bool = True,
     counts: Sequence[range | None] | None = None,
 ) -> int:
@@ -57,7 +58,7 @@ def count(
         Reported percentage per option, as text; ``None`` where unreported.
     n : int
         Number of respondents.
-    rounding : str
+    rounding : Rounding
         How the percentages were rounded
         (:data:`analysis_utils.audit.granularity.ROUNDINGS`).
     complete : bool
@@ -140,7 +141,7 @@ def enumerate_vectors(
     percents: Sequence[str | None],
     n: int,
     *,
-    rounding: str = "up_or_down",
+    rounding: Rounding = DEFAULT_ROUNDING,
     complete: bool = True,
     counts: Sequence[range | None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
@@ -219,7 +220,7 @@ def count_ranges(
     percents: Sequence[str | None],
     n: int,
     *,
-    rounding: str = "up_or_down",
+    rounding: Rounding = DEFAULT_ROUNDING,
     complete: bool = True,
     counts: Sequence[range | None] | None = None,
 ) -> list[range]:

@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from analysis_utils.audit.decisions import DEFAULT_TOP
 from analysis_utils.audit.group_tests import KINDS as RESPONDENT_KINDS
 from analysis_utils.audit.kinds import TEST_KINDS
-from analysis_utils.survey.question import READINGS, question
+from analysis_utils.survey.question import question
 
 #: The kinds of survey test a claim can name: the keys of TEST_KINDS, the one list
 #: (load_claims checks a claim's test against TEST_KINDS itself).
@@ -43,30 +44,6 @@ RESPONDENT_TESTS = tuple(RESPONDENT_KINDS)
 SCOPES = ("sample", "population")
 
 
-#: Defaults of the tests (the notebooks' parameters agree with these).
-DEFAULT_ALPHA = 0.05
-
-
-DEFAULT_CONFIDENCE = 0.95
-
-
-DEFAULT_PRIOR = 1.0
-
-
-DEFAULT_DRAWS = 20_000
-
-
-DEFAULT_SEED = 2014
-
-
-#: Simulated surveys per check of the mode test's size.
-DEFAULT_SIZE_DRAWS = 20_000
-
-
-#: Readings evaluated for a question whose type the article does not state.
-DEFAULT_READINGS: tuple[str, ...] = READINGS
-
-
 #: List the reconstructions of a claim, n and reading one per row only up to this many
 #: (every one is still tested; :func:`evaluate` returns them all).
 MAX_LISTED = 10_000
@@ -79,7 +56,8 @@ class Claim:
     Attributes
     ----------
     id : str
-        Matches ``article_claims.csv`` (H1-H3, D1-D4).
+        The claim's id; where the source's own claims are given
+        (``article_claims.csv``), one of theirs.
     claim : str
         What is tested, in our words.
     evidence : str
@@ -128,7 +106,7 @@ class Claim:
     group: str | None = None
     groups: tuple[str, ...] = ()
     threshold: float | None = None
-    top: int = 2
+    top: int = DEFAULT_TOP
 
 
 #: The fields a claim of the registry may have.

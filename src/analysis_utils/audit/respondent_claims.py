@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis_utils.audit.decisions import DEFAULT_ALPHA, DEFAULT_CONFIDENCE
 from analysis_utils.audit.group_tests import (
     median_at_least,
     ordinal_shift,
@@ -110,8 +111,8 @@ def evaluate(
     survey: Survey,
     *,
     min_cell: int = DEFAULT_MIN_CELL,
-    alpha: float = 0.05,
-    confidence: float = 0.95,
+    alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> Verdict:
     """Test one claim on respondent-level answers and word the verdict.
 
@@ -220,8 +221,8 @@ def verdict_table(
     survey: Survey,
     *,
     min_cell: int = DEFAULT_MIN_CELL,
-    alpha: float = 0.05,
-    confidence: float = 0.95,
+    alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> pd.DataFrame:
     """One verdict row per claim on respondent-level answers (the others left out).
 

@@ -38,6 +38,13 @@ import pandas as pd
 from scipy import stats
 
 from analysis_utils.audit import limits
+from analysis_utils.audit.decisions import (
+    DEFAULT_ALPHA,
+    DEFAULT_READINGS,
+    DEFAULT_ROBUSTNESS_ROUNDINGS,
+    Reading,
+    Rounding,
+)
 from analysis_utils.audit.granularity import count_bounds
 from analysis_utils.audit.posterior import (
     POSTERIOR_POINTS,
@@ -47,18 +54,17 @@ from analysis_utils.audit.posterior import (
     weighted_mean,
 )
 from analysis_utils.audit.reconstruction import count, enumerate_vectors
-from analysis_utils.audit.registry import DEFAULT_ALPHA, DEFAULT_READINGS, Claim
+from analysis_utils.audit.registry import Claim
 from analysis_utils.audit.stats import mode_pvalues, pair_pvalues
 from analysis_utils.audit.tables import counts_observed, joint_sizes
 from analysis_utils.core.schemas import field
 from analysis_utils.survey.question import question
 
+#: Reported percentages of a question's options (None where unreported).
+Percents = Sequence[str | None]
+
 #: Largest sample size swept by default.
 DEFAULT_N_MAX = 100
-
-#: Rounding rules swept by default: either way at .5 (the default of the audit),
-#: half up, half to even, half down, and truncation.
-DEFAULT_ROUNDINGS: tuple[str, ...] = ("up_or_down", "up", "even", "down", "trunc")
 
 #: Dirichlet concentrations swept by default: uniform (1) and Jeffreys (0.5).
 DEFAULT_PRIORS: tuple[float, ...] = (1.0, 0.5)
@@ -88,7 +94,8 @@ class Robustness:
 
     Attributes
     ----------
-    claim_id, reading, rounding : str
+    claim_id, reading : str
+    rounding : Rounding
     n : int
     prior : float
     reconstructions, holds, significant : int
@@ -104,7 +111,7 @@ class Robustness:
 
     claim_id: str
     reading: str
-    rounding: str
+    rounding: Rounding
     n: int
     prior: float
     reconstructions: int
@@ -129,7 +136,7 @@ class _Sweep:
 
 
 def _single(
-    percents: Sequence[str | None], target: int, n: int, rounding: str, prior: float, alpha: float
+    percents: Percents, target: int, n: int, rounding: Rounding, prior: float, alpha: float
 ) -> _Sweep:
     """Enumerate the vectors of a single-choice question (they sum to n)."""
     total = count(percents, n, rounding=rounding, complete=True)
@@ -153,10 +160,10 @@ def _single(
 
 
 def _multiple(
-    percents: Sequence[str | None],
+    percents: Percents,
     target: int,
     n: int,
-    rounding: str,
+    rounding: Rounding,
     prior: float,
     alpha: float,
     points: int,
@@ -205,7 +212,7 @@ def sweep_mode_claim(
     n: int,
     *,
     single_choice: bool,
-    rounding: str,
+    rounding: Rounding,
     prior: float,
     alpha: float = DEFAULT_ALPHA,
     points: int = POSTERIOR_POINTS,
@@ -220,7 +227,7 @@ def sweep_mode_claim(
         Option claimed to be the most common.
     n : int
     single_choice : bool
-    rounding : str
+    rounding : Rounding
     prior : float
         Dirichlet (single choice) or per-option Beta (multiple choice) concentration.
     alpha : float
@@ -242,8 +249,8 @@ def robustness_table(
     items: pd.DataFrame,
     *,
     n_max: int = DEFAULT_N_MAX,
-    roundings: Sequence[str] = DEFAULT_ROUNDINGS,
-    readings: Sequence[str] = DEFAULT_READINGS,
+    roundings: Sequence[Rounding] = DEFAULT_ROBUSTNESS_ROUNDINGS,
+    readings: Sequence[Reading] = DEFAULT_READINGS,
     priors: Sequence[float] = DEFAULT_PRIORS,
     alpha: float = DEFAULT_ALPHA,
     subgroup_questions: Sequence[str] = (),
@@ -318,7 +325,10 @@ def robustness_table(
                             claim.id, reading, rounding, n, prior, alpha=alpha, **asdict(found)
                         )
                         rows.append(asdict(row))
-    order = {"claim_id": [c.id for c in swept], "rounding": list(roundings)}
+    order: dict[str, list[str]] = {
+        "claim_id": [c.id for c in swept],
+        "rounding": list(roundings),
+    }
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(
         ["claim_id", "reading", "rounding", "n", "prior"],

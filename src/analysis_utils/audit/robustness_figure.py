@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from analysis_utils.audit.decisions import DEFAULT_ROBUSTNESS_ROUNDINGS
 from analysis_utils.core.plotting import PALETTE, plain_text
 
 #: What each column of the figure shows: table column and axis label.
@@ -21,8 +22,8 @@ PANELS: tuple[tuple[str, str], ...] = (
     ("posterior_largest", "posterior P(largest share)"),
 )
 
-#: Marker of each rounding rule; a rule not named here gets the last one.
-MARKERS: dict[str, str] = {"up_or_down": "o", "up": "^", "even": "s", "down": "v", "trunc": "D"}
+#: Marker of each rounding rule swept by default; any other rule gets the last one.
+MARKERS: dict[str, str] = dict(zip(DEFAULT_ROBUSTNESS_ROUNDINGS, "o^svD", strict=True))
 
 
 def plot_robustness(table: pd.DataFrame) -> Figure:

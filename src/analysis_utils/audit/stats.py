@@ -9,6 +9,7 @@ largest share is in :mod:`analysis_utils.audit.posterior`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,12 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.audit import limits
+from analysis_utils.audit.decisions import (
+    DEFAULT_ALPHA,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SEED,
+    DEFAULT_SIZE_DRAWS,
+)
 
 #: How the mode claim is tested (see :class:`ModeResult`).
 IUT_METHOD = (
@@ -67,7 +74,7 @@ def binomial(
     *,
     p0: float = 0.5,
     alternative: str = "greater",
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> BinomialResult:
     """Test whether a share exceeds (or differs from) ``p0``, exactly.
 
@@ -289,38 +296,78 @@ def mode_test(
 
 @dataclass(frozen=True)
 class SizeResult:
-    """Rejection rate of the mode test under one configuration of the null, by simulation.
+    """Rejection rate of a test under one configuration of its null, by simulation.
 
     Attributes
     ----------
+    test : str
+        The test simulated: ``mode`` (:func:`mode_test`) or a kind of
+        :data:`analysis_utils.audit.group_tests.KINDS`.
     probabilities : tuple of float
-        Probability of each option (of a respondent choosing it, under multiple
-        choice; the option shares under single choice).
-    target : int
-    n : int
+        Probability of each option: the option shares every sample is drawn from,
+        or, for the mode test under multiple choice, each option's probability of
+        being chosen.
+    sizes : tuple of int
+        Respondents per simulated sample, one per group the test compares.
     single_choice : bool
+        Whether each respondent chose exactly one option.
     alpha : float
     draws : int
+        Simulated surveys.
     rejections : int
-    rate : float
-        ``rejections / draws``.
-    standard_error : float
-        Monte Carlo standard error of the rate at ``alpha``: ``sqrt(alpha (1 - alpha) / draws)``.
+        Simulated surveys with ``p < alpha``.
     seed : int
+        Seed of the ``numpy.random.Generator``.
     method : str
     """
 
+    test: str
     probabilities: tuple[float, ...]
-    target: int
-    n: int
+    sizes: tuple[int, ...]
     single_choice: bool
     alpha: float
     draws: int
     rejections: int
-    rate: float
-    standard_error: float
     seed: int
-    method: str = "Monte Carlo rejection rate of the intersection-union mode test"
+    method: str = "Monte Carlo rejection rate at a configuration of the null"
+
+    @property
+    def rate(self) -> float:
+        """``rejections / draws``."""
+        return self.rejections / self.draws
+
+    @property
+    def standard_error(self) -> float:
+        """Monte Carlo standard error of the rate at ``alpha``: ``sqrt(alpha(1 - alpha)/draws)``."""
+        return float(np.sqrt(self.alpha * (1 - self.alpha) / self.draws))
+
+    @property
+    def within_level(self) -> bool:
+        """Whether the rate is at most alpha plus three Monte Carlo standard errors."""
+        return self.rate <= self.alpha + 3 * self.standard_error
+
+
+def rejections(
+    sample: np.ndarray, pvalues: Callable[[np.ndarray], np.ndarray], alpha: float
+) -> int:
+    """Count the simulated surveys a test rejects, testing each distinct one once.
+
+    Parameters
+    ----------
+    sample : numpy.ndarray
+        One simulated survey per row.
+    pvalues : callable
+        Rows of distinct surveys to their p-values.
+    alpha : float
+        Level of the test.
+
+    Returns
+    -------
+    int
+        Rows whose p-value is below ``alpha``.
+    """
+    unique, inverse = np.unique(sample, axis=0, return_inverse=True)
+    return int(np.sum(pvalues(unique)[inverse.reshape(-1)] < alpha))
 
 
 def mode_test_size(
@@ -329,9 +376,9 @@ def mode_test_size(
     n: int,
     *,
     single_choice: bool = True,
-    alpha: float = 0.05,
-    draws: int = 20_000,
-    seed: int = 2014,
+    alpha: float = DEFAULT_ALPHA,
+    draws: int = DEFAULT_SIZE_DRAWS,
+    seed: int = DEFAULT_SEED,
     rival: int | None = None,
 ) -> SizeResult:
     """Estimate how often the mode test rejects when the data come from a null configuration.
@@ -382,18 +429,9 @@ def mode_test_size(
         sample = rng.binomial(n, p, size=(draws, len(p)))
         pair = rng.multinomial(n, [p[target], p[rival], 1 - p[target] - p[rival]], size=draws)
         sample[:, target], sample[:, rival] = pair[:, 0], pair[:, 1]
-    unique, inverse = np.unique(sample, axis=0, return_inverse=True)
-    pvalues, _ = mode_pvalues(unique, target, n=n, single_choice=single_choice)
-    rejections = int(np.sum(pvalues[inverse.reshape(-1)] < alpha))
+    found = rejections(
+        sample, lambda rows: mode_pvalues(rows, target, n=n, single_choice=single_choice)[0], alpha
+    )
     return SizeResult(
-        tuple(float(x) for x in p),
-        target,
-        n,
-        single_choice,
-        alpha,
-        draws,
-        rejections,
-        rejections / draws,
-        float(np.sqrt(alpha * (1 - alpha) / draws)),
-        seed,
+        "mode", tuple(float(x) for x in p), (n,), single_choice, alpha, draws, found, seed
     )

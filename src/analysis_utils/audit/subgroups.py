@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis_utils.audit.decisions import Rounding
 from analysis_utils.audit.granularity import matching_counts, subgroup_sizes
 from analysis_utils.audit.registry import Claim
 from analysis_utils.audit.tables import reported
 
 
 def subgroups(
-    items: pd.DataFrame, n: int, *, rounding: str, questions: Iterable[str]
+    items: pd.DataFrame, n: int, *, rounding: Rounding, questions: Iterable[str]
 ) -> pd.DataFrame:
     """Subgroup sizes that would make a percentage possible when n itself does not.
 
@@ -27,7 +28,7 @@ def subgroups(
     items : DataFrame
     n : int
         Sample size.
-    rounding : str
+    rounding : Rounding
     questions : iterable of str
         Questions whose percentage may be of a subgroup.
 
@@ -70,7 +71,7 @@ def subgroup_readings(
     items: pd.DataFrame,
     candidates: Sequence[int],
     *,
-    rounding: str,
+    rounding: Rounding,
     questions: Sequence[str],
 ) -> dict[str, dict[int, str]]:
     """Subgroup readings of a claim's percentage, where a reported option can be its base.
@@ -82,14 +83,14 @@ def subgroup_readings(
         ``survey_items.csv``.
     candidates : sequence of int
         Sample sizes.
-    rounding : str
+    rounding : Rounding
     questions : sequence of str
         Questions whose percentage may be of a subgroup.
 
     Returns
     -------
     dict
-        Claim id to {n: sentence}, e.g. ``{"D3": {9: "57 % can be 4 of the 7
+        Claim id to {n: sentence}, e.g. ``{"C3": {9: "57 % can be 4 of the 7
         highly-educated (4 to 6 of all 9 respondents, the other 2's answers being
         unknown; a subgroup reading, reconstructed)"}}``, for the
         survey claims on those questions at every size where another reported

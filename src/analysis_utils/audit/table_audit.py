@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.audit import sizes
-from analysis_utils.audit.granularity import ROUNDINGS
+from analysis_utils.audit.decisions import ROUNDINGS
 from analysis_utils.audit.reported import MAX_DECIMALS
 from analysis_utils.audit.table_input import AuditInput
 from analysis_utils.audit.table_reasons import CONSISTENT, INCONSISTENT, NOT_TESTABLE, reasons

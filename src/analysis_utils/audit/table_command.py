@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from analysis_utils.audit import table_audit, table_input, table_page
-from analysis_utils.audit.granularity import ROUNDINGS
+from analysis_utils.audit.decisions import DEFAULT_ROUNDING, ROUNDINGS
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.io import atomic_write_bytes, csv_bytes
 from analysis_utils.core.paths import check_writable, find_root, shown
@@ -46,7 +46,7 @@ def default_folder(path: Path) -> Path:
     return path.parent / f"{path.stem}_audit"
 
 
-def run(path: Path, out: Path | None = None, *, rounding: str = "up_or_down") -> list[Path]:
+def run(path: Path, out: Path | None = None, *, rounding: str = DEFAULT_ROUNDING) -> list[Path]:
     """Audit the table at ``path`` and write the results into ``out``.
 
     Parameters

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis_utils.audit.granularity import ROUNDINGS
+from analysis_utils.audit.decisions import DEFAULT_ROUNDING, ROUNDINGS, Rounding
 from analysis_utils.audit.limits import MEMORY_BUDGET, WORK_BUDGET_SECONDS
 from analysis_utils.audit.reported import (
     MAX_DECIMALS,
@@ -277,7 +277,7 @@ class _Problems:
         raise InputError(problems)
 
 
-def check(frame: pd.DataFrame, shown: str, *, rounding: str = "up_or_down") -> AuditInput:
+def check(frame: pd.DataFrame, shown: str, *, rounding: Rounding = DEFAULT_ROUNDING) -> AuditInput:
     """Check every row of an input table and read it into arrays.
 
     Parameters
@@ -286,7 +286,7 @@ def check(frame: pd.DataFrame, shown: str, *, rounding: str = "up_or_down") -> A
         From :func:`read_frame`.
     shown : str
         The file's name in messages.
-    rounding : str
+    rounding : Rounding
         The rounding of rows whose ``rounding`` cell is empty.
 
     Returns

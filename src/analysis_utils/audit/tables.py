@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.audit import limits
+from analysis_utils.audit.decisions import Rounding
 from analysis_utils.audit.granularity import consistent_sizes, grim, matching_counts
 from analysis_utils.audit.reconstruction import count, count_ranges
 from analysis_utils.survey.question import COUNTED, Question, questions
 
-#: Rounding assumed for the article's percentages unless a parameter says otherwise.
-DEFAULT_ROUNDING = "up_or_down"
 #: Largest sample size the audit searches.
 DEFAULT_N_MAX = 200
 
@@ -181,7 +180,7 @@ def stated_n(items: pd.DataFrame) -> int | None:
 
 
 def at_stated_n(
-    items: pd.DataFrame, *, rounding: str
+    items: pd.DataFrame, *, rounding: Rounding
 ) -> tuple[int | None, list[str], dict[str, bool]]:
     """Check the reported percentages against the sample size the source states.
 
@@ -189,7 +188,7 @@ def at_stated_n(
     ----------
     items : DataFrame
         ``survey_items.csv``.
-    rounding : str
+    rounding : Rounding
 
     Returns
     -------
@@ -212,7 +211,9 @@ def at_stated_n(
     return stated, possible, at_stated
 
 
-def feasibility(items: pd.DataFrame, n_values: Iterable[int], *, rounding: str) -> pd.DataFrame:
+def feasibility(
+    items: pd.DataFrame, n_values: Iterable[int], *, rounding: Rounding
+) -> pd.DataFrame:
     """Check whether a count of each candidate n can give each reported percentage.
 
     Parameters
@@ -220,7 +221,7 @@ def feasibility(items: pd.DataFrame, n_values: Iterable[int], *, rounding: str) 
     items : DataFrame
         ``survey_items.csv``.
     n_values : iterable of int
-    rounding : str
+    rounding : Rounding
 
     Returns
     -------
@@ -299,7 +300,7 @@ def joint_sizes(
     items: pd.DataFrame,
     n_values: Sequence[int],
     *,
-    rounding: str,
+    rounding: Rounding,
     exclude_questions: Iterable[str] = (),
 ) -> list[int]:
     """Sample sizes at which all reported percentages (but excluded questions') can arise.
@@ -314,7 +315,7 @@ def joint_sizes(
     ----------
     items : DataFrame
     n_values : sequence of int
-    rounding : str
+    rounding : Rounding
     exclude_questions : iterable of str
         Questions whose percentages may be of a subgroup.
 
@@ -348,7 +349,7 @@ def joint_sizes(
 
 
 def candidate_sizes(
-    items: pd.DataFrame, *, rounding: str, n_max: int, subgroup_questions: Iterable[str]
+    items: pd.DataFrame, *, rounding: Rounding, n_max: int, subgroup_questions: Iterable[str]
 ) -> list[int]:
     """Choose the default sample sizes at which claims are tested.
 
@@ -362,7 +363,7 @@ def candidate_sizes(
     Parameters
     ----------
     items : DataFrame
-    rounding : str
+    rounding : Rounding
     n_max : int
     subgroup_questions : iterable of str
 
@@ -423,7 +424,7 @@ def option_ranges(
     question: Question,
     n: int,
     *,
-    rounding: str,
+    rounding: Rounding,
     single_choice: bool,
 ) -> tuple[pd.DataFrame, int]:
     """Per option: the reported percentage, or the range the reconstructions allow.
@@ -433,7 +434,7 @@ def option_ranges(
     question : Question
     n : int
         Sample size of the reconstructions.
-    rounding : str
+    rounding : Rounding
     single_choice : bool
         Whether counts sum to n (:meth:`Question.single_choice`).
 

@@ -30,17 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis_utils.audit.granularity import ROUNDINGS
+from analysis_utils.audit.decisions import COMPOUND, DEFAULT_ROUNDING, ROUNDINGS, Rounding
 from analysis_utils.audit.reported import MAX_DECIMALS, read_reported
 
 #: Largest product computed in ``int64`` (half of its range: the rounding adds a little).
 INT_LIMIT = 1 << 62
-
-_COMPOUND = {
-    "up_or_down": ("up", "down"),
-    "up_from_or_down_from": ("up_from", "down_from"),
-    "ceiling_or_floor": ("ceiling", "floor"),
-}
 
 
 @dataclass(frozen=True)
@@ -161,7 +155,7 @@ def intervals(
     for code in np.unique(rounding).tolist():
         rows = rounding == code
         name = ROUNDINGS[code]
-        parts = [_procedure(p, units[rows], offset[rows]) for p in _COMPOUND.get(name, (name,))]
+        parts = [_procedure(p, units[rows], offset[rows]) for p in COMPOUND.get(name, (name,))]
         ends = parts[0] if len(parts) == 1 else _union(parts[0], parts[1])
         a[rows], b[rows], a_open[rows], b_open[rows] = ends
     lower, upper = 20 * units + a, 20 * units + b
@@ -235,7 +229,7 @@ def count_bounds(
     return lowest, highest
 
 
-def _codes(rounding: str | Sequence[str], size: int) -> np.ndarray:
+def _codes(rounding: Rounding | Sequence[str], size: int) -> np.ndarray:
     """Index each value's rounding in :data:`ROUNDINGS`."""
     if isinstance(rounding, str) and rounding in ROUNDINGS:
         return np.full(size, ROUNDINGS.index(rounding), np.int64)
@@ -243,7 +237,7 @@ def _codes(rounding: str | Sequence[str], size: int) -> np.ndarray:
     unknown = sorted(set(names) - set(ROUNDINGS))
     if unknown:
         raise ValueError(f"unknown rounding {unknown[0]!r}; use one of: {', '.join(ROUNDINGS)}")
-    index = {name: i for i, name in enumerate(ROUNDINGS)}
+    index: dict[str, int] = {name: i for i, name in enumerate(ROUNDINGS)}
     return np.array([index[name] for name in names], np.int64)
 
 
@@ -253,7 +247,7 @@ def matching_counts(
     *,
     items: Sequence[int] | np.ndarray | int = 1,
     percent: bool = False,
-    rounding: str | Sequence[str] = "up_or_down",
+    rounding: Rounding | Sequence[str] = DEFAULT_ROUNDING,
     threshold: int = 5,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised :func:`analysis_utils.audit.granularity.matching_counts`.
@@ -316,7 +310,7 @@ def grim(
     *,
     items: Sequence[int] | np.ndarray | int = 1,
     percent: bool = False,
-    rounding: str | Sequence[str] = "up_or_down",
+    rounding: Rounding | Sequence[str] = DEFAULT_ROUNDING,
     threshold: int = 5,
 ) -> np.ndarray:
     """Vectorised :func:`analysis_utils.audit.granularity.grim`.

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis_utils.audit.claim_tests import Evaluation
 from analysis_utils.audit.registry import Claim
-from analysis_utils.core.schemas import VERDICTS
+from analysis_utils.audit.schemas import VERDICTS
 
 #: How a fraction "holds in k of N reconstructions" weighs the reconstructions.
 EQUAL_WEIGHT = (

@@ -122,7 +122,7 @@ class Layout:
 
     @property
     def claims(self) -> Path:
-        """Registry of the article's claims and how each is tested."""
+        """The claims registry: each claim and how it is tested."""
         return self.notebooks / "claims.yaml"
 
     @property

@@ -1,12 +1,12 @@
 """Saving figures byte-identically, and the style every figure shares.
 
-Every ``plot_*`` function (in :mod:`analysis_utils.audit.figures` and
-:mod:`analysis_utils.study.figures`) builds a matplotlib Figure and neither
-saves nor shows it, and draws every text it takes from data as written
-(:func:`plain_text`). :func:`save` writes SVG and PNG byte-identically run to run
-(no timestamps, no version stamps, a fixed SVG hash salt), and each SVG carries
-the values it draws (:func:`drawn_values`) in its description, so two renderings
-can be compared by their data rather than their bytes (:func:`recorded_values`).
+Every ``plot_*`` function (such as those of :mod:`analysis_utils.audit.figures`)
+builds a matplotlib Figure and neither saves nor shows it, and draws every text
+it takes from data as written (:func:`plain_text`). :func:`save` writes SVG and
+PNG byte-identically run to run (no timestamps, no version stamps, a fixed SVG
+hash salt: the caller's, else :data:`DEFAULT_SALT`), and each SVG carries the values it draws
+(:func:`drawn_values`) in its description, so two renderings can be compared by
+their data rather than their bytes (:func:`recorded_values`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from matplotlib.ticker import FixedLocator, LogFormatter, LogitFormatter, Scalar
 
 from analysis_utils.core.io import atomic_write_bytes
 
-SVG_HASH_SALT = "nazarova2014"
+#: The SVG hash salt of a figure whose caller names none (:func:`figure_bytes`). A study
+#: that must keep the bytes its figures always had passes its own.
+DEFAULT_SALT = "analysis_utils"
 
 
 #: Resolution of the PNG files.
@@ -278,7 +280,9 @@ def recorded_values(svg: bytes) -> Any | None:
         raise ValueError(f"the SVG's description is not the JSON of its values: {exc}") from exc
 
 
-def figure_bytes(figure: Figure, kind: str, *, dpi: int = DEFAULT_DPI) -> bytes:
+def figure_bytes(
+    figure: Figure, kind: str, *, salt: str = DEFAULT_SALT, dpi: int = DEFAULT_DPI
+) -> bytes:
     """Render a figure to SVG or PNG bytes without timestamps or version stamps.
 
     An SVG holds the figure's :func:`drawn_values` as JSON in its description
@@ -288,6 +292,11 @@ def figure_bytes(figure: Figure, kind: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     ----------
     figure : Figure
     kind : {"svg", "png"}
+    salt : str
+        The SVG hash salt (matplotlib's ``svg.hashsalt``), which the ids of an
+        SVG's clip paths and glyphs are hashed with: the same figure and salt
+        give the same bytes (:data:`DEFAULT_SALT` unless the caller names its own); a
+        PNG has none.
     dpi : int
         Resolution of the PNG.
 
@@ -301,7 +310,7 @@ def figure_bytes(figure: Figure, kind: str, *, dpi: int = DEFAULT_DPI) -> bytes:
             drawn_values(figure), sort_keys=True, separators=(",", ":"), allow_nan=False
         )
         metadata = {"Date": None, "Creator": None, "Description": values}
-        with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        with matplotlib.rc_context({"svg.hashsalt": salt}):
             figure.savefig(buffer, format="svg", metadata=metadata)
     elif kind == "png":
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
@@ -310,7 +319,9 @@ def figure_bytes(figure: Figure, kind: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buffer.getvalue()
 
 
-def save(figure: Figure, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI) -> list[Path]:
+def save(
+    figure: Figure, folder: Path, stem: str, *, salt: str = DEFAULT_SALT, dpi: int = DEFAULT_DPI
+) -> list[Path]:
     """Write a figure as ``stem.svg`` and ``stem.png`` (atomically, deterministically).
 
     Parameters
@@ -318,7 +329,9 @@ def save(figure: Figure, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI) -> 
     figure : Figure
     folder : Path
     stem : str
-        File name without extension (``fig1_causes``).
+        File name without extension (``feasible_sizes``).
+    salt : str
+        The SVG hash salt (:func:`figure_bytes`).
     dpi : int
 
     Returns
@@ -329,6 +342,6 @@ def save(figure: Figure, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI) -> 
     paths = []
     for kind in ("svg", "png"):
         target = folder / f"{stem}.{kind}"
-        atomic_write_bytes(target, figure_bytes(figure, kind, dpi=dpi))
+        atomic_write_bytes(target, figure_bytes(figure, kind, salt=salt, dpi=dpi))
         paths.append(target)
     return paths

@@ -8,22 +8,15 @@ number of decimals; :func:`repair_text` undoes common text-extraction damage.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 REPLACEMENT_CHAR = "\ufffd"
 
 
-#: Number words the article prints instead of digits.
+#: Number words a source may print instead of digits.
 NUMBER_WORDS: dict[str, Decimal] = {"one": Decimal(1), "second": Decimal(2), "two fold": Decimal(2)}
-
-
-#: Ranks the article prints as the activities ranked above, with no number:
-#: each phrase reads as one more than the activities it names (Results, line 407:
-#: drug trafficking, and the sale of counterfeit or pirated goods, so third).
-RANK_PHRASES: dict[str, Decimal] = {
-    "Behind only drug trafficking and the sale of counterfeit or pirated goods": Decimal(3),
-}
 
 
 #: Word multipliers printed after a number.
@@ -98,16 +91,22 @@ class PrintedNumber:
         return len(self.readings) > 1
 
 
-def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
-    """Read a number as the article prints it.
+def parse_printed_number(
+    printed: str, scale: str = "", *, phrases: Mapping[str, Decimal] | None = None
+) -> PrintedNumber:
+    """Read a number as a source prints it.
 
     Parameters
     ----------
     printed : str
         E.g. ``"52,000"``, ``"87 000"``, ``"20.9"``, ``"30.400"``, ``"two fold"``,
-        or a rank phrase of :data:`RANK_PHRASES`.
+        or one of ``phrases``.
     scale : str
         Word printed after it: ``""``, ``"thousand"``, ``"million"`` or ``"billion"``.
+    phrases : mapping, optional
+        Texts a source prints in place of a number, with the number each stands
+        for, read besides :data:`NUMBER_WORDS` (a rank printed as the activities
+        ranked above, say).
 
     Returns
     -------
@@ -116,14 +115,14 @@ def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
     Raises
     ------
     ValueError
-        If ``printed`` is not a number in a form the article uses, or the
-        scale word is unknown.
+        If ``printed`` is not a number in a form read here, or the scale word
+        is unknown.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale word {scale!r}; expected one of {sorted(SCALES)}")
     factor = SCALES[scale]
     text = printed.strip()
-    words = NUMBER_WORDS | RANK_PHRASES
+    words = {**NUMBER_WORDS, **(phrases or {})}
     if text in words:
         return PrintedNumber((words[text] * factor,), 0)
     if _GROUPED.fullmatch(text) or _PLAIN.fullmatch(text):
@@ -135,7 +134,7 @@ def parse_printed_number(printed: str, scale: str = "") -> PrintedNumber:
             grouped = Decimal(text.replace(".", "")) * factor
             return PrintedNumber((decimal, grouped), 3)
         return PrintedNumber((decimal,), len(match.group(1)))
-    raise ValueError(f"{printed!r} is not a number as the article prints numbers")
+    raise ValueError(f"{printed!r} is not a printed number (digits, a number word or a phrase)")
 
 
 def number_value(value: Decimal) -> int | float:

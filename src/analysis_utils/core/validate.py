@@ -9,27 +9,15 @@ mixed units) are run as Frictionless row checks.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
 
-#: Row rules beyond the table schemas: resource name -> (column, formula, rule text).
-ROW_RULES: dict[str, list[tuple[str, str, str]]] = {
-    "article_numbers": [
-        ("value", "unit != 'percent' or value <= 100", "a percentage is at most 100"),
-    ],
-    # kept as printed text (44 and 44.0 differ), so a Table Schema maximum cannot state it
-    "survey_options": [
-        (
-            "reported_percent",
-            "not reported_percent or float(reported_percent) <= 100",
-            "a percentage is at most 100",
-        ),
-    ],
-}
+#: Row rules beyond a package's table schemas: resource name -> [(column, formula, rule text)].
+RowRules = Mapping[str, Sequence[tuple[str, str, str]]]
 
 
 def _encoding_location(path: Path) -> tuple[int | None, str]:
@@ -117,7 +105,9 @@ def _problem(path: Path | None, shown: str, error: Any, schema: dict[str, Any]) 
     return Problem(shown, row, column or "(whole file)", kind, message)
 
 
-def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
+def validate_package(
+    descriptor: Path, *, root: Path | None = None, rules: RowRules | None = None
+) -> None:
     """Validate every resource of a Frictionless data package.
 
     Parameters
@@ -126,6 +116,10 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
         Path of ``datapackage.json``.
     root : Path, optional
         Paths in error messages are shown relative to this folder.
+    rules : mapping, optional
+        Rules a Table Schema cannot state, by resource name: each a column, a
+        Frictionless row formula and the rule in words; given by whoever
+        validates the package, which knows its data.
 
     Raises
     ------
@@ -144,13 +138,13 @@ def validate_package(descriptor: Path, *, root: Path | None = None) -> None:
         if not path.is_file():
             problems.append(Problem(shown, None, "(whole file)", "missing-file", "file not found"))
             continue
-        rules = ROW_RULES.get(resource.name, [])
+        checked = list((rules or {}).get(resource.name, []))
         checklist = Checklist(
-            checks=[checks.row_constraint(formula=f) for _, f, _ in rules]  # type: ignore[attr-defined]
+            checks=[checks.row_constraint(formula=f) for _, f, _ in checked]  # type: ignore[attr-defined]
         )
         report = resource.validate(checklist=checklist)
         errors = report.tasks[0].errors
-        problems.extend(_translate(path, None, shown, errors, schema, rules))
+        problems.extend(_translate(path, None, shown, errors, schema, checked))
     if problems:
         raise InputError(problems)
 

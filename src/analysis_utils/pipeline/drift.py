@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis_utils.core.commands import entry_point
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.paths import ROOT_ENV, check_writable, find_root
 from analysis_utils.pipeline.drift_compare import compare_trees, compare_versions, output_files
@@ -262,21 +263,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the drift report.
+def _command(args: argparse.Namespace) -> int:
+    """Run the drift report and return its exit status.
 
-    Parameters
-    ----------
-    argv : sequence of str, optional
-
-    Returns
-    -------
-    int
-        0 if nothing changed beyond tolerance, 1 if something did (or the
-        study failed under the newest releases), 2 if no comparison could be
-        made.
+    0 if nothing changed beyond tolerance, 1 if something did (or the study failed under the
+    newest releases), 2 if no comparison could be made.
     """
-    args = _parser().parse_args(argv)
     reference = (args.reference or find_root()).resolve()
     out = args.out or reference / "reports"
     try:
@@ -305,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(summary(result))
     print("report: " + ", ".join(str(p) for p in written))
     return 1 if result.drifted else 0
+
+
+#: ``main(argv=None)``: the command, with :func:`_command`'s exit statuses.
+main = entry_point(_parser, _command)
 
 
 if __name__ == "__main__":

@@ -44,8 +44,8 @@ START_TIMEOUT = 300
 #: What a waiting kernel imports before its notebook arrives.
 WARM_UP = (
     "import numpy, pandas, scipy.stats, matplotlib, "
-    "analysis_utils.core.io, analysis_utils.core.schemas, "
-    "analysis_utils.pipeline.results, analysis_utils.pipeline.notebook_parameters"
+    "analysis_utils.core.io, analysis_utils.survey.schemas, "
+    "analysis_utils.audit.results, analysis_utils.pipeline.notebook_parameters"
 )
 
 #: This worker's waiting kernel: (working directory, manager, client); empty when none.

@@ -20,6 +20,7 @@ from analysis_utils.pipeline.contract import (
     load_pipeline,
     read_parameters,
 )
+from analysis_utils.study.schemas import RAW_ROW_RULES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +54,7 @@ def verify_inputs(layout: Layout) -> None:
         if manifest.read_before(layout.results, raw, code):
             return
     try:
-        validate_package(layout.datapackage, root=layout.root)
+        validate_package(layout.datapackage, root=layout.root, rules=RAW_ROW_RULES)
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -165,7 +166,8 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     from analysis_utils.audit import limits
     from analysis_utils.audit.claim_tests import check_limits as check_claim_limits
     from analysis_utils.audit.registry import load_claims
-    from analysis_utils.core import io, schemas
+    from analysis_utils.core import io
+    from analysis_utils.survey import schemas
 
     steps = load_pipeline(layout.pipeline)
     for name in order:
@@ -216,7 +218,8 @@ def _check_search(layout: Layout, name: str, given: Mapping[str, Any], *, known:
     """
     from analysis_utils.audit import limits
     from analysis_utils.audit.tables import distinct_percentages
-    from analysis_utils.core import io, schemas
+    from analysis_utils.core import io
+    from analysis_utils.survey import schemas
 
     items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
     percentages = 1
@@ -235,7 +238,7 @@ def _decided_rounding(
     layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]], results_dir: Any
 ) -> str:
     """Return the rounding rule the run's claim tests will use (empty if not yet known)."""
-    from analysis_utils.pipeline.results import AuditResults
+    from analysis_utils.audit.results import AuditResults
 
     decider = AuditResults.NOTEBOOK
     if decider in order:

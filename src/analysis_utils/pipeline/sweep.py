@@ -471,6 +471,7 @@ def _execute(
     if not verdicts.empty:
         from analysis_utils.audit.figures import plot_sweep_verdicts
         from analysis_utils.core.plotting import save
+        from analysis_utils.study.constants import SVG_HASH_SALT
 
-        save(plot_sweep_verdicts(verdicts), base, "sweep_verdicts")
+        save(plot_sweep_verdicts(verdicts), base, "sweep_verdicts", salt=SVG_HASH_SALT)
     return finished

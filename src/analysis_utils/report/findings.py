@@ -1,7 +1,9 @@
 """The headline findings of the study, read from its results, and numbers written with their label.
 
-Nothing here types a number of the study: every number comes from the results
-JSON of the notebooks (``reports/results/*.json``) or a result table, and is
+Nothing here types a number of the study: every number comes from the typed
+results of the notebooks (read from ``reports/results/*.json`` by each results
+class's ``load``, such as :class:`analysis_utils.audit.results.AuditResults`) or
+a result table, and is
 written by :func:`number` with the label saying where it comes from
 (:data:`LABELS`). The report page (:mod:`analysis_utils.report.pages`) leads
 with :func:`headline`; the replication report
@@ -10,14 +12,14 @@ with :func:`headline`; the replication report
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from analysis_utils.audit.results import AuditResults
 
 #: Where a printed number comes from, as the project labels it.
 LABELS: dict[str, str] = {
@@ -90,46 +92,6 @@ def _checked(label: str) -> str:
     return label
 
 
-def read_result(results_dir: Path, notebook: str) -> dict[str, Any]:
-    """Read one notebook's results JSON.
-
-    Parameters
-    ----------
-    results_dir : Path
-        ``reports/results``.
-    notebook : str
-        The notebook's name, such as ``"02_audit_reported_percentages"``.
-
-    Returns
-    -------
-    dict
-    """
-    result: dict[str, Any] = json.loads(
-        (results_dir / f"{notebook}.json").read_text(encoding="utf-8")
-    )
-    return result
-
-
-def load_results(results_dir: Path) -> dict[str, dict[str, Any]]:
-    """Read the notebooks' results JSON, by notebook name.
-
-    Parameters
-    ----------
-    results_dir : Path
-        ``reports/results``; the run manifest (``manifest.json``) is left out.
-
-    Returns
-    -------
-    dict
-        Notebook name (the file stem) to its results, in file-name order.
-    """
-    return {
-        path.stem: read_result(results_dir, path.stem)
-        for path in sorted(results_dir.glob("*.json"))
-        if path.name != "manifest.json"
-    }
-
-
 @dataclass(frozen=True)
 class Finding:
     """One headline finding: a short title, one sentence and its label.
@@ -147,30 +109,34 @@ class Finding:
     label: str
 
 
-def sample_size(audit: Mapping[str, Any]) -> Finding:
+def sample_size(audit: AuditResults) -> Finding:
     """Return the finding on the stated sample size (``02_audit_reported_percentages``).
 
     Parameters
     ----------
-    audit : mapping
+    audit : AuditResults
         The results of ``02_audit_reported_percentages``.
 
     Returns
     -------
     Finding
     """
-    stated = audit["stated_n"]
-    percents = sorted(int(p) for p in audit["percentages_possible_at_stated_n"])
+    stated = audit.stated_n
+    if stated is None:
+        raise ValueError("the source states no sample size: no finding on it")
+    percents = sorted(int(p) for p in audit.percentages_possible_at_stated_n)
     listed = ", ".join(plain(p) for p in percents[:-1]) + f" and {plain(percents[-1])} %"
-    smallest = audit["smallest_n_full_sample"]
-    all_n = audit["smallest_n_all_percentages"]
-    if audit["stated_n_consistent"]:
+    smallest = audit.smallest_n_full_sample
+    all_n = audit.smallest_n_all_percentages
+    if audit.stated_n_consistent:
         return Finding(
             "The stated sample size is possible",
             f"The stated n = {number(stated, 'reported')} can give every reported percentage "
             f"({listed}).",
             "derived",
         )
+    if smallest is None or all_n is None:
+        raise ValueError("no sample size searched gives the reported percentages")
     return Finding(
         "The stated sample size is impossible",
         f"No count of the stated n = {number(stated, 'reported')} respondents gives any of the "
@@ -238,7 +204,7 @@ def reproduction(statuses: Mapping[str, int], order: Sequence[str]) -> Finding:
 
 
 def headline(
-    audit: Mapping[str, Any],
+    audit: AuditResults,
     verdicts: pd.DataFrame,
     statuses: Mapping[str, int],
     order: Sequence[str],
@@ -247,7 +213,7 @@ def headline(
 
     Parameters
     ----------
-    audit : mapping
+    audit : AuditResults
         The results of ``02_audit_reported_percentages``.
     verdicts : DataFrame
         ``verdict_table.csv``: hypotheses (ids ``H...``) first, then the other claims.

@@ -32,6 +32,10 @@ from analysis_utils.audit.checks import (
 )
 from analysis_utils.report.findings import Finding
 
+#: A source's sections in its order, each with the lower-case prefixes of its
+#: locations (:func:`section_of`).
+Sections = Sequence[tuple[str, tuple[str, ...]]]
+
 #: What a source's verdict is when it states none (``verdicts.csv``).
 UNSTATED_VERDICT = "not stated"
 
@@ -90,48 +94,8 @@ STATUS_ORDER: tuple[str, ...] = (
     UNCITED,
 )
 
-#: The article's sections in its order, then what lies beyond it; a row belongs to
-#: the first whose prefixes begins the first part of its location (before , or ;).
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Abstract", ("abstract",)),
-    ("Introduction", ("introduction",)),
-    ("Brief literature overview", ("brief literature overview", "literature overview")),
-    ("Methodology", ("methodology",)),
-    ("Results: the survey", ("results", "fig.")),
-    ("Results: financial resources", ("results: financial", "financial resources")),
-    ("Conclusion", ("conclusion",)),
-    ("Beyond the article: the US TIP reports", ("us tip report",)),
-)
-
-#: A location that names none of :data:`SECTIONS`.
+#: Where a row goes whose location names none of the sections given.
 OTHER_SECTION = "Elsewhere"
-
-#: Figure captions by file stem; the figure's number is the one in its stem (``figN_``).
-FIGURE_CAPTIONS: dict[str, str] = {
-    "fig1_causes": "Causes of human trafficking named by the experts (the article's Fig. 1): "
-    "the value the article prints as a bar, each value it does not print as the range the "
-    "reconstructions allow.",
-    "fig2_assisted": "Whether the experts have assisted victims (the article's Fig. 2): the "
-    "article prints none of its values, so each is the range the reconstructions allow.",
-    "fig3_measures": "Additional rehabilitation measures the experts call for (the article's "
-    "Fig. 3), as ranges the reconstructions allow.",
-    "fig4_funding_2010": "Anti-trafficking funding the article lists for 2010, by source, in "
-    "manat (amounts in other currencies converted, derived).",
-    "fig5_feasible_sizes": "The sample sizes each reported percentage allows (derived), with "
-    "the stated sample size and the sizes that give every percentage at once.",
-    "fig6_victims_by_form": "Victims identified in Azerbaijan by form of exploitation, from the "
-    "US Trafficking in Persons reports (external).",
-    "fig8_robustness": "H1 (financial difficulties the most common cause named) at every sample "
-    "size up to 100 that gives all the whole-sample percentages, under each reading, rounding "
-    "rule and prior (reconstructed): the share of reconstructions in which it holds and in "
-    "which the intersection-union test rejects at 0.05, each reconstruction weighed by its "
-    "prior predictive probability, and the posterior probability that it has the largest share.",
-    "fig7_funding_per_victim": "Government victim-protection funding per identified victim, "
-    "from the US Trafficking in Persons reports (derived from external figures), in nominal "
-    "manat and, where the package holds the year's official rate, US dollars. Not in constant "
-    "prices: the package holds no official consumer price index with its source, so manat "
-    "amounts either side of the 2015 devaluations are not deflated and compare only nominally.",
-}
 
 _FIGURE_NUMBER = re.compile(r"fig(\d+)_")
 
@@ -150,13 +114,18 @@ def status_rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
 
-def article_section(location: str) -> str:
-    """Return the article's section a location belongs to (:data:`SECTIONS`).
+def section_of(location: str, sections: Sections) -> str:
+    """Return the section a location belongs to.
 
     Parameters
     ----------
     location : str
-        A ``location`` of the reproduction report, such as ``"Introduction, line 58"``.
+        A ``location`` of a report table, such as ``"Introduction, line 58"``.
+    sections : sequence of (str, tuple of str)
+        The source's sections in its order, each with the lower-case prefixes of
+        the locations in it; a location belongs to the section whose prefix
+        begins the first part of it (before ``,`` or ``;``), the longest prefix
+        winning.
 
     Returns
     -------
@@ -166,25 +135,27 @@ def article_section(location: str) -> str:
     first = re.split(r"[,;]", location, maxsplit=1)[0].strip().lower()
     matches = [
         (len(prefix), name)
-        for name, prefixes in SECTIONS
+        for name, prefixes in sections
         for prefix in prefixes
         if first.startswith(prefix)
     ]
     return max(matches)[1] if matches else OTHER_SECTION
 
 
-def grouped_rows(report: pd.DataFrame) -> list[dict[str, Any]]:
-    """Group the reproduction rows by the article's sections, statuses that matter first.
+def grouped_rows(report: pd.DataFrame, sections: Sections) -> list[dict[str, Any]]:
+    """Group a report table's rows by the source's sections, statuses that matter first.
 
     Parameters
     ----------
     report : DataFrame
         :func:`analysis_utils.study.checks.reproduction_report`.
+    sections : sequence of (str, tuple of str)
+        The source's sections (:func:`section_of`).
 
     Returns
     -------
     list of dict
-        One per section with rows, in :data:`SECTIONS` order (then
+        One per section with rows, in the order of ``sections`` (then
         :data:`OTHER_SECTION`): ``name``, ``anchor``, ``counts`` (status, rows) and
         ``rows``, each row's record with ``kind_text``, ``checks`` (anchor,
         text) for the checks that use it, and a ``reason`` that names another
@@ -195,11 +166,11 @@ def grouped_rows(report: pd.DataFrame) -> list[dict[str, Any]]:
     label = {str(r["id"]): f"{str(r['kind']).replace('_', ' ')}: {r['location']}" for r in records}
     ids = "|".join(map(re.escape, sorted(label, key=len, reverse=True)))
     named = re.compile(rf"\b({ids})\b" if ids else r"(?!)")
-    names = [name for name, _ in SECTIONS] + [OTHER_SECTION]
+    names = [name for name, _ in sections] + [OTHER_SECTION]
     groups: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     for r in records:
         checked = [c for c in str(r.get("checked_in") or "").split(";") if c]
-        groups[article_section(str(r["location"]))].append(
+        groups[section_of(str(r["location"]), sections)].append(
             {
                 **r,
                 "kind_text": str(r["kind"]).replace("_", " "),
@@ -226,13 +197,18 @@ def grouped_rows(report: pd.DataFrame) -> list[dict[str, Any]]:
     return shown
 
 
-def numbered_figures(figures: Sequence[Path]) -> list[dict[str, str]]:
-    """Order the study's figures as the article does, each with its number and caption.
+def numbered_figures(
+    figures: Sequence[Path], captions: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Order figures as their source does, each with its number and caption.
 
     Parameters
     ----------
     figures : sequence of Path
         SVG files, relative to the page.
+    captions : mapping, optional
+        Caption by file stem; a figure without one is captioned with the words of
+        its stem.
 
     Returns
     -------
@@ -256,7 +232,7 @@ def numbered_figures(figures: Sequence[Path]) -> list[dict[str, str]]:
                 "src": path.as_posix(),
                 "name": path.stem,
                 "number": match.group(1) if match else str(k + 1),
-                "caption": FIGURE_CAPTIONS.get(path.stem, words.replace("_", " ").capitalize()),
+                "caption": (captions or {}).get(path.stem, words.replace("_", " ").capitalize()),
             }
         )
     return shown
@@ -354,6 +330,8 @@ def render_html(
     mixed: Sequence[str] = (),
     survey: SurveyFacts | None = None,
     findings: Sequence[Finding] = (),
+    sections: Sections = (),
+    captions: Mapping[str, str] | None = None,
 ) -> str:
     """Render a report page.
 
@@ -384,6 +362,13 @@ def render_html(
         (:func:`analysis_utils.report.findings.headline`).
     survey : SurveyFacts, optional
         Given for a survey page: self-contained, in the survey's vocabulary.
+    sections : sequence of (str, tuple of str)
+        The source's sections the rows are grouped by on a page that is not a
+        survey's (:func:`grouped_rows`; the study's:
+        :data:`analysis_utils.study.page.SECTIONS`).
+    captions : mapping, optional
+        Figure captions by file stem (:func:`numbered_figures`; the study's:
+        :data:`analysis_utils.study.page.FIGURE_CAPTIONS`).
 
     Returns
     -------
@@ -406,7 +391,7 @@ def render_html(
             ((s, text, int(counts.get(s, 0))) for s, text in STATUSES.items() if s in counts),
             key=lambda row: status_rank(row[0]),
         )
-        shown = numbered_figures(figures)
+        shown = numbered_figures(figures, captions)
     else:
         statuses = [(s, text, int(counts[s])) for s, text in SURVEY_STATUSES.items() if s in counts]
         shown = [{"src": data_uri(p), "name": p.stem} for p in figures]
@@ -426,6 +411,6 @@ def render_html(
         mixed=list(mixed),
         survey=survey,
         findings=list(findings),
-        sections=grouped_rows(report) if survey is None else [],
+        sections=grouped_rows(report, sections) if survey is None else [],
         escape=html.escape,
     )

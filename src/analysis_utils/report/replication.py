@@ -5,10 +5,11 @@ the social-science data editors' replication report (summary; data and code
 availability; computational requirements; computational reproducibility with the
 figures; each item's notebook cell; reproducibility levels; robustness and
 sensitivity; conclusion). No number is typed in
-it: :func:`context` reads every number from the notebooks' results
-(``reports/results/*.json``) and tables, and the template writes each with its
-label (:func:`analysis_utils.report.findings.number`). The Markdown is rendered to
-HTML with markdown-it-py and to PDF with Typst
+it: :func:`context` reads every number from the notebooks' typed results
+(:data:`RESULTS`, each read from ``reports/results/*.json`` by its ``load``) and
+tables, and the template writes each with its label
+(:func:`analysis_utils.report.findings.number`). The Markdown is rendered to HTML
+with markdown-it-py and to PDF with Typst
 (:func:`analysis_utils.report.typst_pdf.to_typst`), whose PDF carries no creation
 date, so the same results give the same bytes. The computing environment and run
 time come from the lock file, the run manifest and the benchmarks' records
@@ -33,19 +34,33 @@ from typing import Any
 
 import pandas as pd
 
+from analysis_utils.audit import schemas as audit_schemas
 from analysis_utils.audit.checks import AGREES_NOT_WITH_STATED_N, UNCITED
-from analysis_utils.core import io, paths, schemas, yamlfile
+from analysis_utils.audit.results import (
+    AuditResults,
+    ClaimTestResults,
+    FigureResults,
+    RobustnessRow,
+)
+from analysis_utils.core import commands, io, paths, yamlfile
 from analysis_utils.core.errors import InputError, ParameterError, Problem
+from analysis_utils.core.results import Results
 from analysis_utils.report import computing, findings, item_map, pages, ssrp, typst_pdf
+from analysis_utils.report.results import ReportResults
+from analysis_utils.study import page as study_page
+from analysis_utils.study.results import ExternalResults
 
-#: The results JSON the report is filled from, by the role they play.
-NOTEBOOKS: dict[str, str] = {
-    "audit": "02_audit_reported_percentages",
-    "claims": "03_test_claims",
-    "figures": "04_reproduce_figures",
-    "external": "05_test_external_evidence",
-    "report": "06_build_report",
+#: The typed results the report is filled from, by the role they play.
+RESULTS: dict[str, type[Results]] = {
+    "audit": AuditResults,
+    "claims": ClaimTestResults,
+    "figures": FigureResults,
+    "external": ExternalResults,
+    "report": ReportResults,
 }
+
+#: The notebooks the report is filled from, by the role they play.
+NOTEBOOKS: dict[str, str] = {role: kind.NOTEBOOK for role, kind in RESULTS.items()}
 
 #: Files the report writes, beside the report page.
 OUTPUTS = ("replication_report.md", "replication_report.html", "replication_report.pdf")
@@ -101,17 +116,7 @@ def citation(root: Path) -> dict[str, Any]:
     }
 
 
-def _holds(claims: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Return the ``holds`` of ``03_test_claims`` (``claim@n@reading``), in claim and n order."""
-    rows = []
-    for key, (holds, of) in claims["holds"].items():
-        claim, n, reading = key.split("@", 2)
-        if of:
-            rows.append({"claim": claim, "n": int(n), "reading": reading, "holds": holds, "of": of})
-    return sorted(rows, key=lambda r: (r["claim"], r["n"], r["reading"]))
-
-
-def _swept(row: Mapping[str, Any]) -> dict[str, str]:
+def _swept(row: RobustnessRow) -> dict[str, str]:
     """One row of the robustness summary, its ranges in words."""
 
     def span(low: float, high: float, form: str) -> str:
@@ -122,16 +127,16 @@ def _swept(row: Mapping[str, Any]) -> dict[str, str]:
         )
 
     return {
-        "claim": str(row["claim_id"]),
-        "reading": str(row["reading"]),
-        "rounding": str(row["rounding"]).replace("_", " "),
-        "prior": f"{row['prior']:g}",
-        "sizes": f"{row['sizes']} (n = {row['n_min']})"
-        if row["n_min"] == row["n_max"]
-        else f"{row['sizes']} (n {row['n_min']} to {row['n_max']})",
-        "holds": span(row["holds_share_min"], row["holds_share_max"], ".0%"),
-        "significant": span(row["significant_share_min"], row["significant_share_max"], ".0%"),
-        "posterior": span(row["posterior_min"], row["posterior_max"], ".2f"),
+        "claim": str(row.claim_id),
+        "reading": str(row.reading),
+        "rounding": str(row.rounding).replace("_", " "),
+        "prior": f"{row.prior:g}",
+        "sizes": f"{row.sizes} (n = {row.n_min})"
+        if row.n_min == row.n_max
+        else f"{row.sizes} (n {row.n_min} to {row.n_max})",
+        "holds": span(row.holds_share_min, row.holds_share_max, ".0%"),
+        "significant": span(row.significant_share_min, row.significant_share_max, ".0%"),
+        "posterior": span(row.posterior_min, row.posterior_max, ".2f"),
     }
 
 
@@ -194,13 +199,18 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
         _need(results_dir / f"{name}.json", root)
     for path in (tables_dir / "verdict_table.csv", report_csv):
         _need(path, root)
-    results = {role: findings.read_result(results_dir, nb) for role, nb in NOTEBOOKS.items()}
-    verdicts = io.read_table(tables_dir / "verdict_table.csv", schemas.VERDICTS)
-    table = io.read_table(report_csv, schemas.REPRODUCTION_REPORT)
+    audit = AuditResults.load(results_dir)
+    claims = ClaimTestResults.load(results_dir)
+    external = ExternalResults.load(results_dir)
+    report = ReportResults.load(results_dir)
+    verdicts = io.read_table(tables_dir / "verdict_table.csv", audit_schemas.VERDICTS)
+    table = io.read_table(report_csv, audit_schemas.REPRODUCTION_REPORT)
     counts = table["status"].value_counts().to_dict()
-    audit, claims, external = results["audit"], results["claims"], results["external"]
     statuses = sorted(counts.items(), key=lambda sc: pages.status_rank(str(sc[0])))
-    figures = pages.numbered_figures([Path("figures") / f for f in results["report"]["figures"]])
+    figures = pages.numbered_figures(
+        [Path("figures") / f for f in report.figures], study_page.FIGURE_CAPTIONS
+    )
+    robustness = claims.robustness_rows()
     levels = ssrp.assess(table)
     writer = item_map.writing_cell(
         root / "notebooks" / f"{NOTEBOOKS['report']}.ipynb", report_csv.name
@@ -208,7 +218,7 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
     return {
         **citation(root),
         "findings": findings.headline(audit, verdicts, counts, pages.STATUS_ORDER),
-        "notebooks": [results[role]["notebook"] for role in NOTEBOOKS],
+        "notebooks": list(NOTEBOOKS.values()),
         "report": {
             "rows": len(table),
             "numbers": int((table["kind"] != "figure_value").sum())
@@ -219,39 +229,39 @@ def context(root: Path, results_dir: Path, tables_dir: Path, report_csv: Path) -
             "statuses": statuses,
         },
         "audit": {
-            "stated_n": audit["stated_n"],
-            "percents": sorted(int(p) for p in audit["percentages_possible_at_stated_n"]),
-            "rounding": audit["rounding"].replace("_", " "),
-            "full_sample_n": audit["smallest_n_full_sample"],
-            "all_n": audit["smallest_n_all_percentages"],
+            "stated_n": audit.stated_n,
+            "percents": sorted(int(p) for p in audit.percentages_possible_at_stated_n),
+            "rounding": audit.rounding.replace("_", " "),
+            "full_sample_n": audit.smallest_n_full_sample,
+            "all_n": audit.smallest_n_all_percentages,
         },
         "claims": {
-            "candidates": claims["candidates"],
-            "alpha": claims["alpha"],
-            "size_max": claims["mode_test_size_max"],
-            "draws": claims["draws"],
-            "seed": claims["seed"],
-            "holds": _holds(claims),
-            "robustness": [_swept(row) for row in claims["robustness"]],
-            "robustness_n_max": claims["robustness_n_max"],
+            "candidates": claims.candidates,
+            "alpha": claims.alpha,
+            "size_max": claims.mode_test_size_max,
+            "draws": claims.draws,
+            "seed": claims.seed,
+            "holds": claims.held(),
+            "robustness": [_swept(row) for row in robustness],
+            "robustness_n_max": claims.robustness_n_max,
             "robustness_figure": next(
                 (f"Fig. {f['number']}" for f in figures if "robustness" in str(f["src"])),
                 "not drawn",
             ),
-            "roundings": len({row["rounding"] for row in claims["robustness"]}),
+            "roundings": len({row.rounding for row in robustness}),
             "priors": " and ".join(
-                f"{p:g}" for p in dict.fromkeys(row["prior"] for row in claims["robustness"])
+                f"{p:g}" for p in dict.fromkeys(row.prior for row in robustness)
             ),
         },
         "external": {
-            "female_share": external["female_share_pooled"],
-            "female_period": str(external["periods"]["D4"]).split(" (", 1)[0],
-            "sexual_share": external["sexual_exploitation_share_pooled"],
-            "sexual_period": _years(external["years"]),
-            "trend_or": external["trend_odds_ratio_per_year"],
-            "trend_p": external["trend_pvalue"],
-            "agrees": external["edition_checks"].get("agrees", 0),
-            "differs": external["edition_checks"].get("differs", 0),
+            "female_share": external.female_share_pooled,
+            "female_period": str(external.periods["D4"]).split(" (", 1)[0],
+            "sexual_share": external.sexual_exploitation_share_pooled,
+            "sexual_period": _years(external.years),
+            "trend_or": external.trend_odds_ratio_per_year,
+            "trend_p": external.trend_pvalue,
+            "agrees": external.edition_checks.get("agrees", 0),
+            "differs": external.edition_checks.get("differs", 0),
         },
         "figures": [
             {"src": f["src"], "number": f["number"], "caption": f["caption"]} for f in figures
@@ -411,21 +421,14 @@ def write(root: Path, reports: Path) -> list[Path]:
     return [reports / name for name in built]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Write the replication report from the results of the last run.
-
-    Parameters
-    ----------
-    argv : sequence of str, optional
-
-    Returns
-    -------
-    int
-        Exit status: 0, or 2 when a result is missing.
-    """
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis_utils.report.replication")
     parser.add_argument("--reports", default="reports", help="output folder, from the project root")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Write the replication report from the results of the last run: exit status 0, or 2."""
     root = paths.find_root()
     try:
         written = write(root, root / args.reports)
@@ -434,6 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print("wrote " + ", ".join(str(p.relative_to(root)) for p in written))
     return 0
+
+
+#: ``main(argv=None)``: the command; 2 when a result is missing or the folder is refused.
+main = commands.entry_point(_parser, _command)
 
 
 if __name__ == "__main__":

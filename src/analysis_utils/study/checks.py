@@ -10,7 +10,7 @@ and external checks get rows of their own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -141,22 +141,61 @@ def _impossible_at(numbers: pd.DataFrame, ctx: SurveyContext) -> int:
     )
 
 
-def _check(
-    check_id: str, location: str, printed: str, recomputed: str, status: str, reason: str
-) -> dict[str, Any]:
-    return {
-        "id": check_id,
-        "kind": "derived_check",
-        "location": location,
-        "value_as_printed": printed,
-        "recomputed": recomputed,
-        "status": status,
-        "reason": reason,
-    }
+#: Short names of the article's sections, as the report's locations give them.
+SECTIONS: dict[str, str] = {
+    "Abstract (English)": "Abstract",
+    "Brief literature overview": "Literature overview",
+    "Results: financial resources allocated to the elimination of trafficking": (
+        "Financial resources"
+    ),
+}
+
+
+def _lines(lines: list[int]) -> str:
+    """``line 58``, ``lines 429 and 469`` or ``lines 391-411``."""
+    distinct = sorted(set(lines))
+    if len(distinct) == 1:
+        return f"line {distinct[0]}"
+    if len(distinct) == 2:
+        return f"lines {distinct[0]} and {distinct[1]}"
+    return f"lines {distinct[0]}-{distinct[-1]}"
+
+
+def where(rows: Sequence[Any], *, lines: bool = True) -> str:
+    """Say where numbers of the article stand: each section (in the order met) and its lines.
+
+    Parameters
+    ----------
+    rows : sequence
+        Rows of ``article_numbers.csv`` (``section``, ``text_line``).
+    lines : bool
+        Whether to name the lines (or the sections only).
+
+    Returns
+    -------
+    str
+        For example ``Introduction, line 58; Financial resources, line 407``.
+    """
+    sections: dict[str, list[int]] = {}
+    for row in rows:
+        sections.setdefault(SECTIONS.get(row.section, row.section), []).append(int(row.text_line))
+    return "; ".join(
+        f"{name}, {_lines(found)}" if lines else name for name, found in sections.items()
+    )
+
+
+def _years(period: str) -> int:
+    """Years of a period ``2006-2012`` (7)."""
+    first, _, last = period.partition("-")
+    return int(last) - int(first) + 1
 
 
 def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
     """Run the checks that combine numbers of the article.
+
+    Every value, location and line a check prints is read from ``numbers``;
+    each check's location is where the numbers it uses (:data:`CHECK_USES`)
+    stand (:func:`where`).
 
     Parameters
     ----------
@@ -169,135 +208,152 @@ def derived_checks(numbers: pd.DataFrame, ctx: SurveyContext) -> pd.DataFrame:
     DataFrame
         :data:`COLUMNS`.
     """
-    v = {row.id: float(row.value) for row in numbers.itertuples(index=False)}
+    r = {row.id: row for row in numbers.itertuples(index=False)}
+    v = {key: float(row.value) for key, row in r.items()}
+    p = {key: str(row.value_as_printed) for key, row in r.items()}
     rows = []
+
+    def check(check_id: str, printed: str, recomputed: str, status: str, reason: str) -> None:
+        used = [r[i] for i in CHECK_USES[check_id]]
+        if check_id == "check_sample_size":  # the stated n against every survey percentage
+            percents = numbers[numbers["kind"] == "survey_percentage"].sort_values(
+                "text_line", kind="stable"
+            )
+            used += list(percents.itertuples(index=False))
+        # the survey's numbers by their sections; the others by their lines too
+        survey = all(str(row.kind).startswith("survey_") for row in used)
+        location = where(used, lines=not survey)
+        row = (check_id, "derived_check", location, printed, recomputed, status, reason)
+        rows.append(dict(zip(ROW_COLUMNS, row, strict=True)))
+
     total = v["survey_female_pct"] + v["survey_male_pct"]
-    rows.append(
-        _check(
-            "check_gender_shares",
-            "Methodology",
-            "67 % + 33 %",
-            f"{total:g} %",
-            "reproduced" if total == 100 else "inconsistent",
-            "the two shares of a complete breakdown sum to 100",
-        )
+    check(
+        "check_gender_shares",
+        f"{p['survey_female_pct']} % + {p['survey_male_pct']} %",
+        f"{total:g} %",
+        "reproduced" if total == 100 else "inconsistent",
+        "the two shares of a complete breakdown sum to 100",
     )
-    rows.append(
-        _check(
-            "check_sample_size",
-            "Abstract; Methodology; Results",
-            "4 experts",
-            f"smallest consistent n = {ctx.full_sample_n} (all percentages of the "
-            f"whole sample: {ctx.all_n})",
-            "inconsistent",
-            "the stated sample size cannot give the reported percentages; "
-            + one_error(ctx.stated_n, _impossible_at(numbers, ctx)),
-        )
+    stated, impossible = r["survey_stated_n"], _impossible_at(numbers, ctx)
+    check(
+        "check_sample_size",
+        f"{stated.value_as_printed} {stated.unit}",
+        f"smallest consistent n = {ctx.full_sample_n} (all percentages of the whole sample: "
+        f"{ctx.all_n})",
+        "inconsistent" if impossible else "consistent",
+        "the stated sample size cannot give the reported percentages; "
+        + one_error(ctx.stated_n, impossible)
+        if impossible
+        else "the stated sample size gives every reported percentage",
     )
     second, third = v["un_rank_criminal_activity"], v["un_rank_profitable_organized_crime"]
-    rows.append(
-        _check(
-            "check_trafficking_rank",
-            "Introduction, line 58; Financial resources, line 407",
-            "the second largest criminal activity in the world after drugs; Behind only drug "
-            "trafficking and the sale of counterfeit or pirated goods",
-            f"rank {second:g} (after drugs, tied with illegal arms; measure not named) against "
-            f"rank {third:g} (after drugs and counterfeit or pirated goods, by profit)",
-            "consistent" if second == third else "inconsistent",
-            "both sentences, attributed to the United Nations, rank trafficking among crimes: "
-            + (
-                "the two ranks agree"
-                if second == third
-                else "unless line 58's 'largest' is by a measure other than proceeds, which the "
-                "article does not say, they contradict each other, on the rank and on what comes "
-                "second (illegal arms or counterfeit goods); the article reconciles neither"
-            ),
-        )
+    first_rank = r["un_rank_criminal_activity"]
+    check(
+        "check_trafficking_rank",
+        f"{first_rank.context}; {p['un_rank_profitable_organized_crime']}",
+        f"rank {second:g} (after drugs, tied with illegal arms; measure not named) against "
+        f"rank {third:g} (after drugs and counterfeit or pirated goods, by profit)",
+        "consistent" if second == third else "inconsistent",
+        "both sentences, attributed to the United Nations, rank trafficking among crimes: "
+        + (
+            "the two ranks agree"
+            if second == third
+            else f"unless line {first_rank.text_line}'s 'largest' is by a measure other than "
+            "proceeds, which the article does not say, they contradict each other, on the rank "
+            "and on what comes second (illegal arms or counterfeit goods); the article "
+            "reconciles neither"
+        ),
+    )
+    interval, per, revenue = (
+        r["ilo_profit_interval"],
+        r["ilo_profit_per_interval"],
+        r["un_annual_revenue"],
     )
     yearly = v["ilo_profit_per_interval"] * SECONDS_PER_YEAR / v["ilo_profit_interval"]
-    rows.append(
-        _check(
-            "check_profit_per_year",
-            "Financial resources, lines 391-411",
-            "$30,000 every 30 seconds; $32 billion a year",
-            f"{yearly / 1e9:.2f} billion USD a year",
-            "reproduced"
-            if round(yearly / 1e9) == round(v["un_annual_revenue"] / 1e9)
-            else "inconsistent",
-            "more than $30,000 per 30 s over a 365-day year rounds to $32 billion",
-        )
+    check(
+        "check_profit_per_year",
+        f"${per.value_as_printed} every {interval.value_as_printed} {interval.unit}; "
+        f"${revenue.value_as_printed} {revenue.scale} a year",
+        f"{yearly / 1e9:.2f} billion {revenue.currency} a year",
+        "reproduced"
+        if round(yearly / 1e9) == round(v["un_annual_revenue"] / 1e9)
+        else "inconsistent",
+        f"{per.qualifier} ${per.value_as_printed} per {interval.value_as_printed} s over a "
+        f"365-day year rounds to ${revenue.value_as_printed} {revenue.scale}",
     )
     shelter, allowance = v["shelter_cost_per_victim"], v["one_time_allowance"]
+    budget, freed = r["state_budget_annual"], r["persons_freed_rehabilitated"]
     available = v["state_budget_annual"] - v["assistance_center_expenses"]
-    per_year = v["persons_freed_rehabilitated"] / 7
+    per_year = v["persons_freed_rehabilitated"] / _years(str(freed.period))
     break_even = available / per_year - allowance
-    rows.append(
-        _check(
-            "check_budget_capacity",
-            "Financial resources, lines 419-431; literature overview, line 172",
-            "AZN 400 thousand a year; AZN 570 + 400 per victim; 473 rehabilitated",
-            f"{per_year:.0f} victims a year were rehabilitated (2006-2012); the budget less the "
-            f"centre's expenses covers them while a victim's shelter costs at most AZN "
-            f"{break_even:,.0f} ({break_even / shelter:.1f} times the AZN {shelter:,.0f} printed)",
-            "consistent" if break_even >= shelter else "inconsistent",
-            "the period the AZN 570 covers is not stated (a stay, a month?), so the budget's "
-            "capacity in victims is not known; the check says how costly a stay may be before "
-            "the printed budget falls short of the victims rehabilitated",
-        )
+    azn = budget.currency
+    check(
+        "check_budget_capacity",
+        f"{azn} {budget.value_as_printed} {budget.scale} a year; {azn} "
+        f"{p['shelter_cost_per_victim']} + {p['one_time_allowance']} per victim; "
+        f"{freed.value_as_printed} rehabilitated",
+        f"{per_year:.0f} victims a year were rehabilitated ({freed.period}); the budget less the "
+        f"centre's expenses covers them while a victim's shelter costs at most {azn} "
+        f"{break_even:,.0f} ({break_even / shelter:.1f} times the {azn} {shelter:,.0f} printed)",
+        "consistent" if break_even >= shelter else "inconsistent",
+        f"the period the {azn} {p['shelter_cost_per_victim']} covers is not stated (a stay, a "
+        f"month?), so the budget's capacity in victims is not known; the check says how costly "
+        "a stay may be before the printed budget falls short of the victims rehabilitated",
     )
-    rows.append(
-        _check(
-            "check_allowance",
-            "Financial resources, lines 429 and 469",
-            "AZN 400 (allowance); doubled to AZN 400 in 2011",
-            f"{v['allowance_2011_amount']:g} = {allowance:g} AZN; before 2011: "
-            f"{v['allowance_2011_amount'] / v['allowance_2011_increase_factor']:g} AZN",
-            "consistent" if v["allowance_2011_amount"] == allowance else "inconsistent",
-            "equal if the budget paragraph's one-time allowance (line 429, a yearly average of "
-            "no stated year) is the 2011 reintegration benefit (line 469), which the article "
-            "does not say",
-        )
+    amount, factor = r["allowance_2011_amount"], r["allowance_2011_increase_factor"]
+    once = r["one_time_allowance"]
+    raised = "doubled" if factor.value == 2 else f"raised {factor.value_as_printed}"
+    check(
+        "check_allowance",
+        f"{once.currency} {once.value_as_printed} (allowance); {raised} to "
+        f"{amount.currency} {amount.value_as_printed} in {amount.period}",
+        f"{v['allowance_2011_amount']:g} = {allowance:g} {once.currency}; before "
+        f"{amount.period}: {v['allowance_2011_amount'] / v['allowance_2011_increase_factor']:g} "
+        f"{amount.currency}",
+        "consistent" if v["allowance_2011_amount"] == allowance else "inconsistent",
+        f"equal if the budget paragraph's one-time allowance (line {once.text_line}, a yearly "
+        f"average of no stated year) is the {amount.period} reintegration benefit (line "
+        f"{amount.text_line}), which the article does not say",
     )
-    rows.append(
-        _check(
-            "check_case_parts",
-            "Literature overview, lines 164-172",
-            "10 of 484 cases forced labour; 8 of 222 groups organized",
-            f"{v['cases_forced_labour'] / v['cases_revealed']:.1%} forced labour",
-            "consistent"
-            if v["cases_forced_labour"] <= v["cases_revealed"]
-            and v["groups_organized_criminal"] <= v["groups_rendered_harmless"]
-            else "inconsistent",
-            "each part is at most its total",
-        )
+    cases, groups = r["cases_revealed"], r["groups_rendered_harmless"]
+    check(
+        "check_case_parts",
+        f"{p['cases_forced_labour']} of {cases.value_as_printed} {cases.unit} forced labour; "
+        f"{p['groups_organized_criminal']} of {groups.value_as_printed} {groups.unit} organized",
+        f"{v['cases_forced_labour'] / v['cases_revealed']:.1%} forced labour",
+        "consistent"
+        if v["cases_forced_labour"] <= v["cases_revealed"]
+        and v["groups_organized_criminal"] <= v["groups_rendered_harmless"]
+        else "inconsistent",
+        "each part is at most its total",
     )
-    nested = (
-        v["ilo_victims_forced_labour_trafficking"]
-        <= v["ilo_victims_private_agents"]
-        <= v["ilo_victims_forced_labour"]
-    )
-    rows.append(
-        _check(
-            "check_ilo_parts",
-            "Introduction, lines 73-81",
-            "2.4 of 9.8 of 12.3 million",
-            "2.4 <= 9.8 <= 12.3 million",
-            "consistent" if nested else "inconsistent",
-            "each ILO subgroup is at most the group it belongs to",
+    ilo = [
+        r[i]
+        for i in (
+            "ilo_victims_forced_labour_trafficking",
+            "ilo_victims_private_agents",
+            "ilo_victims_forced_labour",
         )
+    ]
+    nested = ilo[0].value <= ilo[1].value <= ilo[2].value
+    check(
+        "check_ilo_parts",
+        " of ".join(str(x.value_as_printed) for x in ilo) + f" {ilo[-1].scale}",
+        " <= ".join(str(x.value_as_printed) for x in ilo) + f" {ilo[-1].scale}",
+        "consistent" if nested else "inconsistent",
+        "each ILO subgroup is at most the group it belongs to",
     )
-    yearly_council = v["nap_ngo_council_funding"] / 5
-    rows.append(
-        _check(
-            "check_ngo_council",
-            "Financial resources, lines 445 and 473",
-            "46,500 AZN in 2010; more than 230 thousand AZN in 2009-2013",
-            f"{yearly_council:,.0f} AZN a year on average",
-            "consistent"
-            if v["funding_2010_ngo_council"] <= v["nap_ngo_council_funding"]
-            else "inconsistent",
-            "one year's grant fits within the five-year total",
-        )
+    grant, council = r["funding_2010_ngo_council"], r["nap_ngo_council_funding"]
+    yearly_council = v["nap_ngo_council_funding"] / _years(str(council.period))
+    check(
+        "check_ngo_council",
+        f"{grant.value_as_printed} {grant.currency} in {grant.period}; {council.qualifier} "
+        f"{council.value_as_printed} {council.scale} {council.currency} in {council.period}",
+        f"{yearly_council:,.0f} {council.currency} a year on average",
+        "consistent"
+        if v["funding_2010_ngo_council"] <= v["nap_ngo_council_funding"]
+        else "inconsistent",
+        "one year's grant fits within the five-year total",
     )
     return report_frame(rows)
 

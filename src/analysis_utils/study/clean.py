@@ -23,6 +23,13 @@ from analysis_utils.core.printed import (
 )
 from analysis_utils.study.constants import FUNDING_YEAR
 
+#: Ranks the article prints as the activities ranked above, with no number:
+#: each phrase reads as one more than the activities it names (Results, line 407:
+#: drug trafficking, and the sale of counterfeit or pirated goods, so third).
+RANK_PHRASES: dict[str, Decimal] = {
+    "Behind only drug trafficking and the sale of counterfeit or pirated goods": Decimal(3),
+}
+
 #: Who gave each 2010 contribution, and whether the source is domestic (an
 #: Azerbaijani state body) or international. This classification is ours.
 FUNDING_SOURCES: dict[str, tuple[str, str]] = {
@@ -69,7 +76,7 @@ def tidy_article_numbers(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame,
     for offset, row in enumerate(raw.itertuples(index=False)):
         line = offset + 2
         try:
-            parsed = parse_printed_number(row.value_as_printed, row.scale)
+            parsed = parse_printed_number(row.value_as_printed, row.scale, phrases=RANK_PHRASES)
             value = Decimal(row.value)
         except (ValueError, ArithmeticError) as exc:
             problems.append(Problem(file, line, "value_as_printed", "printed-number", str(exc)))

@@ -27,3 +27,8 @@ SURVEY_TITLE = "The survey of Nazarova (2014)"
 
 #: The year of the article's funding-by-donor list.
 FUNDING_YEAR = 2010
+
+#: The salt of the study's SVG files (:func:`analysis_utils.core.plotting.save`): the ids
+#: of their clip paths and glyphs are hashed with it, so the same figure gives the same
+#: bytes. ``04_reproduce_figures`` declares it as its parameter ``svg_hashsalt``.
+SVG_HASH_SALT = "nazarova2014"

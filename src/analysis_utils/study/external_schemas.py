@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis_utils.core.schemas import REPORT_ROW_FIELDS, field
+from analysis_utils.audit.schemas import REPORT_ROW_FIELDS
+from analysis_utils.core.schemas import field
 
 EXTERNAL_VERDICTS: dict[str, Any] = {
     "fields": [

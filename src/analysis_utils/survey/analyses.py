@@ -30,11 +30,12 @@ from analysis_utils.survey.crosstab import crosstab
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
 from analysis_utils.survey.format import QUESTIONS, RESPONSES, WEIGHT, Survey
 from analysis_utils.survey.missing import missing_options
-from analysis_utils.survey.ordinal import distribution, median, top_box
+from analysis_utils.survey.ordinal import DEFAULT_TOP, distribution, median, top_box
 from analysis_utils.survey.weights import parse_weights, weighted_shares
 
-#: Defaults of ``07_survey_analyses``: no grouping question; the top-two box.
-DEFAULT_GROUP_BY, DEFAULT_TOP = "", 2
+#: Defaults of ``07_survey_analyses``: no grouping question; the top box of
+#: :data:`~analysis_utils.survey.ordinal.DEFAULT_TOP` options.
+DEFAULT_GROUP_BY = ""
 
 _STATUS = field("status", "string", "shown, or suppressed (withheld)", enum=["shown", "suppressed"])
 

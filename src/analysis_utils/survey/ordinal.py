@@ -19,6 +19,9 @@ from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, suppress
 
+#: How many of the highest options form the top box unless a parameter says otherwise.
+DEFAULT_TOP = 2
+
 #: How the top-box interval is computed.
 WILSON_METHOD = "Wilson score interval (statsmodels proportion_confint, method='wilson')"
 
@@ -218,7 +221,7 @@ class TopBox:
     method: str = WILSON_METHOD
 
 
-def top_count(counts: Sequence[int], *, top: int = 2) -> int:
+def top_count(counts: Sequence[int], *, top: int = DEFAULT_TOP) -> int:
     """Respondents in the ``top`` highest options.
 
     Parameters
@@ -260,7 +263,7 @@ def _splits_withheld(
 def top_box(
     counts: Sequence[int],
     *,
-    top: int = 2,
+    top: int = DEFAULT_TOP,
     no_answer: int = 0,
     confidence: float = 0.95,
     min_cell: int = DEFAULT_MIN_CELL,

@@ -10,6 +10,7 @@ read, lives here and only here (:meth:`Question.single_choice`,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import pandas as pd
 
@@ -17,7 +18,8 @@ import pandas as pd
 CHOICES: tuple[str, ...] = ("single", "multiple", "not stated")
 
 #: Readings of a question whose type the source does not state.
-READINGS: tuple[str, ...] = ("single", "multiple")
+Reading = Literal["single", "multiple"]
+READINGS: tuple[Reading, ...] = get_args(Reading)
 
 #: The reading whose reconstructed ranges figures and report rows draw (the
 #: multiple-choice ranges of an unreported option are 0-100 %, which draw nothing).

@@ -17,7 +17,6 @@ import pandas as pd
 
 from analysis_utils.core.io import write_tables
 from analysis_utils.core.printed import number_value, parse_printed_number, repair_text
-from analysis_utils.core.schemas import SURVEY_ITEMS
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, identifying_columns, suppress
 from analysis_utils.survey.format import (
     NO_ANSWER,
@@ -26,6 +25,7 @@ from analysis_utils.survey.format import (
     Survey,
     response_fields,
 )
+from analysis_utils.survey.schemas import SURVEY_ITEMS
 
 
 def _tally(survey: Survey) -> list[dict[str, Any]]:
@@ -77,7 +77,7 @@ def items(survey: Survey, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The columns of :data:`analysis_utils.core.schemas.SURVEY_ITEMS`, sorted by
+        The columns of :data:`analysis_utils.survey.schemas.SURVEY_ITEMS`, sorted by
         question then option position.
     """
     questions = survey.questions[survey.questions["choice"] != "text"]

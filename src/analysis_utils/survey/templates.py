@@ -19,7 +19,7 @@ from analysis_utils.survey.format import (
 _TEMPLATE_README = """\
 # Survey: (title)
 
-This folder is a survey in the format of the reproduction package of Nazarova (2014).
+This folder is a survey in the survey format of the package `analysis_utils`.
 Fill in the CSV files (UTF-8, a header row, `,` or `;` between cells: a spreadsheet's "CSV
 UTF-8" is fine), then run from the project:
 
