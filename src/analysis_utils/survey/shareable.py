@@ -2,8 +2,9 @@
 
 A frequency table withholds its small counts and, so that no withheld count can be
 recomputed from its total, the complementary ones (:func:`analysis_utils.survey.disclosure.
-suppress`, valid answers and missing kinds each against their own total), with their
-percents and intervals and every cumulative percent from the first withheld row on. A
+suppress`, valid answers and missing kinds each against their own total; a part whose total is
+itself under the threshold withheld whole, with both part totals), with their percents and
+intervals and every cumulative percent from the first withheld row on. A
 crosstab withholds cells and totals as :func:`analysis_utils.survey.suppression.
 suppress_table` chooses (primary and complementary suppression), the percents of a group
 whose total is withheld, and its test (a statistic of the cells would tell them). A numeric
@@ -54,9 +55,14 @@ def _frequencies(block: Block, result: FrequencyTable, min_cell: int) -> Shared:
     display = block.display.astype(object)
     table = result.table
     hidden = np.zeros(len(table), dtype=bool)
-    for part in (~table["missing"], table["missing"]):
+    totals: list[str] = []  # a part whose total is small: every row and both part totals
+    for part, name in ((~table["missing"], "Total valid"), (table["missing"], "Total missing")):
         rows = np.flatnonzero(part.to_numpy())
-        marks = suppress(table["frequency"].iloc[rows].tolist(), min_cell=min_cell, complete=True)
+        counts = table["frequency"].iloc[rows].tolist()
+        marks = suppress(counts, min_cell=min_cell, complete=True)
+        if 0 < sum(counts) < min_cell:
+            marks = [True] * len(counts)
+            totals = ["Total valid", "Total missing"]
         hidden[rows[np.array(marks, dtype=bool)]] = True
     # the display has the rows of the table with total rows between: match them by label
     labels = list(table["label"].astype(str))
@@ -70,6 +76,10 @@ def _frequencies(block: Block, result: FrequencyTable, min_cell: int) -> Shared:
     if first is not None:
         after = [i for i in range(first, len(display)) if not _total(str(display.loc[i, "label"]))]
         display.loc[after, "cumulative_percent"] = WITHHELD
+    for i, label in enumerate(display["label"].astype(str)):
+        if label in totals:
+            display.loc[i, [c for c in display.columns if c != "label"]] = WITHHELD
+            names.append(label)
     return Shared(display, tuple(names), not names, block.summary)
 
 
