@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis_utils.core import plotting
+from analysis_utils.core.errors import ParameterError
 from analysis_utils.survey import analysis_file, read, report_tables, shareable
 from analysis_utils.survey.crosstables import crosstable
 from analysis_utils.survey.frequencies import frequency_table
@@ -216,3 +217,12 @@ def test_a_shareable_crosstab_shows_no_small_cell(table, min_cell):
         if cell != WITHHELD:
             count = int(str(cell).split(" ")[0])
             assert count == 0 or count >= min_cell
+
+
+def test_a_grouping_question_that_is_none_is_refused_naming_those_there_are(coded):
+    data, _ = coded
+    report_tables.check_groups(data, ["pid", "party"])
+    with pytest.raises(ParameterError, match=r"group_by_also income_band: .* give some of pid"):
+        report_tables.check_groups(data, ["income_band"])
+    with pytest.raises(ParameterError, match="respondent-level answers"):
+        report_tables.check_groups(None, ["pid"])

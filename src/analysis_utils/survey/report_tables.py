@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis_utils.core.errors import ParameterError
 from analysis_utils.survey import charts
 from analysis_utils.survey.analyses import weights_of
 from analysis_utils.survey.analysis_file import Analyses
@@ -524,19 +525,34 @@ def parse_groups(text: str) -> list[str]:
     return [g.strip() for g in text.split(",") if g.strip()]
 
 
-def missing_groups(coded: Coded, groups: Sequence[str]) -> list[str]:
-    """Name the grouping questions that are no single-choice question or recode.
+def check_groups(coded: Coded | None, groups: Sequence[str]) -> None:
+    """Refuse grouping questions that are no single-choice question or recode of the survey.
 
     Parameters
     ----------
-    coded : Coded
+    coded : Coded or None
+        None for a survey without respondent-level answers.
     groups : sequence of str
 
-    Returns
-    -------
-    list of str
+    Raises
+    ------
+    ParameterError
+        Naming each, and the questions and recodes it may be instead.
     """
-    return [g for g in groups if coded.kinds.get(g) != "single"]
+    if not groups:
+        return
+    if coded is None:
+        raise ParameterError(
+            f"group_by_also {', '.join(groups)}: a crosstab needs respondent-level answers; "
+            "this survey gives reported percentages only (leave group_by_also empty)"
+        )
+    single = [q for q, kind in coded.kinds.items() if kind == "single"]
+    unknown = [g for g in groups if g not in single]
+    if unknown:
+        raise ParameterError(
+            f"group_by_also {', '.join(unknown)}: not a single-choice question or recode of "
+            f"this survey; give some of {', '.join(single) or '(none)'}, separated by commas"
+        )
 
 
 def block_figure(block: Block) -> Figure | None:

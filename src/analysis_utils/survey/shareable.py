@@ -56,7 +56,7 @@ def _frequencies(block: Block, result: FrequencyTable, min_cell: int) -> Shared:
     table = result.table
     hidden = np.zeros(len(table), dtype=bool)
     totals: list[str] = []  # a part whose total is small: every row and both part totals
-    for part, name in ((~table["missing"], "Total valid"), (table["missing"], "Total missing")):
+    for part in (~table["missing"], table["missing"]):
         rows = np.flatnonzero(part.to_numpy())
         counts = table["frequency"].iloc[rows].tolist()
         marks = suppress(counts, min_cell=min_cell, complete=True)
