@@ -59,7 +59,7 @@ def _timed(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) 
 def study(layout: paths.Layout) -> dict[str, Callable[[], float]]:
     """The three ways of running the study in ``layout``, each a call returning seconds."""
     env = {**os.environ, paths.ROOT_ENV: str(layout.root)}
-    order, _ = runner.plan(layout, [], {})
+    order = runner.plan(layout, [], {}).order
     loop_output = layout.root / "papermill"
     loop_output.mkdir()
     run = [sys.executable, "-m", "analysis_utils", "run", "--jobs", "2"]

@@ -9,13 +9,13 @@ from conftest import ROOT, snapshot
 from analysis_utils import cli
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner, sweep
-from analysis_utils.pipeline.confine import check_output_folders, executed_folder
+from analysis_utils.pipeline.confine import check_output_folders
+from analysis_utils.pipeline.plan import executed_folder
 
 
-def _check(layout, names, given, **kwargs):
+def _check(layout, names, given):
     """Plan a run and check its output folders, as :func:`runner.run` does."""
-    order, bound = runner.plan(layout, names, given)
-    check_output_folders(layout, order, bound, **kwargs)
+    check_output_folders(runner.plan(layout, names, given))
 
 
 def _never(*args):
@@ -85,9 +85,10 @@ def test_a_run_with_other_parameters_may_not_write_the_committed_outputs(project
     # redirected, it passes (it still reads data/processed, which it does not write)
     out = tmp_path / "out"
     given = {"rounding": "even", "tables_dir": f"{out}/tables", "results_dir": f"{out}/results"}
-    order, bound = runner.plan(project, ["02"], given)
-    check_output_folders(project, order, bound)
-    assert executed_folder(project, order, bound) == out / "executed"
+    planned = runner.plan(project, ["02"], given)
+    check_output_folders(planned)
+    assert executed_folder(project, planned.order, planned.bound) == out / "executed"
+    assert planned.executed == out / "executed"
 
 
 def test_executed_notebooks_follow_results_dir_and_are_checked_too(project, tmp_path):
@@ -138,10 +139,9 @@ def test_the_survey_folder_itself_is_refused(project, survey):
 
 def test_the_default_survey_output_and_the_survey_folders_parent_pass(project, survey):
     for given in ({}, {"output_dir": str(survey.parent)}):
-        names, parameters, _ = runner.survey_run(project, [], {"survey_dir": str(survey), **given})
-        order, bound = runner.plan(project, names, parameters)
-        check_output_folders(project, order, bound, survey_dir=survey)
-    assert executed_folder(project, order, bound) == survey.parent / "executed"
+        planned = runner.plan(project, [], {"survey_dir": str(survey), **given})
+        check_output_folders(planned)
+    assert executed_folder(project, planned.order, planned.bound) == survey.parent / "executed"
 
 
 @pytest.mark.heavy

@@ -14,6 +14,7 @@ from test_runner import PIPELINE, _notebook
 from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError
 from analysis_utils.pipeline import manifest, preflight, runner
+from analysis_utils.pipeline.contract import load_pipeline
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -96,13 +97,12 @@ def test_changing_a_notebook_executes_it_and_no_other(toy):
 
 def test_changing_a_parameter_executes_the_notebooks_that_declare_it(toy):
     _run(toy)
-    steps = runner.load_pipeline(toy.pipeline)
     for given, changed in [({}, []), ({"x": "2"}, NOTEBOOKS[:2]), ({"y": "5"}, NOTEBOOKS[2:])]:
-        _, bound = runner.plan(toy, [], given)
+        planned = runner.plan(toy, [], given)
         stale = [
             name
             for name in NOTEBOOKS
-            if not runner.unchanged(toy, steps[name], bound[name], [toy.executed / f"{name}.ipynb"])
+            if not runner.unchanged(planned, name, [toy.executed / f"{name}.ipynb"])
         ]
         assert stale == list(changed), given
 
@@ -130,15 +130,15 @@ def test_force_executes_everything(toy):
 
 def test_a_notebook_reading_withheld_answers_is_never_skipped(toy):
     _run(toy)
-    step = runner.load_pipeline(toy.pipeline)["03_other_thing"]
+    planned = runner.plan(toy, ["03_other_thing"], {})
     copies = [toy.executed / "03_other_thing.ipynb"]
-    assert runner.unchanged(toy, step, {}, copies)
+    assert runner.unchanged(planned, "03_other_thing", copies)
     records = manifest.load(toy.results)
     record = records["03_other_thing"]
     withheld = {**record.inputs, "data/raw/survey/responses.csv": manifest.WITHHELD}
     records["03_other_thing"] = manifest.Record(**{**record.__dict__, "inputs": withheld})
     manifest.write(toy.results, records)
-    assert not runner.unchanged(toy, step, {}, copies)
+    assert not runner.unchanged(planned, "03_other_thing", copies)
 
 
 def test_the_study_run_again_is_skipped_whole_and_its_outputs_stay_byte_identical(
@@ -150,7 +150,7 @@ def test_the_study_run_again_is_skipped_whole_and_its_outputs_stay_byte_identica
     }
     outcomes = runner.run(built, [], {}, jobs=2)
     assert [o.name for o in outcomes if not o.skipped] == []
-    assert {o.name for o in outcomes} == set(runner.load_pipeline(built.pipeline))
+    assert {o.name for o in outcomes} == set(load_pipeline(built.pipeline))
     after = {part: snapshot(built.root / part) for part in before}
     assert after == before
 

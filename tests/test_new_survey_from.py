@@ -55,20 +55,23 @@ def test_an_spss_file_becomes_a_survey_that_reads(tmp_path, capsys):
     assert cli.main(["new-survey", str(folder), "--from", str(_spss(tmp_path / "d.sav"))]) == 0
     out = capsys.readouterr().out
     assert "respondent id: column 'ID'" in out
-    assert "set false where the answers cannot identify anyone: age, remarks" in out
+    assert "set false where the answers cannot identify anyone: remarks (5 distinct" in out
+    assert "numeric: answers that are numbers" in out  # age: numeric, never identifying
+    assert "age (23 to 52)" in out
     assert f"python -m analysis_utils run -p survey_dir {folder}" in out
     survey = read.read(folder)
     read.require_questions(survey)
     questions = survey.questions.set_index("question_id")
     assert list(questions.index) == ["q1", "q2_a", "age", "remarks", "help_shelter", "help_legal"]
-    assert list(questions["choice"]) == ["single", "single", "text", "text", "single", "single"]
+    assert list(questions["choice"]) == ["single", "single", "numeric", "text", "single", "single"]
     assert list(questions["question_text"][:4]) == [
         "Your role",
         "Agreement",
         "Age in years",
         "Remarks",
     ]
-    assert list(questions["identifying"][:4]) == ["", "", "true", "true"]
+    assert list(questions["identifying"][:4]) == ["", "", "", "true"]
+    assert (questions.loc["age", "valid_min"], questions.loc["age", "valid_max"]) == ("23", "52")
     options = survey.options[survey.options["question_id"].isin(["q1", "q2_a"])]
     assert [tuple(r) for r in options[["option_code", "option_label", "missing"]].to_numpy()] == [
         ("1", "NGO", ""),

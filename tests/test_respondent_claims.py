@@ -1,6 +1,7 @@
 """Claims tested on respondent-level answers: registry checks, verdicts, disclosure.
 
-Answers are made up for the tests (never data of any study).
+Small answer sets made up for the rules (never data of any study), and anes96 as statsmodels
+ships it for missing kinds.
 """
 
 import textwrap
@@ -253,3 +254,35 @@ def test_an_ordinal_question_must_be_single_choice(tmp_path):
     write_rows(folder / "options.csv", OPTIONS)
     with pytest.raises(read.InputError, match="an ordinal question is single choice"):
         read.read(folder)
+
+
+def test_a_missing_kind_is_no_point_of_the_scale_in_a_claim(tmp_path):
+    """anes96's party identification with the two leaner codes declared SPSS user-missing."""
+    from anes import answers, write_sav
+
+    from analysis_utils.survey import convert
+
+    folder = tmp_path / "anes"
+    source = write_sav(tmp_path / "anes.sav", missing={"PID": [2, 4]}, measures={"PID": "ordinal"})
+    convert.write(convert.convert(source), folder)
+    survey = read.read(folder)
+    pid = answers()["PID"]
+    counts, no_answer = respondent_claims.ordered_counts(survey, "pid")
+    assert respondent_claims.scale_codes(survey, "pid") == ["0", "1", "3", "5", "6"]
+    assert counts == [int((pid == code).sum()) for code in (0, 1, 3, 5, 6)]
+    assert no_answer == int(pid.isin([2, 4]).sum())
+    [claim] = _claims(
+        tmp_path,
+        """
+        claims:
+          R1: {claim: a third are Republicans, evidence: respondents, question: pid,
+               test: top_box, threshold: 0.3333}
+        """,
+    )
+    found = respondent_claims.evaluate(claim, survey, min_cell=5)
+    # the top two of the scale are 5 and 6 (Republicans), of the 742 valid answers only
+    top, valid = int(pid.isin([5, 6]).sum()), int((~pid.isin([2, 4])).sum())
+    expected = scipy_stats.binomtest(top, valid, 0.3333, alternative="greater").pvalue
+    assert f"of n = {valid}" in found.sentence
+    assert f"p = {expected:.3g}" in found.sentence
+    assert "missing kinds 2, 4" in found.assumptions

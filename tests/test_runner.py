@@ -221,20 +221,20 @@ def test_raw_data_are_verified_before_anything_runs(toy):
 
 def test_the_claims_registry_is_loaded_unless_the_run_has_none(project):
     project.claims.write_text("claims:\n  H1: [unclosed\n", encoding="utf-8")
-    order, bound = runner.plan(project, ["03"], {})
+    planned = runner.plan(project, ["03"], {})
     with pytest.raises(ParameterError, match=r"claims_file notebooks/claims\.yaml \(read by 03"):
-        preflight.check_claims(project, order, bound)
+        preflight.check_claims(planned)
     project.claims.write_text("- H1\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="expected a mapping 'claims' of claim ids"):
-        preflight.check_claims(project, order, bound)
-    order, bound = runner.plan(project, ["03"], {"claims_file": ""})
-    preflight.check_claims(project, order, bound)  # empty: no claims, nothing to read
-    order, bound = runner.plan(project, ["02"], {})
-    preflight.check_claims(project, order, bound)  # no notebook of the run reads claims
+        preflight.check_claims(planned)
+    planned = runner.plan(project, ["03"], {"claims_file": ""})
+    preflight.check_claims(planned)  # empty: no claims, nothing to read
+    planned = runner.plan(project, ["02"], {})
+    preflight.check_claims(planned)  # no notebook of the run reads claims
     elsewhere = project.root / "mine.yaml"
     shutil.copyfile(ROOT / "notebooks" / "claims.yaml", elsewhere)
-    order, bound = runner.plan(project, ["03", "05"], {"claims_file": str(elsewhere)})
-    preflight.check_claims(project, order, bound)
+    planned = runner.plan(project, ["03", "05"], {"claims_file": str(elsewhere)})
+    preflight.check_claims(planned)
 
 
 #: Output folders of a run with other values than the defaults (the committed ones are refused).
@@ -253,15 +253,15 @@ def test_claim_tests_beyond_their_memory_limits_are_refused_before_any_kernel(pr
         runner.run(project, ["02", "03"], {"n_candidates": [1000], **OUT}, executor=never)
     with pytest.raises(ParameterError, match=r"03_test_claims: .*MAX_SIMULATED_COUNTS"):
         runner.run(project, ["02", "03"], {"size_draws": 10**8, **OUT}, executor=never)
-    order, bound = runner.plan(
+    planned = runner.plan(
         project,
         ["02", "03"],
         {"n_candidates": [9, 54, 1000], "readings": ["single"], "draws": 1000},
     )
     # 1,734,106 reconstructions at n = 1000: allowed (with fewer posterior draws: work)
-    preflight.check_limits(project, order, bound)
-    order, bound = runner.plan(project, ["02"], {})
-    preflight.check_limits(project, order, bound)  # no claim tests in the run
+    preflight.check_limits(planned)
+    planned = runner.plan(project, ["02"], {})
+    preflight.check_limits(planned)  # no claim tests in the run
 
 
 def test_update_notebooks_refuses_parameters(toy):
@@ -349,9 +349,9 @@ def test_a_decision_given_to_a_notebook_that_reads_it_names_where_it_is_made():
     layout = paths.layout()
     with pytest.raises(ParameterError, match="'rounding' is decided in 02_audit_reported_perc"):
         runner.plan(layout, ["06_build_report"], {"rounding": "even"})
-    _, bound = runner.plan(
+    bound = runner.plan(
         layout, ["02_audit_reported_percentages", "06_build_report"], {"rounding": "even"}
-    )
+    ).bound
     assert bound["02_audit_reported_percentages"]["rounding"] == "even"
     assert "rounding" not in bound["06_build_report"]
 

@@ -66,6 +66,49 @@ def test_every_format_of_one_survey_gives_the_same_codebook_and_counts(tmp_path)
     assert [q["question_text"] for q in questions][:2] == [texts["PID"], texts["vote"]]
     income = [o["option_label"] for o in options if o["question_id"] == "income"]
     assert income == list(labels["income"].values())  # 24 bands in the label set's order
+    kinds = {q["question_id"]: (q["choice"], q["scale"]) for q in questions}
+    assert kinds["income"] == ("single", "ordinal")  # labelled bands: an ordinal scale
+    assert kinds["age"] == ("numeric", "")  # 71 distinct ages: a number, not free text
+    ages = data["age"]
+    assert {k: v for k, v in questions[-1].items() if k in ("valid_min", "valid_max")} == {
+        "valid_min": str(ages.min()),
+        "valid_max": str(ages.max()),
+    }
+
+
+def _kinds(folder: Path) -> list[tuple[str, str, bool, int | None, int | None]]:
+    """survey_items.csv's rows without codes: question, label, missing, count, valid n."""
+    items = tabulate.items(read.read(folder), min_cell=1)
+    return [
+        (r.question_id, r.option_label, bool(r.missing), int(r.count), int(r.valid_n))
+        for r in items.itertuples()
+    ]
+
+
+def test_every_format_gives_the_same_missing_kinds_and_counts(tmp_path):
+    # the leaners declared missing in each format: SPSS user-missing codes, Stata's .a and .b,
+    # missing = true in a workbook's labels sheet and in a CSV's labels file
+    files = {
+        "sav": write_sav(tmp_path / "anes.sav", missing={"PID": [2, 4]}),
+        "dta": write_dta(tmp_path / "anes.dta", extended={"PID": {2: "a", 4: "b"}}),
+        "xlsx": write_xlsx(tmp_path / "anes.xlsx", missing={"PID": [2, 4]}),
+        "csv": write_csv(tmp_path / "anes.csv", missing={"PID": [2, 4]}),
+    }
+    conversions = {form: convert.convert(path) for form, path in files.items()}
+    for form in ("xlsx", "csv"):  # the same codes: the same codebook
+        assert _codebook(conversions[form]) == _codebook(conversions["sav"]), form
+    kinds = {}
+    for form, conversion in conversions.items():
+        convert.write(conversion, tmp_path / form)
+        kinds[form] = _kinds(tmp_path / form)
+    assert all(k == kinds["sav"] for k in kinds.values())  # Stata's codes a, b aside
+    data = answers()["PID"]
+    pid = [row for row in kinds["sav"] if row[0] == "pid"]
+    assert [row[1:4] for row in pid[-2:]] == [
+        ("Independent-Democrat", True, int((data == 2).sum())),
+        ("Independent-Republican", True, int((data == 4).sum())),
+    ]
+    assert {row[4] for row in pid} == {int((~data.isin([2, 4])).sum())}
 
 
 # 1. the sheet
@@ -187,9 +230,11 @@ def test_missing_kinds_are_out_of_the_ordinal_scale(tmp_path):
     convert.write(convert.convert(sav), folder)
     distributions, _ = ordinal_tables(read.read(folder), min_cell=1)
     pid = distributions[distributions["question_id"] == "pid"]
-    assert list(pid["option_code"]) == ["0", "1", "3", "5", "6"]
+    scale = pid[pid["base"] != "missing"]
+    assert list(scale["option_code"]) == ["0", "1", "3", "5", "6"]
+    assert list(pid.loc[pid["base"] == "missing", "option_code"]) == ["2", "4"]  # own rows
     data = answers()["PID"]
-    assert pid["share"].tolist() == pytest.approx(
+    assert scale["share"].tolist() == pytest.approx(
         [(data == v).sum() / (~data.isin([2, 4])).sum() for v in (0, 1, 3, 5, 6)]
     )
 
@@ -204,7 +249,7 @@ def test_a_responses_sav_with_user_missing_codes_not_in_the_codebook_reads_them_
     options = options[~((options["question_id"] == "pid") & options["option_code"].isin(["2"]))]
     options.to_csv(folder / "options.csv", index=False)
     (folder / "responses.csv").unlink()
-    frame = codes.drop(columns=["age"]).astype(int)
+    frame = codes.astype(int)  # age too: a numeric question's column is required
     write_sav(folder / "responses.sav", frame, missing={"pid": [2]})
     survey = read.read(folder)
     assert (survey.responses["pid"] == "").sum() == 108
@@ -270,7 +315,8 @@ def test_the_spss_measure_level_ordinal_is_read_and_numbered_scales_suggested(tm
         "ordinal as the file's measure level says" in line and "pid" in line for line in lines
     )
     (suggested,) = [line for line in lines if "perhaps ordinal" in line]
-    assert suggested.endswith("educ, income, selflr, tvnews")
+    assert suggested.endswith("educ, selflr, tvnews")  # income's labels are bands: ordinal
+    assert scale["income"] == "ordinal"
 
 
 # 6. near-duplicate answers
@@ -419,14 +465,16 @@ def test_an_unquoted_semicolon_in_a_semicolon_file_says_to_quote_the_cell(tmp_pa
 # 7. changing one's mind: new-survey --from FILE --update
 
 
-def test_update_keeps_the_edits_and_makes_a_text_column_set_single_a_question(tmp_path, capsys):
+def test_update_keeps_the_edits_and_makes_a_column_set_single_a_question(tmp_path, capsys):
     source = write_csv(tmp_path / "anes.csv")
     folder = tmp_path / "survey"
     assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 0
     questions = (folder / "questions.csv").read_text(encoding="utf-8")
-    assert "age,7,Age of respondent.,text" in questions
-    # the student's edits: age is a question after all, a clearer text, a shorter label
-    questions = questions.replace("age,7,Age of respondent.,text", "age,7,Age in years,single")
+    assert "age,7,Age of respondent.,numeric,,,19,91," in questions
+    # the student's edits: age as age groups (single), a clearer text, a shorter label
+    questions = questions.replace(
+        "age,7,Age of respondent.,numeric,,,19,91,", "age,7,Age in years,single,,,,,"
+    )
     questions = questions.replace("Expected vote", "Expected vote in November")
     (folder / "questions.csv").write_text(questions, encoding="utf-8")
     options = (folder / "options.csv").read_text(encoding="utf-8")
@@ -489,7 +537,9 @@ def test_update_that_would_break_the_survey_puts_everything_back(tmp_path, capsy
         "pid,1,Party identification of respondent.,single,",
         "pid,1,Party identification of respondent.,multiple,ordinal",
     )
-    broken = broken.replace("age,7,Age of respondent.,text", "age,7,Age of respondent.,single")
+    broken = broken.replace(
+        "age,7,Age of respondent.,numeric,,,19,91,", "age,7,Age of respondent.,single,,,,,"
+    )
     assert broken.count("single") == questions.count("single")  # pid out, age in: options change
     (folder / "questions.csv").write_text(broken, encoding="utf-8")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -19,7 +19,7 @@ from analysis_utils import cli
 from analysis_utils.core import io, writing
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import locks, ownership, runner, staging, surveys
-from analysis_utils.pipeline.contract import load_pipeline
+from analysis_utils.pipeline.plan import read_contract
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -177,7 +177,8 @@ def test_a_run_writing_some_outputs_elsewhere_replaces_nothing(project, tmp_path
 
 
 def test_what_a_survey_run_writes_is_read_from_the_pipeline(project):
-    files, folders = surveys.written_names(load_pipeline(project.pipeline))
+    contract = read_contract(project.pipeline)
+    files, folders = surveys.written_names(contract.steps, contract.declared)
     assert files == {"survey_report.csv", "survey_report.html"}
     assert folders["figures"] == {".svg", ".png"}
     assert folders["results"] == {".json"}

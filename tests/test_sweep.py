@@ -73,7 +73,9 @@ def test_plan_points_every_output_folder_at_the_run(project, tmp_path):
     )
     runs = sweep.plan(project, spec)
     assert len(runs) == 2
-    values, steps, folder = runs[1]
+    values, point = runs[1]
+    steps = [(step.name, step.path, step.given()) for step in point.steps]
+    folder = point.executed.parent
     assert values == {"alpha": 0.2}
     # 03 reads the rounding rule from 02's results, so 02 runs in the run folder too
     assert [name for name, _, _ in steps] == ["02_audit_reported_percentages", "03_test_claims"]
@@ -109,9 +111,9 @@ def test_a_run_that_rebuilds_processed_tables_keeps_them_apart(project, tmp_path
     spec = sweep.load_spec(
         _spec(tmp_path, "name: c\nnotebooks: ['01', '02']\ngrid: {n_max: [50, 100]}\n")
     )
-    _, steps, _ = sweep.plan(project, spec)[0]
-    for _, _, params in steps:
-        assert params["processed_dir"] == "reports/sweeps/c/run-000/processed"
+    _, point = sweep.plan(project, spec)[0]
+    for step in point.steps:
+        assert step.given()["processed_dir"] == "reports/sweeps/c/run-000/processed"
 
 
 def _result(index, ok=True, verdicts=None):

@@ -17,6 +17,7 @@ from analysis_utils.core import io
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import layout
 from analysis_utils.pipeline import preflight, runner
+from analysis_utils.pipeline.plan import assemble, bind, read_contract
 from analysis_utils.survey import schemas
 
 
@@ -64,10 +65,10 @@ def test_every_sample_size_search_is_bounded(project):
     out = {"tables_dir": "out/tables", "results_dir": "out/results"}
     with pytest.raises(ParameterError, match=r"^02_audit_reported_percentages: n_max = 32,001 "):
         runner.run(project, ["02"], {"n_max": 32_001, **out}, executor=never)
-    order, bound = runner.plan(project, ["02", "03", "04"], {"n_max": 32_000, **out})
-    preflight.check_limits(project, order, bound)  # the largest allowed for 5 percentages
-    order, bound = runner.plan(project, [], {})
-    preflight.check_limits(project, order, bound)  # the study's defaults
+    planned = runner.plan(project, ["02", "03", "04"], {"n_max": 32_000, **out})
+    preflight.check_limits(planned)  # the largest allowed for 5 percentages
+    planned = runner.plan(project, [], {})
+    preflight.check_limits(planned)  # the study's defaults
 
 
 def test_the_search_limit_is_work_over_distinct_percentages():
@@ -115,11 +116,11 @@ def test_posterior_draws_are_bounded_by_work(monkeypatch):
 
 def test_the_runner_refuses_posterior_draws_beyond_the_work_limit(project):
     out = {"tables_dir": "out/tables", "results_dir": "out/results"}
-    order, bound = runner.plan(
+    planned = runner.plan(
         project, ["02", "03"], {"n_candidates": [1000], "readings": ["single"], **out}
     )
     with pytest.raises(ParameterError, match=r"^03_test_claims: .*MAX_POSTERIOR_VALUES"):
-        preflight.check_limits(project, order, bound)
+        preflight.check_limits(planned)
 
 
 def _clear() -> None:
@@ -216,11 +217,11 @@ def test_figures_beyond_the_work_limit_are_left_out_and_said(monkeypatch):
 
 def test_the_runner_refuses_more_named_figures_than_the_limit(project):
     many = [f"q{k}" for k in range(limits.MAX_FIGURES + 1)]
-    order, bound = runner.plan(project, ["04"], {"figure_questions": many})
+    planned = runner.plan(project, ["04"], {"figure_questions": many})
     with pytest.raises(
         ParameterError, match=rf"^04_reproduce_figures: {len(many)} figure_questions are more"
     ):
-        preflight.check_limits(project, order, bound)
+        preflight.check_limits(planned)
 
 
 def test_size_simulations_are_bounded_by_work(monkeypatch):
@@ -242,9 +243,15 @@ def test_size_simulations_are_bounded_by_work(monkeypatch):
 
 def test_a_survey_runs_percentages_are_not_taken_from_an_earlier_run(project, tmp_path):
     survey = {"survey_dir": str(tmp_path / "survey")}
-    # the project's survey_items.csv (5 distinct percentages) is not the survey's
-    order, bound = runner.plan(project, ["00", "02"], {"n_max": 100_000, **survey})
-    preflight.check_limits(project, order, bound)
-    order, bound = runner.plan(project, ["00", "02"], {"n_max": 160_001, **survey})
+    # the project's survey_items.csv (5 distinct percentages) is not the survey's, even when
+    # the survey run's processed_dir is the project's (survey_dir bound, nothing else moved)
+    contract = read_contract(project.pipeline)
+    planned = assemble(
+        project, contract, bind(contract, ["00", "02"], {"n_max": 100_000, **survey})
+    )
+    preflight.check_limits(planned)
+    planned = assemble(
+        project, contract, bind(contract, ["00", "02"], {"n_max": 160_001, **survey})
+    )
     with pytest.raises(ParameterError, match="with 1 distinct reported percentage"):
-        preflight.check_limits(project, order, bound)
+        preflight.check_limits(planned)

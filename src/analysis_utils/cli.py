@@ -209,7 +209,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "audit-table":
         from analysis_utils.audit.table_command import run as audit_table
 
-        audited = audit_table(args.file, args.out, rounding=args.rounding)
+        given = {"rounding": args.rounding} if args.rounding else {}
+        audited = audit_table(args.file, args.out, **given)
         print(f"wrote {', '.join(str(p) for p in audited)}")
         return 0
     if args.command == "new-survey":

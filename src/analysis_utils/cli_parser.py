@@ -280,5 +280,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     audit = subparser(sub, "audit-table", prog, "check reported values of many papers (GRIM)")
     audit.add_argument("file", type=Path, metavar="FILE", help="a CSV or Parquet table")
     audit.add_argument("--out", type=Path, metavar="DIR", help="default: FILE's stem + _audit")
-    audit.add_argument("--rounding", default="up_or_down", help="for rows that name none")
+    audit.add_argument(
+        "--rounding",
+        help="for rows that name none; default: the audit's declared rule (docs/audit-table.md)",
+    )
     return parser

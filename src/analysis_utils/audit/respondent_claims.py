@@ -31,6 +31,7 @@ from analysis_utils.audit.verdicts import Verdict, verdict_frame, verdict_row
 from analysis_utils.survey.crosstab import crosstab
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
 from analysis_utils.survey.format import Survey
+from analysis_utils.survey.missing import missing_options
 from analysis_utils.survey.ordinal import top_box
 
 #: What every verdict here assumes.
@@ -55,6 +56,27 @@ def ordinal(survey: Survey, question_id: str) -> bool:
     return bool(questions.loc[question_id, "scale"] == "ordinal")
 
 
+def scale_codes(survey: Survey, question_id: str) -> list[str]:
+    """Give a question's answer codes in codebook order, its missing kinds left out.
+
+    A missing kind (``missing`` = ``true`` in ``options.csv``: don't know, refused) is no
+    point of the scale, so no count, top box or median of a claim includes it.
+
+    Parameters
+    ----------
+    survey : Survey
+    question_id : str
+
+    Returns
+    -------
+    list of str
+        Lowest first for an ordinal question.
+    """
+    missing = missing_options(survey.options, question_id)
+    codes = survey.options.loc[survey.options["question_id"] == question_id, "option_code"]
+    return [str(code) for code in codes if code not in missing]
+
+
 def ordered_counts(survey: Survey, question_id: str) -> tuple[list[int], int]:
     """Count the answers to a single-choice question per option, in codebook order.
 
@@ -67,17 +89,18 @@ def ordered_counts(survey: Survey, question_id: str) -> tuple[list[int], int]:
     Returns
     -------
     counts : list of int
-        Respondents per option, in the order of ``options.csv`` (lowest first
-        for an ordinal question).
+        Respondents per answer option (:func:`scale_codes`: the order of
+        ``options.csv``, lowest first for an ordinal question, missing kinds left out).
     no_answer : int
-        Respondents who left it blank.
+        Respondents who left it blank or gave one of its missing kinds.
     """
     if survey.responses is None:
         raise ValueError("counting answers needs respondent-level answers")
-    codes = list(survey.options.loc[survey.options["question_id"] == question_id, "option_code"])
+    codes = scale_codes(survey, question_id)
     answers = survey.responses[question_id]
     tally = answers.value_counts()
-    return [int(tally.get(code, 0)) for code in codes], int((answers == "").sum())
+    counts = [int(tally.get(code, 0)) for code in codes]
+    return counts, int(answers.size) - sum(counts)
 
 
 def _label(holds: bool, pvalue: float, alpha: float, scope: str) -> str:
@@ -139,8 +162,11 @@ def evaluate(
         return Verdict("not evaluable", problem + ".", "", OBSERVED)
     question = str(claim.question)
     counts, blank = ordered_counts(survey, question)
-    codes = list(survey.options.loc[survey.options["question_id"] == question, "option_code"])
-    order = "options in codebook order, lowest first; blank answers left out"
+    codes = scale_codes(survey, question)
+    missing = sorted(missing_options(survey.options, question))
+    order = "options in codebook order, lowest first; blank answers left out" + (
+        f", and the missing kinds {', '.join(missing)}" if missing else ""
+    )
     if claim.test in ("group_difference", "ordinal_shift"):
         table = crosstab(survey, question, str(claim.group), min_cell=min_cell)
         rows = [table.rows.index(g) for g in claim.groups]

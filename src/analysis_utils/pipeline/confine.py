@@ -22,18 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.paths import Layout, protected, shown
-from analysis_utils.pipeline.contract import (
-    OUTPUT_PARAMETERS,
-    Parameter,
-    Step,
-    load_pipeline,
-    read_parameters,
-    with_producers,
-)
+from analysis_utils.core.paths import protected, shown
+from analysis_utils.pipeline.contract import OUTPUT_PARAMETERS, with_producers
+
+if TYPE_CHECKING:
+    from analysis_utils.pipeline.plan import RunPlan
 
 #: What the folder of the executed notebooks is called in messages.
 EXECUTED = "executed notebooks"
@@ -42,87 +38,23 @@ EXECUTED = "executed notebooks"
 FILE_NAMES: tuple[str, ...] = ("sizes_figure",)
 
 
-def executed_folder(
-    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]
-) -> Path:
-    """Where the executed notebooks of a run go: ``executed/`` next to ``results_dir``.
-
-    With the default ``results_dir`` (``reports/results``) that is
-    ``reports/executed``; a survey run's is ``OUTPUT/executed``, a sweep run's
-    ``run-NNN/executed``, and a run that moves its results elsewhere keeps its
-    executed notebooks beside them.
-
-    Parameters
-    ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives.
-
-    Returns
-    -------
-    Path
-    """
-    given = [str(bound[name]["results_dir"]) for name in order if "results_dir" in bound[name]]
-    if not given:
-        return layout.executed
-    return (layout.root / given[0]).parent / "executed"
-
-
-def written_parameters(step: Step, declared: Mapping[str, Parameter]) -> set[str]:
-    """Return the output-folder parameters a notebook writes into (not only reads from).
-
-    A path of the notebook's ``writes`` in ``pipeline.yaml`` belongs to the
-    output-folder parameter whose default folder holds it most closely
-    (``reports/tables/x.csv`` to ``tables_dir``, ``reports/index.html`` to
-    ``report_dir``).
-
-    Parameters
-    ----------
-    step : Step
-    declared : mapping
-        The notebook's declared parameters.
-
-    Returns
-    -------
-    set of str
-    """
-    defaults = {
-        key: str(declared[key].default).rstrip("/") for key in OUTPUT_PARAMETERS if key in declared
-    }
-    written: set[str] = set()
-    for path in step.writes:
-        owners = [k for k, d in defaults.items() if path == d or path.startswith(d + "/")]
-        if owners:
-            written.add(max(owners, key=lambda k: len(defaults[k])))
-    return written
-
-
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def check_output_folders(
-    layout: Layout,
-    order: list[str],
-    bound: Mapping[str, Mapping[str, Any]],
-    *,
-    survey_dir: Path | str | None = None,
-    executed: Path | None = None,
-    by_itself: bool = False,
-) -> None:
+def check_output_folders(plan: RunPlan, *, by_itself: bool = False) -> None:
     """Refuse a run whose output folders reach the raw data, the survey or the study's outputs.
 
     Each output-folder parameter a notebook of the run declares (its bound
-    value, else its default) and the folder of the executed notebooks
-    (``executed``, else :func:`executed_folder`) is resolved from the project
-    root, symbolic links followed, and must obey these rules:
+    value, else its default) and the folder of the executed notebooks (the
+    plan's ``executed``, :func:`~analysis_utils.pipeline.plan.executed_folder`)
+    is resolved from the project root, symbolic links followed, and must obey
+    these rules:
 
     1. *Never inside* ``data/raw/`` nor ``.git/``, for any run (even a folder
        the run only reads, which would be a mistake):
        :func:`analysis_utils.core.paths.protected`.
-    2. *Not the survey folder* ``survey_dir`` of a survey run, where
+    2. *Not the survey folder* (the plan's ``survey_dir``) of a survey run, where
        ``questions.csv``, ``options.csv``, ``responses.csv`` and
        ``claims.yaml`` are. The notebooks write their files directly into
        each output folder, so only the survey folder itself puts outputs
@@ -134,22 +66,17 @@ def check_output_folders(
        ``data/processed/``, ``reports/results/``, ``reports/tables/``,
        ``reports/figures/``, ``reports/executed/`` or a folder inside them,
        nor ``reports/`` itself. Which folders a notebook writes into comes
-       from its ``writes`` in ``pipeline.yaml`` (:func:`written_parameters`),
-       so a notebook may still read the committed tables. Other folders under
+       from its ``writes`` in ``pipeline.yaml``
+       (:func:`~analysis_utils.pipeline.plan.written_parameters`), so a
+       notebook may still read the committed tables. Other folders under
        ``reports/`` (a sweep's ``reports/sweeps/<name>/run-NNN``) are free.
 
     Parameters
     ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives (what the user or a
-        survey run or a sweep gives; nothing overrides this check).
-    survey_dir : Path or str, optional
-        The survey folder of a survey run.
-    executed : Path, optional
-        Where the executed notebooks go.
+    plan : RunPlan
+        The run: its notebooks with the checked parameters they receive (what
+        the user or a survey run or a sweep gives; nothing overrides this
+        check), a survey run's survey folder, where the executed notebooks go.
     by_itself : bool
         The check of a notebook run by itself, with plain Papermill or in
         JupyterLab (:func:`analysis_utils.pipeline.notebook_parameters.check`):
@@ -162,32 +89,29 @@ def check_output_folders(
         In one line naming the parameter, the folder, the rule it breaks and
         what to do instead.
     """
-    steps = load_pipeline(layout.pipeline)
+    layout, order = plan.layout, plan.order
     root = layout.root.resolve()
-    survey = Path(survey_dir).expanduser().resolve() if survey_dir is not None else None
+    survey = plan.survey_dir.expanduser().resolve() if plan.survey_dir is not None else None
     # (parameter, folder as given) -> (resolved folder, notebooks, written by the run)
     folders: dict[tuple[str, str], tuple[Path, list[str], bool]] = {}
     changed: set[str] = set()
     written_keys: set[str] = set()
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        _check_file_names(name, bound[name])
-        writes = written_parameters(steps[name], declared)
+    for step in plan.steps:
+        name, declared, given = step.name, step.declared, step.given()
+        _check_file_names(name, given)
+        writes = step.written()
         written_keys |= writes
-        for key, value in bound[name].items():
+        for key, value in given.items():
             default = declared[key].default if key in declared else value
             if key not in OUTPUT_PARAMETERS and value != default:
                 changed.add(key)
-        for key in OUTPUT_PARAMETERS:
-            if key not in declared:
-                continue
-            value = str(bound[name].get(key, declared[key].default))
+        for key, value in step.output_folders():
             resolved, names, written = folders.get(
                 (key, value), ((root / value).resolve(), [], False)
             )
             folders[(key, value)] = (resolved, [*names, name], written or key in writes)
     if not by_itself:
-        where = executed if executed is not None else executed_folder(layout, order, bound)
+        where = plan.executed
         folders[(EXECUTED, str(where))] = ((root / where).resolve(), list(order), True)
 
     guarded = survey is not None or bool(changed)
@@ -226,7 +150,9 @@ def check_output_folders(
                 if "results_dir" in keys and not by_itself:
                     todo += " (executed notebooks then go to OUT/executed)"
                 needed = [
-                    n for n in with_producers(steps, order, under="reports/") if n not in order
+                    n
+                    for n in with_producers(plan.contract.steps, order, under="reports/")
+                    if n not in order
                 ]
                 if needed:
                     todo += f", and run {' '.join(needed)} too, whose outputs it reads there"

@@ -18,14 +18,14 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.core.paths import Layout
-from analysis_utils.pipeline.confine import written_parameters
-from analysis_utils.pipeline.contract import load_pipeline, read_parameters
+
+if TYPE_CHECKING:
+    from analysis_utils.pipeline.plan import RunPlan
 
 #: Name of the lock file in each output folder of a run (hidden; never an output).
 LOCK_NAME = ".analysis-utils.lock"
@@ -209,34 +209,24 @@ def hold_locks(folders: Iterable[Path]) -> RunLocks:
     return RunLocks(taken, created)
 
 
-def written_folders(
-    layout: Layout, order: Sequence[str], bound: Mapping[str, Mapping[str, Any]], executed: Path
-) -> list[Path]:
+def written_folders(plan: RunPlan) -> list[Path]:
     """Return every folder a run writes into: its notebooks' output folders and more.
 
     Parameters
     ----------
-    layout : Layout
-    order : sequence of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives.
-    executed : Path
-        Where its executed notebooks go.
+    plan : RunPlan
+        The run.
 
     Returns
     -------
     list of Path
         The folders of the output-folder parameters each notebook writes into
-        (:func:`~analysis_utils.pipeline.confine.written_parameters`), the
+        (:func:`~analysis_utils.pipeline.plan.written_parameters`), the
         executed notebooks' folder and the results folder (its run manifest).
     """
-    steps = load_pipeline(layout.pipeline)
-    folders = [executed]
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        for key in sorted(written_parameters(steps[name], declared)):
-            folders.append(layout.root / str(bound[name].get(key, declared[key].default)))
-    given = [bound[name]["results_dir"] for name in order if "results_dir" in bound[name]]
-    folders.append(layout.root / str(given[0]) if given else layout.results)
+    folders = [plan.executed]
+    for step in plan.steps:
+        for key in sorted(step.written()):
+            folders.append(plan.layout.root / step.folder(key))
+    folders.append(plan.results)
     return folders

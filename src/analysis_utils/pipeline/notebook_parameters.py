@@ -37,7 +37,8 @@ from typing import Any
 
 from analysis_utils.core.paths import layout
 from analysis_utils.pipeline.confine import check_output_folders
-from analysis_utils.pipeline.contract import bind_parameters, read_parameters
+from analysis_utils.pipeline.contract import bind_parameters
+from analysis_utils.pipeline.plan import assemble, read_contract
 
 #: How Papermill's injected cell begins.
 INJECTED = "# Parameters"
@@ -96,7 +97,8 @@ def check(notebook: str, namespace: MutableMapping[str, Any]) -> None:
         folder and the ``-p`` options that write elsewhere.
     """
     tree = layout()
-    declared = read_parameters(tree.notebooks / f"{notebook}.ipynb")
+    contract = read_contract(tree.pipeline, only=[notebook])
+    declared = contract.declared[notebook]
     history = namespace.get("In")
     injected = injected_names(history) if isinstance(history, list) else []
     given = {name: namespace[name] for name in declared if name in namespace}
@@ -105,11 +107,12 @@ def check(notebook: str, namespace: MutableMapping[str, Any]) -> None:
     survey = checked.get("survey_dir")
     if "survey_dir" not in declared or survey == declared["survey_dir"].default:
         survey = None
-    check_output_folders(
+    by_itself = assemble(
         tree,
-        [notebook],
+        contract,
         {notebook: checked},
         survey_dir=None if survey is None else tree.root / str(survey),
-        by_itself=True,
+        hashed=False,
     )
+    check_output_folders(by_itself, by_itself=True)
     namespace.update(checked)

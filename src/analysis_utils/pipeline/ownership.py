@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis_utils.core.io import sha256
 from analysis_utils.core.paths import shown
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.confine import written_parameters
-from analysis_utils.pipeline.contract import Step, read_parameters
+
+if TYPE_CHECKING:
+    from analysis_utils.pipeline.plan import RunPlan
 
 #: The results folder inside a survey run's output folder, where its run manifest is.
 RESULTS = "results"
@@ -138,13 +140,7 @@ def proven(output: Path, root: Path, *, tree: Path | None = None) -> dict[str, s
     return found
 
 
-def record_written(
-    output: Path,
-    written: Mapping[str, str],
-    steps: Mapping[str, Step],
-    order: Sequence[str],
-    root: Path,
-) -> None:
+def record_written(output: Path, written: Mapping[str, str], plan: RunPlan) -> None:
     """Record in the run manifest every file a finished survey run wrote in ``output``.
 
     The files the notebooks declare are recorded already; the others (the
@@ -157,18 +153,16 @@ def record_written(
     output : Path
     written : mapping
         Path relative to ``output`` to SHA-256 (:func:`read_journal`).
-    steps : mapping
-        The pipeline.
-    order : sequence of str
-        Notebooks of the run.
-    root : Path
-        The project root.
+    plan : RunPlan
+        The run (its notebooks, their output folders, the project root).
     """
+    root = plan.layout.root
     records = manifest.load(output / RESULTS)
     listed = _recorded(output, output, root)
     writers: dict[str, str] = {}
-    for name in order:
-        for key in written_parameters(steps[name], read_parameters(steps[name].path)):
+    for step in plan.steps:
+        name = step.name
+        for key in step.written():
             writers.setdefault(key.removesuffix("_dir") if key != "report_dir" else "", name)
     changed = False
     for path, digest in sorted(written.items()):

@@ -22,10 +22,29 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing.sharedctypes import Synchronized
-from typing import Any
+from typing import Any, Protocol
 
 from analysis_utils.pipeline import lifeline
 from analysis_utils.pipeline.executed import Outcome
+from analysis_utils.pipeline.plan import PlannedStep, RunPlan
+
+
+class Execution(Protocol):
+    """What happens to each notebook of a run: what the pool needs of it.
+
+    :class:`analysis_utils.pipeline.execution.Execution` is one.
+    """
+
+    executor: Callable[..., Outcome]
+
+    def skip(self, step: PlannedStep) -> Outcome | None:
+        """Return the outcome of a notebook that need not run, else None."""
+
+    def arguments(self, step: PlannedStep) -> tuple[Any, ...]:
+        """Return what the executor is given for a notebook."""
+
+    def finish(self, outcome: Outcome) -> Outcome:
+        """Keep what a notebook left; return its final outcome."""
 
 
 def start_worker(unstarted: Synchronized[int], cwd: str, runner: int, temporary: str) -> None:
@@ -49,21 +68,20 @@ def start_worker(unstarted: Synchronized[int], cwd: str, runner: int, temporary:
     kernels.prepare(cwd)
 
 
-def run_parallel(
-    order: list[str],
-    needs: dict[str, set[str]],
-    jobs: int,
-    arguments: Callable[[str], tuple[Any, ...]],
-    finish: Callable[[Outcome], None],
-    executor: Callable[..., Outcome],
-    outcomes: Callable[[], list[Outcome]],
-    skip: Callable[[str], Outcome | None],
-    cwd: str,
-) -> None:
+def run_parallel(plan: RunPlan, execution: Execution) -> None:
     """Submit notebooks as their inputs become ready; stop submitting after a failure.
 
-    ``cwd`` is the kernels' working directory (the notebooks' folder).
+    Parameters
+    ----------
+    plan : RunPlan
+        The run: its notebooks in order, what each runs after, ``jobs`` at a
+        time at most; the kernels work in the notebooks' folder.
+    execution : Execution
+        Whether a notebook is skipped, what its executor is given, and what
+        becomes of its outcome.
     """
+    order, needs, jobs = plan.steps, plan.needs(), plan.jobs
+    cwd = str(plan.layout.notebooks)
     done: set[str] = set()
     running: dict[Future[Outcome], str] = {}
     failed = False
@@ -79,16 +97,18 @@ def run_parallel(
         try:
             while True:
                 if not failed:
-                    for name in order:
+                    for step in order:
+                        name = step.name
                         started = name in done or name in running.values()
                         if started or not needs[name] <= done:
                             continue
-                        skipped = skip(name)
+                        skipped = execution.skip(step)
                         if skipped is not None:
-                            finish(skipped)
+                            execution.finish(skipped)
                             done.add(name)
                         elif len(running) < jobs:
-                            running[pool.submit(executor, *arguments(name))] = name
+                            arguments = execution.arguments(step)
+                            running[pool.submit(execution.executor, *arguments)] = name
                         else:
                             continue
                         with unstarted.get_lock():
@@ -98,8 +118,7 @@ def run_parallel(
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     running.pop(future)
-                    finish(future.result())
-                    outcome = outcomes()[-1]
+                    outcome = execution.finish(future.result())
                     if outcome.ok:
                         done.add(outcome.name)
                     else:

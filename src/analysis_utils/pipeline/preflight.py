@@ -16,17 +16,15 @@ from analysis_utils.core.io import verify_checksums
 from analysis_utils.core.paths import Layout, shown
 from analysis_utils.core.validate import validate_package
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.contract import (
-    load_pipeline,
-    read_parameters,
-)
 from analysis_utils.study.schemas import RAW_ROW_RULES
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from analysis_utils.pipeline.plan import RunPlan
 
-def verify_inputs(layout: Layout) -> None:
+
+def verify_inputs(layout: Layout, *, code: Mapping[str, str] | None = None) -> None:
     """Check the raw data's checksums, then its schemas.
 
     The schemas (Frictionless, about two seconds) are not checked again when the run
@@ -37,6 +35,10 @@ def verify_inputs(layout: Layout) -> None:
     Parameters
     ----------
     layout : Layout
+    code : mapping, optional
+        The library's and the locked versions' hashes
+        (:func:`~analysis_utils.pipeline.manifest.environment_hashes`; a run's
+        plan holds them), taken now if not given.
 
     Raises
     ------
@@ -50,7 +52,8 @@ def verify_inputs(layout: Layout) -> None:
     else:
         problems = []
         raw = manifest.hashes([shown(layout.raw, layout.root)], layout.root)
-        code = manifest.environment_hashes(layout.root / "requirements" / "lock.txt")
+        if code is None:
+            code = manifest.environment_hashes(layout.root / "requirements" / "lock.txt")
         if manifest.read_before(layout.results, raw, code):
             return
     try:
@@ -66,11 +69,7 @@ CLAIMS_PARAMETER = "claims_file"
 
 
 def check_claims(
-    layout: Layout,
-    order: list[str],
-    bound: Mapping[str, Mapping[str, Any]],
-    *,
-    codebook: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    plan: RunPlan, *, codebook: tuple[pd.DataFrame, pd.DataFrame] | None = None
 ) -> None:
     """Load the claims registry the run will use, before any kernel starts.
 
@@ -87,11 +86,8 @@ def check_claims(
 
     Parameters
     ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives (:func:`plan`).
+    plan : RunPlan
+        The run: its notebooks and the checked parameters they receive.
     codebook : tuple of DataFrame, optional
         A survey run's checked ``questions`` and ``options``: every question,
         option and group a claim names must be in them
@@ -105,15 +101,14 @@ def check_claims(
     """
     from analysis_utils.audit.registry import check_codebook, load_claims
 
-    steps = load_pipeline(layout.pipeline)
+    layout = plan.layout
     readers: dict[Path, list[str]] = {}
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        if CLAIMS_PARAMETER not in declared:
+    for step in plan.steps:
+        if CLAIMS_PARAMETER not in step.declared:
             continue
-        value = str(bound[name].get(CLAIMS_PARAMETER, declared[CLAIMS_PARAMETER].default))
+        value = step.folder(CLAIMS_PARAMETER)
         if value:
-            readers.setdefault(layout.root / value, []).append(name)
+            readers.setdefault(layout.root / value, []).append(step.name)
     for path, names in readers.items():
         where = f"{CLAIMS_PARAMETER} {shown(path, layout.root)} (read by {', '.join(names)})"
         try:
@@ -127,7 +122,7 @@ def check_claims(
             raise ParameterError(f"{where}: {detail}") from None
 
 
-def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]]) -> None:
+def check_limits(plan: RunPlan) -> None:
     """Refuse, before any kernel starts, work beyond its memory or work limits.
 
     The granularity audit's search (``n_max``, every size from 1, for each
@@ -149,11 +144,8 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
 
     Parameters
     ----------
-    layout : Layout
-    order : list of str
-        Notebooks of the run.
-    bound : mapping
-        Notebook to the checked parameters it receives (:func:`plan`).
+    plan : RunPlan
+        The run: its notebooks and the checked parameters they receive.
 
     Raises
     ------
@@ -169,13 +161,12 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
     from analysis_utils.core import io
     from analysis_utils.survey import schemas
 
-    steps = load_pipeline(layout.pipeline)
-    for name in order:
-        declared = read_parameters(steps[name].path)
-        given = {key: bound[name].get(key, p.default) for key, p in declared.items()}
+    layout = plan.layout
+    for step in plan.steps:
+        name, declared, given = step.name, step.declared, step.used()
         if "n_max" in given:
             # a survey run's items are written afresh from its survey folder: not known yet
-            survey_run = any("survey_dir" in bound[other] for other in order)
+            survey_run = any("survey_dir" in other.bound for other in plan.steps)
             _check_search(layout, name, given, known=not survey_run)
         if "figure_questions" in given:
             try:
@@ -185,7 +176,7 @@ def check_limits(layout: Layout, order: list[str], bound: Mapping[str, Mapping[s
         if not {CLAIMS_PARAMETER, "n_candidates", "readings"} <= set(declared):
             continue
         candidates = [int(n) for n in given["n_candidates"]]
-        rounding = _decided_rounding(layout, order, bound, given.get("results_dir"))
+        rounding = _decided_rounding(plan, given.get("results_dir"))
         items_file = layout.root / str(given.get("processed_dir", "")) / "survey_items.csv"
         claims, items = [], pd.DataFrame()
         if candidates and given[CLAIMS_PARAMETER] and rounding and items_file.is_file():
@@ -234,17 +225,14 @@ def _check_search(layout: Layout, name: str, given: Mapping[str, Any], *, known:
         raise ParameterError(f"{name}: {exc}") from None
 
 
-def _decided_rounding(
-    layout: Layout, order: list[str], bound: Mapping[str, Mapping[str, Any]], results_dir: Any
-) -> str:
+def _decided_rounding(plan: RunPlan, results_dir: Any) -> str:
     """Return the rounding rule the run's claim tests will use (empty if not yet known)."""
     from analysis_utils.audit.results import AuditResults
 
     decider = AuditResults.NOTEBOOK
-    if decider in order:
-        declared = read_parameters(load_pipeline(layout.pipeline)[decider].path)
-        return str(bound[decider].get("rounding", declared["rounding"].default))
+    if decider in plan.order:
+        return str(plan.step(decider).used()["rounding"])
     try:
-        return AuditResults.load(layout.root / str(results_dir or "")).rounding
+        return AuditResults.load(plan.layout.root / str(results_dir or "")).rounding
     except (OSError, ValueError):
         return ""

@@ -14,25 +14,22 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import Layout
 from analysis_utils.core.writing import PARTIAL
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.confine import written_parameters
-from analysis_utils.pipeline.contract import (
-    OUTPUT_PARAMETERS,
-    Step,
-    load_pipeline,
-    read_parameters,
-    resolve,
-)
+from analysis_utils.pipeline.contract import OUTPUT_PARAMETERS, Parameter, Step, resolve
 from analysis_utils.pipeline.locks import LOCK_NAME
 from analysis_utils.pipeline.ownership import EXECUTED, JOURNAL, MANIFEST, proven, read_journal
+from analysis_utils.pipeline.plan import written_parameters
 from analysis_utils.pipeline.staging import PREVIOUS
+
+if TYPE_CHECKING:
+    from analysis_utils.pipeline.plan import Contract, RunPlan
 
 #: Where a run on one's own survey writes, per folder parameter, inside its output folder
 #: (the report itself at the top).
@@ -48,7 +45,11 @@ BROWSER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def survey_run(
-    layout: Layout, names: list[str], given: Mapping[str, Any]
+    layout: Layout,
+    names: list[str],
+    given: Mapping[str, Any],
+    *,
+    contract: Contract | None = None,
 ) -> tuple[list[str], dict[str, Any], Path]:
     """Turn ``survey_dir`` (and ``output_dir``) into the parameters of a survey run.
 
@@ -70,6 +71,9 @@ def survey_run(
         Notebooks asked for (empty: the survey notebooks).
     given : mapping
         The user's parameters, with ``survey_dir``.
+    contract : Contract, optional
+        ``pipeline.yaml`` and the parameters cells, as the run read them
+        (:func:`~analysis_utils.pipeline.plan.read_contract`; read here if not given).
 
     Returns
     -------
@@ -107,9 +111,13 @@ def survey_run(
             f"output_dir: {output} is the survey folder, where its input files are; "
             "give -p output_dir FOLDER elsewhere (default SURVEY_DIR/output)"
         )
-    steps = load_pipeline(layout.pipeline)
+    if contract is None:
+        from analysis_utils.pipeline.plan import read_contract
+
+        contract = read_contract(layout.pipeline)
+    steps = contract.steps
     chosen = names or [name for name, step in steps.items() if step.survey]
-    declared = {p for name in resolve(chosen, steps) for p in read_parameters(steps[name].path)}
+    declared = {p for name in resolve(chosen, steps) for p in contract.declared[name]}
     claims = survey_dir / "claims.yaml"
     preset: dict[str, Any] = {
         **{key: str(output / sub) for key, sub in SURVEY_OUTPUTS.items()},
@@ -126,13 +134,17 @@ def survey_run(
     return chosen, parameters, output / EXECUTED
 
 
-def written_names(steps: Mapping[str, Step]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+def written_names(
+    steps: Mapping[str, Step], declared: Mapping[str, Mapping[str, Parameter]]
+) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """Return what the survey notebooks write in an output folder, from ``pipeline.yaml``.
 
     Parameters
     ----------
     steps : mapping
         The pipeline.
+    declared : mapping
+        Each notebook's declared parameters.
 
     Returns
     -------
@@ -147,12 +159,11 @@ def written_names(steps: Mapping[str, Step]) -> tuple[frozenset[str], dict[str, 
     for step in steps.values():
         if not step.survey:
             continue
-        declared = read_parameters(step.path)
-        defaults = {name: p.default for name, p in declared.items()}
+        defaults = {name: p.default for name, p in declared[step.name].items()}
         placed = {
             key: f"OUT/{SURVEY_OUTPUTS[key]}".rstrip("/")
             for key in OUTPUT_PARAMETERS
-            if key in declared
+            if key in declared[step.name]
         }
         for path in manifest.actual_paths(step.writes, placed, defaults):
             parts = PurePosixPath(path).parts
@@ -313,7 +324,7 @@ def owns_output(output: Path, bound: Mapping[str, Mapping[str, Any]], root: Path
     )
 
 
-def kept_entries(order: Sequence[str], steps: Mapping[str, Step]) -> frozenset[str]:
+def kept_entries(plan: RunPlan) -> frozenset[str]:
     """Entries of a survey output folder that a run of only some notebooks keeps.
 
     A run of every survey notebook writes everything afresh and keeps nothing.
@@ -323,23 +334,22 @@ def kept_entries(order: Sequence[str], steps: Mapping[str, Step]) -> frozenset[s
 
     Parameters
     ----------
-    order : sequence of str
-        Notebooks of the run.
-    steps : mapping
-        The pipeline.
+    plan : RunPlan
+        The run.
 
     Returns
     -------
     frozenset of str
         Names at the top of the output folder to carry over.
     """
+    steps, declared = plan.contract.steps, plan.contract.declared
     survey = [name for name, step in steps.items() if step.survey]
-    others = [name for name in survey if name not in order]
+    others = [name for name in survey if name not in plan.order]
     if not others:
         return frozenset()
-    files, _ = written_names(steps)
+    files, _ = written_names(steps, declared)
     kept = {EXECUTED}
     for name in others:
-        for key in written_parameters(steps[name], read_parameters(steps[name].path)):
+        for key in written_parameters(steps[name], declared[name]):
             kept |= {SURVEY_OUTPUTS[key]} if SURVEY_OUTPUTS[key] else set(files)
     return frozenset(kept)

@@ -56,12 +56,11 @@ from analysis_utils.pipeline.confine import check_output_folders
 from analysis_utils.pipeline.contract import (
     OUTPUT_PARAMETERS,
     bind_parameters,
-    load_pipeline,
-    read_parameters,
     resolve,
     with_producers,
 )
 from analysis_utils.pipeline.locks import hold_lock
+from analysis_utils.pipeline.plan import RunPlan, assemble, read_contract
 from analysis_utils.pipeline.sweep_results import RunResult, collect, verdict_changes
 
 #: Output-folder parameters a sweep points at each run's own folder (and
@@ -207,10 +206,11 @@ def run_one(
     return RunResult(index, grid_values, True, "", results, time.perf_counter() - start)
 
 
-def plan(
-    layout: Layout, spec: SweepSpec
-) -> list[tuple[dict[str, Any], list[tuple[str, str, dict[str, Any]]], Path]]:
+def plan(layout: Layout, spec: SweepSpec) -> list[tuple[dict[str, Any], RunPlan]]:
     """Check every run's parameters before anything runs.
+
+    ``pipeline.yaml`` and the parameters cells are read once for all runs
+    (:func:`~analysis_utils.pipeline.plan.read_contract`).
 
     Parameters
     ----------
@@ -220,7 +220,8 @@ def plan(
     Returns
     -------
     list
-        Per run: its grid values, its steps (name, source, parameters) and its folder.
+        Per run: its grid values and its plan (its folder is the parent of the
+        plan's ``executed``).
 
     Raises
     ------
@@ -230,9 +231,10 @@ def plan(
         :func:`~analysis_utils.pipeline.confine.check_output_folders` refuses
         (a ``processed_dir`` given in ``fixed`` inside ``data/raw``, say).
     """
-    steps = load_pipeline(layout.pipeline)
+    contract = read_contract(layout.pipeline)
+    steps = contract.steps
     names = with_producers(steps, resolve(spec.notebooks, steps), under="reports/")
-    declared = {name: read_parameters(steps[name].path) for name in names}
+    declared = {name: contract.declared[name] for name in names}
     for name, params in declared.items():
         if "results_dir" not in params:
             raise ParameterError(
@@ -250,23 +252,24 @@ def plan(
         bound = bind_parameters(values, declared)
         folder = base / f"run-{index:03d}"
         relative = folder.relative_to(layout.root).as_posix()
-        run_steps = []
+        run_steps = {}
         for name in names:
             folders = {
                 key: f"{relative}/{key.removesuffix('_dir')}"
                 for key in outputs
                 if key in declared[name]
             }
-            run_steps.append((name, str(steps[name].path), {**bound[name], **folders}))
-        check_output_folders(
-            layout,
-            names,
-            {name: parameters for name, _, parameters in run_steps},
-            executed=folder / "executed",
-        )
+            run_steps[name] = {**bound[name], **folders}
+        point = assemble(layout, contract, run_steps, executed=folder / "executed")
+        check_output_folders(point)
         grid_values = {k: values[k] for k in spec.grid}
-        runs.append((grid_values, run_steps, folder))
+        runs.append((grid_values, point))
     return runs
+
+
+def _steps(point: RunPlan) -> list[tuple[str, str, dict[str, Any]]]:
+    """Return what :func:`run_one` is given of a run: each notebook, its source, its parameters."""
+    return [(step.name, str(step.path), step.given()) for step in point.steps]
 
 
 Engine = Callable[[list[tuple[Any, ...]]], Iterator[RunResult]]
@@ -397,18 +400,18 @@ def sweep(
     if address is not None and address.startswith("tcp://"):
         print(insecure_warning(address), file=log, flush=True)
     runs = plan(layout, spec)
-    keys = [sweep_points.key(layout, steps, folder) for _, steps, folder in runs]
+    keys = [sweep_points.key(point, point.executed.parent) for _, point in runs]
     reused = [
         RunResult(
-            i, values, True, "", sweep_points.read_results(folder, [n for n, *_ in steps]), 0.0
+            i, values, True, "", sweep_points.read_results(point.executed.parent, point.order), 0.0
         )
-        for i, (values, steps, folder) in enumerate(runs)
-        if not force and sweep_points.recall(folder, keys[i])
+        for i, (values, point) in enumerate(runs)
+        if not force and sweep_points.recall(point.executed.parent, keys[i])
     ]
     done = {result.index for result in reused}
     calls = [
-        (i, values, steps, str(folder), str(layout.notebooks))
-        for i, (values, steps, folder) in enumerate(runs)
+        (i, values, _steps(point), str(point.executed.parent), str(layout.notebooks))
+        for i, (values, point) in enumerate(runs)
         if i not in done
     ]
     connection = connect(address, tls, retries=retries) if address and calls else None

@@ -19,22 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
-from analysis_utils.core.paths import Layout, shown
+from analysis_utils.core.paths import shown
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.contract import load_pipeline
+from analysis_utils.pipeline.plan import RunPlan
+from analysis_utils.pipeline.records import record_now
 
 #: The record a computed point keeps in its folder.
 POINT = "point.json"
 
 
-def key(layout: Layout, steps: list[tuple[str, str, dict[str, Any]]], folder: Path) -> str:
+def key(point: RunPlan, folder: Path) -> str:
     """Return the hash of what can change a point's results.
 
     Parameters
     ----------
-    layout : Layout
-    steps : list of (name, source notebook, parameters)
-        The point's notebooks as :func:`~analysis_utils.pipeline.sweep.plan` binds them.
+    point : RunPlan
+        The point's run as :func:`~analysis_utils.pipeline.sweep.plan` plans it.
     folder : Path
         The point's own folder (files under it are left out of the key).
 
@@ -43,13 +43,10 @@ def key(layout: Layout, steps: list[tuple[str, str, dict[str, Any]]], folder: Pa
     str
         SHA-256.
     """
-    from analysis_utils.pipeline.runner import record_now
-
-    pipeline = load_pipeline(layout.pipeline)
-    own = shown(folder, layout.root) + "/"
+    own = shown(folder, point.layout.root) + "/"
     made_of = []
-    for name, _, parameters in steps:
-        record = record_now(layout, pipeline[name], parameters)
+    for name in point.order:
+        record = record_now(point, name)
         inputs = {p: h for p, h in record.inputs.items() if not p.startswith(own)}
         made_of.append(dataclasses.replace(record, inputs=inputs).key)
     return hashlib.sha256(json_bytes(made_of)).hexdigest()

@@ -28,9 +28,9 @@ from analysis_utils.core.errors import ParameterError
 from analysis_utils.core.schemas import field
 from analysis_utils.survey.crosstab import crosstab
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
-from analysis_utils.survey.format import QUESTIONS, RESPONSES, WEIGHT, Survey
+from analysis_utils.survey.format import MISSING, NO_ANSWER, QUESTIONS, RESPONSES, WEIGHT, Survey
 from analysis_utils.survey.missing import missing_options
-from analysis_utils.survey.ordinal import DEFAULT_TOP, distribution, median, top_box
+from analysis_utils.survey.ordinal import DEFAULT_TOP, distribution, median, missing_rows, top_box
 from analysis_utils.survey.weights import parse_weights, weighted_shares
 
 #: Defaults of ``07_survey_analyses``: no grouping question; the top box of
@@ -44,14 +44,25 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "ordinal_distributions.csv": {
         "fields": [
             field("question_id", "string", "An ordinal question", required=True),
-            field("position", "integer", "Place on the scale, 1 the lowest", required=True),
+            field(
+                "position",
+                "integer",
+                "Place on the scale, 1 the lowest; after the scale, each missing kind and the "
+                "blank answers (base missing), where the codebook marks missing kinds",
+                required=True,
+            ),
             field("option_code", "string", "The option", required=True),
             field("option_label", "string", "Its label"),
             field("count", "integer", "Respondents (recomputed); empty where withheld"),
             field("share", "number", "Share of the base (recomputed)"),
             field("cumulative_share", "number", "Share at or below the option"),
             _STATUS,
-            field("base", "string", "answered, or all respondents (when blanks are withheld)"),
+            field(
+                "base",
+                "string",
+                "answered, or all respondents (when the missing counts are withheld); missing "
+                "on the rows of the missing kinds",
+            ),
         ],
         "primaryKey": ["question_id", "position"],
     },
@@ -79,10 +90,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "group_option", "string", "Row: an option of the group, or _total", required=True
             ),
             field("group_label", "string", "Its label"),
-            field("option_code", "string", "Column: an option, or _total", required=True),
+            field(
+                "option_code",
+                "string",
+                "Column: an option, or _total (and _valid, the valid answers, where the "
+                "codebook marks missing kinds)",
+                required=True,
+            ),
             field("option_label", "string", "Its label"),
             field("count", "integer", "Respondents (recomputed); empty where withheld"),
-            field("row_share", "number", "Cell over its row total"),
+            field(
+                "row_share",
+                "number",
+                "Cell over its row total; where the codebook marks missing kinds, over the "
+                "row's valid answers (empty on the missing kinds)",
+            ),
             field("weighted_row_share", "number", "Weighted cell over weighted row (if weights)"),
             _STATUS,
         ],
@@ -91,17 +113,32 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "weighted_shares.csv": {
         "fields": [
             field("question_id", "string", "A choice question", required=True),
-            field("option_code", "string", "The option (or _no_answer)", required=True),
+            field(
+                "option_code",
+                "string",
+                "The option (or _no_answer; _valid where the codebook marks missing kinds)",
+                required=True,
+            ),
             field("count", "integer", "Unweighted respondents; empty where withheld"),
-            field("weighted_share", "number", "Weighted share of all respondents"),
+            field(
+                "weighted_share",
+                "number",
+                "Weighted share of all respondents; where the codebook marks missing kinds, an "
+                "answer's share of the valid answers",
+            ),
             field("ci_low", "number", "Wilson interval at n_eff, lower bound"),
             field("ci_high", "number", "Wilson interval at n_eff, upper bound"),
-            field("n_eff", "number", "Kish effective sample size (sum w)^2 / sum w^2"),
+            field("n_eff", "number", "Kish effective sample size (sum w)^2 / sum w^2 of the base"),
             _STATUS,
         ],
         "primaryKey": ["question_id", "option_code"],
     },
 }
+
+
+def _marked(survey: Survey) -> bool:
+    """Whether the codebook marks kinds of missing answer (then the shares are valid shares)."""
+    return bool((survey.options.get(MISSING, pd.Series(dtype=str)) == "true").any())
 
 
 def _empty(name: str) -> pd.DataFrame:
@@ -188,25 +225,42 @@ def ordinal_tables(
         return _empty("ordinal_distributions.csv"), _empty("ordinal_summaries.csv")
     parts, summaries = [], []
     for qid in _questions(survey, ordinal_only=True)["question_id"]:
-        kinds = missing_options(survey.options, qid)  # out of the scale, counted as no answer
+        kinds = missing_options(survey.options, qid)  # out of the scale, each its own row
         every = _options(survey, qid)
         options = every[~every["option_code"].isin(kinds)]
+        others = every[every["option_code"].isin(kinds)]
         answers = survey.responses[qid]
         tally = answers.value_counts()
         counts = [int(tally.get(code, 0)) for code in options["option_code"]]
-        blank = int((answers == "").sum()) + sum(int(tally.get(code, 0)) for code in kinds)
         if sum(counts) == 0:
             continue
-        table = distribution(counts, no_answer=blank, min_cell=min_cell)
+        blank = int((answers == "").sum())
+        codes, labels = list(options["option_code"]), list(options["option_label"])
+        if _marked(survey):
+            missing = [int(tally.get(code, 0)) for code in others["option_code"]]
+            missing += [blank] if blank else []
+            table = pd.concat(
+                [
+                    distribution(counts, no_answer=missing, min_cell=min_cell),
+                    missing_rows(counts, missing, min_cell=min_cell),
+                ],
+                ignore_index=True,
+            )
+            codes += [*others["option_code"], *([NO_ANSWER] if blank else [])]
+            labels += [*others["option_label"], *(["no answer (blank)"] if blank else [])]
+            no_answer: int | list[int] = missing
+        else:
+            table = distribution(counts, no_answer=blank, min_cell=min_cell)
+            no_answer = blank
         table.insert(0, "question_id", qid)
-        table.insert(2, "option_code", list(options["option_code"]))
-        table.insert(3, "option_label", list(options["option_label"]))
+        table.insert(2, "option_code", codes)
+        table.insert(3, "option_label", labels)
         parts.append(table)
         middle = median(counts)
         box = top_box(
             counts,
             top=min(top, len(counts) - 1),
-            no_answer=blank,
+            no_answer=no_answer,
             confidence=confidence,
             min_cell=min_cell,
         )
@@ -348,6 +402,7 @@ def weighted_table(
     parts = []
     for row in _questions(survey).itertuples(index=False):
         codes = list(_options(survey, row.question_id)["option_code"])
+        kinds = missing_options(survey.options, row.question_id)
         table = weighted_shares(
             list(survey.responses[row.question_id]),
             weights,
@@ -355,6 +410,7 @@ def weighted_table(
             choice=str(row.choice),
             confidence=confidence,
             min_cell=min_cell,
+            missing=[c for c in codes if c in kinds] if _marked(survey) else None,
         )
         table.insert(0, "question_id", row.question_id)
         parts.append(table)

@@ -3,8 +3,9 @@
 One line each, for the student: the file read (its sheet, for a workbook, and
 where its labels came from), the respondent id and weights, each question's
 guessed type, then the checklist: types, identifying text questions, ordered
-scales (taken from the file's measure level, or suggested for numbered
-options), kinds of missing answer, answers without a label, near-duplicate
+scales (taken from the file's measure level or from labels that are bands of
+numbers, or suggested for numbered options), numeric questions and their
+range, kinds of missing answer, answers without a label, near-duplicate
 answers (:func:`near_duplicates`), groups of 0/1 columns, renamed columns.
 """
 
@@ -142,11 +143,18 @@ def _header(conversion: Conversion) -> list[str]:
         ),
         "",
         f"question types guessed (single: value labels, or at most {FEW} distinct answers, each "
-        "given twice on average; text otherwise):",
+        "given twice on average; numeric: every answer a number; text otherwise):",
     ]
     width = max((len(q.question_id) for q in questions), default=0)
     for q in questions:
-        what = f"{len(q.labels)} options" if q.choice != "text" else "free text"
+        what = (
+            "free text"
+            if q.choice == "text"
+            else f"numbers {q.valid_min} to {q.valid_max}"
+            + (f", {len(q.labels)} missing kinds" if q.labels else "")
+            if q.choice == "numeric"
+            else f"{len(q.labels)} options"
+        )
         lines.append(
             f"  {q.question_id:<{width}}  {q.choice:<8}  {what} ({q.reason}); "
             f"{'set' if q.choice == 'multiple' else 'column'} {q.column!r}"
@@ -173,20 +181,39 @@ def summary(conversion: Conversion, folder: Path) -> list[str]:
     unlabelled = [f"{q.question_id} ({q.unlabelled})" for q in questions if q.unlabelled]
     lines += ["", f"check, in {folder / QUESTIONS} and {folder / OPTIONS}:"]
     lines.append(
-        "  - choice: a guess; set single, multiple or text where it is wrong (a multiple-choice "
-        f"question given as one 0/1 column per option: see {folder / 'README.md'})"
+        "  - choice: a guess; set single, multiple, numeric or text where it is wrong (a "
+        f"multiple-choice question given as one 0/1 column per option: see {folder / 'README.md'})"
     )
     if text:
         lines.append(
-            "  - identifying: the text questions are marked true (their answers are dropped at "
-            "cleaning); set false where the answers cannot identify anyone: " + ", ".join(text)
+            "  - identifying: the text questions are marked true, so their answers are dropped at "
+            "cleaning (free text can name a person, a place or a date); set false where the "
+            "answers cannot identify anyone: "
+            + ", ".join(f"{q.question_id} ({q.reason})" for q in questions if q.choice == "text")
         )
-    ordinal = [q.question_id for q in questions if q.scale == "ordinal"]
-    if ordinal:
+    numeric = [
+        f"{q.question_id} ({q.valid_min} to {q.valid_max})"
+        for q in questions
+        if q.choice == "numeric"
+    ]
+    if numeric:
         lines.append(
-            "  - scale: ordinal as the file's measure level says (median, top-two box; options "
-            "lowest first): " + ", ".join(ordinal)
+            "  - numeric: answers that are numbers, kept for descriptive statistics and never "
+            "dropped as identifying; valid_min and valid_max are the smallest and largest "
+            "answers in the file: widen them to the range the question allows (an answer "
+            "outside is refused), and give the unit: " + ", ".join(numeric)
         )
+    measured = [q.question_id for q in questions if q.scale and "measure" in q.scale_reason]
+    banded = [q.question_id for q in questions if q.scale and "bands" in q.scale_reason]
+    for said, ordinal in (
+        ("the file's measure level says", measured),
+        ("the value labels say: bands of numbers in increasing order", banded),
+    ):
+        if ordinal:
+            lines.append(
+                f"  - scale: ordinal as {said} (median, top-two box; options lowest first): "
+                + ", ".join(ordinal)
+            )
     scales = [
         q.question_id
         for q in questions

@@ -13,7 +13,66 @@ import pandas as pd
 
 from analysis_utils.core.errors import Problem
 from analysis_utils.core.printed import parse_printed_number
-from analysis_utils.survey.format import OPTIONS, QUESTIONS, RESPONDENT_ID, RESPONSES
+from analysis_utils.survey.format import (
+    MISSING,
+    NUMERIC_COLUMNS,
+    OPTIONS,
+    QUESTIONS,
+    RESPONDENT_ID,
+    RESPONSES,
+)
+
+#: Question types without options of their own (a numeric question's options are its missing
+#: kinds only).
+_NO_OPTIONS = ("text", "numeric")
+
+
+def _numeric_problems(row: object, line: int, q_file: str) -> list[Problem]:
+    """Check a numeric question's valid range (a bound at most the other); none elsewhere."""
+    given = {c: str(getattr(row, c, "") or "") for c in NUMERIC_COLUMNS}
+    if getattr(row, "choice", "") != "numeric":
+        return [
+            Problem(
+                q_file,
+                line,
+                column,
+                "a unit or a valid range is a numeric question's",
+                f"question {getattr(row, 'question_id', '')!r} is "
+                f"{getattr(row, 'choice', '')}: leave {column} empty, or set choice to numeric",
+            )
+            for column, value in given.items()
+            if value
+        ]
+    low, high = given["valid_min"], given["valid_max"]
+    bounds = {}
+    for column, value in (("valid_min", low), ("valid_max", high)):
+        try:
+            bounds[column] = Decimal(value) if value else None
+        except ArithmeticError:
+            bounds[column] = None
+        number = bounds[column]
+        if value and (number is None or not number.is_finite()):
+            return [
+                Problem(
+                    q_file,
+                    line,
+                    column,
+                    "a valid bound is a finite number",
+                    f"{value!r} is not a finite number: write a bound such as 18 or 0.5",
+                )
+            ]
+    lowest, highest = bounds["valid_min"], bounds["valid_max"]
+    if lowest is not None and highest is not None and lowest > highest:
+        return [
+            Problem(
+                q_file,
+                line,
+                "valid_max",
+                "valid_min is at most valid_max",
+                f"the valid range {low} to {high} is empty: swap the bounds",
+            )
+        ]
+    return []
 
 
 def problems(
@@ -40,7 +99,10 @@ def problems(
     list of Problem
         Each naming file, row, column and rule: the reserved question id, a
         choice question without options, an ordinal question that is not
-        single choice, an option of an unknown or a text question, a
+        single choice, an option of an unknown or a text question, an option
+        of a numeric question that is not a missing kind, a unit or valid
+        range on a question that is not numeric, a valid range that is empty
+        or not numbers, a
         percentage above 100, percentages given with answers, a single-choice
         question's percentages not summing to 100 up to rounding.
     """
@@ -53,7 +115,8 @@ def problems(
                 Problem(q_file, line, "question_id", "reserved", f"{RESPONDENT_ID!r} is reserved")
             )
         has_options = (options["question_id"] == row.question_id).any()
-        if row.choice != "text" and not has_options:
+        problems += _numeric_problems(row, line, q_file)
+        if row.choice not in _NO_OPTIONS and not has_options:
             problems.append(
                 Problem(
                     q_file,
@@ -103,6 +166,18 @@ def problems(
                     "question_id",
                     "a text question has no options",
                     f"question {row.question_id!r} is a text question",
+                )
+            )
+        elif choice[row.question_id] == "numeric" and getattr(row, MISSING, "") != "true":
+            problems.append(
+                Problem(
+                    o_file,
+                    line,
+                    MISSING,
+                    "a numeric question's options are its missing kinds",
+                    f"question {row.question_id!r} is numeric: its answers are numbers, so an "
+                    f"option of it is a kind of missing answer (set {MISSING} to true), or "
+                    "set choice to single if the codes are categories",
                 )
             )
         if row.reported_percent and Decimal(row.reported_percent) > 100:

@@ -17,8 +17,10 @@ respondent and one column per question. From it are built:
     (:data:`~analysis_utils.survey.guess.FEW`): **single** where the
     column has value labels, or has at most that many distinct answers and
     each is given twice on average (distinct answers at most half the answers
-    given); **text** otherwise. Text questions are marked ``identifying``
-    (dropped at cleaning) until the student says otherwise.
+    given); **numeric** where every answer is a number (its range in the file
+    written as ``valid_min`` and ``valid_max``); **text** otherwise. Text
+    questions are marked ``identifying`` (dropped at cleaning) until the
+    student says otherwise; numeric ones never are.
 ``options.csv``
     For a single-choice question: the value labels (stored value -> label),
     then any answer without a label (labelled by itself); without value labels
@@ -54,6 +56,7 @@ from analysis_utils.survey.answers import decimal_point_columns, integral
 from analysis_utils.survey.format import (
     _CITATION_COLUMNS,
     MISSING,
+    NUMERIC_COLUMNS,
     OPTION_FIELDS,
     OPTIONS,
     QUESTION_FIELDS,
@@ -186,6 +189,7 @@ def convert(
     sheet: str | None = None,
     single: Collection[str] = (),
     text: Collection[str] = (),
+    numeric: Collection[str] = (),
 ) -> Conversion:
     """Build a survey's codebook and answers from one file of answers, in memory.
 
@@ -203,6 +207,8 @@ def convert(
         (``new-survey --update`` after the student set them single).
     text : collection of str
         Question ids to take for text questions whatever their answers.
+    numeric : collection of str
+        Question ids to take for numeric questions where their answers are numbers.
 
     Returns
     -------
@@ -292,7 +298,14 @@ def convert(
         question = (
             Question(column, question_id, "text", "text in questions.csv", {}, {})
             if question_id in text
-            else column_question(table, k, question_id, cells, single=question_id in single)
+            else column_question(
+                table,
+                k,
+                question_id,
+                cells,
+                single=question_id in single,
+                numeric=question_id in numeric,
+            )
         )
         if question.choice == "text":  # a value declared missing is no answer to a text
             cells = ["" if c in declared else c for c in cells]
@@ -348,6 +361,8 @@ def _files(
 ) -> dict[str, str]:
     """Write the texts of questions.csv, options.csv and responses.csv."""
     q_header = [c for c in QUESTION_FIELDS if c not in _CITATION_COLUMNS]
+    if any(q.choice == "numeric" for q, _ in questions):
+        q_header[q_header.index("scale") + 1 : q_header.index("scale") + 1] = NUMERIC_COLUMNS
     o_header = [c for c in OPTION_FIELDS if c not in _CITATION_COLUMNS]
     if any(q.missing for q, _ in questions):
         o_header.append(MISSING)
@@ -366,6 +381,8 @@ def _files(
                 "question_text": text,
                 "choice": q.choice,
                 "scale": q.scale,
+                "valid_min": q.valid_min,
+                "valid_max": q.valid_max,
                 "identifying": "true" if q.choice == "text" else "",
                 "source": neutral(
                     f"{'set' if q.choice == 'multiple' else 'column'} {q.column} of "
@@ -376,7 +393,8 @@ def _files(
                     )
                 ),
                 "note": f"type guessed from {q.reason}"
-                + ("; ordinal: the file's measure level" if q.scale else ""),
+                + (f"; ordinal: {q.scale_reason}" if q.scale else "")
+                + ("; valid range: the answers' in the file" if q.choice == "numeric" else ""),
             }
         )
         o_rows += [
@@ -388,9 +406,12 @@ def _files(
             }
             for code, label in q.labels.items()
         ]
-        columns.append(
-            [q.codes[c] if c else "" for c in cells] if q.codes else [neutral(c) for c in cells]
-        )
+        if q.choice == "numeric":  # numbers as given, missing kinds by their codes
+            columns.append([q.codes.get(c, c) for c in cells])
+        elif q.codes:
+            columns.append([q.codes[c] if c else "" for c in cells])
+        else:
+            columns.append([neutral(c) for c in cells])
     header = [RESPONDENT_ID, *(q.question_id for q, _ in questions)]
     if weights is not None:
         header.append(WEIGHT)

@@ -8,6 +8,14 @@ empty. Both questions are single choice; a blank answer is the pseudo-option
 :data:`~analysis_utils.survey.format.NO_ANSWER` (a row or column only when
 someone left it blank), so the totals are the counts ``survey_items.csv``
 gives of each question, withheld where it withholds them.
+
+Where the codebook marks kinds of missing answer (``missing`` in
+``options.csv``), each is its own row or column with its label, after the
+answers, and the blank answers are missing too: the row shares are then
+*valid* shares (a cell over the valid answers of its row, the column
+:data:`VALID`), empty on the missing columns, and the margins are withheld as
+``survey_items.csv`` withholds them with its valid n
+(:func:`~analysis_utils.survey.disclosure.suppress_parts`).
 """
 
 from __future__ import annotations
@@ -19,14 +27,17 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
-from analysis_utils.survey.format import NO_ANSWER, Survey
+from analysis_utils.survey.format import MISSING, NO_ANSWER, Survey
 from analysis_utils.survey.suppression import TableSuppression, suppress_table
 
 #: Code of the totals in :meth:`Crosstab.table` (the row and column of margins).
 TOTAL = "_total"
 
+#: Code of the valid totals (answers that are not missing) where the codebook marks missing kinds.
+VALID = "_valid"
+
 #: Labels of the pseudo-options.
-PSEUDO_LABELS = {NO_ANSWER: "no answer", TOTAL: "total"}
+PSEUDO_LABELS = {NO_ANSWER: "no answer", TOTAL: "total", VALID: "valid answers"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +59,9 @@ class Crosstab:
     weighted : numpy.ndarray or None
         Sum of the respondents' weights per row and column, if weighted.
     suppression : TableSuppression
+    missing_rows, missing_columns : tuple of bool
+        Which rows (columns) are missing kinds or blank answers, where the
+        codebook marks missing kinds (else empty: shares of all answers).
     """
 
     question: str
@@ -59,6 +73,8 @@ class Crosstab:
     counts: np.ndarray
     weighted: np.ndarray | None
     suppression: TableSuppression
+    missing_rows: tuple[bool, ...] = ()
+    missing_columns: tuple[bool, ...] = ()
 
     def answers(self, group_option: str) -> list[int]:
         """Count one group's answers per option of the question, blanks left out.
@@ -73,7 +89,8 @@ class Crosstab:
         Returns
         -------
         list of int
-            In the question's codebook order (in memory: not safe to publish).
+            In the question's codebook order, missing kinds left out (in
+            memory: not safe to publish).
 
         Raises
         ------
@@ -83,7 +100,29 @@ class Crosstab:
         if group_option not in self.rows:
             raise ValueError(f"{group_option!r} is not an option of {self.group!r}: {self.rows}")
         row = self.counts[self.rows.index(group_option)]
-        return [int(k) for k, code in zip(row, self.columns, strict=True) if code != NO_ANSWER]
+        missing = self.missing_columns or tuple(c == NO_ANSWER for c in self.columns)
+        return [int(k) for k, m in zip(row, missing, strict=True) if not m]
+
+    def _valid_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's valid total (then the column totals' valid total), and whether it is told.
+
+        A valid total is published only where the published cells and totals
+        tell it already: no withheld cell on the line, or all on one side
+        (valid or missing) and the line's total published.
+        """
+        counts, cells = self.counts, self.suppression.cells
+        missing = np.array(self.missing_columns, dtype=bool)
+        full = np.vstack([counts, counts.sum(0)])
+        hidden = np.vstack([cells, np.array(self.suppression.columns, dtype=bool)])
+        line_hidden = np.array([*self.suppression.rows, False], dtype=bool)
+        valid = full[:, ~missing].sum(1)
+        told = np.zeros(len(full), dtype=bool)
+        for i in range(len(full)):
+            in_valid, in_missing = hidden[i, ~missing].any(), hidden[i, missing].any()
+            told[i] = not (in_valid and in_missing) and not (in_valid and line_hidden[i])
+        if self.suppression.column_parts is not None:
+            told[-1] = True  # survey_items.csv publishes the question's valid n
+        return valid, told
 
     def table(self) -> pd.DataFrame:
         """Give the crosstab in long form, one row per cell and total, withheld counts empty.
@@ -93,7 +132,10 @@ class Crosstab:
         cell over weights of the row) only where the cell's count is. The
         totals are the last column (``option_code`` :data:`TOTAL`, row share
         1), the last row (``group_option`` :data:`TOTAL`, its row share the
-        column's share of all respondents) and the grand total.
+        column's share of all respondents) and the grand total. Where the
+        codebook marks missing kinds, a column :data:`VALID` before
+        :data:`TOTAL` gives each row's valid answers (row share 1) and the row
+        shares are of them (empty on the missing columns and the total).
 
         Returns
         -------
@@ -103,6 +145,8 @@ class Crosstab:
             weights), ``status`` (``shown`` or ``suppressed``).
         """
         counts, hidden = self.counts, self.suppression.cells
+        marked = bool(self.missing_columns)
+        missing = np.array(self.missing_columns or [False] * counts.shape[1], dtype=bool)
         full = np.zeros((counts.shape[0] + 1, counts.shape[1] + 1), dtype=np.int64)
         full[:-1, :-1] = counts
         full[:-1, -1], full[-1, :-1], full[-1, -1] = counts.sum(1), counts.sum(0), counts.sum()
@@ -114,27 +158,38 @@ class Crosstab:
             weights[:-1, :-1] = self.weighted
             weights[:-1, -1], weights[-1, :-1] = self.weighted.sum(1), self.weighted.sum(0)
             weights[-1, -1] = self.weighted.sum()
+        valid, told = self._valid_totals() if marked else (full[:, -1], ~out[:, -1])
+        valid_weight = weights[:, :-1][:, ~missing].sum(1) if marked else weights[:, -1]
+        columns = (*self.columns, *((VALID,) if marked else ()), TOTAL)
+        labels = (*self.column_labels, *((PSEUDO_LABELS[VALID],) if marked else ()), "total")
         records = []
         row_labels = (*self.row_labels, PSEUDO_LABELS[TOTAL])
-        column_labels = (*self.column_labels, PSEUDO_LABELS[TOTAL])
         for i, group_code in enumerate((*self.rows, TOTAL)):
-            for j, code in enumerate((*self.columns, TOTAL)):
-                shown = not out[i, j] and not out[i, -1]
-                row_total, row_weight = full[i, -1], weights[i, -1]
+            for j, code in enumerate(columns):
+                if code == VALID:
+                    count, withheld, weight = int(valid[i]), not told[i], valid_weight[i]
+                else:
+                    k = j if j < counts.shape[1] else -1
+                    count, withheld, weight = int(full[i, k]), bool(out[i, k]), weights[i, k]
+                off = marked and (code == TOTAL or (code not in (VALID, TOTAL) and missing[j]))
+                base, shown = valid[i], not withheld and bool(told[i]) and not off
                 records.append(
                     {
                         "group_option": group_code,
                         "group_label": row_labels[i],
                         "option_code": code,
-                        "option_label": column_labels[j],
-                        "count": None if out[i, j] else int(full[i, j]),
-                        "row_share": full[i, j] / row_total if shown and row_total else np.nan,
+                        "option_label": labels[j],
+                        "count": None if withheld else count,
+                        "row_share": count / base if shown and base else np.nan,
                         "weighted_row_share": (
-                            weights[i, j] / row_weight
-                            if self.weighted is not None and not out[i, j] and row_weight
+                            weight / valid_weight[i]
+                            if self.weighted is not None
+                            and not withheld
+                            and not off
+                            and valid_weight[i]
                             else np.nan
                         ),
-                        "status": "suppressed" if out[i, j] else "shown",
+                        "status": "suppressed" if withheld else "shown",
                     }
                 )
         table = pd.DataFrame(records)
@@ -142,8 +197,12 @@ class Crosstab:
         return table
 
 
-def _options(survey: Survey, question_id: str) -> tuple[list[str], list[str]]:
-    """Give a single-choice question's option codes and labels (codebook order, then blank)."""
+def _options(survey: Survey, question_id: str) -> tuple[list[str], list[str], list[bool]]:
+    """Give a single-choice question's option codes, labels and missing flags.
+
+    The codebook's order, the missing kinds after the answers, then the blank
+    answers (:data:`NO_ANSWER`) if anyone left the question blank.
+    """
     questions = survey.questions.set_index("question_id")
     if question_id not in questions.index:
         raise ValueError(f"no question {question_id!r} in the codebook")
@@ -154,11 +213,15 @@ def _options(survey: Survey, question_id: str) -> tuple[list[str], list[str]]:
             "questions (tabulate a multiple-choice option against its complement instead)"
         )
     mine = survey.options[survey.options["question_id"] == question_id]
+    kinds = list(mine.get(MISSING, pd.Series("", index=mine.index)) == "true")
+    order = sorted(range(len(kinds)), key=lambda k: kinds[k])  # stable: answers, then kinds
     assert survey.responses is not None
     extra = [NO_ANSWER] if (survey.responses[question_id] == "").any() else []
-    return list(mine["option_code"]) + extra, list(mine["option_label"]) + [
-        PSEUDO_LABELS[c] for c in extra
-    ]
+    return (
+        [list(mine["option_code"])[k] for k in order] + extra,
+        [list(mine["option_label"])[k] for k in order] + [PSEUDO_LABELS[c] for c in extra],
+        [kinds[k] for k in order] + [True] * len(extra),
+    )
 
 
 def crosstab(
@@ -189,6 +252,9 @@ def crosstab(
     Returns
     -------
     Crosstab
+        Where the codebook marks missing kinds, each is a row or column of its
+        own after the answers, and the totals of the valid answers are
+        published as ``survey_items.csv`` publishes its valid n.
 
     Raises
     ------
@@ -202,8 +268,10 @@ def crosstab(
     if question_id == group_id:
         raise ValueError(f"question and grouping question are both {question_id!r}")
     answers = survey.responses
-    columns, column_labels = _options(survey, question_id)
-    rows, row_labels = _options(survey, group_id)
+    columns, column_labels, missing_columns = _options(survey, question_id)
+    rows, row_labels, missing_rows = _options(survey, group_id)
+    options = survey.options
+    marked = bool((options.get(MISSING, pd.Series(dtype=str)) == "true").any())
     w = None if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
     if w is not None and (len(w) != len(answers) or not np.all(np.isfinite(w)) or np.any(w < 0)):
         raise ValueError(f"weights must be {len(answers)} finite numbers >= 0, one per respondent")
@@ -225,5 +293,12 @@ def crosstab(
         tuple(column_labels),
         counts,
         weighted,
-        suppress_table(counts, min_cell=min_cell),
+        suppress_table(
+            counts,
+            min_cell=min_cell,
+            row_parts=[int(m) for m in missing_rows] if marked else None,
+            column_parts=[int(m) for m in missing_columns] if marked else None,
+        ),
+        tuple(missing_rows) if marked else (),
+        tuple(missing_columns) if marked else (),
     )

@@ -53,6 +53,51 @@ def suppress(counts: Sequence[int], *, min_cell: int, complete: bool) -> list[bo
         hidden[pick] = True
 
 
+def suppress_parts(
+    counts: Sequence[int], parts: Sequence[Sequence[int]], *, min_cell: int
+) -> tuple[list[bool], bool]:
+    """Withhold as :func:`suppress` does, where each part's total is published too.
+
+    A question's counts add up to n, and its valid answers (the options that
+    are not missing kinds) add up to the valid n, the missing kinds and the
+    blanks to the rest. Publishing the valid n adds one total per part; each
+    part must then keep the one-way rule on its own: its withheld cells are
+    none, or two or more adding up to at least ``min_cell``. While a part does
+    not, its smallest published cell is withheld too.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Adding up to a published total.
+    parts : sequence of sequence of int
+        Indices of ``counts``, each index in one part.
+    min_cell : int
+        Smallest count published.
+
+    Returns
+    -------
+    hidden : list of bool
+        ``True`` where the count is withheld.
+    totals : bool
+        Whether the parts' totals may be published. If a part cannot be
+        protected (it has no published cell left to withhold), the totals are
+        withheld and ``hidden`` is :func:`suppress`'s alone.
+    """
+    plain = suppress(counts, min_cell=min_cell, complete=True)
+    hidden = list(plain)
+    for part in parts:
+        while True:
+            withheld = [i for i in part if hidden[i]]
+            total = sum(counts[i] for i in withheld)
+            if total == 0 or (len(withheld) >= 2 and total >= min_cell):
+                break
+            shown = [i for i in part if not hidden[i]]
+            if not shown:
+                return plain, False
+            hidden[min(shown, key=lambda i: (counts[i] == 0, counts[i], i))] = True
+    return hidden, True
+
+
 def identifying_columns(survey: Survey) -> list[str]:
     """Questions flagged as identifying in the codebook (their answers are never written).
 

@@ -12,11 +12,13 @@ writes an empty, valid template):
 ``responses.csv`` (optional; or ``responses.xlsx``, ``responses.sav``, ``responses.dta``)
     One row per respondent: ``respondent_id`` and one column per question,
     named by its ``question_id``: an option code (single choice), option codes
-    joined by ``;`` (multiple choice) or any text (``text`` questions); empty
-    for no answer. A multiple-choice question may instead have one column per
-    option, ``<question_id>_<option_code>``, holding 1 where the option was
-    chosen and 0 or nothing otherwise (:data:`DUMMY_CHOSEN`). Every format is
-    read into the same text table (:mod:`analysis_utils.survey.sources`).
+    joined by ``;`` (multiple choice), a number (``numeric`` questions, within
+    ``valid_min`` and ``valid_max``; or the code of one of its missing kinds)
+    or any text (``text`` questions); empty for no answer. A multiple-choice
+    question may instead have one column per option,
+    ``<question_id>_<option_code>``, holding 1 where the option was chosen
+    and 0 or nothing otherwise (:data:`DUMMY_CHOSEN`). Every format is read
+    into the same text table (:mod:`analysis_utils.survey.sources`).
 ``claims.yaml`` (optional)
     The claims to test.
 ``analyses.yaml`` (optional)
@@ -126,9 +128,10 @@ QUESTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
             "choice",
             "string",
             "single (one option per respondent), multiple (any number), text (free text), "
+            "numeric (a number: an integer or a decimal, such as an age or an amount), "
             "or 'not stated' (aggregates whose question type the source does not give)",
             required=True,
-            enum=["single", "multiple", "text", "not stated"],
+            enum=["single", "multiple", "text", "numeric", "not stated"],
         ),
         True,
     ),
@@ -139,6 +142,28 @@ QUESTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
             "ordinal for a single-choice question whose options are ordered (a Likert scale; "
             "options.csv lists them lowest first), nominal or empty otherwise",
             enum=["nominal", "ordinal"],
+        ),
+        False,
+    ),
+    "unit": (
+        field("unit", "string", "Unit of a numeric question's answers (years, USD, ...)"),
+        False,
+    ),
+    "valid_min": (
+        field(
+            "valid_min",
+            "number",
+            "Smallest valid answer of a numeric question (empty: no bound); an answer below it "
+            "is refused",
+        ),
+        False,
+    ),
+    "valid_max": (
+        field(
+            "valid_max",
+            "number",
+            "Largest valid answer of a numeric question (empty: no bound); an answer above it "
+            "is refused",
         ),
         False,
     ),
@@ -155,7 +180,8 @@ QUESTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
             "identifying",
             "boolean",
             "true for a free-text question whose answers could identify a respondent "
-            "(names, places, dates): its column is dropped at cleaning",
+            "(names, places, dates): its column is dropped at cleaning (many distinct answers "
+            "alone do not make a question identifying: ages and incomes are numeric)",
         ),
         False,
     ),
@@ -210,7 +236,7 @@ OPTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
             "boolean",
             "true for a code that is a kind of missing answer (don't know, refused; an SPSS "
             "user-missing code, a Stata .a to .z): counted as its own category, left out of the "
-            "valid percentages",
+            "valid percentages; the only options a numeric question has",
         ),
         False,
     ),
@@ -266,7 +292,9 @@ def response_fields(
     dict
         ``respondent_id`` (required, unique) and one column per question: an
         option code (single choice: ``enum``), codes joined by ``;`` (multiple
-        choice: ``pattern``), or text. Choice questions' columns are required.
+        choice: ``pattern``), a number (numeric: checked by
+        :func:`analysis_utils.survey.numeric.problems`), or text. Choice and
+        numeric questions' columns are required.
         The optional :data:`WEIGHT` column holds survey weights.
     """
     fields: dict[str, tuple[dict[str, Any], bool]] = {
@@ -291,18 +319,34 @@ def response_fields(
                 field(row.question_id, "string", text, pattern=pattern),
                 True,
             )
+        elif row.choice == "numeric":  # numbers and range: analysis_utils.survey.numeric
+            fields[row.question_id] = (field(row.question_id, "string", text), True)
         else:
             fields[row.question_id] = (field(row.question_id, "string", text), False)
     return fields
 
 
+#: Optional columns of ``questions.csv`` for numeric questions (``new-survey --from`` writes
+#: them where it finds a numeric question).
+NUMERIC_COLUMNS = ("unit", "valid_min", "valid_max")
+
 #: Optional columns the template leaves out (they tie a codebook to a list of source numbers,
-#: or mark missing kinds, which ``new-survey --from`` writes where a file has them).
-_CITATION_COLUMNS = ("stated_n_source", "labelled_in_article", "number_id", MISSING)
+#: mark missing kinds, or describe numeric questions, which ``new-survey --from`` writes where
+#: a file has them).
+_CITATION_COLUMNS = (
+    "stated_n_source",
+    "labelled_in_article",
+    "number_id",
+    MISSING,
+    *NUMERIC_COLUMNS,
+)
 
 
 def format_reference() -> str:
     """Describe the survey format in Markdown: one table per file, from the schemas.
+
+    The three files of a survey folder, then the labels table that ``new-survey
+    --from`` reads beside a CSV or Excel file of answers (:data:`LABEL_COLUMNS`).
 
     Returns
     -------
@@ -321,15 +365,42 @@ def format_reference() -> str:
         f"`{RESPONSES}` (optional; or one of {others})\n\n"
         "| column | required | meaning |\n|---|---|---|\n"
         f"| `{RESPONDENT_ID}` | yes | Respondent (unique) |\n"
-        "| one per question, named by its `question_id` | for choice questions | "
-        "an option code (single), codes joined by `;` (multiple), any text (text); "
+        "| one per question, named by its `question_id` | for choice and numeric questions | "
+        "an option code (single), codes joined by `;` (multiple), a number such as `42` or "
+        "`3.5` (numeric; or the code of one of its missing kinds), any text (text); "
         "empty for no answer |\n"
         "| `<question_id>_<option_code>`, one per option | instead of a multiple-choice "
         f"question's column | {DUMMY_CHOSEN} if the option was chosen, {DUMMY_NOT_CHOSEN} or "
         "empty if not |\n"
         f"| `{WEIGHT}` | no | the respondent's survey weight, a number >= 0 |\n"
     )
+    parts.append(
+        "labels table, for `new-survey --from` a CSV or Excel file of answers: a sheet `labels` "
+        "of the workbook, or `NAME.labels.csv` beside `NAME.csv`; one row per label\n\n"
+        "| column | required | meaning |\n|---|---|---|"
+    )
+    for column, (meaning, required) in LABEL_COLUMNS.items():
+        parts.append(f"| `{column}` | {'yes' if required else 'no'} | {meaning} |")
+    parts.append("")
     return "\n".join(parts)
+
+
+#: Columns of a labels table (a workbook's ``labels`` sheet, or ``NAME.labels.csv`` beside
+#: ``NAME.csv``) that ``new-survey --from`` reads: name -> (meaning, whether it must be present).
+LABEL_COLUMNS: dict[str, tuple[str, bool]] = {
+    "column": ("a column of the file of answers", True),
+    "value": (
+        "a value as stored in that column; empty on the row whose label is the column's own "
+        "(its question text)",
+        True,
+    ),
+    "label": ("the label", True),
+    "missing": (
+        "true where the value is a kind of missing answer (don't know, refused), else false or "
+        "empty",
+        False,
+    ),
+}
 
 
 #: Primary key of each file of a survey folder.

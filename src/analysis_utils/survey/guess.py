@@ -1,13 +1,15 @@
 """One column of a file of answers, or an SPSS multiple response set, as a question.
 
 What ``new-survey --from`` guesses (:mod:`analysis_utils.survey.convert`): a
-question id made safe from a column's name, the type (single choice or text, by
-:data:`FEW`; multiple choice for a response set) and the options with their codes
-and labels.
+question id made safe from a column's name, the type (single choice, numeric or
+text, by :data:`FEW`; multiple choice for a response set), the options with
+their codes and labels, a numeric question's range, and an ordinal scale where
+the file says so or the value labels are ordered bands of numbers.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -21,6 +23,14 @@ from analysis_utils.survey.texttable import TextTable
 #: Most distinct answers a column without value labels may have to be guessed single choice.
 FEW = 10
 
+#: Fewest labelled codes whose labels, numbers in increasing order, make bands (an ordinal scale).
+BANDS = 3
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+#: A number written with a leading zero (``0123``): a code such as a postal code, not a number.
+_CODE_LIKE = re.compile(r"[+-]?0[0-9]")
+_IN_LABEL = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
+
 
 @dataclass(frozen=True)
 class Question:
@@ -32,8 +42,8 @@ class Question:
         The column's name in the file; ``$name`` for an SPSS multiple response set.
     question_id : str
     choice : str
-        ``single`` or ``text`` (guessed), or ``multiple`` (an SPSS multiple
-        response set).
+        ``single``, ``numeric`` or ``text`` (guessed), or ``multiple`` (an SPSS
+        multiple response set).
     reason : str
         Why that type was guessed.
     codes : dict
@@ -49,10 +59,15 @@ class Question:
     counts : dict
         Option code -> respondents giving it (single choice).
     scale : str
-        ``ordinal`` where the file states the measure level ordinal (SPSS),
-        else ``""``.
+        ``ordinal`` where the file states the measure level ordinal (SPSS) or
+        the value labels are bands of numbers in increasing order (income
+        bands), else ``""``.
     labelled : bool
         Whether the options come from value labels (else from the answers given).
+    scale_reason : str
+        Why the scale is ordinal (empty if it is not).
+    valid_min, valid_max : str
+        A numeric question's smallest and largest answer in the file.
     """
 
     column: str
@@ -66,6 +81,70 @@ class Question:
     counts: dict[str, int] = field(default_factory=dict)
     scale: str = ""
     labelled: bool = False
+    scale_reason: str = ""
+    valid_min: str = ""
+    valid_max: str = ""
+
+
+def banded(labels: dict[str, str]) -> bool:
+    """Whether value labels are bands of numbers in the codes' order (an ordinal scale).
+
+    Parameters
+    ----------
+    labels : dict
+        Stored value -> label, the answers' labels only (no missing kind).
+
+    Returns
+    -------
+    bool
+        At least :data:`BANDS` integer codes, each label holding a number, the
+        first number of each label (``$3,000-$4,999`` -> 3000) increasing with
+        the code: income bands, age groups.
+    """
+    if len(labels) < BANDS or not all(re.fullmatch(r"-?[0-9]+", v) for v in labels):
+        return False
+    firsts = []
+    for value in sorted(labels, key=int):
+        found = _IN_LABEL.search(labels[value])
+        if found is None:
+            return False
+        firsts.append(Decimal(found.group().replace(",", "")))
+    return all(a < b for a, b in itertools.pairwise(firsts))
+
+
+def _numeric(
+    column: str, question_id: str, reason: str, cells: list[str], declared: dict[str, str]
+) -> Question:
+    """Make a numeric question: its missing kinds its only options, its range the file's."""
+    given = set(cells)
+    kinds = [v for v in _numbers_first(declared) if declared[v] or v in given]
+    taken: set[str] = set()
+    codes = {value: unique(safe_name(value, f"o{n}"), taken) for n, value in enumerate(kinds, 1)}
+    labels = {codes[v]: neutral(declared.get(v) or v) for v in kinds}
+    tally: dict[str, int] = {}
+    for c in cells:
+        if c in codes:
+            tally[codes[c]] = tally.get(codes[c], 0) + 1
+    numbers = [Decimal(c) for c in cells if c != "" and c not in declared]
+    low, high = (min(numbers), max(numbers)) if numbers else (None, None)
+    return Question(
+        column,
+        question_id,
+        "numeric",
+        reason,
+        codes,
+        labels,
+        missing=tuple(codes.values()),
+        counts={code: tally.get(code, 0) for code in labels},
+        valid_min="" if low is None else _plain(low),
+        valid_max="" if high is None else _plain(high),
+    )
+
+
+def _plain(number: Decimal) -> str:
+    """Write a number without an exponent (``19``, ``2.5``)."""
+    text = format(number.normalize(), "f")
+    return text if "." not in text else text.rstrip("0").rstrip(".")
 
 
 def safe_name(text: str, fallback: str) -> str:
@@ -131,7 +210,13 @@ def _numbers_first(values: Iterable[str]) -> list[str]:
 
 
 def column_question(
-    table: TextTable, k: int, question_id: str, cells: list[str], *, single: bool = False
+    table: TextTable,
+    k: int,
+    question_id: str,
+    cells: list[str],
+    *,
+    single: bool = False,
+    numeric: bool = False,
 ) -> Question:
     """Guess one column's type and, for a single-choice question, its options.
 
@@ -148,16 +233,24 @@ def column_question(
     single : bool
         Take the column for a single-choice question whatever its answers (the
         student said so in ``questions.csv``: ``new-survey --update``).
+    numeric : bool
+        Take the column for a numeric question (the student said so), if its
+        answers are numbers.
 
     Returns
     -------
     Question
-        ``single`` where the column has value labels, or at most :data:`FEW`
-        distinct answers each given twice on average; ``text`` otherwise. The
-        options: the value labels (codes in numeric order, else in the label
-        set's order), then answers without a label (numeric order, else in the
-        order they first appear), then the kinds of missing answer the file
-        declares (:mod:`analysis_utils.survey.missing`).
+        ``single`` where the column has value labels for its answers (not only
+        for missing kinds), or at most :data:`FEW` distinct answers each given
+        twice on average; else ``numeric`` where every answer is a number
+        (many distinct values do not make a column free text: an age, an
+        income); ``text`` otherwise. The options: the value labels (codes in
+        numeric order, else in the label set's order), then answers without a
+        label (numeric order, else in the order they first appear), then the
+        kinds of missing answer the file declares
+        (:mod:`analysis_utils.survey.missing`); a numeric question's options
+        are its missing kinds only. The scale is ordinal where the file's
+        measure level says so or the labels are bands (:func:`banded`).
     """
     column = table.header[k]
     declared = dict(table.missing_values.get(column, {}))
@@ -166,11 +259,25 @@ def column_question(
     value_labels = dict(table.value_labels.get(column, {}))
     given = set(cells)
     kinds = [v for v in _numbers_first(declared) if declared[v] or v in given]
+    answer_labels = {v: t for v, t in value_labels.items() if v not in declared}
+    few = 0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered)
+    numbers = bool(distinct) and all(
+        _NUMBER.fullmatch(v) and not _CODE_LIKE.match(v) for v in distinct
+    )
+    if numbers and not single and (numeric or (not answer_labels and not few)):
+        why = "numeric in questions.csv" if numeric else "every answer a number"
+        return _numeric(
+            column,
+            question_id,
+            f"{len(distinct)} distinct answers among {len(answered)}, {why}",
+            cells,
+            declared,
+        )
     if value_labels or kinds:
         reason = "value labels"
         unlabelled = [v for v in distinct if v not in value_labels]
         order = _numbers_first(value_labels) + _numbers_first(unlabelled)
-    elif (0 < len(distinct) <= FEW and 2 * len(distinct) <= len(answered)) or (single and distinct):
+    elif few or (single and distinct):
         reason = f"{len(distinct)} distinct answers among {len(answered)}"
         reason += "; single in questions.csv" if single else ""
         order = _numbers_first(distinct)
@@ -186,6 +293,12 @@ def column_question(
     for c in cells:
         if c in codes:
             tally[codes[c]] = tally.get(codes[c], 0) + 1
+    if table.measures.get(column) == "ordinal":
+        scale = "the file's measure level"
+    elif banded(answer_labels):
+        scale = f"{len(answer_labels)} labelled bands of numbers, in increasing order"
+    else:
+        scale = ""
     return Question(
         column,
         question_id,
@@ -196,8 +309,9 @@ def column_question(
         len([v for v in distinct if v not in value_labels]) if value_labels else 0,
         tuple(codes[v] for v in kinds),
         {code: tally.get(code, 0) for code in labels},
-        "ordinal" if table.measures.get(column) == "ordinal" else "",
+        "ordinal" if scale else "",
         bool(value_labels),
+        scale,
     )
 
 

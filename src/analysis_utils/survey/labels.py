@@ -24,10 +24,12 @@ from pathlib import Path
 
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.survey.answers import integral
+from analysis_utils.survey.format import LABEL_COLUMNS
 from analysis_utils.survey.texttable import TextTable
 
-#: Columns of a labels sheet or side file: name -> whether it must be present.
-COLUMNS = {"column": True, "value": True, "label": True, "missing": False}
+#: Columns of a labels sheet or side file: name -> whether it must be present (the format's
+#: :data:`~analysis_utils.survey.format.LABEL_COLUMNS`).
+COLUMNS = {name: required for name, (_, required) in LABEL_COLUMNS.items()}
 
 #: What ends the name of a side file of labels (``answers.csv`` -> ``answers.labels.csv``).
 SIDE_SUFFIX = ".labels.csv"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, suppress
+from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, suppress, suppress_parts
 
 #: How many of the highest options form the top box unless a parameter says otherwise.
 DEFAULT_TOP = 2
@@ -55,26 +55,42 @@ def check_counts(counts: Sequence[int], *, options: int = 2) -> list[int]:
     return [int(k) for k in values]
 
 
+def _missing(no_answer: int | Sequence[int]) -> list[int]:
+    """Give the missing counts: the blank answers, or each missing kind and the blanks."""
+    values = [no_answer] if isinstance(no_answer, int | float) else list(no_answer)
+    if any(int(k) != k or k < 0 for k in values):
+        raise ValueError(f"no_answer must be whole numbers >= 0, got {no_answer}")
+    return [int(k) for k in values if k] if isinstance(no_answer, int | float) else values
+
+
 def _disclosed(
-    counts: Sequence[int], no_answer: int, min_cell: int
-) -> tuple[list[int], list[bool], bool, int]:
+    counts: Sequence[int], no_answer: int | Sequence[int], min_cell: int
+) -> tuple[list[int], list[bool], list[bool], bool, int]:
     """Apply the rule of ``survey_items.csv``: the counts, which are withheld, and the base.
 
-    Returns the option counts, whether each is withheld, whether the no-answer
-    count is withheld, and the base of the shares (those who answered, or all
-    respondents if the no-answer count is withheld).
+    Returns the option counts, whether each is withheld, whether each missing
+    count is withheld, whether the base of those who answered is published
+    (else it is all respondents: shares of those who answered would tell a
+    withheld missing count), and the base.
     """
     values = check_counts(counts)
-    if int(no_answer) != no_answer or no_answer < 0:
-        raise ValueError(f"no_answer must be a whole number >= 0, got {no_answer}")
-    full = values + ([int(no_answer)] if no_answer else [])
-    hidden = suppress(full, min_cell=min_cell, complete=True)
-    blank_hidden = bool(no_answer) and hidden[-1]
-    return values, hidden[: len(values)], blank_hidden, sum(full if blank_hidden else values)
+    missing = _missing(no_answer)
+    full = values + missing
+    if missing:
+        scale = list(range(len(values)))
+        parts = [scale, list(range(len(values), len(full)))]
+        hidden, told = suppress_parts(full, parts, min_cell=min_cell)
+    else:
+        hidden, told = suppress(full, min_cell=min_cell, complete=True), True
+    base = sum(values if told else full)
+    return values, hidden[: len(values)], hidden[len(values) :], told, base
 
 
 def distribution(
-    counts: Sequence[int], *, no_answer: int = 0, min_cell: int = DEFAULT_MIN_CELL
+    counts: Sequence[int],
+    *,
+    no_answer: int | Sequence[int] = 0,
+    min_cell: int = DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
     """Give the counts, shares and cumulative shares of an ordered scale, small counts withheld.
 
@@ -92,8 +108,11 @@ def distribution(
     ----------
     counts : sequence of int
         Respondents per option, lowest option first.
-    no_answer : int
-        Respondents who left the question blank.
+    no_answer : int or sequence of int
+        Respondents who left the question blank, or, where the codebook marks
+        missing kinds, the respondents of each kind and the blank ones: the
+        base of the shares is then published only where it tells no withheld
+        missing count (:func:`~analysis_utils.survey.disclosure.suppress_parts`).
     min_cell : int
         Smallest count published (1 publishes every count).
 
@@ -111,7 +130,8 @@ def distribution(
         If the counts are not a scale of two or more options that someone answered,
         ``no_answer`` is not a whole number >= 0, or ``min_cell < 1``.
     """
-    values, hidden, blank_hidden, base = _disclosed(counts, no_answer, min_cell)
+    values, hidden, _, told, base = _disclosed(counts, no_answer, min_cell)
+    blank_hidden = not told
     cumulative, running = [], 0
     for i, k in enumerate(values):
         running += k
@@ -127,6 +147,41 @@ def distribution(
             "cumulative_share": cumulative,
             "status": ["suppressed" if h else "shown" for h in hidden],
             "base": "all respondents" if blank_hidden else "answered",
+        }
+    )
+
+
+def missing_rows(
+    counts: Sequence[int], missing: Sequence[int], *, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """Give the rows of the missing kinds beside :func:`distribution`'s, withheld alike.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Respondents per option of the scale, lowest first.
+    missing : sequence of int
+        Respondents of each missing kind, then those who left it blank.
+    min_cell : int
+
+    Returns
+    -------
+    DataFrame
+        One row per missing count, numbered after the scale (``position``),
+        with ``count`` (NA where withheld), ``share`` and ``cumulative_share``
+        NaN (they are out of the scale), ``status`` and ``base`` ``missing``.
+    """
+    values, _, hidden, _, _ = _disclosed(counts, list(missing), min_cell)
+    return pd.DataFrame(
+        {
+            "position": range(len(values) + 1, len(values) + len(hidden) + 1),
+            "count": pd.array(
+                [None if h else k for k, h in zip(missing, hidden, strict=True)], "Int64"
+            ),
+            "share": float("nan"),
+            "cumulative_share": float("nan"),
+            "status": ["suppressed" if h else "shown" for h in hidden],
+            "base": "missing",
         }
     )
 
@@ -247,15 +302,15 @@ def top_count(counts: Sequence[int], *, top: int = DEFAULT_TOP) -> int:
 
 
 def _splits_withheld(
-    values: list[int], hidden: list[bool], top: int, blank: int | None, min_cell: int
+    values: list[int], hidden: list[bool], top: int, blank: list[int], min_cell: int
 ) -> bool:
     """Whether publishing the top-box count would tell a withheld count or a small sum of them.
 
-    ``blank`` is the withheld no-answer count (on the side of the lower
-    options), or None.
+    ``blank`` holds the withheld missing counts in the base (on the side of the
+    lower options), if any.
     """
     cut = len(values) - top
-    below = [values[i] for i in range(cut) if hidden[i]] + ([] if blank is None else [blank])
+    below = [values[i] for i in range(cut) if hidden[i]] + blank
     above = [values[i] for i in range(cut, len(values)) if hidden[i]]
     return any(part and (len(part) < 2 or sum(part) < min_cell) for part in (below, above))
 
@@ -264,7 +319,7 @@ def top_box(
     counts: Sequence[int],
     *,
     top: int = DEFAULT_TOP,
-    no_answer: int = 0,
+    no_answer: int | Sequence[int] = 0,
     confidence: float = 0.95,
     min_cell: int = DEFAULT_MIN_CELL,
 ) -> TopBox:
@@ -283,8 +338,9 @@ def top_box(
         Respondents per option, lowest option first.
     top : int
         How many of the highest options count.
-    no_answer : int
-        Respondents who left the question blank.
+    no_answer : int or sequence of int
+        Respondents who left the question blank, or, where the codebook marks
+        missing kinds, the respondents of each kind and the blank ones.
     confidence : float
         Level of the two-sided interval.
     min_cell : int
@@ -300,9 +356,10 @@ def top_box(
         If the counts are not a scale of two or more options that someone answered,
         ``no_answer`` is not a whole number >= 0, or ``top`` is out of range.
     """
-    values, hidden, blank_hidden, n = _disclosed(counts, no_answer, min_cell)
+    values, hidden, missing_hidden, told, n = _disclosed(counts, no_answer, min_cell)
     k = top_count(values, top=top)
-    blank = int(no_answer) if blank_hidden else None
+    missing = _missing(no_answer)
+    blank = [] if told else [m for m, h in zip(missing, missing_hidden, strict=True) if h]
     withheld = suppress([k, n - k], min_cell=min_cell, complete=True)[0] or _splits_withheld(
         values, hidden, top, blank, min_cell
     )

@@ -28,7 +28,7 @@ from analysis_utils.core import paths
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.core.text import hostile_character, neutral
 from analysis_utils.core.validate import validate_rows
-from analysis_utils.survey import answers, codebook
+from analysis_utils.survey import answers, codebook, numeric
 from analysis_utils.survey import folder as survey_folder
 from analysis_utils.survey.format import (
     CLAIMS,
@@ -317,6 +317,8 @@ def _responses(table: TextTable, questions: pd.DataFrame, options: pd.DataFrame)
         raise InputError(table.place(p) for p in problems)
     table = answers.integral_codes(table, questions, options)
     problems = _check(table, fields, [RESPONDENT_ID], coded)
+    if not problems:  # a cell shifted by a stray separator is reported once, above
+        problems = numeric.problems(table, questions, options)
     if not problems:  # ids a reader cannot tell apart (an invisible or look-alike character)
         at = table.header.index(RESPONDENT_ID)
         problems = id_problems(table, RESPONDENT_ID, [row[at] for row in table.rows], _ONE_ID)
@@ -398,7 +400,9 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
         holding other values, a duplicate respondent id (also one differing
         only in invisible characters, spacing, accents or look-alike letters:
         :mod:`analysis_utils.survey.ids`), reported percentages
-        given together with respondent-level answers.
+        given together with respondent-level answers, an answer to a numeric
+        question that is not a number or is outside its valid range
+        (:mod:`analysis_utils.survey.numeric`).
     """
     folder = Path(folder)
     problems = symlink_problems(folder, root=root)
@@ -444,6 +448,9 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
 def require_questions(survey: Survey) -> None:
     """Refuse to analyse a survey without any choice question (an unfilled template).
 
+    Numeric and text questions alone are not enough: the audit and the report count
+    the options of choice questions.
+
     Parameters
     ----------
     survey : Survey
@@ -453,7 +460,7 @@ def require_questions(survey: Survey) -> None:
     InputError
         Naming ``questions.csv``.
     """
-    if (survey.questions["choice"] != "text").any():
+    if (~survey.questions["choice"].isin(["text", "numeric"])).any():
         return
     raise InputError(
         [

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis_utils.survey.disclosure import suppress
+from analysis_utils.survey.disclosure import suppress, suppress_parts
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,11 +59,17 @@ class TableSuppression:
         Whether each row total is withheld.
     columns : tuple of bool
         Whether each column total is withheld (the grand total is published).
+    row_parts, column_parts : tuple of int or None
+        Each row's (column's) part where the parts' totals are published too
+        (the valid answers and the missing kinds of a question: the withheld
+        totals of each part are one equation); ``None``: one part.
     """
 
     cells: np.ndarray
     rows: tuple[bool, ...]
     columns: tuple[bool, ...]
+    row_parts: tuple[int, ...] | None = None
+    column_parts: tuple[int, ...] | None = None
 
 
 def _check(counts: Sequence[Sequence[int]] | np.ndarray, min_cell: int) -> np.ndarray:
@@ -81,11 +87,23 @@ def _check(counts: Sequence[Sequence[int]] | np.ndarray, min_cell: int) -> np.nd
 class _Lines:
     """The published equations of a table as graph vertices, and its withheld cells as edges."""
 
-    def __init__(self, shape: tuple[int, int], rows: list[bool], columns: list[bool]) -> None:
+    def __init__(
+        self,
+        shape: tuple[int, int],
+        rows: Sequence[bool],
+        columns: Sequence[bool],
+        row_parts: Sequence[int] | None = None,
+        column_parts: Sequence[int] | None = None,
+    ) -> None:
         r, c = shape
         self.shape = shape
-        self.row = [r if hidden else i for i, hidden in enumerate(rows)]
-        self.column = [r + 1 + c if hidden else r + 1 + j for j, hidden in enumerate(columns)]
+        row_part = list(row_parts) if row_parts is not None else [0] * r
+        column_part = list(column_parts) if column_parts is not None else [0] * c
+        base = r + max(row_part, default=0) + 1  # rows, then the merged rows of each part
+        self.row = [r + row_part[i] if hidden else i for i, hidden in enumerate(rows)]
+        self.column = [
+            base + c + column_part[j] if hidden else base + j for j, hidden in enumerate(columns)
+        ]
 
     def ends(self, cell: tuple[int, int]) -> tuple[int, int]:
         """Give the two lines a cell joins."""
@@ -196,8 +214,23 @@ def _bridge_rule(table: np.ndarray, hidden: np.ndarray, lines: _Lines) -> tuple[
     return _smallest(table, joining) or _smallest(table, touching) or _smallest(table, shown)
 
 
+def _margin(
+    totals: list[int], parts: Sequence[int] | None, min_cell: int
+) -> tuple[list[bool], tuple[int, ...] | None]:
+    """Withhold totals by the one-way rule, or by parts whose totals are published too."""
+    if parts is None or len(set(parts)) < 2:
+        return suppress(totals, min_cell=min_cell, complete=True), None
+    groups = [[k for k, p in enumerate(parts) if p == part] for part in sorted(set(parts))]
+    hidden, told = suppress_parts(totals, groups, min_cell=min_cell)
+    return hidden, tuple(sorted(set(parts)).index(p) for p in parts) if told else None
+
+
 def suppress_table(
-    counts: Sequence[Sequence[int]] | np.ndarray, *, min_cell: int
+    counts: Sequence[Sequence[int]] | np.ndarray,
+    *,
+    min_cell: int,
+    row_parts: Sequence[int] | None = None,
+    column_parts: Sequence[int] | None = None,
 ) -> TableSuppression:
     """Choose the cells and totals of a two-way table to withhold (see the module's rule).
 
@@ -207,6 +240,12 @@ def suppress_table(
         The table (rows by columns).
     min_cell : int
         Smallest count published; 1 publishes every count.
+    row_parts, column_parts : sequence of int, optional
+        A part per row (column), e.g. 0 for the valid answers of the grouping
+        question (the question) and 1 for its missing kinds, whose totals
+        ``survey_items.csv`` publishes too: the totals are then withheld by
+        :func:`~analysis_utils.survey.disclosure.suppress_parts` (as there), and
+        the withheld totals of each part are an equation of their own.
 
     Returns
     -------
@@ -222,20 +261,20 @@ def suppress_table(
         If ``min_cell < 1`` or the counts are not a 2-D table of whole numbers >= 0.
     """
     table = _check(counts, min_cell)
-    rows = suppress(table.sum(axis=1).tolist(), min_cell=min_cell, complete=True)
-    columns = suppress(table.sum(axis=0).tolist(), min_cell=min_cell, complete=True)
+    rows, by_row = _margin(table.sum(axis=1).tolist(), row_parts, min_cell)
+    columns, by_column = _margin(table.sum(axis=0).tolist(), column_parts, min_cell)
     if 1 in table.shape:
         line = columns if table.shape[0] == 1 else rows
         cells = np.array(line, dtype=bool).reshape(table.shape)
-        return TableSuppression(cells, tuple(rows), tuple(columns))
+        return TableSuppression(cells, tuple(rows), tuple(columns), by_row, by_column)
     hidden = (table > 0) & (table < min_cell)
-    lines = _Lines((table.shape[0], table.shape[1]), rows, columns)
+    lines = _Lines((table.shape[0], table.shape[1]), rows, columns, by_row, by_column)
     while not hidden.all():
         pick = _sum_rule(table, hidden, lines, min_cell) or _bridge_rule(table, hidden, lines)
         if pick is None:
             break
         hidden[pick] = True
-    return TableSuppression(hidden, tuple(rows), tuple(columns))
+    return TableSuppression(hidden, tuple(rows), tuple(columns), by_row, by_column)
 
 
 def protection_intervals(
@@ -246,7 +285,8 @@ def protection_intervals(
     Solves, for each withheld cell, two linear programmes
     (:func:`scipy.optimize.linprog`): minimise and maximise the cell over
     non-negative tables that keep every published cell, every published row
-    and column total, and the grand total. The constraints are those of a
+    and column total, and the grand total (and, where the table has parts,
+    the total of each part's withheld totals). The constraints are those of a
     transportation problem (totally unimodular), so the bounds are whole
     numbers reached by integer tables; they are rounded to the nearest whole
     number.
@@ -272,13 +312,15 @@ def protection_intervals(
     if not free:
         return out
     equations, totals = [], []
-    for margin, withheld, axis in (
-        (table.sum(axis=1), suppression.rows, 0),
-        (table.sum(axis=0), suppression.columns, 1),
+    for margin, withheld, parts, axis in (
+        (table.sum(axis=1), suppression.rows, suppression.row_parts, 0),
+        (table.sum(axis=0), suppression.columns, suppression.column_parts, 1),
     ):
         groups = [[k] for k, h in enumerate(withheld) if not h]
-        merged = [k for k, h in enumerate(withheld) if h]
-        groups += [merged] if merged else []
+        part = list(parts) if parts is not None else [0] * len(withheld)
+        for p in sorted(set(part)):
+            merged = [k for k, h in enumerate(withheld) if h and part[k] == p]
+            groups += [merged] if merged else []
         for group in groups:
             equations.append([1.0 if cell[axis] in group else 0.0 for cell in free])
             shown = sum(

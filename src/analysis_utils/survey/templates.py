@@ -43,8 +43,12 @@ Respondent-level answers are read by the cleaning notebook only. Every published
 figure shows counts of at least `min_cell` respondents (default {min_cell}; `-p min_cell K`);
 a smaller count is withheld, with whatever would let a reader recompute it. Mark a free-text
 question `identifying` = `true` if its answers could identify someone: it is dropped at
-cleaning. The answers themselves are written (to `output/processed/responses.csv`, identifying
-columns dropped) only with `-p keep_respondent_data true`.
+cleaning. A question whose answers are numbers (an age, an income) is `numeric`, with its
+`unit` and valid range (`valid_min`, `valid_max`), not free text: many distinct numbers do
+not make it identifying. Kinds of missing answer (don't know, refused) are options marked
+`missing` = `true`: each counted on its own row, left out of the valid percentages. The
+answers themselves are written (to `output/processed/responses.csv`, identifying columns
+dropped) only with `-p keep_respondent_data true`.
 
 ## The files
 

@@ -13,9 +13,10 @@ question made of 0/1 columns. ``--update`` reads the file again
     single choice, its options made from the answers.
 ``options.csv``
     Every row the student has, as it is, but the options of a question the
-    student set ``text``; an option the file now gives that the codebook lacks
-    (a new answer, or the options of a question newly set single) is added
-    after its question's last option.
+    student set ``text``, and those of a question set ``numeric`` that are not
+    missing kinds (its answers, numbers, are then written as given); an option
+    the file now gives that the codebook lacks (a new answer, or the options
+    of a question newly set single) is added after its question's last option.
 ``responses.csv``
     Written again from the file, with the codes of the options (an option
     code the student renamed, its label kept, is the code the answers take).
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from analysis_utils.core.errors import InputError
 from analysis_utils.survey.convert import Conversion, convert, csv_text
-from analysis_utils.survey.format import OPTIONS, QUESTIONS, RESPONSES
+from analysis_utils.survey.format import MISSING, OPTIONS, QUESTIONS, RESPONSES
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
     o_header, options = _rows(before[OPTIONS])
     single = {q["question_id"] for q in questions if q.get("choice") == "single"}
     text = {q["question_id"] for q in questions if q.get("choice") == "text"}
-    conversion = convert(source, sheet=sheet, single=single, text=text)
+    numeric = {q["question_id"] for q in questions if q.get("choice") == "numeric"}
+    conversion = convert(source, sheet=sheet, single=single, text=text, numeric=numeric)
     g_q_header, generated_q = _rows(conversion.files[QUESTIONS])
     g_o_header, generated_o = _rows(conversion.files[OPTIONS])
     known = {q["question_id"] for q in questions}
@@ -141,7 +143,12 @@ def prepare(folder: Path, source: Path, *, sheet: str | None = None) -> Update:
     for offset, q in enumerate(added, start=1):
         q["position"] = str(last + offset)
     kept = known | {q["question_id"] for q in added}
-    merged_o = [o for o in options if o["question_id"] not in text]  # a text has no options
+    merged_o = [  # a text has no options, a numeric question only its missing kinds
+        o
+        for o in options
+        if o["question_id"] not in text
+        and (o["question_id"] not in numeric or o.get(MISSING) == "true")
+    ]
     have = {(o["question_id"], o["option_code"]) for o in options}
     generated = {(o["question_id"], o["option_code"]) for o in generated_o}
     renamed: dict[str, dict[str, str]] = {}  # question -> {code generated: the student's code}

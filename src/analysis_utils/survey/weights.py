@@ -21,8 +21,11 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis_utils.core.errors import InputError, Problem
-from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, suppress
+from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL, suppress, suppress_parts
 from analysis_utils.survey.format import NO_ANSWER
+
+#: Pseudo-option of the valid answers (not missing) in :func:`weighted_shares`.
+VALID = "_valid"
 
 #: How the interval of a weighted share is computed.
 KISH_WILSON_METHOD = (
@@ -154,6 +157,7 @@ def weighted_shares(
     choice: str = "single",
     confidence: float = 0.95,
     min_cell: int = DEFAULT_MIN_CELL,
+    missing: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Weighted share of each option with its interval at the effective sample size.
 
@@ -177,13 +181,24 @@ def weighted_shares(
         Level of the two-sided intervals.
     min_cell : int
         Smallest unweighted count published.
+    missing : sequence of str, optional
+        Under single choice, where the codebook marks kinds of missing answer:
+        their codes (possibly none). Each is then its own row after the
+        answers, the blank answers too, then a row :data:`VALID` (the valid
+        answers); the answers' shares are *valid* shares (of the weights of
+        those who gave an answer that is not missing, with the interval at that
+        base's effective size), the missing rows' and :data:`VALID`'s of all
+        respondents, as SPSS's valid and total percent. The unweighted counts
+        are withheld with the valid n as ``survey_items.csv`` withholds them
+        (:func:`~analysis_utils.survey.disclosure.suppress_parts`).
 
     Returns
     -------
     DataFrame
         One row per option: ``option_code``, ``count`` (unweighted, Int64, NA
         where withheld), ``weighted_share``, ``ci_low``, ``ci_high`` (NaN where
-        withheld), ``n_eff`` and ``status`` (``shown`` or ``suppressed``).
+        withheld), ``n_eff`` (of the share's base) and ``status`` (``shown`` or
+        ``suppressed``).
 
     Raises
     ------
@@ -203,6 +218,8 @@ def weighted_shares(
     unknown = sorted(set().union(*chosen) - set(options)) if chosen else []
     if unknown or (choice == "single" and any(len(c) > 1 for c in chosen)):
         raise ValueError(f"answers that are not one option of {list(options)}: {unknown}")
+    if choice == "single" and missing is not None:
+        return _valid_shares(chosen, w, list(options), list(missing), confidence, min_cell)
     codes = list(options)
     if choice == "single" and any(not c for c in chosen):
         codes.append(NO_ANSWER)
@@ -231,3 +248,61 @@ def weighted_shares(
             "status": ["suppressed" if h else "shown" for h in hidden],
         }
     )
+
+
+def _valid_shares(
+    chosen: list[set[str]],
+    w: np.ndarray,
+    options: list[str],
+    missing: list[str],
+    confidence: float,
+    min_cell: int,
+) -> pd.DataFrame:
+    """Give the weighted shares of a question with missing kinds (see :func:`weighted_shares`)."""
+    kinds = [c for c in options if c in set(missing)]
+    answers = [c for c in options if c not in set(missing)]
+    blank = [NO_ANSWER] if any(not c for c in chosen) else []
+    codes = answers + kinds + blank
+    gave = np.array(
+        [[(code in c) or (code == NO_ANSWER and not c) for c in chosen] for code in codes]
+    ).reshape(len(codes), len(chosen))
+    counts = gave.sum(axis=1).astype(int).tolist()
+    valid_rows = np.arange(len(answers))
+    hidden, told = suppress_parts(
+        counts, [list(valid_rows), list(range(len(answers), len(codes)))], min_cell=min_cell
+    )
+    answered = gave[valid_rows].any(axis=0) if len(answers) else np.zeros(len(chosen), bool)
+    valid_w, all_w = w[answered], w
+    rows = []
+    for k, code in enumerate([*codes, VALID]):
+        is_valid = code == VALID
+        mask = answered if is_valid else gave[k]
+        base = valid_w if k < len(answers) else all_w
+        count = int(mask.sum())
+        withheld = not told if is_valid else bool(hidden[k])
+        # a valid share, or the valid base's effective size (n itself for equal weights),
+        # would tell a withheld valid n
+        untold = k < len(answers) and not told
+        total = float(base.sum())
+        n_eff = effective_size(base) if total > 0 and not untold else float("nan")
+        share = float(w[mask].sum()) / total if total > 0 else float("nan")
+        low, high = (
+            proportion_confint(share * n_eff, n_eff, alpha=1 - confidence, method="wilson")
+            if total > 0 and not untold
+            else (float("nan"), float("nan"))
+        )
+        off = withheld or untold
+        rows.append(
+            {
+                "option_code": code,
+                "count": None if withheld else count,
+                "weighted_share": float("nan") if off else share,
+                "ci_low": float("nan") if off else float(low),
+                "ci_high": float("nan") if off else float(high),
+                "n_eff": n_eff,
+                "status": "suppressed" if withheld else "shown",
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["count"] = table["count"].astype("Int64")
+    return table
