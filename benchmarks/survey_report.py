@@ -43,14 +43,17 @@ def _run(folder: Path) -> tuple[float, dict[str, float]]:
     wall = time.perf_counter() - start
     steps = {
         name: float(seconds)
-        for name, seconds in re.findall(r"\] (\S+) done in ([0-9.]+) s", done.stdout)
+        for name, seconds in re.findall(r"\] (\S+) done in ([0-9.]+) s", done.stdout + done.stderr)
     }
     return wall, steps
 
 
 def main() -> None:
     print(f"Python {platform.python_version()}, {platform.machine()}; one run each\n")
-    print("| respondents | run to both pages | 09_survey_tables |\n|---|---|---|")
+    print(
+        "| respondents | run to both pages | 00 | 02 | 03 | 04 | 07 | 08 | 09 |\n"
+        "|---|---|---|---|---|---|---|---|---|"
+    )
     data = anes.answers()
     with tempfile.TemporaryDirectory() as tmp:
         for respondents in (944, 100_000):
@@ -74,7 +77,8 @@ def main() -> None:
             )
             anes.set_up(folder)
             wall, steps = _run(folder)
-            print(f"| {respondents:,} | {wall:.1f} s | {steps.get('09_survey_tables', 0):.1f} s |")
+            each = " | ".join(f"{seconds:.1f} s" for _, seconds in sorted(steps.items()))
+            print(f"| {respondents:,} | {wall:.1f} s | {each} |")
 
 
 if __name__ == "__main__":
