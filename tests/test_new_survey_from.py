@@ -242,8 +242,8 @@ def test_a_weight_named_column_of_other_values_stays_a_question(tmp_path, capsys
     ("text", "expected"),
     [
         ("id,q\n", "row 2, column (row): [at least one respondent] the file has a header but no"),
-        (None, "[missing-file] file not found: give the path of a .sav, .dta, .xlsx or .csv"),
-        ("", "[missing-file] a folder, not a file: give the path of a .sav, .dta, .xlsx or"),
+        (None, "[missing-file] file not found: give the path of a .csv, .xlsx, .sav or .dta"),
+        ("", "[missing-file] a folder, not a file: give the path of a .csv, .xlsx, .sav or"),
     ],
 )
 def test_a_file_without_answers_is_refused_naming_it(tmp_path, capsys, text, expected):

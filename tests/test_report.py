@@ -273,6 +273,39 @@ def test_survey_rows_for_recomputed_and_withheld_counts():
     assert rows.loc["role.gov", "location"] == "question 1, option gov (Government)"
 
 
+def test_survey_rows_give_valid_percentages_and_name_the_missing_kinds(tmp_path):
+    """anes96's party identification, the two leaner codes declared SPSS user-missing."""
+    from anes import answers, write_sav
+
+    from analysis_utils.core import io
+    from analysis_utils.survey import convert, read, tabulate
+    from analysis_utils.survey.schemas import SURVEY_ITEMS
+
+    folder = tmp_path / "anes"
+    convert.write(convert.convert(write_sav(tmp_path / "a.sav", missing={"PID": [2, 4]})), folder)
+    survey = read.read(folder)
+    [written] = tabulate.write(
+        survey, tabulate.items(survey, min_cell=5), tmp_path / "out", keep_respondent_data=False
+    )[:1]
+    items = io.read_table(written, SURVEY_ITEMS)  # as 08_survey_report reads it
+    rows = audit_checks.survey_rows(
+        items, sizes=[], n=944, rounding="up_or_down", unstated_single_choice=True
+    ).set_index("id")
+    pid = answers()["PID"]
+    valid = int((~pid.isin([2, 4])).sum())
+    k = int((pid == 0).sum())
+    assert rows.loc["pid.0", "recomputed"] == (
+        f"{k} of {valid} valid answers ({100 * k / valid:.1f} %); 944 respondents"
+    )
+    leaners = int((pid == 2).sum())
+    assert rows.loc["pid.2", "recomputed"] == (
+        f"{leaners} of 944 ({100 * leaners / 944:.1f} %): a kind of missing answer, not valid"
+    )
+    # a question without missing kinds reads as before
+    clinton = int((answers()["vote"] == 0).sum())
+    assert rows.loc["vote.0", "recomputed"] == f"{clinton} of 944 ({100 * clinton / 944:.1f} %)"
+
+
 @pytest.mark.parametrize(
     ("printed", "sizes", "stated", "recomputed", "status", "reason_part"),
     [

@@ -76,3 +76,21 @@ def test_a_data_package_lists_its_tables_in_order():
         ("a", "a.csv", "First"),
     ]
     assert package["resources"][0]["schema"]["fields"][0]["constraints"] == {"minimum": 0}
+
+
+def test_a_schema_redescribed_keeps_its_columns_types_and_constraints():
+    from analysis_utils.core.schemas import redescribed
+
+    source, article = audit_schemas.SOURCE_CLAIMS, schemas.ARTICLE_CLAIMS
+
+    def without_descriptions(schema):
+        return [{k: v for k, v in c.items() if k != "description"} for c in schema["fields"]]
+
+    assert without_descriptions(article) == without_descriptions(source)
+    assert article["primaryKey"] == source["primaryKey"]
+    changed = [
+        c["name"] for c, o in zip(article["fields"], source["fields"], strict=True) if c != o
+    ]
+    assert changed == ["id", "section", "text_line", "article_verdict", "verdict_section"]
+    with pytest.raises(KeyError, match="no such column to describe: nope"):
+        redescribed(source, nope="x")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils import __version__
+from analysis_utils.survey.formats import FORMATS
 
 #: What each subcommand does at length, and an example, for its ``--help``.
 HELP: dict[str, tuple[str, str]] = {
@@ -249,7 +250,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="build the codebook and responses.csv from this file of answers, one row per "
-        "respondent (.sav, .dta, .xlsx or .csv); the question types are guessed: check them",
+        f"respondent ({FORMATS.listed()}); the question types are guessed: check them",
     )
     new.add_argument(
         "--sheet",

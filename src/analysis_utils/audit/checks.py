@@ -275,6 +275,30 @@ def figure_rows(
     return report_frame(rows)
 
 
+def _counted(k: int, stated: int, missing: bool, valid: int | None, kinds: bool) -> str:
+    """Word a recomputed count: of the valid answers, or of all respondents for a missing kind."""
+    if missing:
+        return f"{k} of {stated} ({100 * k / stated:.1f} %): a kind of missing answer, not valid"
+    if valid and (kinds or valid != stated):
+        return f"{k} of {valid} valid answers ({100 * k / valid:.1f} %); {stated} respondents"
+    if kinds:  # the valid base is withheld: it would tell a withheld count
+        return f"{k} of {stated} ({100 * k / stated:.1f} %); the valid base is withheld"
+    return f"{k} of {stated} ({100 * k / stated:.1f} %)"
+
+
+def _missing_kinds(items: pd.DataFrame) -> dict[tuple[str, str], tuple[bool, int | None]]:
+    """(question, option) -> (whether it is a missing kind, the question's valid n)."""
+    if "missing" not in items.columns:
+        return {}
+    valid = pd.to_numeric(items["valid_n"].replace("", None), errors="coerce")
+    return {
+        (str(q), str(o)): (str(m).lower() == "true", None if pd.isna(v) else int(v))
+        for q, o, m, v in zip(
+            items["question_id"], items["option_code"], items["missing"], valid, strict=True
+        )
+    }
+
+
 def survey_rows(
     items: pd.DataFrame,
     *,
@@ -309,8 +333,10 @@ def survey_rows(
         :data:`COLUMNS`, in codebook order.
     """
     stated = stated_n(items)
+    kinds = _missing_kinds(items)
     rows = []
     for asked in questions(items).values():
+        marked = any(kinds.get((asked.id, code), (False, None))[0] for code in asked.options)
         choice = asked.choice
         single = asked.single_choice(unstated_single_choice)
         options, total = option_ranges(asked, n, rounding=rounding, single_choice=single)
@@ -325,6 +351,7 @@ def survey_rows(
                     f"{shown} % over {total} reconstruction(s) at n = {n}"
                     f"{_reading_note(choice, single)}"
                 )
+            key = (asked.id, str(option.option_code))
             row = {
                 "id": f"{asked.id}.{option.option_code}",
                 "kind": "survey_item",
@@ -344,7 +371,7 @@ def survey_rows(
             elif option.status == "recomputed" and k is not None and stated:
                 row |= {
                     "value_as_printed": "",
-                    "recomputed": f"{k} of {stated} ({100 * k / stated:.1f} %)",
+                    "recomputed": _counted(k, stated, *kinds.get(key, (False, None)), marked),
                     "status": "recomputed",
                     "reason": "counted from the respondent-level answers",
                 }

@@ -35,6 +35,44 @@ def field(name: str, kind: str, description: str, **constraints: Any) -> dict[st
     return described
 
 
+def redescribed(schema: Mapping[str, Any], **descriptions: str) -> dict[str, Any]:
+    """Give a copy of a schema whose named columns say what they are in a caller's own words.
+
+    A wing describes a table for any source; a caller that knows its source (which table
+    a column cites, what a line number counts) keeps the columns, types and constraints
+    and words only the descriptions.
+
+    Parameters
+    ----------
+    schema : mapping
+        A Table Schema descriptor.
+    **descriptions : str
+        Column name to its new description.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    KeyError
+        If a name is no column of ``schema``.
+    """
+    names = {column["name"] for column in schema["fields"]}
+    unknown = sorted(set(descriptions) - names)
+    if unknown:
+        raise KeyError(f"no such column to describe: {', '.join(unknown)}")
+    return {
+        **schema,
+        "fields": [
+            {**column, "description": descriptions[column["name"]]}
+            if column["name"] in descriptions
+            else column
+            for column in schema["fields"]
+        ],
+    }
+
+
 def data_package(
     tables: Mapping[str, tuple[dict[str, Any], str]], *, name: str, title: str, description: str
 ) -> dict[str, Any]:

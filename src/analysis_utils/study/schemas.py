@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis_utils.core.schemas import data_package, field
+from analysis_utils.audit import schemas as audit_schemas
+from analysis_utils.core.schemas import data_package, field, redescribed
 from analysis_utils.survey import schemas as survey_schemas
 
 ARTICLE_NUMBERS: dict[str, Any] = {
@@ -52,46 +53,19 @@ ARTICLE_NUMBERS: dict[str, Any] = {
 }
 
 #: ``survey_items.csv`` as the study describes it: its ``number_id`` cites ``article_numbers.csv``.
-SURVEY_ITEMS: dict[str, Any] = {
-    **survey_schemas.SURVEY_ITEMS,
-    "fields": [
-        field("number_id", "string", "Row of article_numbers.csv stating the percentage")
-        if column["name"] == "number_id"
-        else column
-        for column in survey_schemas.SURVEY_ITEMS["fields"]
-    ],
-}
+SURVEY_ITEMS: dict[str, Any] = redescribed(
+    survey_schemas.SURVEY_ITEMS, number_id="Row of article_numbers.csv stating the percentage"
+)
 
-ARTICLE_CLAIMS: dict[str, Any] = {
-    "fields": [
-        field(
-            "id", "string", "H1-H3 hypotheses, D1-D4 descriptive claims", required=True, unique=True
-        ),
-        field(
-            "kind",
-            "string",
-            "hypothesis or descriptive",
-            required=True,
-            enum=["hypothesis", "descriptive"],
-        ),
-        field("statement", "string", "As printed (artefacts repaired)", required=True),
-        field("section", "string", "Section of the article", required=True),
-        field("text_line", "integer", "Line in the article's text extraction", required=True),
-        field(
-            "article_verdict",
-            "string",
-            "The article's own verdict",
-            required=True,
-            enum=["proved", "stated"],
-        ),
-        field("verdict_section", "string", "Where the article gives its verdict", required=True),
-        field("verdict_text_line", "integer", "Line of the verdict", required=True),
-        field(
-            "verdict_context", "string", "Words of the verdict (artefacts repaired)", required=True
-        ),
-    ],
-    "primaryKey": ["id"],
-}
+#: ``article_claims.csv``: the audit's table of a source's own claims, in the article's words.
+ARTICLE_CLAIMS: dict[str, Any] = redescribed(
+    audit_schemas.SOURCE_CLAIMS,
+    id="H1-H3 hypotheses, D1-D4 descriptive claims",
+    section="Section of the article",
+    text_line="Line in the article's text extraction",
+    article_verdict="The article's own verdict",
+    verdict_section="Where the article gives its verdict",
+)
 
 CASE_STATISTICS: dict[str, Any] = {
     "fields": [

@@ -65,6 +65,7 @@ from analysis_utils.survey.format import (
     RESPONSES,
     WEIGHT,
 )
+from analysis_utils.survey.formats import FORMATS
 from analysis_utils.survey.guess import (
     Question,
     column_question,
@@ -231,12 +232,13 @@ def convert(
                     "(whole file)",
                     "missing-file",
                     ("a folder, not a file" if source.is_dir() else "file not found")
-                    + ": give the path of a .sav, .dta, .xlsx or .csv file of answers, one row "
+                    + f": give the path of a {FORMATS.listed()} file of answers, one row "
                     "per respondent",
                 )
             ]
         )
-    if sheet is not None and source.suffix.lower() != ".xlsx":
+    read_as = FORMATS.for_path(source)
+    if sheet is not None and (read_as is None or not read_as.sheets):
         raise InputError(
             [
                 Problem(

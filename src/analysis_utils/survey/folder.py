@@ -5,7 +5,8 @@ saved as ``answers.sav`` or ``responses.xls`` would otherwise be left unread,
 and the survey taken for aggregates. A survey folder holds:
 
 - ``questions.csv`` and ``options.csv`` (the codebook);
-- at most one responses file, ``responses.csv``, ``.xlsx``, ``.sav`` or ``.dta``;
+- at most one responses file, ``responses.csv``, ``.xlsx``, ``.sav`` or ``.dta``
+  (the formats registered in :mod:`analysis_utils.survey.formats`);
 - ``claims.yaml``, ``analyses.yaml``, ``params.yaml``, a description ``README``, ``README.md`` or
   ``README.txt`` (in any case);
 - the default output folder ``output/``.
@@ -31,17 +32,24 @@ from analysis_utils.survey.format import (
     PARAMS,
     QUESTIONS,
     READMES,
-    RESPONSE_FILES,
 )
-from analysis_utils.survey.sources import FORMATS
+from analysis_utils.survey.formats import FORMATS
 
-_KNOWN = (QUESTIONS, OPTIONS, CLAIMS, ANALYSES, PARAMS, *RESPONSE_FILES)
+#: Endings of files of answers in a format not read, answered by saying to save them in one.
+_OTHER_FORMATS = (".xls", ".ods", ".numbers", ".zsav", ".por", ".sas7bdat", ".tsv", ".txt")
 
-_HOLDS = (
-    "a survey folder holds questions.csv, options.csv, at most one of "
-    f"{', '.join(RESPONSE_FILES)}, {CLAIMS}, {ANALYSES}, {PARAMS}, README.md and the output "
-    f"folder {OUTPUT}/"
-)
+
+def _known() -> tuple[str, ...]:
+    """Give the names of the files a survey folder may hold (the formats registered now)."""
+    return (QUESTIONS, OPTIONS, CLAIMS, ANALYSES, PARAMS, *FORMATS.response_files())
+
+
+def _holds() -> str:
+    return (
+        "a survey folder holds questions.csv, options.csv, at most one of "
+        f"{', '.join(FORMATS.response_files())}, {CLAIMS}, {ANALYSES}, {PARAMS}, README.md and "
+        f"the output folder {OUTPUT}/"
+    )
 
 
 def _advice(name: str) -> str:
@@ -49,20 +57,21 @@ def _advice(name: str) -> str:
     lower = name.lower()
     stem, _, suffix = lower.rpartition(".")
     ending = f".{suffix}" if stem else ""
-    if lower in _KNOWN:
+    if lower in _known():
         return f"rename it {lower} (the names are in lower case)"
     if lower.startswith("~$"):
         return (
             f"it is the lock file Excel keeps while {name[2:]} is open: close the workbook in "
             "Excel (the lock file then goes away) and run again"
         )
-    if ending in (".xls", ".ods", ".numbers", ".zsav", ".por", ".sas7bdat", ".tsv", ".txt"):
+    if ending in _OTHER_FORMATS and FORMATS.for_suffix(ending) is None:
+        saved = FORMATS.listed(tuple(f.saved_as for f in FORMATS))
         return (
-            "if it holds the answers, save it as CSV UTF-8, Excel (.xlsx), SPSS (.sav) or "
-            "Stata (.dta) named responses.csv, responses.xlsx, responses.sav or responses.dta; "
-            "otherwise move it out of the survey folder"
+            f"if it holds the answers, save it as {saved} named "
+            f"{FORMATS.listed(FORMATS.response_files())}; otherwise move it out of the survey "
+            "folder"
         )
-    if ending in FORMATS:
+    if FORMATS.for_suffix(ending) is not None:
         return (
             f"if it holds the answers, rename it responses{ending}; if it is the codebook, "
             f"{QUESTIONS} or {OPTIONS}; otherwise move it out of the survey folder"
@@ -99,6 +108,7 @@ def contents(folder: Path, *, root: Path | None = None) -> tuple[Path | None, li
     folder = Path(folder)
     problems = []
     found = []
+    known, responses = _known(), FORMATS.response_files()
     with os.scandir(folder) as entries:
         names = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries)
     for name, is_folder in names:
@@ -109,17 +119,17 @@ def contents(folder: Path, *, root: Path | None = None) -> tuple[Path | None, li
             if name == OUTPUT:
                 continue
             message = (
-                f"{_HOLDS}, and no other folder: move {name}/ out of the survey folder (survey "
+                f"{_holds()}, and no other folder: move {name}/ out of the survey folder (survey "
                 "files inside it belong in the survey folder itself; a run's output given "
                 "with -p output_dir belongs outside it or in output/)"
             )
-        elif name in RESPONSE_FILES:
+        elif name in responses:
             found.append(folder / name)
             continue
-        elif name in _KNOWN or lower in READMES:
+        elif name in known or lower in READMES:
             continue
         else:
-            message = f"the format does not know {name!r} ({_HOLDS}): {_advice(name)}"
+            message = f"the format does not know {name!r} ({_holds()}): {_advice(name)}"
         kind = "folder" if is_folder else "file"
         problems.append(
             Problem(

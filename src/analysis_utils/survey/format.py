@@ -49,13 +49,14 @@ from typing import Any
 import pandas as pd
 
 from analysis_utils.core.schemas import field
+from analysis_utils.survey.formats import FORMATS
 
 #: Files of a survey folder.
 QUESTIONS, OPTIONS, RESPONSES = "questions.csv", "options.csv", "responses.csv"
 
 
 #: The files that may give the respondent-level answers (at most one of them).
-RESPONSE_FILES = (RESPONSES, "responses.xlsx", "responses.sav", "responses.dta")
+RESPONSE_FILES = FORMATS.response_files()  # one per format of the registry
 
 
 #: The claims a survey folder may hold (tested by the survey notebooks).

@@ -20,6 +20,7 @@ per file read).
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import pickle
 import signal
@@ -31,14 +32,8 @@ from pathlib import Path
 
 from analysis_utils.core.errors import InputError, Problem
 from analysis_utils.survey import bounds
+from analysis_utils.survey.formats import FORMATS, Format
 from analysis_utils.survey.texttable import TextTable
-
-#: What a file is, by its name's ending, and what to do with one that crashes its reader.
-RESAVE = {
-    ".sav": ("an SPSS", "open it and save it again in SPSS or PSPP"),
-    ".dta": ("a Stata", "open it and save it again in Stata"),
-    ".xlsx": ("an Excel", "open it and save it again in Excel or LibreOffice"),
-}
 
 #: Exit status of a child that ran out of memory while handing its result back.
 _MEMORY_EXIT = 3
@@ -48,9 +43,11 @@ def _problem(shown: str, rule: str, message: str) -> InputError:
     return InputError([Problem(shown, None, "(whole file)", rule, message)])
 
 
-def _command(path: Path, shown: str, out: Path, sheet: str | None) -> list[str]:
-    asked = [] if sheet is None else [sheet]
-    return [sys.executable, "-m", __name__, str(os.getpid()), str(path), shown, str(out), *asked]
+def _command(path: Path, shown: str, out: Path, read: Format, sheet: str | None) -> list[str]:
+    asked = [] if sheet is None or not read.sheets else [sheet]
+    preload = ",".join(read.preload)
+    head = [sys.executable, "-m", __name__, str(os.getpid()), read.reader_name, preload]
+    return [*head, str(path), shown, str(out), *asked]
 
 
 def _environment() -> dict[str, str]:
@@ -61,7 +58,11 @@ def _environment() -> dict[str, str]:
 
 
 def read_isolated(path: Path, shown: str, *, sheet: str | None = None) -> TextTable:
-    """Read a ``.xlsx``, ``.sav`` or ``.dta`` file in a child process, bounded in memory and time.
+    """Read a file of a format read in isolation in a child process, bounded in memory and time.
+
+    The format (:mod:`analysis_utils.survey.formats`) names the reader the
+    child imports, the modules it imports before its memory is capped, and
+    what to say of a file that crashes it.
 
     Parameters
     ----------
@@ -74,8 +75,9 @@ def read_isolated(path: Path, shown: str, *, sheet: str | None = None) -> TextTa
     Returns
     -------
     TextTable
-        As :func:`~analysis_utils.survey.workbooks.read_excel` or
-        :func:`~analysis_utils.survey.workbooks.read_statistics` reads it.
+        As the format's reader reads it (such as
+        :func:`~analysis_utils.survey.workbooks.read_excel` or
+        :func:`~analysis_utils.survey.workbooks.read_statistics`).
 
     Raises
     ------
@@ -84,12 +86,15 @@ def read_isolated(path: Path, shown: str, *, sheet: str | None = None) -> TextTa
         (``unreadable-file``), needs more than the memory budget or takes more
         than :data:`~analysis_utils.survey.bounds.READ_SECONDS` (``too-large``).
     """
-    kind, resave = RESAVE[path.suffix.lower()]
+    read = FORMATS.for_path(path)
+    if read is None or not read.isolated:
+        raise ValueError(f"{path.name}: not a format read in a process of its own")
+    kind, resave = read.article, read.resave
     with tempfile.TemporaryDirectory(prefix="analysis-utils-read-") as private:
         out = Path(private) / "table.pickle"
         try:
             done = subprocess.run(
-                _command(path, shown, out, sheet),
+                _command(path, shown, out, read, sheet),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -160,20 +165,14 @@ def _limit_memory() -> None:
 
 def _child(argv: list[str]) -> None:
     """Read one file and pickle ``(status, value)`` to the path given: the child's whole job."""
-    parent, path, shown, out, *asked = argv
+    parent, reader_name, preload, path, shown, out, *asked = argv
     _die_with_parent(int(parent))
-    from analysis_utils.survey import workbooks
-
-    reader: Callable[[Path, str], TextTable]
-    if path.lower().endswith(".xlsx"):
-        import openpyxl  # noqa: F401  (imported before the cap: the reader's own code)
-
-        sheet = asked[0] if asked else None
-        reader = functools.partial(workbooks.read_excel, sheet=sheet)
-    else:
-        import pyreadstat  # noqa: F401
-
-        reader = workbooks.read_statistics
+    module, _, name = reader_name.partition(":")
+    reader: Callable[..., TextTable] = getattr(importlib.import_module(module), name)
+    for imported in filter(None, preload.split(",")):  # before the cap: the reader's own code
+        importlib.import_module(imported)
+    if asked:
+        reader = functools.partial(reader, sheet=asked[0])
     _limit_memory()
     result: tuple[str, object]
     try:

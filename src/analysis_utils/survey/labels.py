@@ -218,11 +218,13 @@ def with_labels(table: TextTable, source: Path, shown: str) -> tuple[TextTable, 
         What :func:`apply_labels` refuses.
     """
     from analysis_utils.survey.csvtext import read_csv
+    from analysis_utils.survey.formats import FORMATS
 
     if table.labels is not None:
         return apply_labels(table, table.labels), table.labels.shown
     side = side_file(source)
-    if source.suffix.lower() == ".csv" and side.is_file():
+    read_as = FORMATS.for_path(source)  # a format with no value labels of its own: CSV
+    if read_as is not None and not read_as.value_labels and side.is_file():
         where = str(Path(shown).with_name(side.name))
         return apply_labels(table, read_csv(side, where)), where
     return table, None

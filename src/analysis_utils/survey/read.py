@@ -38,13 +38,13 @@ from analysis_utils.survey.format import (
     QUESTION_FIELDS,
     QUESTIONS,
     RESPONDENT_ID,
-    RESPONSE_FILES,
     RESPONSES,
     WEIGHT,
     Survey,
     response_fields,
     table_schema,
 )
+from analysis_utils.survey.formats import FORMATS
 from analysis_utils.survey.ids import id_problems
 from analysis_utils.survey.missing import blank_undeclared
 from analysis_utils.survey.sources import read_table
@@ -266,7 +266,7 @@ def symlink_problems(folder: Path, *, root: Path | None = None) -> list[Problem]
     if not folder.is_symlink():
         candidates += [
             (folder / name, paths.shown(folder / name, root), "file")
-            for name in (QUESTIONS, OPTIONS, *RESPONSE_FILES, CLAIMS)
+            for name in (QUESTIONS, OPTIONS, *FORMATS.response_files(), CLAIMS)
         ]
     return [
         Problem(

@@ -1,4 +1,4 @@
-"""Survey files as text tables: CSV as spreadsheets save it, Excel, SPSS and Stata.
+"""Survey files as text tables, by format: CSV as spreadsheets save it, Excel, SPSS and Stata.
 
 Every file of a survey folder is turned into a :class:`TextTable` (a header
 and rows of text cells) before anything is checked, so that the same answers
@@ -19,6 +19,7 @@ SPSS (``.sav``) and Stata (``.dta``), read with pyreadstat
     (SPSS user-missing codes, Stata's ``.a``-``.z``) are kept and listed
     (:attr:`TextTable.missing_values`, :mod:`analysis_utils.survey.missing`).
 
+Which reader reads a file is the registry's (:mod:`analysis_utils.survey.formats`).
 Workbooks, SPSS and Stata files are read in a process of their own, bounded in
 memory and time (:mod:`analysis_utils.survey.isolate`), and every table is
 bounded as it is read (:mod:`analysis_utils.survey.bounds`).
@@ -39,12 +40,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis_utils.core.errors import InputError, Problem
-from analysis_utils.survey.csvtext import read_csv
-from analysis_utils.survey.isolate import RESAVE, read_isolated
+from analysis_utils.survey.formats import FORMATS
+from analysis_utils.survey.isolate import read_isolated
 from analysis_utils.survey.texttable import TextTable
-
-#: File name endings read, and the program that writes them.
-FORMATS = {".csv": "CSV", ".xlsx": "Excel", ".sav": "SPSS", ".dta": "Stata"}
 
 
 def read_table(path: Path, shown: str, *, sheet: str | None = None) -> TextTable:
@@ -53,7 +51,7 @@ def read_table(path: Path, shown: str, *, sheet: str | None = None) -> TextTable
     Parameters
     ----------
     path : Path
-        A ``.csv``, ``.xlsx``, ``.sav`` or ``.dta`` file (:data:`FORMATS`).
+        A file of a format registered (:data:`.formats.FORMATS`).
     shown : str
         The file's name in messages.
     sheet : str, optional
@@ -69,11 +67,12 @@ def read_table(path: Path, shown: str, *, sheet: str | None = None) -> TextTable
         As the reader of its format does; a name with another ending
         (``file-format``).
     """
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path, shown)
-    if suffix in RESAVE:  # read in a process of its own: a damaged file may crash its reader
+    described = FORMATS.for_path(path)
+    if described is not None and described.isolated:  # a damaged file may crash its reader
         return read_isolated(path, shown, sheet=sheet)
+    if described is not None:
+        options = {"sheet": sheet} if described.sheets else {}
+        return described.read(path, shown, **options)
     raise InputError(
         [
             Problem(
@@ -81,7 +80,8 @@ def read_table(path: Path, shown: str, *, sheet: str | None = None) -> TextTable
                 None,
                 "(whole file)",
                 "file-format",
-                f"{path.name}: not a format read ({', '.join(FORMATS)}): save it as CSV UTF-8",
+                f"{path.name}: not a format read ({', '.join(FORMATS.suffixes())}): save it as "
+                "CSV UTF-8",
             )
         ]
     )

@@ -13,8 +13,10 @@ from analysis_utils.survey.format import (
     OPTIONS,
     QUESTION_FIELDS,
     QUESTIONS,
+    RESPONSE_FILES,
     format_reference,
 )
+from analysis_utils.survey.formats import FORMATS
 
 _TEMPLATE_README = """\
 # Survey: (title)
@@ -32,7 +34,7 @@ audit, the tests of the claims in `claims.yaml`, the figures and the executed no
 Give **either** the percentages a source reports (`reported_percent` in `options.csv`, exactly
 as printed; empty where not reported; `stated_n` in `questions.csv` if the source states a
 sample size) **or** the respondent-level answers (`responses.csv`, or the same table as
-`responses.xlsx`, `responses.sav` or `responses.dta`), not both.
+{other_files}), not both.
 
 Keep nothing else in this folder but `output/`: a file the format does not know is refused,
 so that answers saved under another name are never silently left unread.
@@ -123,7 +125,10 @@ def scaffold(folder: Path, filled: Mapping[str, str] | None = None) -> list[Path
         QUESTIONS: ",".join(c for c in QUESTION_FIELDS if c not in _CITATION_COLUMNS) + "\n",
         OPTIONS: ",".join(c for c in OPTION_FIELDS if c not in _CITATION_COLUMNS) + "\n",
         "README.md": _TEMPLATE_README.format(
-            folder=where, min_cell=DEFAULT_MIN_CELL, reference=format_reference()
+            folder=where,
+            min_cell=DEFAULT_MIN_CELL,
+            reference=format_reference(),
+            other_files=FORMATS.listed(tuple(f"`{n}`" for n in RESPONSE_FILES[1:])),
         ),
         "claims.yaml": _TEMPLATE_CLAIMS,
         "params.yaml": _TEMPLATE_PARAMS.format(min_cell=DEFAULT_MIN_CELL),
