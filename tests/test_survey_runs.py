@@ -259,10 +259,9 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     pages = [line for line in result.stdout.splitlines() if line.startswith("report page: ")]
-    assert pages == [
-        f"report page: {out / name}"
-        for name in ("survey_report.html", "survey_analysis.html", "survey_shared.html")
-    ]
+    assert pages[0] == f"report page: {out / 'survey_report.html'}"
+    assert (out / "survey_analysis.html").is_file()
+    assert (out / "survey_shared.html").is_file()
     audit = json.loads((out / "results" / "02_audit_reported_percentages.json").read_text())
     assert audit["counts_observed"] is True
     assert audit["stated_n"] == 5_000
@@ -291,6 +290,8 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "analysis_freq_role.png",
+        "analysis_freq_role.svg",
         "fig1_role.png",
         "fig1_role.svg",
     ]
