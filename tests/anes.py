@@ -169,3 +169,54 @@ def write_xlsx(path: Path, *, notes: bool = False, sheet: str = "answers", **kw)
         labels.append(row)
     book.save(path)
     return path
+
+
+#: The analyses a student declares for anes96 (``analyses.yaml``): party identification in
+#: three groups, and one model of each kind.
+ANALYSES_YAML = """\
+recodes:
+  party:
+    from: pid
+    groups: {1: [0, 1, 2], 2: [3], 3: [4, 5, 6]}
+    labels: {1: Democrat, 2: Independent, 3: Republican}
+models:
+  vote_by_party:
+    formula: vote ~ C(party) + educ
+    kind: logit
+  news:
+    formula: tvnews ~ educ + C(party)
+    kind: ols
+  leaning:
+    formula: selflr ~ educ + C(party)
+    kind: ordered_logit
+"""
+
+#: The questions whose options are ordered (the checklist of ``new-survey --from`` asks).
+ORDINAL = ("pid", "educ", "income", "selflr", "tvnews")
+
+
+def survey_folder(folder: Path, *, analyses: str = ANALYSES_YAML) -> Path:
+    """Make a survey folder of anes96 as a student does: ``new-survey --from`` an SPSS file,
+    then :func:`set_up`."""
+    from analysis_utils import cli
+
+    source = write_sav(folder.parent / f"{folder.name}.sav")
+    assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 0
+    return set_up(folder, analyses=analyses)
+
+
+def set_up(folder: Path, *, analyses: str = ANALYSES_YAML) -> Path:
+    """Set the ordinal scales in ``questions.csv`` and write ``analyses.yaml``."""
+    questions = folder / "questions.csv"
+    with questions.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["question_id"] in ORDINAL:
+            row["scale"] = "ordinal"
+    with questions.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    if analyses:
+        (folder / "analyses.yaml").write_text(analyses, encoding="utf-8")
+    return folder

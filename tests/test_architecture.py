@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "audit": {"core", "survey", "audit"},
     "study": {"core", "survey", "audit", "study"},
     "pipeline": {"core", "survey", "audit", "study", "pipeline"},
-    "report": {"core", "audit", "study", "report"},
+    "report": {"core", "survey", "audit", "study", "report"},
     "cli": {"core", "pipeline", "survey", "audit", "cli"},
 }
 

@@ -117,7 +117,7 @@ def test_a_bad_claims_registry_is_refused_before_any_kernel(
     assert cli.main(["run", *notebooks]) == 2
     err = capsys.readouterr().err
     readers = "03_test_claims" + (
-        ", 05_test_external_evidence, 07_survey_analyses" if not notebooks else ""
+        ", 05_test_external_evidence, 07_survey_analyses, 09_survey_tables" if not notebooks else ""
     )
     where = f"claims_file notebooks/claims.yaml (read by {readers})"
     assert err.startswith(f"error: {where}: {message}")

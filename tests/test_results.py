@@ -19,7 +19,7 @@ KINDS = _kinds()
 
 #: Parameters several notebooks may declare: where they read or write (``*_dir``,
 #: ``*_file``) and how a figure is rendered; none is an assumption of a result.
-SHARED = {"dpi"}
+SHARED = {"dpi", "title"}  # presentation, not decisions: each page its own
 
 
 def _audit(**changes):

@@ -18,6 +18,7 @@ from analysis_utils.core import paths
 from analysis_utils.core.errors import ParameterError
 from analysis_utils.pipeline import runner
 from analysis_utils.pipeline.contract import load_pipeline
+from analysis_utils.survey import report_tables
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
@@ -122,7 +123,7 @@ def test_a_bad_survey_claims_registry_is_refused_before_any_kernel(
     err = capsys.readouterr().err
     assert err.startswith(
         f"error: claims_file {folder.resolve() / 'claims.yaml'} "
-        f"(read by 03_test_claims, 07_survey_analyses): {message}"
+        f"(read by 03_test_claims, 07_survey_analyses, 09_survey_tables): {message}"
     )
     assert err.count("\n") == 1
     assert "papermill" not in sys.modules  # no kernel started
@@ -156,13 +157,27 @@ def test_a_grouping_question_not_in_the_survey_is_refused_before_any_kernel(
 
 
 @pytest.mark.slow
+def _without_analyst_files(data: bytes, out: Path) -> object:
+    """A run manifest with the entries of the analyst's own files left out."""
+    prefixes = tuple(f"{out}/{p}" for p in report_tables.ANALYST_ONLY)
+
+    def kept(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: kept(v) for k, v in value.items() if not str(k).startswith(prefixes)}
+        return value
+
+    return kept(json.loads(data))
+
+
 def test_small_cells_cannot_leak_through_any_output(tmp_path):
     """Two surveys that differ only inside withheld cells give byte-identical outputs.
 
     'role' has 10 NGO staff and 5 others split 2/3 in one survey and 3/2 in the
     other: both splits are below the threshold of 5 and withheld, so nothing
     written (tables, figures, results, report, executed notebooks) may tell
-    them apart. Identifying free text and respondent ids appear nowhere.
+    them apart, but what the analyst's own report and exports show (every
+    count, marked not for sharing: ``report_tables.ANALYST_ONLY``). Identifying
+    free text and respondent ids appear nowhere.
     """
     folder, out = tmp_path / "survey", tmp_path / "output"
     runs = []
@@ -185,7 +200,16 @@ def test_small_cells_cannot_leak_through_any_output(tmp_path):
     assert not any(name.endswith("responses.csv") for name in first)
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
-    assert differing == []
+    # the analyst's own report and exports show every count, marked not for sharing
+    private = [name for name in differing if name.startswith(report_tables.ANALYST_ONLY)]
+    assert "survey_analysis.html" in private
+    assert "survey_shared.html" in first
+    # the run manifest records those files' hashes (which proves a rerun may replace them)
+    assert _without_analyst_files(first["results/manifest.json"], out) == (
+        _without_analyst_files(second["results/manifest.json"], out)
+    )
+    private.append("results/manifest.json")
+    assert [name for name in differing if name not in private] == []
     with (out / "processed" / "survey_items.csv").open(encoding="utf-8") as handle:
         status = {row["option_code"]: row["status"] for row in csv.DictReader(handle)}
     assert status == {
@@ -234,7 +258,10 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     out = folder / "output"
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == f"report page: {out / 'survey_report.html'}"
+    pages = [line for line in result.stdout.splitlines() if line.startswith("report page: ")]
+    assert pages[0] == f"report page: {out / 'survey_report.html'}"
+    assert (out / "survey_analysis.html").is_file()
+    assert (out / "survey_shared.html").is_file()
     audit = json.loads((out / "results" / "02_audit_reported_percentages.json").read_text())
     assert audit["counts_observed"] is True
     assert audit["stated_n"] == 5_000
@@ -242,7 +269,7 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     assert (out / "tables" / "granularity_audit.csv").read_text().count("\n") == 1  # header only
     executed = (out / "executed" / "02_audit_reported_percentages.ipynb").read_text()
     assert "counts observed; nothing reconstructed" in executed
-    figures = sorted(p.name for p in (out / "figures").iterdir())
+    figures = sorted(p.name for p in (out / "figures").iterdir() if "analysis_" not in p.name)
     assert figures == ["fig1_role.png", "fig1_role.svg", "fig2_help.png", "fig2_help.svg"]
     page = (out / "survey_report.html").read_text(encoding="utf-8")
     assert "<title>field study 2024</title>" in page
@@ -263,6 +290,8 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "analysis_freq_role.png",
+        "analysis_freq_role.svg",
         "fig1_role.png",
         "fig1_role.svg",
     ]

@@ -172,12 +172,19 @@ def evaluate(
         rows = [table.rows.index(g) for g in claim.groups]
         hidden = table.suppression.cells[rows].any() or any(table.suppression.rows[i] for i in rows)
         if hidden:
+            cells = [
+                f"{table.row_labels[i]} x {table.column_labels[j]}"
+                for i in rows
+                for j in range(len(table.columns))
+                if table.suppression.cells[i, j]
+            ] + [f"{table.row_labels[i]} (total)" for i in rows if table.suppression.rows[i]]
             return Verdict(
                 "withheld",
                 f"the counts of groups {' and '.join(claim.groups)} are not all published: "
-                f"cells of their rows are withheld by the disclosure rule (min_cell {min_cell}: "
-                "counts below it, and other cells so that none can be recomputed from the "
-                "margins); a test of them would tell them.",
+                f"the disclosure rule (parameter min_cell = {min_cell}: counts below it, and "
+                "other cells so that none can be told from the margins) withholds "
+                f"{'; '.join(cells)}; a test of them would tell them. The analysis report "
+                "(survey_analysis.html, not for sharing) gives the verdict on every count.",
                 "",
                 OBSERVED,
             )
@@ -202,8 +209,10 @@ def evaluate(
         if box.withheld:
             return Verdict(
                 "withheld",
-                f"the top-{top} count is below the disclosure rule (min_cell {min_cell}) or "
-                "would tell a withheld count; a test of it would tell it.",
+                f"the top-{top} count of {question} is below the disclosure rule (parameter "
+                f"min_cell = {min_cell}) or would tell a withheld count; a test of it would "
+                "tell it. The analysis report (survey_analysis.html, not for sharing) gives "
+                "the verdict on every count.",
                 "",
                 OBSERVED,
             )

@@ -40,7 +40,7 @@ TEST_NAMES = {
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def _horizontal(labels: list[str], horizontal: bool | None) -> bool:

@@ -7,7 +7,7 @@ and the survey taken for aggregates. A survey folder holds:
 - ``questions.csv`` and ``options.csv`` (the codebook);
 - at most one responses file, ``responses.csv``, ``.xlsx``, ``.sav`` or ``.dta``
   (the formats registered in :mod:`analysis_utils.survey.formats`);
-- ``claims.yaml``, ``params.yaml``, a description ``README``, ``README.md`` or
+- ``claims.yaml``, ``analyses.yaml``, ``params.yaml``, a description ``README``, ``README.md`` or
   ``README.txt`` (in any case);
 - the default output folder ``output/``.
 
@@ -24,6 +24,7 @@ from pathlib import Path
 from analysis_utils.core import paths
 from analysis_utils.core.errors import Problem
 from analysis_utils.survey.format import (
+    ANALYSES,
     CLAIMS,
     IGNORED,
     OPTIONS,
@@ -40,14 +41,14 @@ _OTHER_FORMATS = (".xls", ".ods", ".numbers", ".zsav", ".por", ".sas7bdat", ".ts
 
 def _known() -> tuple[str, ...]:
     """Give the names of the files a survey folder may hold (the formats registered now)."""
-    return (QUESTIONS, OPTIONS, CLAIMS, PARAMS, *FORMATS.response_files())
+    return (QUESTIONS, OPTIONS, CLAIMS, ANALYSES, PARAMS, *FORMATS.response_files())
 
 
 def _holds() -> str:
     return (
         "a survey folder holds questions.csv, options.csv, at most one of "
-        f"{', '.join(FORMATS.response_files())}, {CLAIMS}, {PARAMS}, README.md and the output "
-        f"folder {OUTPUT}/"
+        f"{', '.join(FORMATS.response_files())}, {CLAIMS}, {ANALYSES}, {PARAMS}, README.md and "
+        f"the output folder {OUTPUT}/"
     )
 
 
@@ -76,7 +77,10 @@ def _advice(name: str) -> str:
             f"{QUESTIONS} or {OPTIONS}; otherwise move it out of the survey folder"
         )
     if ending in (".yml", ".yaml"):
-        return f"rename it {CLAIMS} (the claims) or {PARAMS} (the parameters), or move it out"
+        return (
+            f"rename it {CLAIMS} (the claims), {ANALYSES} (recodes and models) or {PARAMS} "
+            "(the parameters), or move it out"
+        )
     return "move it out of the survey folder"
 
 

@@ -21,6 +21,8 @@ writes an empty, valid template):
     into the same text table (:mod:`analysis_utils.survey.sources`).
 ``claims.yaml`` (optional)
     The claims to test.
+``analyses.yaml`` (optional)
+    Recodes (pooled groups) and models of the analysis report.
 ``params.yaml``, ``README.md`` (optional; ``new-survey`` writes them), ``output/``
     The parameters of a run, a description, the default output folder. Any
     other file or folder is refused (:data:`IGNORED` aside), so that nothing
@@ -59,6 +61,10 @@ RESPONSE_FILES = FORMATS.response_files()  # one per format of the registry
 
 #: The claims a survey folder may hold (tested by the survey notebooks).
 CLAIMS = "claims.yaml"
+
+
+#: The recodes and models a survey folder may declare (:mod:`analysis_utils.survey.analysis_file`).
+ANALYSES = "analyses.yaml"
 
 
 #: The parameters of a run on the survey (``new-survey`` writes it).

@@ -1,4 +1,4 @@
-"""The typed results of the survey notebooks (``00_clean_survey``, ``07_survey_analyses``).
+"""The typed results of the survey notebooks (``00``, ``07`` and ``09``).
 
 Each is read from its results JSON by its ``load``
 (:class:`analysis_utils.core.results.Results`) and read by attribute downstream.
@@ -48,3 +48,19 @@ class SurveyAnalysesResults(Results):
     crosstabs: list[str]
     weighted: bool
     verdicts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SurveyTablesResults(Results):
+    """``09_survey_tables``: the tables, figures and pages of a student's survey report."""
+
+    NOTEBOOK: ClassVar[str] = "09_survey_tables"
+    respondent_level: bool
+    #: Decision: the grouping questions (and recodes) of the crosstabs.
+    groups: list[str]
+    recodes: list[str]
+    tables: list[str]
+    #: Tables with a cell under min_cell (marked not for sharing in the analysis report).
+    not_for_sharing: list[str]
+    figures: list[str]
+    pages: list[str]

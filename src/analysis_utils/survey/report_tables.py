@@ -1,0 +1,578 @@
+"""The tables of a student's survey report, from respondent-level answers.
+
+One :class:`Block` per table: a frequency table (with SPSS's total rows) or a numeric
+question's description, a crosstab of each question by each grouping question, the
+Spearman correlations of the ordinal questions, and each model of ``analyses.yaml``. A block
+holds the full table for export (CSV and workbook), the compact table the page shows, and
+how many of its cells are under the disclosure threshold; :mod:`analysis_utils.survey.shareable`
+gives the same tables with the disclosure rules applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis_utils.core.errors import ParameterError
+from analysis_utils.survey import charts
+from analysis_utils.survey.analyses import weights_of
+from analysis_utils.survey.analysis_file import Analyses
+from analysis_utils.survey.crosstables import CrossTable, crosstable
+from analysis_utils.survey.descriptives import Description, describe
+from analysis_utils.survey.format import Survey
+from analysis_utils.survey.frequencies import FrequencyTable, frequency_table
+from analysis_utils.survey.missing import missing_options
+from analysis_utils.survey.models import Correlations, ModelTable, fit_model, spearman
+
+#: A single-choice question with more numeric codes than this, each labelled by itself
+#: (``18`` labelled ``18``), is described as a number (mean, quartiles), not tabulated.
+NUMERIC_OPTIONS = 12
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+#: Default of ``group_by_also`` (``09_survey_tables``): no grouping question beyond ``group_by``.
+DEFAULT_GROUP_BY_ALSO = ""
+
+#: What a survey run writes for the analyst alone (every count; not for sharing), as paths in
+#: its output folder or their beginnings: the analysis report, the tables' CSV files and
+#: workbook, the charts. Everything else a run writes applies the disclosure rules.
+ANALYST_ONLY = ("survey_analysis.html", "tables/analysis_", "figures/analysis_")
+
+
+@dataclass(frozen=True, eq=False)
+class Coded:
+    """The answers as codes, with what the codebook says of them.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One column per question (and recode): whole-number codes as numbers, other codes as
+        text, a blank as ``NaN``.
+    labels, missing : dict
+        Question -> value labels of its valid codes; of its missing kinds.
+    texts : dict
+        Question -> its wording.
+    kinds : dict
+        Question -> ``single`` or ``numeric``.
+    ordinal : tuple of str
+        The questions on an ordered scale, in codebook order.
+    weights : Series or None
+        The respondents' weights, if the answers carry them.
+    sources : dict
+        Recode -> the question it is made from.
+    """
+
+    frame: pd.DataFrame
+    labels: dict[str, dict[Any, str]]
+    missing: dict[str, dict[Any, str]]
+    texts: dict[str, str]
+    kinds: dict[str, str]
+    ordinal: tuple[str, ...]
+    weights: pd.Series | None
+    sources: dict[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class Block:
+    """One table of the report.
+
+    Attributes
+    ----------
+    key : str
+        File stem of its CSV, sheet and figure (``freq_PID``, ``cross_vote_by_PID``).
+    kind : str
+        ``frequencies``, ``descriptives``, ``crosstab``, ``correlations`` or ``model``.
+    title : str
+    question, group : str
+        The question (outcome) and the grouping question (crosstabs).
+    export : DataFrame
+        Every statistic, for the CSV and the workbook.
+    display : DataFrame
+        The compact table the page shows (all counts).
+    small : int
+        Cells with a count from 1 to ``min_cell - 1`` (0: the table may be shared as it is).
+    summary : str
+        n and the test or fit, in one line.
+    method : str
+    result : object
+        The statistics' result, for its chart.
+    """
+
+    key: str
+    kind: str
+    title: str
+    question: str
+    group: str
+    export: pd.DataFrame
+    display: pd.DataFrame
+    small: int
+    summary: str
+    method: str
+    result: Any
+
+
+def _code(text: str, numeric: bool) -> Any:
+    return int(text) if numeric else text
+
+
+def coded_answers(survey: Survey, analyses: Analyses | None = None) -> Coded:
+    """Give a survey's single-choice (and numeric) answers as codes, recodes applied.
+
+    Parameters
+    ----------
+    survey : Survey
+        Respondent-level (:func:`analysis_utils.survey.read.read`).
+    analyses : Analyses, optional
+        The recodes of ``analyses.yaml``; each is a new question after its source.
+
+    Returns
+    -------
+    Coded
+
+    Raises
+    ------
+    ValueError
+        If the survey has no respondent-level answers.
+    """
+    if survey.responses is None:
+        raise ValueError("the survey has no respondent-level answers")
+    questions = survey.questions.sort_values("position", key=lambda s: s.astype(int))
+    columns: dict[str, pd.Series] = {}
+    labels: dict[str, dict[Any, str]] = {}
+    missing: dict[str, dict[Any, str]] = {}
+    texts: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    ordinal: list[str] = []
+    sources: dict[str, str] = {}
+    for row in questions.itertuples(index=False):
+        qid, choice = str(row.question_id), str(row.choice)
+        if qid not in survey.responses.columns or choice not in ("single", "numeric"):
+            continue
+        answers = survey.responses[qid]
+        options = survey.options[survey.options["question_id"] == qid]
+        codes = [str(c) for c in options["option_code"]]
+        numeric = all(_INTEGER.fullmatch(c) for c in codes)
+        kinds_of = missing_options(survey.options, qid)
+        if choice == "numeric":
+            values = pd.to_numeric(answers.where(answers != ""), errors="coerce")
+            kinds[qid] = "numeric"
+        else:
+            lookup = {c: _code(c, numeric) for c in codes}
+            values = answers.map(lookup)
+            selfish = all(
+                str(lab) == c
+                for c, lab in zip(codes, options["option_label"], strict=True)
+                if c not in kinds_of
+            )
+            many = len(codes) - len(kinds_of) > NUMERIC_OPTIONS
+            kinds[qid] = "numeric" if numeric and selfish and many else "single"
+        valid = options[~options["option_code"].isin(kinds_of)]
+        labels[qid] = {
+            _code(str(c), numeric): str(lab)
+            for c, lab in zip(valid["option_code"], valid["option_label"], strict=True)
+        }
+        missing[qid] = {
+            _code(str(c), numeric): str(lab)
+            for c, lab in zip(options["option_code"], options["option_label"], strict=True)
+            if c in kinds_of
+        }
+        columns[qid] = values
+        texts[qid] = str(row.question_text)
+        if str(getattr(row, "scale", "")) == "ordinal" and kinds[qid] == "single":
+            ordinal.append(qid)
+        for name, recode in (analyses.recodes if analyses else {}).items():
+            if recode.source == qid:
+                columns[name] = recode.apply(values, missing=missing[qid])
+                labels[name] = recode.value_labels()
+                missing[name] = dict(missing[qid])
+                texts[name] = f"{texts[qid]} (recoded: {name})"
+                kinds[name] = "single"
+                sources[name] = qid
+    weights = weights_of(survey)
+    frame = pd.DataFrame(columns, index=survey.responses.index)
+    return Coded(
+        frame=frame,
+        labels=labels,
+        missing=missing,
+        texts=texts,
+        kinds=kinds,
+        ordinal=tuple(ordinal),
+        weights=None if weights is None else pd.Series(weights, index=frame.index),
+        sources=sources,
+    )
+
+
+def _small(counts: Sequence[int] | np.ndarray, min_cell: int) -> int:
+    values = np.asarray(counts, dtype=np.int64)
+    return int(((values > 0) & (values < min_cell)).sum())
+
+
+def frequency_block(coded: Coded, question: str, *, min_cell: int, confidence: float) -> Block:
+    """Tabulate one single-choice question (SPSS's Frequencies with its total rows).
+
+    Parameters
+    ----------
+    coded : Coded
+    question : str
+    min_cell : int
+        The disclosure threshold (cells under it are counted in :attr:`Block.small`).
+    confidence : float
+
+    Returns
+    -------
+    Block
+    """
+    result = frequency_table(
+        coded.frame[question],
+        labels=coded.labels[question],
+        missing=coded.missing[question],
+        weights=coded.weights,
+        confidence=confidence,
+    )
+    result = _named(result, question)
+    export = result.with_totals()
+    shown = ["label", "frequency", "percent", "valid_percent", "cumulative_percent"]
+    if result.weighted:
+        shown.insert(2, "weighted_frequency")
+    display = export[[*shown, "ci_low", "ci_high"]].copy()
+    return Block(
+        key=f"freq_{question}",
+        kind="frequencies",
+        title=coded.texts[question],
+        question=question,
+        group="",
+        export=export,
+        display=display,
+        small=_small(result.table["frequency"], min_cell),
+        summary=(
+            f"n = {result.n} ({result.n_valid} valid, {result.n_missing} missing)"
+            + (f"; weighted, effective n = {result.n_eff:.1f}" if result.n_eff else "")
+        ),
+        method=result.method,
+        result=result,
+    )
+
+
+def _named(result: FrequencyTable, question: str) -> FrequencyTable:
+    return FrequencyTable(
+        table=result.table,
+        name=question,
+        n=result.n,
+        n_valid=result.n_valid,
+        n_missing=result.n_missing,
+        n_eff=result.n_eff,
+        confidence=result.confidence,
+        method=result.method,
+    )
+
+
+def description_block(coded: Coded, question: str, *, min_cell: int) -> Block:
+    """Describe one numeric question (n, mean, SD, quartiles; weighted mean where weighted).
+
+    Parameters
+    ----------
+    coded : Coded
+    question : str
+    min_cell : int
+
+    Returns
+    -------
+    Block
+        :attr:`Block.small` counts the histogram's bins under the threshold.
+    """
+    result: Description = describe(
+        coded.frame[question].astype(float),
+        missing=coded.missing[question],
+        weights=coded.weights,
+    )
+    export = result.table.copy()
+    export.insert(0, "question", question)
+    columns = ["n", "n_missing", "mean", "sd", "min", "q1", "median", "q3", "max"]
+    if result.weighted_mean is not None:
+        columns += ["weighted_mean", "weighted_se"]
+    bins, _ = np.histogram(result.values, bins=np.histogram_bin_edges(result.values, "auto"))
+    return Block(
+        key=f"desc_{question}",
+        kind="descriptives",
+        title=coded.texts[question],
+        question=question,
+        group="",
+        export=export,
+        display=result.table[[c for c in columns if c in result.table]].copy(),
+        small=_small(bins, min_cell) + int(0 < result.n < min_cell),
+        summary=f"n = {result.n} valid, {result.n_missing} missing",
+        method=result.method,
+        result=result,
+    )
+
+
+def crosstab_display(result: CrossTable) -> pd.DataFrame:
+    """Give a crosstab as a page shows it: an answer per row, a group per column.
+
+    Parameters
+    ----------
+    result : CrossTable
+
+    Returns
+    -------
+    DataFrame
+        Cells ``count (percent of the group)``, a ``Total`` column and a ``Total`` row.
+    """
+    counts = result.counts.T
+    shares = result.row_percent.T
+    out = counts.astype(str) + " (" + shares.map(lambda v: f"{v:.1f} %") + ")"
+    totals = counts.sum(axis=1)
+    out["Total"] = (
+        totals.astype(str) + " (" + (100 * totals / totals.sum()).map(lambda v: f"{v:.1f} %") + ")"
+    )
+    out.loc["Total"] = [*(f"{int(v)} (100 %)" for v in counts.sum(axis=0)), f"{result.n}"]
+    out.index.name = result.column_name
+    out.columns.name = result.row_name
+    return out.reset_index()
+
+
+def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) -> Block:
+    """Cross one question with a grouping question (SPSS's Crosstabs with its test).
+
+    Parameters
+    ----------
+    coded : Coded
+    question, group : str
+    min_cell : int
+
+    Returns
+    -------
+    Block
+    """
+    result = crosstable(
+        coded.frame[group],
+        coded.frame[question],
+        row_labels=coded.labels[group],
+        column_labels=coded.labels[question],
+        row_missing=coded.missing[group],
+        column_missing=coded.missing[question],
+    )
+    result = CrossTable(**{**result.__dict__, "row_name": group, "column_name": question})
+    export = result.table.assign(
+        test=result.test,
+        statistic=result.statistic,
+        p_value=result.p_value,
+        chi2=result.chi2,
+        df=result.df,
+        chi2_p_value=result.chi2_p_value,
+        cramers_v=result.cramers_v,
+    )
+    export.insert(0, "question", question)
+    export.insert(1, "group", group)
+    return Block(
+        key=f"cross_{question}_by_{group}",
+        kind="crosstab",
+        title=f"{coded.texts[question]}, by {group}",
+        question=question,
+        group=group,
+        export=export,
+        display=crosstab_display(result),
+        small=_small(result.counts.to_numpy(), min_cell),
+        summary=(
+            f"n = {result.n} ({result.n_excluded} left out for a missing answer); "
+            f"p = {result.p_value:.3g}; Cramér's V = {result.cramers_v:.2f}"
+        ),
+        method=result.method,
+        result=result,
+    )
+
+
+def correlation_block(coded: Coded) -> Block | None:
+    """Correlate the ordinal questions by rank (Spearman), or None for fewer than two.
+
+    Parameters
+    ----------
+    coded : Coded
+
+    Returns
+    -------
+    Block or None
+        The codes are ranked in the codebook's order of options.
+    """
+    if len(coded.ordinal) < 2:
+        return None
+    ranks = pd.DataFrame(
+        {
+            q: coded.frame[q].map({c: i for i, c in enumerate(coded.labels[q])})
+            for q in coded.ordinal
+        }
+    )
+    result: Correlations = spearman(ranks)
+    display = result.matrix().round(2).reset_index(names="question")
+    return Block(
+        key="spearman",
+        kind="correlations",
+        title="Rank correlations of the ordinal questions (Spearman)",
+        question="",
+        group="",
+        export=result.table,
+        display=display,
+        small=0,
+        summary=f"{len(result.table)} pairs; n from {result.table['n'].min()} to "
+        f"{result.table['n'].max()}",
+        method=result.method,
+        result=result,
+    )
+
+
+def model_block(coded: Coded, name: str, formula: str, kind: str, *, weighted: bool) -> Block:
+    """Fit one model of ``analyses.yaml`` and give its coefficient table.
+
+    Parameters
+    ----------
+    coded : Coded
+    name, formula, kind : str
+    weighted : bool
+        Fit with the respondents' weights, where there are any (not an ordered logit).
+
+    Returns
+    -------
+    Block
+    """
+    weights = coded.weights if weighted and kind != "ordered_logit" else None
+    result: ModelTable = fit_model(
+        coded.frame, formula, kind=kind, missing=coded.missing, weights=weights
+    )
+    columns = ["term", "estimate", "std_error", "p_value", "ci_low", "ci_high"]
+    if "odds_ratio" in result.table:
+        columns += ["odds_ratio", "odds_ratio_low", "odds_ratio_high"]
+    fit = f"R² = {result.r_squared:.3f}" if result.r_squared is not None else ""
+    return Block(
+        key=f"model_{name}",
+        kind="model",
+        title=f"{name}: {formula}",
+        question=name,
+        group="",
+        export=result.table,
+        display=result.table[columns].copy(),
+        small=0,
+        summary=f"n = {result.n}; {kind}; {fit}".rstrip("; "),
+        method=result.method,
+        result=result,
+    )
+
+
+def report_blocks(
+    coded: Coded,
+    *,
+    groups: Sequence[str] = (),
+    analyses: Analyses | None = None,
+    min_cell: int,
+    confidence: float = 0.95,
+) -> list[Block]:
+    """Every table of the report, in page order.
+
+    Parameters
+    ----------
+    coded : Coded
+    groups : sequence of str
+        Grouping questions (or recodes): every other single-choice question is crossed by each.
+    analyses : Analyses, optional
+        The models to fit.
+    min_cell : int
+    confidence : float
+
+    Returns
+    -------
+    list of Block
+        Per question its frequency table or description; the crosstabs; the correlations;
+        the models.
+    """
+    blocks = [
+        frequency_block(coded, q, min_cell=min_cell, confidence=confidence)
+        if kind == "single"
+        else description_block(coded, q, min_cell=min_cell)
+        for q, kind in coded.kinds.items()
+    ]
+    for group in groups:
+        for q, kind in coded.kinds.items():
+            related = coded.sources.get(q) == group or coded.sources.get(group) == q
+            if q == group or kind != "single" or related:
+                continue
+            blocks.append(crosstab_block(coded, q, group, min_cell=min_cell))
+    correlations = correlation_block(coded)
+    if correlations is not None:
+        blocks.append(correlations)
+    for model in analyses.models if analyses else ():
+        blocks.append(
+            model_block(coded, model.name, model.formula, model.kind, weighted=model.weighted)
+        )
+    return blocks
+
+
+def parse_groups(text: str) -> list[str]:
+    """Read ``group_by``: question ids separated by commas (spaces ignored).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of str
+    """
+    return [g.strip() for g in text.split(",") if g.strip()]
+
+
+def check_groups(coded: Coded | None, groups: Sequence[str]) -> None:
+    """Refuse grouping questions that are no single-choice question or recode of the survey.
+
+    Parameters
+    ----------
+    coded : Coded or None
+        None for a survey without respondent-level answers.
+    groups : sequence of str
+
+    Raises
+    ------
+    ParameterError
+        Naming each, and the questions and recodes it may be instead.
+    """
+    if not groups:
+        return
+    if coded is None:
+        raise ParameterError(
+            f"group_by_also {', '.join(groups)}: a crosstab needs respondent-level answers; "
+            "this survey gives reported percentages only (leave group_by_also empty)"
+        )
+    single = [q for q, kind in coded.kinds.items() if kind == "single"]
+    unknown = [g for g in groups if g not in single]
+    if unknown:
+        raise ParameterError(
+            f"group_by_also {', '.join(unknown)}: not a single-choice question or recode of "
+            f"this survey; give some of {', '.join(single) or '(none)'}, separated by commas"
+        )
+
+
+def block_figure(block: Block) -> Figure | None:
+    """Draw a table's chart (:mod:`analysis_utils.survey.charts`), or None for none.
+
+    Parameters
+    ----------
+    block : Block
+
+    Returns
+    -------
+    Figure or None
+        Valid percents with intervals (frequencies), a histogram (numbers), the groups'
+        answers as bars, stacked when the answers are more than four (crosstabs).
+    """
+    if block.kind == "frequencies":
+        return charts.plot_frequencies(block.result)
+    if block.kind == "descriptives" and block.result.n:
+        return charts.plot_histogram(block.result)
+    if block.kind == "crosstab":
+        stacked = len(block.result.counts.columns) > 4
+        return charts.plot_crosstable(block.result, stacked=stacked)
+    return None
