@@ -100,6 +100,19 @@ def test_there_is_no_import_cycle():
         visit(module, [])
 
 
+#: The most lines a module may have: past it, a module does more than one job.
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = {
+        name: lines
+        for name, path in MODULES.items()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these modules (lines): {long}"
+
+
 def test_the_checker_sees_a_forbidden_import(tmp_path):
     bad = tmp_path / "x.py"
     bad.write_text("from analysis_utils.study import clean\n")

@@ -11,7 +11,7 @@ from analysis_utils.audit import figures as audit_figures
 from analysis_utils.core import paths, plotting
 from analysis_utils.pipeline import contract
 from analysis_utils.study import constants, currency
-from analysis_utils.survey import analyses, disclosure, question, report_tables
+from analysis_utils.survey import analyses, disclosure, question, report_answers
 
 LAYOUT = paths.layout()
 NOTEBOOKS = sorted(LAYOUT.notebooks.glob("*.ipynb"))
@@ -75,7 +75,7 @@ LIBRARY_DEFAULTS = {
     "seed": decisions.DEFAULT_SEED,
     "group_by": analyses.DEFAULT_GROUP_BY,
     "top": decisions.DEFAULT_TOP,
-    "group_by_also": report_tables.DEFAULT_GROUP_BY_ALSO,
+    "group_by_also": report_answers.DEFAULT_GROUP_BY_ALSO,
 }
 
 

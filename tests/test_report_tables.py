@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from analysis_utils.core import plotting
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.survey import analysis_file, read, report_tables, shareable
+from analysis_utils.survey import analysis_file, read, report_answers, report_tables, shareable
 from analysis_utils.survey.crosstables import crosstable
 from analysis_utils.survey.frequencies import frequency_table
 from analysis_utils.survey.shareable import WITHHELD
@@ -28,7 +28,7 @@ def coded(tmp_path_factory):
     folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes")
     survey = read.read(folder)
     analyses = analysis_file.read_for(survey)
-    return report_tables.coded_answers(survey, analyses), analyses
+    return report_answers.coded_answers(survey, analyses), analyses
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_a_shareable_crosstab_withholds_what_suppress_table_chooses(blocks):
 def test_a_numeric_description_never_shares_one_respondents_answer(coded):
     data, _ = coded
     frame = data.frame.assign(years=answers()["age"].to_numpy())
-    numeric = report_tables.Coded(
+    numeric = report_answers.Coded(
         frame=frame,
         labels={**data.labels, "years": {}},
         missing={**data.missing, "years": {}},
@@ -221,8 +221,8 @@ def test_a_shareable_crosstab_shows_no_small_cell(table, min_cell):
 
 def test_a_grouping_question_that_is_none_is_refused_naming_those_there_are(coded):
     data, _ = coded
-    report_tables.check_groups(data, ["pid", "party"])
+    report_answers.check_groups(data, ["pid", "party"])
     with pytest.raises(ParameterError, match=r"group_by_also income_band: .* give some of pid"):
-        report_tables.check_groups(data, ["income_band"])
+        report_answers.check_groups(data, ["income_band"])
     with pytest.raises(ParameterError, match="respondent-level answers"):
-        report_tables.check_groups(None, ["pid"])
+        report_answers.check_groups(None, ["pid"])

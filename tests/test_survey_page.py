@@ -8,7 +8,7 @@ from anes import survey_folder
 
 from analysis_utils.core import plotting
 from analysis_utils.report import survey_page
-from analysis_utils.survey import analysis_file, read, report_tables, shareable
+from analysis_utils.survey import analysis_file, read, report_answers, report_tables, shareable
 
 MIN_CELL = 5
 
@@ -18,7 +18,7 @@ def pages(tmp_path_factory):
     folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes")
     survey = read.read(folder)
     analyses = analysis_file.read_for(survey)
-    coded = report_tables.coded_answers(survey, analyses)
+    coded = report_answers.coded_answers(survey, analyses)
     blocks = report_tables.report_blocks(
         coded, groups=["party"], analyses=analyses, min_cell=MIN_CELL
     )
