@@ -74,7 +74,8 @@ def plot_frequencies(
     rows = frequencies.table[~frequencies.table["missing"]]
     labels = [str(t) for t in rows["label"]]
     values = rows["valid_percent"].to_numpy(dtype=float)
-    error = np.vstack([values - rows["ci_low"], rows["ci_high"] - values])
+    # an interval reaching the share exactly can miss it by a rounding error: no negative bar
+    error = np.maximum(np.vstack([values - rows["ci_low"], rows["ci_high"] - values]), 0.0)
     flat = _horizontal(labels, horizontal)
     figure, ax = figure_and_axes(ax, (6.4, 1.2 + 0.4 * len(labels)) if flat else (6.4, 4.0))
     where = np.arange(len(labels))

@@ -200,6 +200,20 @@ def crosstab_display(result: CrossTable) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _crossable(coded: Coded, question: str, group: str) -> bool:
+    """Say whether two questions have two valid answers each among the respondents of both.
+
+    A question everyone answered alike (one role among the respondents) has no crosstab.
+    """
+    frame = coded.frame[[question, group]]
+    valid = frame[question].notna() & frame[group].notna()
+    valid &= ~frame[question].isin(list(coded.missing.get(question, {})))
+    valid &= ~frame[group].isin(list(coded.missing.get(group, {})))
+    return bool(
+        frame.loc[valid, question].nunique() >= 2 and frame.loc[valid, group].nunique() >= 2
+    )
+
+
 def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) -> Block:
     """Cross one question with a grouping question (SPSS's Crosstabs with its test).
 
@@ -361,7 +375,7 @@ def report_blocks(
     for group in groups:
         for q, kind in coded.kinds.items():
             related = coded.sources.get(q) == group or coded.sources.get(group) == q
-            if q == group or kind != "single" or related:
+            if q == group or kind != "single" or related or not _crossable(coded, q, group):
                 continue
             blocks.append(crosstab_block(coded, q, group, min_cell=min_cell))
     correlations = correlation_block(coded)
