@@ -108,8 +108,24 @@ def test_a_larger_table_with_small_expected_counts_gets_a_monte_carlo_p_value():
     assert result.p_value == pytest.approx(ref.pvalue)
     assert "Monte Carlo" in result.method
     assert "seed 4" in result.method
+    assert result.resamples == 999
     asked = crosstables.crosstable(DATA["income"], DATA["PID"], test="chi2")
     assert "approximation is doubtful" in asked.method
+    assert asked.resamples == 0
+
+
+def test_a_table_within_cochrans_rule_says_so_beside_its_small_expected_counts():
+    # TVnews by PID: 8 of 56 expected counts below 5 (14 %), none below 1
+    result = crosstables.crosstable(DATA["TVnews"], DATA["PID"])
+    expected = stats.chi2_contingency(pd.crosstab(DATA["TVnews"], DATA["PID"])).expected_freq
+    small = expected < 5
+    assert small.any()
+    assert small.mean() <= 0.2
+    assert expected.min() >= 1
+    assert result.test == "chi2"
+    assert f"{small.sum()} of {expected.size} cells" in result.method
+    assert "within Cochran's rule" in result.method
+    assert "doubtful" not in result.method
 
 
 def test_missing_kinds_and_blanks_leave_the_respondent_out():

@@ -62,6 +62,48 @@ def test_logit_of_vote_on_recoded_party_is_statsmodels_logit():
     assert fit.log_likelihood == pytest.approx(ref.llf)
     assert "odds ratios" in fit.method
     assert fit.statistic_name == "z"
+    assert fit.fit_name == "McFadden's pseudo R²"
+
+
+def test_terms_and_outcome_are_named_in_the_codebook_words():
+    parties = {1: "Democrat", 2: "Independent", 3: "Republican"}
+    votes = {0: "Clinton", 1: "Dole"}
+    labels = {"party": parties, "vote": votes}
+    fit = models.fit_model(FRAME, "vote ~ C(party) + age", kind="logit", labels=labels)
+    assert fit.table["term"].tolist() == ["Intercept", "C(party)[T.2]", "C(party)[T.3]", "age"]
+    assert fit.table["label"].tolist() == [
+        "Intercept",
+        "party: Independent (vs Democrat)",
+        "party: Republican (vs Democrat)",
+        "age",
+    ]
+    assert fit.outcome == "log-odds that vote is 1 (Dole) rather than 0 (Clinton)"
+    # another reference category, and an interaction of a dummy with a number
+    formula = "vote ~ C(party, Treatment(reference=3)) * age"
+    other = models.fit_model(FRAME, formula, kind="logit", labels=labels)
+    assert other.table["label"].tolist()[1:3] == [
+        "party: Democrat (vs Republican)",
+        "party: Independent (vs Republican)",
+    ]
+    assert "party: Democrat (vs Republican) x age" in other.table["label"].tolist()
+    ols = models.fit_model(FRAME, "TVnews ~ C(party)", labels=labels)
+    assert ols.fit_name == "R²"
+    assert ols.outcome == "TVnews as a number"
+    ordered = models.fit_model(
+        FRAME, "educ ~ C(party)", kind="ordered_logit", labels={"educ": {1: "low", 2: "two"}}
+    )
+    assert ordered.table["label"].tolist()[2:4] == ["cut: low | two", "cut: two | 3"]
+
+
+def test_the_export_carries_what_the_model_is():
+    fit = models.fit_model(FRAME, "vote ~ C(party) + age", kind="logit")
+    export = fit.export()
+    assert len(export) == len(fit.table)
+    assert set(export["formula"]) == {"vote ~ C(party) + age"}
+    assert set(export["n"]) == {944}
+    assert set(export["fit_statistic"]) == {"McFadden's pseudo R²"}
+    assert export["fit_value"].iloc[0] == pytest.approx(fit.r_squared)
+    assert set(export["method"]) == {fit.method}
 
 
 def test_weighted_logit_is_the_pseudo_likelihood_sandwich_by_hand():
@@ -89,7 +131,8 @@ def test_ordered_logit_is_ordered_model_with_its_cut_points():
     cuts = model.transform_threshold_params(ref.params)[1:-1]
     np.testing.assert_allclose(fit.table["estimate"][k:], cuts, rtol=1e-6)
     assert fit.table["odds_ratio"][k:].isna().all()
-    assert fit.table["term"].tolist()[k] == "cut 1.0/2.0"
+    assert fit.table["term"].tolist()[k:] == [f"cut {c}/{c + 1}" for c in range(1, 7)]
+    assert fit.fit_name == "McFadden's pseudo R²"
     # delta method: the first cut point's SE is the first threshold parameter's
     assert fit.table["std_error"][k] == pytest.approx(ref.bse.iloc[k])
     # the cut points order the categories: each above the last

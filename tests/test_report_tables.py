@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
+from scipy import stats
 from anes import answers, survey_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,6 +88,36 @@ def test_a_model_is_the_statsmodels_fit_of_its_formula(blocks):
     assert table["odds_ratio"].iloc[1:].to_numpy() == pytest.approx(
         np.exp(direct.params.iloc[1:].to_numpy())
     )
+
+
+def test_a_model_names_its_terms_outcome_and_fit_in_the_codebooks_words(blocks):
+    data = answers().assign(party=lambda d: d["PID"].map(PARTY))
+    direct = smf.logit("vote ~ C(party) + educ", data=data).fit(disp=0)
+    block = blocks["model_vote_by_party"]
+    assert block.display["term"].tolist()[1:3] == [
+        "party: Independent (vs Democrat)",
+        "party: Republican (vs Democrat)",
+    ]
+    assert f"McFadden's pseudo R² = {direct.prsquared:.3f}" in block.summary
+    assert "log-odds that vote is 1 (Dole) rather than 0 (Clinton)" in block.summary
+    assert set(block.export["n"]) == {944}
+    ordered = blocks["model_leaning"].display["term"].tolist()
+    assert ordered[-1] == "cut: Conservative | Extremely Conservative"
+
+
+def test_a_crosstab_says_its_statistic_and_a_monte_carlo_p_at_its_floor(blocks):
+    shipped = answers()
+    chi2 = stats.chi2_contingency(pd.crosstab(shipped["vote"], shipped["PID"]), correction=False)
+    summary = blocks["cross_vote_by_pid"].summary
+    assert f"χ²({chi2.dof}) = {chi2.statistic:.2f}, p < 0.001" in summary
+    assert "percent of the column's group" in summary
+    # left-right placement by party id: no table of 9,999 as extreme as the one observed
+    selflr = blocks["cross_selflr_by_pid"]
+    assert selflr.result.test == "monte-carlo"
+    assert selflr.result.p_value == pytest.approx(1 / 10_000)
+    assert "p <= 0.0001" in selflr.summary
+    assert ".." not in selflr.title
+    assert selflr.title.endswith("by Party identification of respondent")
 
 
 def test_the_rank_correlations_are_spearmans(blocks):

@@ -22,6 +22,7 @@ import jinja2
 import pandas as pd
 
 from analysis_utils.survey.blocks import Block
+from analysis_utils.survey.pvalues import p_text
 from analysis_utils.survey.shareable import WITHHELD, Shared
 
 #: Section headings of the kinds of table, in page order.
@@ -47,6 +48,7 @@ HEADINGS = {
     "sd": "SD",
     "std_error": "SE",
     "p_value": "p",
+    "p_holm": "p (Holm)",
     "ci_low_": "CI low",
     "odds_ratio": "odds ratio",
     "odds_ratio_low": "OR low",
@@ -58,6 +60,10 @@ HEADINGS = {
     "percent_of_responses": "Percent of responses",
     "percent_of_cases": "Percent of cases",
 }
+
+
+#: Columns holding p-values (written ``0.034``, ``< 0.001``).
+P_VALUES = frozenset({"p_value", "p_holm", "chi2_p_value"})
 
 
 @dataclass(frozen=True)
@@ -114,11 +120,22 @@ def table_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     -------
     headings : list of str
     rows : list of list of str
-        Numbers at two decimals (three significant digits below 0.01), ``NaN`` empty.
+        Numbers at two decimals (three significant digits below 0.01), p-values as
+        :func:`~analysis_utils.survey.pvalues.p_text` writes them, ``NaN`` empty.
     """
     headings = [HEADINGS.get(str(c), str(c).replace("_", " ")) for c in frame.columns]
-    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    written = [_p_cell if str(c) in P_VALUES else _cell for c in frame.columns]
+    rows = [
+        [write(v) for write, v in zip(written, row, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
     return headings, rows
+
+
+def _p_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return p_text(value)
+    return _cell(value)
 
 
 def svg_uri(svg: bytes) -> str:

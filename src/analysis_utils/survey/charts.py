@@ -24,6 +24,7 @@ from analysis_utils.core.plotting import PALETTE, figure_and_axes, plain_text
 from analysis_utils.survey.crosstables import CrossTable
 from analysis_utils.survey.descriptives import Description
 from analysis_utils.survey.frequencies import FrequencyTable
+from analysis_utils.survey.pvalues import p_equation
 
 #: Labels longer than this, or more options than :data:`MANY_OPTIONS`, lay bars horizontal.
 LONG_LABEL = 12
@@ -148,13 +149,15 @@ def plot_crosstable(
     if percent not in ("row", "column"):
         raise ValueError(f"percent must be 'row' or 'column', got {percent!r}")
     shares = crosstable.row_percent if percent == "row" else crosstable.column_percent
+    across = crosstable.row_name if percent == "row" else crosstable.column_name
+    p = p_equation(crosstable.p_value, resamples=crosstable.resamples)
     return grouped_bars(
         shares,
-        axis=f"{percent} percent",
+        axis=f"percent of each {across} group",
         legend=crosstable.column_name,
         title=(
             f"{crosstable.column_name} by {crosstable.row_name} (n = {crosstable.n}; "
-            f"{TEST_NAMES[crosstable.test]}, p = {crosstable.p_value:.3g})"
+            f"{TEST_NAMES[crosstable.test]}, {p})"
         ),
         stacked=stacked,
         horizontal=horizontal,

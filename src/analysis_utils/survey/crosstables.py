@@ -77,6 +77,9 @@ class CrossTable:
     test : str
         ``chi2``, ``fisher`` or ``monte-carlo``.
     method : str
+    resamples : int
+        Tables drawn for a Monte Carlo p-value (0 for the other tests): its p-value is at
+        least ``1 / (resamples + 1)``.
     """
 
     table: pd.DataFrame
@@ -97,6 +100,7 @@ class CrossTable:
     small_expected: int
     test: str
     method: str
+    resamples: int = 0
 
     @property
     def row_percent(self) -> pd.DataFrame:
@@ -221,8 +225,10 @@ def crosstable(
     statistic, p_value = float(chi.statistic), float(chi.pvalue)
     if chosen == "chi2":
         method = "chi-square test of independence (Pearson, no continuity correction)"
-        if small:
-            method += f"; {note}: the chi-square approximation is doubtful"
+        if small and _choose("auto", observed.shape, expected) == "chi2":
+            method += f"; {note}: within Cochran's rule (none below 1, at most 20 % below 5)"
+        elif small:
+            method += f"; {note}: beyond Cochran's rule, the chi-square approximation is doubtful"
     elif chosen == "fisher":
         fisher = stats.fisher_exact(observed)
         statistic, p_value = float(fisher.statistic), float(fisher.pvalue)
@@ -280,6 +286,7 @@ def crosstable(
         small_expected=small,
         test=chosen,
         method=method,
+        resamples=resamples if chosen == "monte-carlo" else 0,
     )
 
 

@@ -15,8 +15,13 @@ term, with the odds ratio and its interval for the logit models. Three kinds:
   (:class:`statsmodels.miscmodels.ordinal_model.OrderedModel`, ``distr="logit"``); its
   cut points (Stata's ``/cut1``...; statsmodels estimates the first and the logarithms of
   the increments, turned into cut points here with delta-method standard errors) are rows
-  ``cut 1/2``... of the table, without odds ratios. statsmodels fits it without weights,
-  so weights are refused.
+  ``cut 1/2``... of the table (the codes they separate), without odds ratios.
+  statsmodels fits it without weights, so weights are refused.
+
+Each term is also named in the codebook's words (``party: Independent (vs Democrat)``,
+:mod:`analysis_utils.survey.model_terms`), and the table says what the model predicts and
+names its fit statistic: R-squared for least squares, McFadden's pseudo R-squared for the
+logit models (not a share of variance explained).
 
 Declared missing codes are set blank before the fit, and a respondent with a blank in any
 variable of the formula is left out (listwise, as all three programs do).
@@ -42,6 +47,7 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from analysis_utils.survey.coded import Labels, masks, weights_of
+from analysis_utils.survey.model_terms import cut_labels, outcome_text, term_labels
 
 #: Kinds of model -> how each is fitted, unweighted and weighted.
 KINDS = {
@@ -70,7 +76,8 @@ class ModelTable:
     Attributes
     ----------
     table : DataFrame
-        One row per term: ``term``, ``estimate``, ``std_error``, ``statistic`` (t or z),
+        One row per term: ``term``, ``label`` (the term in the codebook's words),
+        ``estimate``, ``std_error``, ``statistic`` (t or z),
         ``p_value``, ``ci_low``, ``ci_high`` and, for logit models, ``odds_ratio``,
         ``odds_ratio_low``, ``odds_ratio_high`` (NaN on the intercept's and thresholds'
         rows of an ordered logit).
@@ -81,6 +88,10 @@ class ModelTable:
         ``t`` or ``z``.
     r_squared : float or None
         R-squared (OLS) or McFadden's pseudo R-squared (logit models).
+    fit_name : str
+        What ``r_squared`` is: ``R²`` or ``McFadden's pseudo R²``.
+    outcome : str
+        What the estimates are of (:func:`~analysis_utils.survey.model_terms.outcome_text`).
     log_likelihood : float
     confidence : float
     method : str
@@ -98,6 +109,28 @@ class ModelTable:
     confidence: float
     method: str
     result: Any
+    fit_name: str = "R²"
+    outcome: str = ""
+
+    def export(self) -> pd.DataFrame:
+        """Give the coefficient table with the model's facts on every row (CSV, workbook).
+
+        Returns
+        -------
+        DataFrame
+            The table, then ``formula``, ``kind``, ``outcome``, ``n``, ``fit_statistic``,
+            ``fit_value``, ``confidence``, ``method``.
+        """
+        return self.table.assign(
+            formula=self.formula,
+            kind=self.kind,
+            outcome=self.outcome,
+            n=self.n,
+            fit_statistic=self.fit_name,
+            fit_value=self.r_squared,
+            confidence=self.confidence,
+            method=self.method,
+        )
 
 
 def _used(data: pd.DataFrame, formula: str) -> list[str]:
@@ -114,6 +147,7 @@ def fit_model(
     missing: Mapping[str, Labels] | None = None,
     weights: str | pd.Series | None = None,
     confidence: float = 0.95,
+    labels: Mapping[str, Labels] | None = None,
 ) -> ModelTable:
     """Fit a regression model from a formula and give its coefficient table.
 
@@ -130,6 +164,8 @@ def fit_model(
         A column of ``data`` or a Series aligned on its index.
     confidence : float
         Level of the intervals.
+    labels : mapping, optional
+        Question -> its value labels, to name the terms.
 
     Returns
     -------
@@ -159,9 +195,12 @@ def fit_model(
     frame = frame.dropna(subset=_used(frame, formula))
     alpha = 1 - confidence
     result = _fit(frame, formula, kind, None if w is None else w.loc[frame.index])
+    labels = labels or {}
     table = _coefficients(result, alpha)
+    table.insert(1, "label", term_labels(result.model, table["term"], labels))
+    outcome = str(result.model.endog_names)
     if kind == "ordered_logit":
-        table = _with_cut_points(table, result, alpha)
+        table = _with_cut_points(table, result, alpha, labels.get(outcome))
     if kind != "ols":
         ratio = table["term"] != "Intercept"
         if kind == "ordered_logit":
@@ -197,6 +236,8 @@ def fit_model(
         confidence=confidence,
         method=method,
         result=result,
+        fit_name="R²" if kind == "ols" else "McFadden's pseudo R²",
+        outcome=outcome_text(kind, outcome, labels.get(outcome)),
     )
 
 
@@ -254,13 +295,15 @@ def cut_points(result: Any) -> tuple[np.ndarray, np.ndarray]:
     return cuts, np.sqrt(np.diag(jacobian @ cov @ jacobian.T))
 
 
-def _with_cut_points(table: pd.DataFrame, result: Any, alpha: float) -> pd.DataFrame:
+def _with_cut_points(
+    table: pd.DataFrame, result: Any, alpha: float, labels: Labels | None
+) -> pd.DataFrame:
     """Give the table with an ordered logit's threshold parameters replaced by its cut points."""
     k = result.model.k_vars
     cuts, se = cut_points(result)
     z, critical = cuts / se, stats.norm.isf(alpha / 2)
     out = table.copy()
-    out.loc[k:, "term"] = [f"cut {t}" for t in table["term"][k:]]
+    out.loc[k:, "term"], out.loc[k:, "label"] = cut_labels(result.model.labels, labels)
     out.loc[k:, "estimate"] = cuts
     out.loc[k:, "std_error"] = se
     out.loc[k:, "statistic"] = z

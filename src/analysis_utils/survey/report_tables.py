@@ -25,8 +25,12 @@ from analysis_utils.survey.crosstables import CrossTable, crosstable
 from analysis_utils.survey.descriptives import Description, describe
 from analysis_utils.survey.frequencies import FrequencyTable, frequency_table
 from analysis_utils.survey.models import Correlations, ModelTable, fit_model, spearman
+from analysis_utils.survey.pvalues import p_equation
 from analysis_utils.survey.report_answers import Coded
 from analysis_utils.survey.report_groups import group_blocks, group_figure, multiple_block
+
+#: How a model's kind is named in its summary.
+KIND_NAMES = {"ols": "least squares", "logit": "logit", "ordered_logit": "ordered logit"}
 
 #: What a survey run writes for the analyst alone (every count; not for sharing), as paths in
 #: its output folder or their beginnings: the analysis report, the tables' CSV files and
@@ -57,7 +61,7 @@ def frequency_block(coded: Coded, question: str, *, min_cell: int, confidence: f
         confidence=confidence,
     )
     result = _named(result, question)
-    export = result.with_totals()
+    export = result.with_totals().assign(method=result.method)
     shown = ["label", "frequency", "percent", "valid_percent", "cumulative_percent"]
     if result.weighted:
         shown.insert(2, "weighted_frequency")
@@ -202,13 +206,22 @@ def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) ->
         df=result.df,
         chi2_p_value=result.chi2_p_value,
         cramers_v=result.cramers_v,
+        method=result.method,
     )
     export.insert(0, "question", question)
     export.insert(1, "group", group)
+    if result.test == "fisher":
+        test = f"Fisher's exact test, {p_equation(result.p_value)}"
+    else:
+        test = f"χ²({result.df}) = {result.chi2:.2f}, " + p_equation(
+            result.p_value, resamples=result.resamples
+        )
+        if result.test == "monte-carlo":
+            test = f"Fisher-Freeman-Halton exact test (Monte Carlo): {test}"
     return Block(
         key=f"cross_{question}_by_{group}",
         kind="crosstab",
-        title=f"{coded.texts[question]}, by {group}",
+        title=f"{_sentence(coded.texts[question])}, by {_sentence(coded.texts[group])}",
         question=question,
         group=group,
         export=export,
@@ -216,11 +229,22 @@ def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) ->
         small=small(result.counts.to_numpy(), min_cell),
         summary=(
             f"n = {result.n} ({result.n_excluded} left out for a missing answer); "
-            f"p = {result.p_value:.3g}; Cramér's V = {result.cramers_v:.2f}"
+            f"cells: count (percent of the column's group); {test}; "
+            f"Cramér's V = {result.cramers_v:.2f}" + _unweighted(coded)
         ),
         method=result.method,
         result=result,
     )
+
+
+def _sentence(text: str) -> str:
+    """Give a question's wording without its closing full stop, to go inside a title."""
+    return text.rstrip().rstrip(".")
+
+
+def _unweighted(coded: Coded) -> str:
+    """Say that a table of a weighted survey counts respondents, unweighted."""
+    return "; unweighted counts" if coded.weights is not None else ""
 
 
 def correlation_block(coded: Coded) -> Block | None:
@@ -244,7 +268,8 @@ def correlation_block(coded: Coded) -> Block | None:
         }
     )
     result: Correlations = spearman(ranks)
-    display = result.matrix().round(2).reset_index(names="question")
+    low, high = int(result.table["n"].min()), int(result.table["n"].max())
+    sizes = f"n = {low} for every pair" if low == high else f"n from {low} to {high}"
     return Block(
         key="spearman",
         kind="correlations",
@@ -252,10 +277,9 @@ def correlation_block(coded: Coded) -> Block | None:
         question="",
         group="",
         export=result.table,
-        display=display,
+        display=result.table,
         small=0,
-        summary=f"{len(result.table)} pairs; n from {result.table['n'].min()} to "
-        f"{result.table['n'].max()}",
+        summary=f"{len(result.table)} pairs; {sizes}" + _unweighted(coded),
         method=result.method,
         result=result,
     )
@@ -282,21 +306,34 @@ def model_block(coded: Coded, name: str, formula: str, kind: str, *, weighted: b
         kind=kind,
         missing={q: m for q, m in coded.missing.items() if q in coded.frame},
         weights=weights,
+        labels=coded.labels,
     )
-    columns = ["term", "estimate", "std_error", "p_value", "ci_low", "ci_high"]
+    columns = ["label", "estimate", "std_error", "p_value", "ci_low", "ci_high"]
     if "odds_ratio" in result.table:
         columns += ["odds_ratio", "odds_ratio_low", "odds_ratio_high"]
-    fit = f"R² = {result.r_squared:.3f}" if result.r_squared is not None else ""
+    fit = "" if result.r_squared is None else f"{result.fit_name} = {result.r_squared:.3f}"
+    unweighted = coded.weights is not None and weights is None
+    why = " (statsmodels fits an ordered logit without weights)" if kind == "ordered_logit" else ""
     return Block(
         key=f"model_{name}",
         kind="model",
         title=f"{name}: {formula}",
         question=name,
         group="",
-        export=result.table,
-        display=result.table[columns].copy(),
+        export=result.export(),
+        display=result.table[columns].rename(columns={"label": "term"}),
         small=0,
-        summary=f"n = {result.n}; {kind}; {fit}".rstrip("; "),
+        summary="; ".join(
+            part
+            for part in (
+                f"n = {result.n}",
+                KIND_NAMES[kind],
+                f"estimates: {result.outcome}",
+                fit,
+                f"unweighted{why}" if unweighted else "",
+            )
+            if part
+        ),
         method=result.method,
         result=result,
     )
