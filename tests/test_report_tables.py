@@ -4,6 +4,8 @@ Each table is checked against a direct computation (pandas, statsmodels) on the 
 answers; the shareable versions against the disclosure rules, for every input (hypothesis).
 """
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -257,3 +259,19 @@ def test_a_grouping_question_that_is_none_is_refused_naming_those_there_are(code
         report_answers.check_groups(data, ["income_band"])
     with pytest.raises(ParameterError, match="respondent-level answers"):
         report_answers.check_groups(None, ["pid"])
+
+
+def test_a_weighted_surveys_unweighted_tables_say_so(coded):
+    data, analyses = coded
+    weights = pd.Series(np.random.default_rng(3).uniform(0.5, 2.0, 944), index=data.frame.index)
+    weighted = dataclasses.replace(data, weights=weights)
+    made = report_tables.report_blocks(weighted, groups=["pid"], analyses=analyses, min_cell=5)
+    blocks = {b.key: b for b in made}
+    assert "weighted" in blocks["freq_vote"].summary
+    assert "unweighted" not in blocks["freq_vote"].summary
+    assert blocks["cross_vote_by_pid"].summary.endswith("; unweighted counts")
+    assert blocks["spearman"].summary.endswith("; unweighted counts")
+    assert "unweighted (statsmodels fits an ordered logit without weights)" in (
+        blocks["model_leaning"].summary
+    )
+    assert "unweighted" not in blocks["model_vote_by_party"].summary
