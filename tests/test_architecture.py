@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "survey": {"core", "survey"},
     "audit": {"core", "survey", "audit"},
     "study": {"core", "survey", "audit", "study"},
-    "pipeline": {"core", "survey", "audit", "study", "pipeline"},
+    "pipeline": {"core", "survey", "audit", "study", "report", "pipeline"},
     "report": {"core", "survey", "audit", "study", "report"},
     "cli": {"core", "pipeline", "survey", "audit", "cli"},
 }
@@ -251,6 +251,35 @@ def test_the_report_reads_results_only_through_their_typed_classes():
         names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         assert not names & {"read_result", "load_results"}, path
     assert readers <= REPORT_JSON_READERS, readers - REPORT_JSON_READERS
+
+
+#: The JSON the pipeline reads itself, none of it a notebook's results read as a dict: a
+#: notebook's cells (``read_parameters``, ``executed``), pip's versions (``drift.installed``),
+#: the run manifest and its journal, a sweep point's record (``recall``), and the drift
+#: report's comparison of any two output trees key by key (``compare_file``): generic on
+#: purpose, since the trees may come from two versions of the library, a field one has and
+#: the other lacks is a change to report, where a results class would refuse the file.
+PIPELINE_JSON_READERS = {
+    ("contract", "read_parameters"),
+    ("drift", "installed"),
+    ("drift_compare", "compare_file"),
+    ("executed", "_failing_cell"),
+    ("executed", "strip_run_metadata"),
+    ("manifest", "load"),
+    ("ownership", "read_journal"),
+    ("sweep_points", "recall"),
+}
+
+
+def test_the_pipeline_reads_results_only_through_their_typed_classes():
+    from analysis_utils.pipeline import notebook_results
+
+    readers = set()
+    for path in sorted((PACKAGE / "pipeline").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        readers |= {(path.stem, f) for f in _functions_calling(tree, {"json.load", "json.loads"})}
+    assert readers <= PIPELINE_JSON_READERS, readers - PIPELINE_JSON_READERS
+    assert dict(notebook_results.CLASSES) == {k.NOTEBOOK: k for k in _kinds()}
 
 
 def test_the_replication_report_is_filled_from_typed_results():
