@@ -16,9 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-#: The files a figure is saved as (``core.plotting.save``), in the order written.
-FIGURE_ENDINGS: tuple[str, ...] = ("svg", "png")
-
 #: ``stems(notebook)``: the file stems of the figures registered for a notebook.
 FigureStems = Callable[[str], Iterable[str]]
 
@@ -43,24 +40,6 @@ def registered_figures(notebook: str) -> tuple[str, ...]:
     return figure_registry.stems(notebook)
 
 
-def figure_files(folder: str, stems: Iterable[str]) -> tuple[str, ...]:
-    """Give the files the figures ``stems`` are saved as in ``folder`` (SVG, then PNG, each).
-
-    Parameters
-    ----------
-    folder : str
-        Project-relative folder, as ``figures:`` in ``pipeline.yaml`` names it.
-    stems : iterable of str
-
-    Returns
-    -------
-    tuple of str
-    """
-    return tuple(
-        f"{folder.rstrip('/')}/{stem}.{ending}" for stem in stems for ending in FIGURE_ENDINGS
-    )
-
-
 def figures_written(where: str, name: str, folder: Any, stems: tuple[str, ...]) -> tuple[str, ...]:
     """Give the files of a notebook's registered figures in its ``figures:`` folder.
 
@@ -78,7 +57,8 @@ def figures_written(where: str, name: str, folder: Any, stems: tuple[str, ...]) 
     Returns
     -------
     tuple of str
-        Project-relative paths (:func:`figure_files`); empty without figures.
+        Project-relative paths (:func:`analysis_utils.study.figure_registry.files`);
+        empty without figures.
 
     Raises
     ------
@@ -96,4 +76,6 @@ def figures_written(where: str, name: str, folder: Any, stems: tuple[str, ...]) 
             f"{where}: {name}: 'figures:' names the folder of the figures registered for it "
             f"({', '.join(stems) or 'none is'}), got {folder!r}"
         )
-    return figure_files(folder, stems) if folder else ()
+    from analysis_utils.study import figure_registry
+
+    return figure_registry.files(folder, stems) if folder else ()

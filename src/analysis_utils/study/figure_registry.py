@@ -20,7 +20,7 @@ A new figure of the study's evidence is a ``plot_*`` function in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,6 +168,27 @@ def drawn_in(notebook: str) -> tuple[StudyFigure, ...]:
 def stems(notebook: str) -> tuple[str, ...]:
     """Give the file stems of the figures a notebook draws, in the order registered."""
     return tuple(f.stem for f in drawn_in(notebook))
+
+
+#: The files a figure is saved as (:func:`analysis_utils.core.plotting.save`), in that order.
+ENDINGS: tuple[str, ...] = ("svg", "png")
+
+
+def files(folder: str, names: Iterable[str]) -> tuple[str, ...]:
+    """Give the files the figures ``names`` (stems) are saved as in ``folder``, SVG then PNG each.
+
+    Parameters
+    ----------
+    folder : str
+        Project-relative folder, as ``figures:`` in ``notebooks/pipeline.yaml`` names it.
+    names : iterable of str
+        File stems.
+
+    Returns
+    -------
+    tuple of str
+    """
+    return tuple(f"{folder.rstrip('/')}/{stem}.{ending}" for stem in names for ending in ENDINGS)
 
 
 def label(stem: str) -> str:
