@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -165,3 +167,19 @@ def test_a_figure_with_nothing_to_show_says_why(nothing):
     sizes, robustness = (entry.draw(nothing) for entry in survey_figures.SURVEY_FIGURES)
     assert sizes == tables.observed_note(12)
     assert robustness == "nothing was swept"
+
+
+def test_reading_the_registry_imports_no_plotting_library():
+    # pipeline.yaml is read on every command (a refused parameter in well under a second)
+    code = (
+        "import sys; from analysis_utils.pipeline import contract; "
+        "contract.load_pipeline(contract.Path(sys.argv[1])); "
+        "print(sorted(m for m in ('matplotlib', 'seaborn', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(NOTEBOOKS / "pipeline.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from analysis_utils.study import figure_registry
+
 #: ``stems(notebook)``: the file stems of the figures registered for a notebook.
 FigureStems = Callable[[str], Iterable[str]]
 
@@ -35,8 +37,6 @@ def registered_figures(notebook: str) -> tuple[str, ...]:
     -------
     tuple of str
     """
-    from analysis_utils.study import figure_registry
-
     return figure_registry.stems(notebook)
 
 
@@ -76,6 +76,4 @@ def figures_written(where: str, name: str, folder: Any, stems: tuple[str, ...]) 
             f"{where}: {name}: 'figures:' names the folder of the figures registered for it "
             f"({', '.join(stems) or 'none is'}), got {folder!r}"
         )
-    from analysis_utils.study import figure_registry
-
     return figure_registry.files(folder, stems) if folder else ()
