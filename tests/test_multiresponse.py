@@ -57,9 +57,7 @@ def test_counts_percents_of_responses_and_of_cases_are_pandas():
     assert result.cases == int(cases.sum())
     assert result.n_none == int((~cases).sum())
     assert result.responses == int(counts.sum())
-    assert table["percent_of_responses"].to_numpy() == pytest.approx(
-        100 * counts / counts.sum()
-    )
+    assert table["percent_of_responses"].to_numpy() == pytest.approx(100 * counts / counts.sum())
     assert table["percent_of_cases"].to_numpy() == pytest.approx(100 * counts / cases.sum())
     low, high = proportion_confint(counts, cases.sum(), method="wilson")
     assert table["ci_low"].to_numpy() == pytest.approx(100 * low)
