@@ -39,7 +39,7 @@ def _hand():
 
 
 def test_the_placements_are_the_shipped_answers_read_as_yes_or_no():
-    assert (CHOSEN == _hand().astype(int)).all().all()
+    assert (_hand().astype(int) == CHOSEN).all().all()
     assert CHOSEN.sum().tolist() == [
         int((SHIPPED["selfLR"] <= 3).sum()),
         int((SHIPPED["ClinLR"] <= 3).sum()),
