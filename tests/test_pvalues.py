@@ -32,3 +32,4 @@ def test_a_monte_carlo_p_value_at_its_floor_is_written_as_at_most_the_floor(resa
 
 def test_nan_is_written_as_nothing():
     assert p_text(math.nan) == ""
+    assert p_equation(math.nan) == "no p-value"

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from scipy import stats
 from anes import answers, survey_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from analysis_utils.core import plotting
 from analysis_utils.core.errors import ParameterError

@@ -21,6 +21,7 @@ from analysis_utils.core.plotting import PALETTE, figure_and_axes, plain_text
 from analysis_utils.survey.charts import grouped_bars, wrap_label
 from analysis_utils.survey.groupstats import TEST_NAMES, TOTAL, GroupDescription
 from analysis_utils.survey.multiresponse import MultipleByGroup, MultipleResponse
+from analysis_utils.survey.pvalues import p_equation
 
 #: Groups beyond which boxes lie horizontal.
 MANY_GROUPS = 4
@@ -81,7 +82,7 @@ def plot_group_boxes(
     ax.set_title(
         wrap_label(
             f"{description.name} by {description.group_name} (n = {description.n}; {test}, "
-            f"p = {description.p_value:.3g}); box: quartiles, line: median, diamond: mean, "
+            f"{p_equation(description.p_value)}); box: quartiles, line: median, diamond: mean, "
             "whiskers: 5th-95th percentile",
             80,
         ),

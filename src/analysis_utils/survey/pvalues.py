@@ -48,6 +48,9 @@ def p_equation(p: float, *, resamples: int = 0) -> str:
     Returns
     -------
     str
+        ``no p-value`` for NaN (a test that could not be computed).
     """
     text = p_text(p, resamples=resamples)
+    if not text:
+        return "no p-value"
     return f"p {text}" if text[:1] in "<>" else f"p = {text}"

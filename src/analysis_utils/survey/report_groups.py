@@ -30,6 +30,7 @@ from analysis_utils.survey.multiresponse import (
     multiple_by_group,
     multiple_response,
 )
+from analysis_utils.survey.pvalues import p_equation, p_text
 from analysis_utils.survey.report_answers import Coded
 
 #: Columns of a numeric question by group as the page shows them.
@@ -61,9 +62,9 @@ def group_summary(result: GroupDescription) -> str:
         return f"{text}; {TEST_NAMES['none']}"
     df = f", df = {result.df:.0f}" if result.test == "kruskal" else ""
     return (
-        f"{text}; {name} = {_fmt(result.statistic)}{df}, p = {_fmt(result.p_value)}; "
-        f"one-way ANOVA F = {_fmt(result.anova_f)}, p = {_fmt(result.anova_p)}; "
-        f"Welch's F = {_fmt(result.welch_f)}, p = {_fmt(result.welch_p)}"
+        f"{text}; {name} = {_fmt(result.statistic)}{df}, {p_equation(result.p_value)}; "
+        f"one-way ANOVA F = {_fmt(result.anova_f)}, {p_equation(result.anova_p)}; "
+        f"Welch's F = {_fmt(result.welch_f)}, {p_equation(result.welch_p)}"
     )
 
 
@@ -192,8 +193,8 @@ def multiple_display(result: MultipleByGroup) -> pd.DataFrame:
     out["Total"] = counted(total, 100 * total / cases)
     tests = result.tests.set_index("option_label")
     out["test"] = tests["test"].map(OPTION_TESTS)
-    out["p"] = tests["p_value"].map(_fmt)
-    out["p (Holm)"] = tests["p_holm"].map(_fmt)
+    out["p"] = tests["p_value"].map(p_text)
+    out["p (Holm)"] = tests["p_holm"].map(p_text)
     head = pd.DataFrame(
         [[*(str(int(c)) for c in result.cases), str(cases), "", "", ""]],
         columns=out.columns,
