@@ -33,6 +33,19 @@ OUTPUT_PARAMETERS: tuple[str, ...] = (
     "report_dir",
 )
 
+#: The kinds of survey input a survey notebook may serve (``survey:`` in ``pipeline.yaml``):
+#: percentages as a source publishes them, or respondent-level answers.
+SURVEY_INPUTS: tuple[str, ...] = ("percentages", "respondents")
+
+#: What ``survey:`` may say in ``pipeline.yaml``, and the kinds of input each serves
+#: (``true``: both, as ``both``).
+SURVEY_KINDS: dict[object, tuple[str, ...]] = {
+    True: SURVEY_INPUTS,
+    "both": SURVEY_INPUTS,
+    "percentages": ("percentages",),
+    "respondents": ("respondents",),
+}
+
 #: Annotations a parameter may have, with the Python types of its elements.
 TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
@@ -82,6 +95,14 @@ class Step:
     survey : bool
         Whether it is a survey notebook: one that runs on any survey in the
         documented format (``run -p survey_dir PATH``).
+    serves : tuple of str
+        The kinds of survey input (:data:`SURVEY_INPUTS`) a survey notebook
+        serves; empty for the others.
+    may_write : tuple of str
+        Files it writes for some inputs only, as patterns (``*`` for any
+        characters: ``reports/figures/analysis_*``): recorded in the run
+        manifest when written, but neither required of a run nor read by any
+        notebook.
     """
 
     name: str
@@ -90,6 +111,12 @@ class Step:
     writes: tuple[str, ...]
     description: str
     survey: bool = False
+    serves: tuple[str, ...] = ()
+    may_write: tuple[str, ...] = ()
+
+    def serves_any(self, inputs: Iterable[str]) -> bool:
+        """Whether it is a survey notebook serving one of these kinds of input."""
+        return self.survey and bool(set(self.serves) & set(inputs))
 
 
 def parameters_cells(notebook: Mapping[str, Any]) -> list[int]:
@@ -280,13 +307,22 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
             raise ValueError(f"{pipeline.name}: {name}: notebook {path.name} not found")
         if not isinstance(entry, dict) or "reads" not in entry or "writes" not in entry:
             raise ValueError(f"{pipeline.name}: {name}: needs 'reads' and 'writes' lists")
+        kind = entry.get("survey", False)
+        served = SURVEY_KINDS.get(kind) if isinstance(kind, bool | str) else None
+        if kind is not False and served is None:
+            raise ValueError(
+                f"{pipeline.name}: {name}: survey must be one of both, "
+                f"{', '.join(SURVEY_INPUTS)} (or true: both), not {kind!r}"
+            )
         steps[name] = Step(
             name,
             path,
             tuple(entry["reads"]),
             tuple(entry["writes"]),
             str(entry.get("description", "")),
-            bool(entry.get("survey", False)),
+            kind is not False,
+            served or (),
+            tuple(entry.get("may_write") or ()),
         )
     return steps
 

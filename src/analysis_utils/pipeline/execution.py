@@ -1,7 +1,8 @@
 """Executing a checked run plan: each notebook skipped, or run and kept, in dependency order.
 
 :func:`execute` runs the notebooks of a :class:`~analysis_utils.pipeline.plan.RunPlan`
-one after the other, or up to ``jobs`` at a time
+one after the other (``jobs`` 1, or notebooks of which no two can run at once:
+:meth:`~analysis_utils.pipeline.plan.RunPlan.concurrent`), or up to ``jobs`` at a time
 (:func:`~analysis_utils.pipeline.parallel.run_parallel`), in a fresh staging
 folder; an :class:`Execution` says for each notebook whether it can be skipped
 (:func:`~analysis_utils.pipeline.records.unchanged`), what its executor is
@@ -161,11 +162,10 @@ def execute(plan: RunPlan, *, log: TextIO, executor: Callable[..., Outcome]) -> 
     (staging / "runtime").mkdir()
     tempfile.tempdir = str(staging / "runtime")
     execution = Execution(plan, staging, Path(temporary), log, executor)
-    print(
-        f"running {len(plan.steps)} notebook(s), up to {plan.jobs} at a time", file=log, flush=True
-    )
+    jobs = plan.concurrent()
+    print(f"running {len(plan.steps)} notebook(s), up to {jobs} at a time", file=log, flush=True)
     try:
-        if plan.jobs == 1:
+        if jobs == 1:
             for step in plan.steps:
                 started = execution.skip(step) or executor(*execution.arguments(step))
                 if not execution.finish(started).ok:

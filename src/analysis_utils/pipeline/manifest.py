@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ MANIFEST = "manifest.json"
 #: What a withheld input records instead of its hash: a hash of respondent-level
 #: answers would let anyone confirm a guess of them.
 WITHHELD = "withheld: respondent-level answers"
+
+#: What makes the last part of a declared path a pattern (``may_write`` in ``pipeline.yaml``).
+PATTERN = re.compile(r"[*?\[]")
 
 #: The library whose source is hashed into every record.
 LIBRARY = Path(__file__).resolve().parents[1]
@@ -126,6 +130,9 @@ def hashes(
     Parameters
     ----------
     paths : iterable of str
+        A path's last part may be a pattern (``analysis_*.csv``: ``*``, ``?``
+        and ``[...]`` as :meth:`pathlib.Path.glob` reads them): every file it
+        matches.
     root : Path
     withheld : iterable of str
         File names recorded as :data:`WITHHELD` instead of hashed.
@@ -149,7 +156,12 @@ def hashes(
 
     for path in paths:
         full = root / path
-        files = sorted(p for p in full.rglob("*") if kept(p, full)) if full.is_dir() else [full]
+        if PATTERN.search(full.name):
+            files = sorted(full.parent.glob(full.name)) if full.parent.is_dir() else []
+        elif full.is_dir():
+            files = sorted(p for p in full.rglob("*") if kept(p, full))
+        else:
+            files = [full]
         for file in files:
             if file.is_file():
                 found[shown(file, root)] = WITHHELD if file.name in private else sha256(file)
