@@ -82,6 +82,35 @@ def test_a_survey_run_writes_under_its_output_folder(tmp_path):
     assert given["tables_dir"] == str((tmp_path / "o" / "tables").resolve())
 
 
+def test_a_survey_run_runs_the_notebooks_serving_its_kind_of_input(tmp_path):
+    steps = load_pipeline(LAYOUT.pipeline)
+    folder = _survey(tmp_path / "s", ["ngo"] * 15, "x")
+    # a claim with evidence: survey is tested by 03 on the counts and shown by 08: all of them
+    names, _, _ = runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})
+    assert names == [n for n, s in steps.items() if s.survey]
+    (folder / "claims.yaml").write_text(
+        "claims:\n  G1: {claim: x, evidence: respondents, question: role, test: top_box, "
+        "threshold: 0.5}\n",
+        encoding="utf-8",
+    )
+    respondents = ["00_clean_survey", "07_survey_analyses", "09_survey_tables"]
+    names, _, _ = runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})
+    assert names == respondents
+    planned = runner.plan(LAYOUT, [], {"survey_dir": str(folder), "alpha": "0.01"}, jobs=2)
+    assert planned.order == respondents
+    assert planned.serving == tuple(respondents)
+    assert planned.concurrent() == 1  # a chain: 07 reads 00's results, 09 reads 07's
+    # the tests' level reaches both notebooks testing claims, without 03
+    assert [s.bound["alpha"] for s in planned.steps if "alpha" in s.declared] == [0.01, 0.01]
+    (folder / "claims.yaml").unlink()
+    assert runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})[0] == respondents
+    (folder / "responses.csv").unlink()  # published percentages (their file is not read here)
+    names, _, _ = runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})
+    assert names == [n for n, s in steps.items() if s.serves_any(["percentages"])]
+    assert "09_survey_tables" not in names
+    assert {"02_audit_reported_percentages", "08_survey_report"} <= set(names)
+
+
 def test_a_survey_run_never_writes_into_the_raw_data(tmp_path):
     folder = _survey(tmp_path / "s", ["ngo"] * 15, "x")
     with pytest.raises(ParameterError, match="inside data/raw"):
@@ -121,10 +150,9 @@ def test_a_bad_survey_claims_registry_is_refused_before_any_kernel(
     before = _outputs(folder)
     assert cli.main(["run", "-p", "survey_dir", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(
-        f"error: claims_file {folder.resolve() / 'claims.yaml'} "
-        f"(read by 03_test_claims, 07_survey_analyses, 09_survey_tables): {message}"
-    )
+    # 03 reads it too when the run serves published percentages (claims with evidence: survey)
+    assert err.startswith(f"error: claims_file {folder.resolve() / 'claims.yaml'} (read by ")
+    assert f"07_survey_analyses, 09_survey_tables): {message}" in err
     assert err.count("\n") == 1
     assert "papermill" not in sys.modules  # no kernel started
     assert not (folder / "output").exists()
