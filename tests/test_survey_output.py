@@ -87,7 +87,11 @@ def test_a_rerun_leaves_exactly_what_it_wrote(project, tmp_path):
     assert "figures/fig2_help.svg" not in files
     assert "figures/fig1_role.svg" in files
     assert not [p for p in out.iterdir() if p.name.startswith(".previous")]
-    assert [o.name for o in outcomes] == ["00_clean_survey", "07_survey_analyses", "09_survey_tables"]
+    assert [o.name for o in outcomes] == [
+        "00_clean_survey",
+        "07_survey_analyses",
+        "09_survey_tables",
+    ]
     assert outcomes[-1].pages == (str(out / "survey_analysis.html"),)
 
 

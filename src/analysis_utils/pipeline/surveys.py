@@ -53,9 +53,10 @@ BROWSER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 def survey_inputs(survey_dir: Path) -> tuple[str, ...]:
     """Say which kinds of survey input the notebooks of a run on ``survey_dir`` must serve.
 
-    The kinds are those of :data:`~analysis_utils.pipeline.contract.SURVEY_INPUTS`. Published percentages (no responses file) are served by the notebooks for
-    ``percentages``; respondent-level answers by those for ``respondents``,
-    and by both when the folder's ``claims.yaml`` has claims with ``evidence:
+    The kinds are those of :data:`~analysis_utils.pipeline.contract.SURVEY_INPUTS`.
+    Published percentages (no responses file) are served by the notebooks for
+    ``percentages``; respondent-level answers by those for ``respondents``, and
+    by both when the folder's ``claims.yaml`` has claims with ``evidence:
     survey`` (tested by ``03_test_claims`` on the counts, shown by
     ``08_survey_report``). Only names are looked at, and the claims file read;
     a folder or a claims file that the run's checks will refuse gets both (the
@@ -118,8 +119,9 @@ def survey_run(
     """Turn ``survey_dir`` (and ``output_dir``) into the parameters of a survey run.
 
     The survey notebooks serving the survey's kind of input (``survey:`` in
-    ``pipeline.yaml``, :func:`serving`) read the survey folder and write everything under the output folder (``output_dir``;
-    default ``SURVEY_DIR/output``): ``processed/``, ``tables/``, ``results/``,
+    ``pipeline.yaml``, :func:`serving`) read the survey folder and write
+    everything under the output folder (``output_dir``; default
+    ``SURVEY_DIR/output``): ``processed/``, ``tables/``, ``results/``,
     ``figures/``, ``executed/``. The claims tested are ``SURVEY_DIR/claims.yaml``
     if there is one (none otherwise); the article's own claims and subgroup
     questions do not apply; every choice question is drawn (``fig1_<question>``,
@@ -391,9 +393,10 @@ def owns_output(output: Path, bound: Mapping[str, Mapping[str, Any]], root: Path
 def kept_entries(plan: RunPlan) -> frozenset[str]:
     """Entries of a survey output folder that a run of only some notebooks keeps.
 
-    A run of every survey notebook serving its survey (:attr:`RunPlan.serving`)
-    writes everything afresh and keeps nothing, not even what notebooks for
-    another kind of input wrote there. A run of some of them keeps what it reads from the others: every
+    A run of every survey notebook serving its survey
+    (:attr:`~analysis_utils.pipeline.plan.RunPlan.serving`) writes everything
+    afresh and keeps nothing, not even what notebooks for another kind of input
+    wrote there. A run of some of them keeps what it reads from the others: every
     subfolder (and the report files) that a notebook outside the run writes
     into.
 
