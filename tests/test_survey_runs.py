@@ -185,9 +185,12 @@ def test_a_grouping_question_not_in_the_survey_is_refused_before_any_kernel(
 
 
 @pytest.mark.slow
-def _without_analyst_files(data: bytes, out: Path) -> object:
-    """A run manifest with the entries of the analyst's own files left out."""
-    prefixes = tuple(f"{out}/{p}" for p in report_tables.ANALYST_ONLY)
+def _without_analyst_files(data: bytes) -> object:
+    """A run manifest with the entries of the analyst's own files left out.
+
+    The manifest in ``OUT/results`` names them relative to itself (``../tables/analysis_x.csv``).
+    """
+    prefixes = tuple(f"../{p}" for p in report_tables.ANALYST_ONLY)
 
     def kept(value: object) -> object:
         if isinstance(value, dict):
@@ -233,8 +236,8 @@ def test_small_cells_cannot_leak_through_any_output(tmp_path):
     assert "survey_analysis.html" in private
     assert "survey_shared.html" in first
     # the run manifest records those files' hashes (which proves a rerun may replace them)
-    assert _without_analyst_files(first["results/manifest.json"], out) == (
-        _without_analyst_files(second["results/manifest.json"], out)
+    assert _without_analyst_files(first["results/manifest.json"]) == (
+        _without_analyst_files(second["results/manifest.json"])
     )
     private.append("results/manifest.json")
     assert [name for name in differing if name not in private] == []

@@ -37,13 +37,11 @@ OUTPUT_PARAMETERS: tuple[str, ...] = (
 #: percentages as a source publishes them, or respondent-level answers.
 SURVEY_INPUTS: tuple[str, ...] = ("percentages", "respondents")
 
-#: What ``survey:`` may say in ``pipeline.yaml``, and the kinds of input each serves
-#: (``true``: both, as ``both``).
+#: What ``survey:`` may say in ``pipeline.yaml``, and the kinds of input each serves.
 SURVEY_KINDS: dict[object, tuple[str, ...]] = {
-    True: SURVEY_INPUTS,
+    True: SURVEY_INPUTS,  # as both
     "both": SURVEY_INPUTS,
-    "percentages": ("percentages",),
-    "respondents": ("respondents",),
+    **{kind: (kind,) for kind in SURVEY_INPUTS},
 }
 
 #: Annotations a parameter may have, with the Python types of its elements.
@@ -99,10 +97,8 @@ class Step:
         The kinds of survey input (:data:`SURVEY_INPUTS`) a survey notebook
         serves; empty for the others.
     may_write : tuple of str
-        Files it writes for some inputs only, as patterns (``*`` for any
-        characters: ``reports/figures/analysis_*``): recorded in the run
-        manifest when written, but neither required of a run nor read by any
-        notebook.
+        Files it writes for some inputs only, as patterns (``analysis_*.svg``):
+        recorded in the run manifest when written, never required nor read.
     """
 
     name: str
