@@ -286,11 +286,15 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     """5,000 respondents (25 times the default n_max): n is counted, nothing searched."""
     codebook = [row[:4] for row in QUESTIONS[:3]]  # role (single), help (multiple)
     folder = _large_survey(tmp_path / "field study 2024", 5_000, codebook)
+    # a claim with evidence: survey: the notebooks for published percentages run too (02 audits)
+    (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
     out = folder / "output"
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     pages = [line for line in result.stdout.splitlines() if line.startswith("report page: ")]
-    assert pages[0] == f"report page: {out / 'survey_report.html'}"
+    named = ("survey_report.html", "survey_shared.html", "survey_analysis.html")
+    assert sorted(pages) == sorted(f"report page: {out / name}" for name in named)
+    assert pages[-1] == f"report page: {out / 'survey_analysis.html'}"  # the one to open
     assert (out / "survey_analysis.html").is_file()
     assert (out / "survey_shared.html").is_file()
     audit = json.loads((out / "results" / "02_audit_reported_percentages.json").read_text())
@@ -309,11 +313,14 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     assert "article" not in page.lower()
     assert page.count('<img src="data:image/svg+xml;base64,') == 2
     assert "href=" not in page
-    # the output folder inside the survey folder is not read with the survey folder
+    # the output folder inside the survey folder is not read with the survey folder (the
+    # manifest in output/results names the survey's files ../../NAME, its own ./NAME)
     records = json.loads((out / "results" / "manifest.json").read_text())
-    assert [p for p in records["00_clean_survey"]["inputs"] if "/output/" in p] == []
-    assert [p for p in records["07_survey_analyses"]["inputs"] if "/output/" in p] == [
-        f"{out}/results/{name}.json" for name in ("00_clean_survey", "03_test_claims")
+    survey_files = [p for p in records["00_clean_survey"]["inputs"] if p.startswith("../../")]
+    assert survey_files == list(records["00_clean_survey"]["inputs"])
+    assert not [p for p in survey_files if p.startswith("../../output/")]
+    assert [p for p in records["07_survey_analyses"]["inputs"] if not p.startswith("../../")] == [
+        "./00_clean_survey.json"
     ]
     assert "do not all come from one run" not in page
     # the question 'help' removed: its figure goes with the rerun, nothing else stays behind
