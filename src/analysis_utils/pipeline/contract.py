@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.errors import ParameterError
+from analysis_utils.pipeline.survey_kinds import served
 
 #: Parameters naming a folder a notebook writes to; a sweep or a survey run points them elsewhere.
 OUTPUT_PARAMETERS: tuple[str, ...] = (
@@ -32,17 +33,6 @@ OUTPUT_PARAMETERS: tuple[str, ...] = (
     "figures_dir",
     "report_dir",
 )
-
-#: The kinds of survey input a survey notebook may serve (``survey:`` in ``pipeline.yaml``):
-#: percentages as a source publishes them, or respondent-level answers.
-SURVEY_INPUTS: tuple[str, ...] = ("percentages", "respondents")
-
-#: What ``survey:`` may say in ``pipeline.yaml``, and the kinds of input each serves.
-SURVEY_KINDS: dict[object, tuple[str, ...]] = {
-    True: SURVEY_INPUTS,  # as both
-    "both": SURVEY_INPUTS,
-    **{kind: (kind,) for kind in SURVEY_INPUTS},
-}
 
 #: Annotations a parameter may have, with the Python types of its elements.
 TYPES: dict[str, tuple[type, ...]] = {
@@ -94,8 +84,8 @@ class Step:
         Whether it is a survey notebook: one that runs on any survey in the
         documented format (``run -p survey_dir PATH``).
     serves : tuple of str
-        The kinds of survey input (:data:`SURVEY_INPUTS`) a survey notebook
-        serves; empty for the others.
+        The kinds of survey input a survey notebook serves
+        (:mod:`~analysis_utils.pipeline.survey_kinds`); empty for the others.
     may_write : tuple of str
         Files it writes for some inputs only, as patterns (``analysis_*.svg``):
         recorded in the run manifest when written, never required nor read.
@@ -303,21 +293,15 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
             raise ValueError(f"{pipeline.name}: {name}: notebook {path.name} not found")
         if not isinstance(entry, dict) or "reads" not in entry or "writes" not in entry:
             raise ValueError(f"{pipeline.name}: {name}: needs 'reads' and 'writes' lists")
-        kind = entry.get("survey", False)
-        served = SURVEY_KINDS.get(kind) if isinstance(kind, bool | str) else None
-        if kind is not False and served is None:
-            raise ValueError(
-                f"{pipeline.name}: {name}: survey must be one of both, "
-                f"{', '.join(SURVEY_INPUTS)} (or true: both), not {kind!r}"
-            )
+        serves = served(f"{pipeline.name}: {name}", entry.get("survey", False))
         steps[name] = Step(
             name,
             path,
             tuple(entry["reads"]),
             tuple(entry["writes"]),
             str(entry.get("description", "")),
-            kind is not False,
-            served or (),
+            bool(serves),
+            serves,
             tuple(entry.get("may_write") or ()),
         )
     return steps

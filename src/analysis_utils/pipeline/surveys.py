@@ -22,17 +22,12 @@ from analysis_utils.core.errors import InputError, ParameterError
 from analysis_utils.core.paths import Layout
 from analysis_utils.core.writing import PARTIAL
 from analysis_utils.pipeline import manifest
-from analysis_utils.pipeline.contract import (
-    OUTPUT_PARAMETERS,
-    SURVEY_INPUTS,
-    Parameter,
-    Step,
-    resolve,
-)
+from analysis_utils.pipeline.contract import OUTPUT_PARAMETERS, Parameter, Step, resolve
 from analysis_utils.pipeline.locks import LOCK_NAME
 from analysis_utils.pipeline.ownership import EXECUTED, JOURNAL, MANIFEST, proven, read_journal
 from analysis_utils.pipeline.plan import written_parameters
 from analysis_utils.pipeline.staging import PREVIOUS
+from analysis_utils.pipeline.survey_kinds import SURVEY_INPUTS
 
 if TYPE_CHECKING:
     from analysis_utils.pipeline.plan import Contract, RunPlan
@@ -53,7 +48,7 @@ BROWSER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 def survey_inputs(survey_dir: Path) -> tuple[str, ...]:
     """Say which kinds of survey input the notebooks of a run on ``survey_dir`` must serve.
 
-    The kinds are those of :data:`~analysis_utils.pipeline.contract.SURVEY_INPUTS`.
+    The kinds are those of :data:`~analysis_utils.pipeline.survey_kinds.SURVEY_INPUTS`.
     Published percentages (no responses file) are served by the notebooks for
     ``percentages``; respondent-level answers by those for ``respondents``, and
     by both when the folder's ``claims.yaml`` has claims with ``evidence:
