@@ -56,6 +56,35 @@ def documented() -> tuple[dict[str, str], dict[str, dict[int, str]]]:
     return texts, labels
 
 
+#: The multiple-choice question made from three real answers: whom the respondent places on
+#: the liberal side of the 7-point left-right scale (themselves, Clinton, Dole). An option is
+#: chosen where that placement is one of the values the documentation labels "... liberal"
+#: (1-3); no answer is made up or changed, each is only read as yes or no.
+LIBERAL = {"self": "selfLR", "clinton": "ClinLR", "dole": "DoleLR"}
+
+#: The SPSS multiple response set of :data:`LIBERAL` (dichotomies counted 1).
+LIBERAL_SET = "Placed on the liberal side of the scale"
+
+
+def liberal_placements() -> pd.DataFrame:
+    """Give :data:`LIBERAL` as one 0/1 column per option (``liberal_self``, ...).
+
+    Returns
+    -------
+    DataFrame
+        1 where the respondent placed that person at a value labelled liberal.
+    """
+    from statsmodels.datasets import anes96
+
+    _, labels = documented()
+    liberal = [v for v, t in labels["selfLR"].items() if t.lower().endswith("liberal")]
+    assert liberal == [1, 2, 3]
+    data = anes96.load_pandas().data
+    return pd.DataFrame(
+        {f"liberal_{o}": data[c].astype(int).isin(liberal).astype(int) for o, c in LIBERAL.items()}
+    )
+
+
 def answers() -> pd.DataFrame:
     """Give the respondents' answers to :data:`COLUMNS` as whole numbers, as shipped."""
     from statsmodels.datasets import anes96
@@ -78,17 +107,22 @@ def write_sav(
     *,
     missing: Mapping[str, list[int]] | None = None,
     measures: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write the answers as SPSS saves them: variable labels, value labels, missing codes."""
+    """Write the answers as SPSS saves them: variable labels, value labels, missing codes.
+
+    ``labels`` gives the variable labels of columns beyond :data:`COLUMNS`.
+    """
     import pyreadstat
 
-    texts, labels = _labelled()
+    texts, values = _labelled()
+    texts = {**texts, **(labels or {})}
     frame = answers() if frame is None else frame
     pyreadstat.write_sav(
         frame.astype(float),
         str(path),
         column_labels=texts,
-        variable_value_labels={c: {float(v): t for v, t in m.items()} for c, m in labels.items()},
+        variable_value_labels={c: {float(v): t for v, t in m.items()} for c, m in values.items()},
         missing_ranges={c: [float(v) for v in vs] for c, vs in (missing or {}).items()},
         variable_measure=dict(measures) if measures else None,
     )
@@ -195,12 +229,29 @@ models:
 ORDINAL = ("pid", "educ", "income", "selflr", "tvnews")
 
 
-def survey_folder(folder: Path, *, analyses: str = ANALYSES_YAML) -> Path:
+def survey_folder(folder: Path, *, analyses: str = ANALYSES_YAML, multiple: bool = False) -> Path:
     """Make a survey folder of anes96 as a student does: ``new-survey --from`` an SPSS file,
-    then :func:`set_up`."""
+    then :func:`set_up`; with ``multiple``, the file also holds :data:`LIBERAL` as an SPSS
+    multiple response set (question ``liberal``)."""
     from analysis_utils import cli
 
-    source = write_sav(folder.parent / f"{folder.name}.sav")
+    source = folder.parent / f"{folder.name}.sav"
+    if multiple:
+        from surveys import add_response_sets
+
+        texts, _ = documented()
+        placements = liberal_placements()
+        write_sav(
+            source,
+            pd.concat([answers(), placements], axis=1),
+            labels={f"liberal_{o}": texts[c] for o, c in LIBERAL.items()},
+        )
+        columns = " ".join(placements.columns)
+        add_response_sets(
+            source, f"$liberal=D1 1 {len(LIBERAL_SET.encode())} {LIBERAL_SET} {columns}\n"
+        )
+    else:
+        write_sav(source)
     assert cli.main(["new-survey", str(folder), "--from", str(source)]) == 0
     return set_up(folder, analyses=analyses)
 

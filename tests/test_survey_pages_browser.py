@@ -1,8 +1,10 @@
 """Both pages of a student's survey report in a real headless browser, screenshot at 1280 px.
 
 The survey is anes96 as a student brings it (tests/anes.py: ``new-survey --from`` an SPSS
-file, the ordinal scales set, a recode and three models in ``analyses.yaml``), run by the
-survey notebooks grouped by one question. The screenshots are written beside the pages.
+file with a multiple response set, the ordinal scales set, a recode and three models in
+``analyses.yaml``), run by the survey notebooks grouped by one question (party id): its
+numeric question (age) and its multiple-choice question by group too. The screenshots are
+written beside the pages.
 """
 
 import shutil
@@ -30,7 +32,7 @@ def shots(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     base = tmp_path_factory.mktemp("anes")
-    folder, out = survey_folder(base / "anes"), base / "output"
+    folder, out = survey_folder(base / "anes", multiple=True), base / "output"
     layout = paths.layout(paths.find_root())
     outcomes = runner.run(
         layout,
@@ -80,6 +82,15 @@ def test_the_page_is_screenshot_under_the_height_at_1280_px(shots, name):
     assert all(done and width > 0 for done, width in shown["images"])
     assert shown["problems"] == []
     assert shown["requests"] == []
+
+
+def test_both_pages_show_age_and_the_multiple_choice_question_by_party_id(shots):
+    for name in PAGES:
+        text = shots[name]["text"]
+        assert "Age of respondent., by pid" in text
+        assert "Kruskal-Wallis H" in text
+        assert "Placed on the liberal side of the scale, by pid" in text
+        assert "Percent of cases" in text
 
 
 def test_the_analysis_report_shows_every_count_and_marks_what_not_to_share(shots):

@@ -5,7 +5,8 @@ every count and marks each table with cells under the disclosure threshold "cont
 under N: not for sharing", and the shareable report, with the disclosure rules applied
 (:mod:`analysis_utils.survey.shareable`). Both open with a summary (respondents, weights,
 what was tested and the verdicts), then one section per question (its table beside its
-chart), the crosstabs, the correlations and the models. They speak of the survey in its own
+chart), the crosstabs, the numeric and multiple-choice questions by group, the correlations
+and the models. They speak of the survey in its own
 words: no audit vocabulary (reported, recomputed), which belongs to published percentages.
 """
 
@@ -20,13 +21,14 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from analysis_utils.survey.report_tables import Block
+from analysis_utils.survey.blocks import Block
 from analysis_utils.survey.shareable import WITHHELD, Shared
 
 #: Section headings of the kinds of table, in page order.
 SECTIONS = {
     "question": "Questions",
     "crosstab": "Crosstabs",
+    "groups": "By group: numeric and multiple-choice questions",
     "correlations": "Rank correlations",
     "model": "Models",
 }
@@ -51,6 +53,10 @@ HEADINGS = {
     "odds_ratio_high": "OR high",
     "weighted_mean": "weighted mean",
     "weighted_se": "weighted SE",
+    "count": "Count",
+    "weighted_count": "Weighted count",
+    "percent_of_responses": "Percent of responses",
+    "percent_of_cases": "Percent of cases",
 }
 
 
@@ -130,7 +136,9 @@ def svg_uri(svg: bytes) -> str:
 
 
 def _section(block: Block) -> str:
-    return "question" if block.kind in ("frequencies", "descriptives") else block.kind
+    if block.kind in ("frequencies", "descriptives", "multiple"):
+        return "question"
+    return "groups" if block.kind == "multiple_groups" else block.kind
 
 
 def render(

@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Hashable, Mapping
 
 import numpy as np
+import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -39,7 +40,18 @@ TEST_NAMES = {
 }
 
 
-def _wrap(text: str, width: int) -> str:
+def wrap_label(text: str, width: int) -> str:
+    """Wrap a label into lines of ``width`` characters (words never broken).
+
+    Parameters
+    ----------
+    text : str
+    width : int
+
+    Returns
+    -------
+    str
+    """
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
@@ -79,7 +91,7 @@ def plot_frequencies(
     flat = _horizontal(labels, horizontal)
     figure, ax = figure_and_axes(ax, (6.4, 1.2 + 0.4 * len(labels)) if flat else (6.4, 4.0))
     where = np.arange(len(labels))
-    names = [_wrap(t, wrap) for t in labels]
+    names = [wrap_label(t, wrap) for t in labels]
     if flat:
         ax.barh(where, values, xerr=error, color=PALETTE[0], capsize=3)
         ax.set_yticks(where, names)
@@ -87,10 +99,10 @@ def plot_frequencies(
         ax.set_xlabel("valid percent")
     else:
         ax.bar(where, values, yerr=error, color=PALETTE[0], capsize=3)
-        ax.set_xticks(where, [_wrap(t, min(wrap, UPRIGHT_WRAP)) for t in labels])
+        ax.set_xticks(where, [wrap_label(t, min(wrap, UPRIGHT_WRAP)) for t in labels])
         ax.set_ylabel("valid percent")
     ax.set_title(
-        _wrap(
+        wrap_label(
             f"{frequencies.name} (n = {frequencies.n_valid} valid; bars: "
             f"{100 * frequencies.confidence:g} % interval)",
             70,
@@ -136,6 +148,47 @@ def plot_crosstable(
     if percent not in ("row", "column"):
         raise ValueError(f"percent must be 'row' or 'column', got {percent!r}")
     shares = crosstable.row_percent if percent == "row" else crosstable.column_percent
+    return grouped_bars(
+        shares,
+        axis=f"{percent} percent",
+        legend=crosstable.column_name,
+        title=(
+            f"{crosstable.column_name} by {crosstable.row_name} (n = {crosstable.n}; "
+            f"{TEST_NAMES[crosstable.test]}, p = {crosstable.p_value:.3g})"
+        ),
+        stacked=stacked,
+        horizontal=horizontal,
+        wrap=wrap,
+        ax=ax,
+    )
+
+
+def grouped_bars(
+    shares: pd.DataFrame,
+    *,
+    axis: str,
+    legend: str,
+    title: str,
+    stacked: bool = False,
+    horizontal: bool | None = None,
+    wrap: int = 24,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a table of percents as bars: a cluster (or stack) per row, a bar per column.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Percents, rows x columns (labels as index and columns).
+    axis, legend, title : str
+        The percent axis's label, the legend's title (what the columns are), the title.
+    stacked, horizontal, wrap, ax
+        As :func:`plot_crosstable`.
+
+    Returns
+    -------
+    Figure
+    """
     groups = [str(t) for t in shares.index]
     answers = [str(t) for t in shares.columns]
     flat = _horizontal(groups + answers, horizontal)
@@ -148,37 +201,29 @@ def plot_crosstable(
     for k, answer in enumerate(shares.columns):
         values = shares[answer].to_numpy(dtype=float)
         place = where if stacked else where - 0.4 + width * (k + 0.5)
-        name = _wrap(str(answer), wrap)
+        name = wrap_label(str(answer), wrap)
         if flat:
             ax.barh(place, values, height=width, left=base, color=colours[k], label=name)
         else:
             ax.bar(place, values, width=width, bottom=base, color=colours[k], label=name)
         if stacked:
             base = base + values
-    names = [_wrap(t, wrap) for t in groups]
-    axis = f"{percent} percent"
+    names = [wrap_label(t, wrap) for t in groups]
     if flat:
         ax.set_yticks(where, names)
         ax.invert_yaxis()
         ax.set_xlabel(axis)
     else:
-        ax.set_xticks(where, [_wrap(t, min(wrap, UPRIGHT_WRAP)) for t in groups])
+        ax.set_xticks(where, [wrap_label(t, min(wrap, UPRIGHT_WRAP)) for t in groups])
         ax.set_ylabel(axis)
     ax.legend(
-        title=_wrap(crosstable.column_name, wrap),
+        title=wrap_label(legend, wrap),
         fontsize=8,
         frameon=False,
         loc="upper left",
         bbox_to_anchor=(1.0, 1.0),
     )
-    ax.set_title(
-        _wrap(
-            f"{crosstable.column_name} by {crosstable.row_name} (n = {crosstable.n}; "
-            f"{TEST_NAMES[crosstable.test]}, p = {crosstable.p_value:.3g})",
-            70,
-        ),
-        fontsize=10,
-    )
+    ax.set_title(wrap_label(title, 70), fontsize=10)
     return plain_text(figure)
 
 
@@ -247,7 +292,7 @@ def plot_histogram(
     figure, ax = figure_and_axes(ax, (6.4, 4.0))
     edges = np.histogram_bin_edges(description.values, bins=bins)
     sns.histplot(x=description.values, bins=edges, ax=ax, color=PALETTE[0], stat="count")
-    ax.set_xlabel(_wrap(description.name, 60))
+    ax.set_xlabel(wrap_label(description.name, 60))
     ax.set_ylabel("respondents")
     ax.set_title(
         f"{description.name}: n = {description.n}, mean {description.mean:.3g}, "

@@ -1,7 +1,8 @@
 """The answers a student's survey report tabulates, and its grouping questions.
 
 :func:`coded_answers` turns a survey's single-choice and numeric answers into codes with
-their value labels, missing kinds and wording, the recodes of ``analyses.yaml`` applied;
+their value labels, missing kinds and wording, the recodes of ``analyses.yaml`` applied, and
+its multiple-choice answers into one 0/1 column per option;
 :func:`parse_groups` and :func:`check_groups` read and check the grouping questions
 (``group_by``, ``group_by_also`` of ``09_survey_tables``).
 :mod:`analysis_utils.survey.report_tables` builds the report's tables from them.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ from analysis_utils.survey.analyses import weights_of
 from analysis_utils.survey.analysis_file import Analyses
 from analysis_utils.survey.format import Survey
 from analysis_utils.survey.missing import missing_options
+from analysis_utils.survey.multiresponse import indicators
 
 #: A single-choice question with more numeric codes than this, each labelled by itself
 #: (``18`` labelled ``18``), is described as a number (mean, quartiles), not tabulated.
@@ -46,13 +48,16 @@ class Coded:
     texts : dict
         Question -> its wording.
     kinds : dict
-        Question -> ``single`` or ``numeric``.
+        Question -> ``single``, ``numeric`` or ``multiple``.
     ordinal : tuple of str
         The questions on an ordered scale, in codebook order.
     weights : Series or None
         The respondents' weights, if the answers carry them.
     sources : dict
         Recode -> the question it is made from.
+    multiple : dict
+        Multiple-choice question -> its answers as one 0/1 column per option (named by the
+        option codes, in the codebook's order); such a question has no column in ``frame``.
     """
 
     frame: pd.DataFrame
@@ -63,6 +68,7 @@ class Coded:
     ordinal: tuple[str, ...]
     weights: pd.Series | None
     sources: dict[str, str]
+    multiple: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _code(text: str, numeric: bool) -> Any:
@@ -98,15 +104,31 @@ def coded_answers(survey: Survey, analyses: Analyses | None = None) -> Coded:
     kinds: dict[str, str] = {}
     ordinal: list[str] = []
     sources: dict[str, str] = {}
+    multiple: dict[str, pd.DataFrame] = {}
     for row in questions.itertuples(index=False):
         qid, choice = str(row.question_id), str(row.choice)
-        if qid not in survey.responses.columns or choice not in ("single", "numeric"):
+        if qid not in survey.responses.columns or choice not in ("single", "numeric", "multiple"):
             continue
         answers = survey.responses[qid]
         options = survey.options[survey.options["question_id"] == qid]
         codes = [str(c) for c in options["option_code"]]
         numeric = all(_INTEGER.fullmatch(c) for c in codes)
         kinds_of = missing_options(survey.options, qid)
+        if choice == "multiple":
+            multiple[qid] = indicators(answers, codes)
+            kinds[qid] = "multiple"
+            labels[qid] = {
+                c: str(t)
+                for c, t in zip(codes, options["option_label"], strict=True)
+                if c not in kinds_of
+            }
+            missing[qid] = {
+                c: str(t)
+                for c, t in zip(codes, options["option_label"], strict=True)
+                if c in kinds_of
+            }
+            texts[qid] = str(row.question_text)
+            continue
         if choice == "numeric":
             values = pd.to_numeric(answers.where(answers != ""), errors="coerce")
             kinds[qid] = "numeric"
@@ -153,6 +175,7 @@ def coded_answers(survey: Survey, analyses: Analyses | None = None) -> Coded:
         ordinal=tuple(ordinal),
         weights=None if weights is None else pd.Series(weights, index=frame.index),
         sources=sources,
+        multiple=multiple,
     )
 
 

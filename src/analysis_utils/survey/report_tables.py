@@ -1,18 +1,18 @@
 """The tables of a student's survey report, from respondent-level answers.
 
-One :class:`Block` per table: a frequency table (with SPSS's total rows) or a numeric
-question's description, a crosstab of each question by each grouping question, the
-Spearman correlations of the ordinal questions, and each model of ``analyses.yaml``. A block
-holds the full table for export (CSV and workbook), the compact table the page shows, and
-how many of its cells are under the disclosure threshold; :mod:`analysis_utils.survey.shareable`
-gives the same tables with the disclosure rules applied.
+One :class:`Block` per table: a frequency table (with SPSS's total rows), a numeric
+question's description or a multiple-choice question's table, a crosstab of each question by
+each grouping question (and :mod:`analysis_utils.survey.report_groups`: numeric and
+multiple-choice questions by group), the Spearman correlations of the ordinal questions,
+and each model of ``analyses.yaml``. A block holds the full table for export (CSV and
+workbook), the compact table the page shows, and how many of its cells are under the
+disclosure threshold; :mod:`analysis_utils.survey.shareable` gives the same tables with the
+disclosure rules applied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,60 +20,18 @@ from matplotlib.figure import Figure
 
 from analysis_utils.survey import charts
 from analysis_utils.survey.analysis_file import Analyses
+from analysis_utils.survey.blocks import Block, counted, small
 from analysis_utils.survey.crosstables import CrossTable, crosstable
 from analysis_utils.survey.descriptives import Description, describe
 from analysis_utils.survey.frequencies import FrequencyTable, frequency_table
 from analysis_utils.survey.models import Correlations, ModelTable, fit_model, spearman
 from analysis_utils.survey.report_answers import Coded
+from analysis_utils.survey.report_groups import group_blocks, group_figure, multiple_block
 
 #: What a survey run writes for the analyst alone (every count; not for sharing), as paths in
 #: its output folder or their beginnings: the analysis report, the tables' CSV files and
 #: workbook, the charts. Everything else a run writes applies the disclosure rules.
 ANALYST_ONLY = ("survey_analysis.html", "tables/analysis_", "figures/analysis_")
-
-
-@dataclass(frozen=True, eq=False)
-class Block:
-    """One table of the report.
-
-    Attributes
-    ----------
-    key : str
-        File stem of its CSV, sheet and figure (``freq_PID``, ``cross_vote_by_PID``).
-    kind : str
-        ``frequencies``, ``descriptives``, ``crosstab``, ``correlations`` or ``model``.
-    title : str
-    question, group : str
-        The question (outcome) and the grouping question (crosstabs).
-    export : DataFrame
-        Every statistic, for the CSV and the workbook.
-    display : DataFrame
-        The compact table the page shows (all counts).
-    small : int
-        Cells with a count from 1 to ``min_cell - 1`` (0: the table may be shared as it is).
-    summary : str
-        n and the test or fit, in one line.
-    method : str
-    result : object
-        The statistics' result, for its chart.
-    """
-
-    key: str
-    kind: str
-    title: str
-    question: str
-    group: str
-    export: pd.DataFrame
-    display: pd.DataFrame
-    small: int
-    summary: str
-    method: str
-    result: Any
-
-
-def _small(counts: Sequence[int] | np.ndarray, min_cell: int) -> int:
-    values = np.asarray(counts, dtype=np.int64)
-    return int(((values > 0) & (values < min_cell)).sum())
 
 
 def frequency_block(coded: Coded, question: str, *, min_cell: int, confidence: float) -> Block:
@@ -112,7 +70,7 @@ def frequency_block(coded: Coded, question: str, *, min_cell: int, confidence: f
         group="",
         export=export,
         display=display,
-        small=_small(result.table["frequency"], min_cell),
+        small=small(result.table["frequency"], min_cell),
         summary=(
             f"n = {result.n} ({result.n_valid} valid, {result.n_missing} missing)"
             + (f"; weighted, effective n = {result.n_eff:.1f}" if result.n_eff else "")
@@ -168,7 +126,7 @@ def description_block(coded: Coded, question: str, *, min_cell: int) -> Block:
         group="",
         export=export,
         display=result.table[[c for c in columns if c in result.table]].copy(),
-        small=_small(bins, min_cell) + int(0 < result.n < min_cell),
+        small=small(bins, min_cell) + int(0 < result.n < min_cell),
         summary=f"n = {result.n} valid, {result.n_missing} missing",
         method=result.method,
         result=result,
@@ -189,11 +147,9 @@ def crosstab_display(result: CrossTable) -> pd.DataFrame:
     """
     counts = result.counts.T
     shares = result.row_percent.T
-    out = counts.astype(str) + " (" + shares.map(lambda v: f"{v:.1f} %") + ")"
+    out = counted(counts, shares)
     totals = counts.sum(axis=1)
-    out["Total"] = (
-        totals.astype(str) + " (" + (100 * totals / totals.sum()).map(lambda v: f"{v:.1f} %") + ")"
-    )
+    out["Total"] = counted(totals, 100 * totals / totals.sum())
     out.loc["Total"] = [*(f"{int(v)} (100 %)" for v in counts.sum(axis=0)), f"{result.n}"]
     out.index.name = result.column_name
     out.columns.name = result.row_name
@@ -255,7 +211,7 @@ def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) ->
         group=group,
         export=export,
         display=crosstab_display(result),
-        small=_small(result.counts.to_numpy(), min_cell),
+        small=small(result.counts.to_numpy(), min_cell),
         summary=(
             f"n = {result.n} ({result.n_excluded} left out for a missing answer); "
             f"p = {result.p_value:.3g}; Cramér's V = {result.cramers_v:.2f}"
@@ -319,7 +275,11 @@ def model_block(coded: Coded, name: str, formula: str, kind: str, *, weighted: b
     """
     weights = coded.weights if weighted and kind != "ordered_logit" else None
     result: ModelTable = fit_model(
-        coded.frame, formula, kind=kind, missing=coded.missing, weights=weights
+        coded.frame,
+        formula,
+        kind=kind,
+        missing={q: m for q, m in coded.missing.items() if q in coded.frame},
+        weights=weights,
     )
     columns = ["term", "estimate", "std_error", "p_value", "ci_low", "ci_high"]
     if "odds_ratio" in result.table:
@@ -363,12 +323,16 @@ def report_blocks(
     Returns
     -------
     list of Block
-        Per question its frequency table or description; the crosstabs; the correlations;
-        the models.
+        Per question its frequency table, description or multiple-response table; the
+        crosstabs; the numeric and multiple-choice questions by group
+        (:func:`~analysis_utils.survey.report_groups.group_blocks`); the correlations; the
+        models.
     """
     blocks = [
         frequency_block(coded, q, min_cell=min_cell, confidence=confidence)
         if kind == "single"
+        else multiple_block(coded, q, min_cell=min_cell, confidence=confidence)
+        if kind == "multiple"
         else description_block(coded, q, min_cell=min_cell)
         for q, kind in coded.kinds.items()
     ]
@@ -378,6 +342,7 @@ def report_blocks(
             if q == group or kind != "single" or related or not _crossable(coded, q, group):
                 continue
             blocks.append(crosstab_block(coded, q, group, min_cell=min_cell))
+    blocks += group_blocks(coded, groups, min_cell=min_cell)
     correlations = correlation_block(coded)
     if correlations is not None:
         blocks.append(correlations)
@@ -399,7 +364,9 @@ def block_figure(block: Block) -> Figure | None:
     -------
     Figure or None
         Valid percents with intervals (frequencies), a histogram (numbers), the groups'
-        answers as bars, stacked when the answers are more than four (crosstabs).
+        answers as bars, stacked when the answers are more than four (crosstabs); boxes per
+        group, and bars of percents of cases (:func:`~analysis_utils.survey.report_groups.
+        group_figure`).
     """
     if block.kind == "frequencies":
         return charts.plot_frequencies(block.result)
@@ -408,4 +375,4 @@ def block_figure(block: Block) -> Figure | None:
     if block.kind == "crosstab":
         stacked = len(block.result.counts.columns) > 4
         return charts.plot_crosstable(block.result, stacked=stacked)
-    return None
+    return group_figure(block)

@@ -10,6 +10,17 @@ suppress_table` chooses (primary and complementary suppression), the percents of
 whose total is withheld, and its test (a statistic of the cells would tell them). A numeric
 question's minimum and maximum (one respondent's answer each) are withheld always, the whole
 description below the threshold. Models and rank correlations are shared as they are.
+
+A numeric question by group withholds the groups under the threshold whole (their n and every
+statistic) and, so that no such n can be told from the total, the complementary ones
+(:func:`~analysis_utils.survey.disclosure.suppress` on the groups' n), the test with them; every
+minimum and maximum always. A multiple-choice question's option is a yes/no split of the cases:
+its count is withheld where it or its complement (cases who did not choose it) is under the
+threshold, and then every percent of responses and the total (which would tell it); where fewer
+than the threshold chose none, the number of cases and every percent of cases are withheld.
+By group, each option's groups x (chosen, not chosen) table is suppressed as a crosstab
+(:func:`~analysis_utils.survey.suppression.suppress_table`), a group's cases withheld where its
+total is (its cells then show counts without percents), with that option's test.
 """
 
 from __future__ import annotations
@@ -19,10 +30,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis_utils.survey.blocks import Block
 from analysis_utils.survey.crosstables import CrossTable
 from analysis_utils.survey.disclosure import suppress
 from analysis_utils.survey.frequencies import FrequencyTable
-from analysis_utils.survey.report_tables import Block
+from analysis_utils.survey.groupstats import GroupDescription
+from analysis_utils.survey.multiresponse import MultipleByGroup, MultipleResponse
 from analysis_utils.survey.suppression import suppress_table
 
 #: What a withheld cell shows.
@@ -124,6 +137,80 @@ def _description(block: Block, min_cell: int) -> Shared:
     return Shared(display, ("min", "max"), block.small == 0, block.summary)
 
 
+def _groups(block: Block, result: GroupDescription, min_cell: int) -> Shared:
+    display = block.display.astype(object)
+    label = display.columns[0]
+    groups = result.table.iloc[:-1]
+    hidden = suppress(groups["n"].tolist(), min_cell=min_cell, complete=True)
+    names = []
+    for i, withhold in enumerate(hidden):
+        if withhold:
+            display.loc[i, [c for c in display.columns if c != label]] = WITHHELD
+            names.append(f"{display.loc[i, label]}: every statistic")
+    display.loc[:, ["min", "max"]] = WITHHELD
+    summary = block.summary
+    if names:
+        summary = f"{summary.split(';')[0]}; tests withheld with the groups they rest on"
+    return Shared(display, (*names, "min and max of every group"), not names, summary)
+
+
+def _multiple(block: Block, result: MultipleResponse, min_cell: int) -> Shared:
+    display = block.display.astype(object)
+    valid = result.table[~result.table["missing"]].reset_index(drop=True)
+    names = []
+    for i, count in enumerate(valid["count"].astype(int)):
+        if any(suppress([count, result.cases - count], min_cell=min_cell, complete=True)):
+            display.loc[i, [c for c in display.columns if c != "label"]] = WITHHELD
+            names.append(str(valid.loc[i, "label"]))
+    total = len(valid)  # the row Total follows the valid options
+    summary = block.summary
+    if names:
+        display.loc[:, "percent_of_responses"] = WITHHELD
+        display.loc[total, [c for c in display.columns if c != "label"]] = WITHHELD
+        names.append("Total and every percent of responses (they would tell the withheld)")
+    if 0 < result.n_none < min_cell or 0 < result.cases < min_cell:
+        display.loc[:, ["percent_of_cases", "ci_low", "ci_high"]] = WITHHELD
+        names.append("the cases who chose none, and so every percent of cases")
+        summary = f"{summary.split(';')[0]}; cases withheld"
+    return Shared(display, tuple(names), not names, summary)
+
+
+def _multiple_groups(block: Block, result: MultipleByGroup, min_cell: int) -> Shared:
+    display = block.display.astype(object)  # row 0: cases; then one row per option
+    groups = [str(g) for g in result.counts.columns]
+    cases = result.cases.to_numpy(dtype=np.int64)
+    bare = np.array(suppress(cases.tolist(), min_cell=min_cell, complete=True), dtype=bool)
+    names = []
+    rules = []
+    for o in range(len(result.counts)):
+        chosen = result.counts.iloc[o].to_numpy(dtype=np.int64)
+        rule = suppress_table(np.column_stack([chosen, cases - chosen]), min_cell=min_cell)
+        rules.append(rule)
+        bare |= rule.rows
+    for o, rule in enumerate(rules):
+        option = str(result.counts.index[o])
+        chosen = result.counts.iloc[o].to_numpy(dtype=np.int64)
+        for g, group in enumerate(groups):
+            if rule.cells[g].any() or (bare[g] and 0 < cases[g] < min_cell):
+                display.loc[o + 1, group] = WITHHELD
+                names.append(f"{option} x {group}")
+            elif bare[g]:
+                display.loc[o + 1, group] = str(int(chosen[g]))
+        if rule.columns[0]:
+            display.loc[o + 1, "Total"] = WITHHELD
+            names.append(f"{option} x Total")
+        if rule.cells.any() or rule.columns[0]:
+            display.loc[o + 1, ["test", "p", "p (Holm)"]] = WITHHELD
+    for g, group in enumerate(groups):
+        if bare[g]:
+            display.loc[0, group] = WITHHELD
+            names.append(f"cases x {group}")
+    summary = block.summary
+    if names:
+        summary = f"{summary.split(';')[0]}; an option's test withheld with its cells"
+    return Shared(display, tuple(names), not names, summary)
+
+
 def shared(block: Block, *, min_cell: int) -> Shared:
     """Apply the disclosure rules to one report table.
 
@@ -143,4 +230,10 @@ def shared(block: Block, *, min_cell: int) -> Shared:
         return _crosstab(block, block.result, min_cell)
     if block.kind == "descriptives":
         return _description(block, min_cell)
+    if block.kind == "groups":
+        return _groups(block, block.result, min_cell)
+    if block.kind == "multiple":
+        return _multiple(block, block.result, min_cell)
+    if block.kind == "multiple_groups":
+        return _multiple_groups(block, block.result, min_cell)
     return Shared(block.display, (), True, block.summary)
