@@ -241,6 +241,11 @@ def test_a_run_ends_with_the_page_to_open(project):
     survey_page = "/x/output/survey_report.html"
     lines = cli._pages(project, ["reports/index.html", survey_page], {})
     assert lines == [f"report page: {survey_page}", "report page: reports/index.html"]
+    analysis, shared = "/x/output/survey_analysis.html", "/x/output/survey_shared.html"
+    assert cli._pages(project, [analysis, shared], {}) == [
+        f"report page: {shared}",
+        f"report page: {analysis}",  # a student's analysis report: the one to open
+    ]
     assert cli._pages(project, [], {}) == ["executed notebooks (HTML): reports/executed"]
     (project.reports).mkdir(exist_ok=True)
     (project.reports / "index.html").write_text("<html></html>")

@@ -63,6 +63,17 @@ def test_hashes_expand_folders_and_leave_out_missing_files(tmp_path):
     assert found["g.txt"] == io.sha256(tmp_path / "g.txt")
 
 
+def test_a_pattern_hashes_every_file_it_matches(tmp_path):
+    for name in ("analysis_a.csv", "analysis_b.csv", "other.csv"):
+        (tmp_path / "t" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "t" / name).write_text(name)
+    found = manifest.hashes(["t/analysis_*.csv", "absent/analysis_*.csv"], tmp_path)
+    assert found == {
+        f"t/{name}": hashlib.sha256(name.encode()).hexdigest()
+        for name in ("analysis_a.csv", "analysis_b.csv")
+    }
+
+
 def test_a_folder_is_hashed_without_hidden_files_and_the_folders_left_out(tmp_path):
     survey = tmp_path / "s"
     for path in ["questions.csv", ".DS_Store", "output/results/manifest.json", ".x/y.csv"]:

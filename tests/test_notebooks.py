@@ -159,6 +159,39 @@ def test_load_pipeline_checks_entries(tmp_path):
         contract.load_pipeline(tmp_path / "pipeline.yaml")
 
 
+@pytest.mark.parametrize(
+    ("given", "served"),
+    [
+        ("", ()),
+        ("survey: true", ("percentages", "respondents")),
+        ("survey: both", ("percentages", "respondents")),
+        ("survey: percentages", ("percentages",)),
+        ("survey: respondents", ("respondents",)),
+    ],
+)
+def test_load_pipeline_reads_the_kind_of_survey_input_a_notebook_serves(tmp_path, given, served):
+    (tmp_path / "01_a.ipynb").write_text("{}")
+    entry = f"    {given}\n" if given else ""
+    (tmp_path / "pipeline.yaml").write_text(
+        f"notebooks:\n  01_a:\n{entry}    reads: []\n    writes: []\n"
+        "    may_write: [reports/figures/a_*.svg]\n"
+    )
+    step = contract.load_pipeline(tmp_path / "pipeline.yaml")["01_a"]
+    assert (step.survey, step.serves) == (bool(served), served)
+    assert step.serves_any(["respondents"]) == ("respondents" in served)
+    assert step.may_write == ("reports/figures/a_*.svg",)
+
+
+@pytest.mark.parametrize("bad", ["survey: yes please", "survey: [respondents]", "survey: 1"])
+def test_load_pipeline_refuses_an_unknown_kind_of_survey_input(tmp_path, bad):
+    (tmp_path / "01_a.ipynb").write_text("{}")
+    (tmp_path / "pipeline.yaml").write_text(
+        f"notebooks:\n  01_a:\n    {bad}\n    reads: []\n    writes: []\n"
+    )
+    with pytest.raises(ValueError, match="01_a: survey must be one of both, percentages"):
+        contract.load_pipeline(tmp_path / "pipeline.yaml")
+
+
 def test_read_parameters_refuses_two_parameters_cells(tmp_path):
     cell = {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x: int = 1  # x"}
     path = tmp_path / "nb.ipynb"

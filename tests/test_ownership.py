@@ -117,9 +117,10 @@ def test_a_survey_run_records_every_file_it_wrote_with_its_hash(project, tmp_pat
     out = _first_run(project, _survey(tmp_path / "s"))
     records = manifest.load(out / "results")
     recorded = {path: digest for r in records.values() for path, digest in r.outputs.items()}
-    for name in ("figures/fig1_role.svg", "executed/04_reproduce_figures.ipynb"):
+    for name in ("figures/fig1_role.svg", "executed/09_survey_tables.ipynb"):
         assert recorded[str(out / name)] == io.sha256(out / name)
-    assert str(out / "figures" / "fig1_role.svg") in records["04_reproduce_figures"].outputs
+    assert str(out / "figures" / "fig1_role.svg") in records["09_survey_tables"].outputs
+    assert str(out / "survey_analysis.html") in records["09_survey_tables"].outputs
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert {str(out / p) for p in written} - set(recorded) == {str(out / "results/manifest.json")}
     assert not [p for p in written if p.split("/")[-1].startswith(".")]  # no lock, no journal
@@ -144,7 +145,7 @@ def test_a_failed_run_removes_only_what_it_wrote(project, tmp_path):
 
     def failing(name, source, output, parameters, cwd):
         outcome = fake_executor(name, source, output, parameters, cwd)
-        if name == "04_reproduce_figures":
+        if name == "09_survey_tables":
             (out / "figures" / "draft.svg").write_text("<svg/>")  # the user's, while it ran
             return runner.Outcome(name, False, 0.0, 2, "ValueError: boom", "raise ValueError")
         return outcome

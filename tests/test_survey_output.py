@@ -23,7 +23,8 @@ from analysis_utils.pipeline.plan import read_contract
 
 pytestmark = pytest.mark.heavy  # runs the runner, kernels or subprocesses: not in make test-fast
 
-#: Figures the stand-in executor draws in 04_reproduce_figures, and the notebooks it fails
+#: Figures the stand-in executor draws in the notebook drawing a survey's charts (04 for
+#: published percentages, 09 for respondent-level answers, as here), and the notebooks it fails
 #: (set per test).
 DRAWN: list[str] = []
 FAIL: set[str] = set()
@@ -53,11 +54,13 @@ def fake_executor(name, source, output, parameters, cwd):
     root = Path(cwd).parent  # the kernel's folder is notebooks/; folders are from the root
     results = root / parameters["results_dir"]
     io.atomic_write_bytes(results / f"{name}.json", json.dumps(parameters, sort_keys=True).encode())
-    if name == "04_reproduce_figures":
+    if name in ("04_reproduce_figures", "09_survey_tables"):
         for stem in DRAWN:
             io.atomic_write_bytes(root / parameters["figures_dir"] / f"{stem}.svg", b"<svg/>")
     if name == "08_survey_report":
         io.atomic_write_bytes(root / parameters["report_dir"] / "survey_report.html", b"<html/>")
+    if name == "09_survey_tables":
+        io.atomic_write_bytes(root / parameters["report_dir"] / "survey_analysis.html", b"<html/>")
     if name in FAIL:
         return runner.Outcome(name, False, 0.0, 2, "ValueError: boom", "raise ValueError")
     return runner.Outcome(name, True, 0.0)
@@ -84,8 +87,12 @@ def test_a_rerun_leaves_exactly_what_it_wrote(project, tmp_path):
     assert "figures/fig2_help.svg" not in files
     assert "figures/fig1_role.svg" in files
     assert not [p for p in out.iterdir() if p.name.startswith(".previous")]
-    report = next(o for o in outcomes if o.name == "08_survey_report")
-    assert report.pages == (str(out / "survey_report.html"),)
+    assert [o.name for o in outcomes] == [
+        "00_clean_survey",
+        "07_survey_analyses",
+        "09_survey_tables",
+    ]
+    assert outcomes[-1].pages == (str(out / "survey_analysis.html"),)
 
 
 def test_a_failed_run_leaves_the_previous_output_intact(project, tmp_path):
@@ -95,9 +102,9 @@ def test_a_failed_run_leaves_the_previous_output_intact(project, tmp_path):
     _run(project, folder)
     before = snapshot(out)
     DRAWN[:] = ["fig1_role"]
-    FAIL.add("04_reproduce_figures")
+    FAIL.add("09_survey_tables")
     outcomes = _run(project, folder)
-    assert [o.name for o in outcomes if not o.ok] == ["04_reproduce_figures"]
+    assert [o.name for o in outcomes if not o.ok] == ["09_survey_tables"]
     assert snapshot(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".previous")]
 
@@ -119,7 +126,7 @@ def test_a_run_of_some_notebooks_keeps_what_the_others_wrote(project, tmp_path):
     before = snapshot(out)
     assert all(o.ok for o in _run(project, folder, ["00", "07"]))
     after = snapshot(out)
-    # what 02, 03 and 04 wrote is carried over; 00 and 07 wrote theirs again
+    # what 09 wrote is carried over; 00 and 07 wrote theirs again
     assert {k for k in before if k.startswith(("figures/", "tables/"))} <= set(after)
     assert after["figures/fig2_help.svg"] == before["figures/fig2_help.svg"]
     assert set(after) == set(before)
@@ -180,7 +187,12 @@ def test_a_run_writing_some_outputs_elsewhere_replaces_nothing(project, tmp_path
 def test_what_a_survey_run_writes_is_read_from_the_pipeline(project):
     contract = read_contract(project.pipeline)
     files, folders = surveys.written_names(contract.steps, contract.declared)
-    assert files == {"survey_report.csv", "survey_report.html"}
+    assert files == {
+        "survey_report.csv",
+        "survey_report.html",
+        "survey_analysis.html",
+        "survey_shared.html",
+    }
     assert folders["figures"] == {".svg", ".png"}
     assert folders["results"] == {".json"}
     assert folders["processed"] == {".csv"}

@@ -82,6 +82,35 @@ def test_a_survey_run_writes_under_its_output_folder(tmp_path):
     assert given["tables_dir"] == str((tmp_path / "o" / "tables").resolve())
 
 
+def test_a_survey_run_runs_the_notebooks_serving_its_kind_of_input(tmp_path):
+    steps = load_pipeline(LAYOUT.pipeline)
+    folder = _survey(tmp_path / "s", ["ngo"] * 15, "x")
+    # a claim with evidence: survey is tested by 03 on the counts and shown by 08: all of them
+    names, _, _ = runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})
+    assert names == [n for n, s in steps.items() if s.survey]
+    (folder / "claims.yaml").write_text(
+        "claims:\n  G1: {claim: x, evidence: respondents, question: role, test: top_box, "
+        "threshold: 0.5}\n",
+        encoding="utf-8",
+    )
+    respondents = ["00_clean_survey", "07_survey_analyses", "09_survey_tables"]
+    names, _, _ = runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})
+    assert names == respondents
+    planned = runner.plan(LAYOUT, [], {"survey_dir": str(folder), "alpha": "0.01"}, jobs=2)
+    assert planned.order == respondents
+    assert planned.serving == tuple(respondents)
+    assert planned.concurrent() == 1  # a chain: 07 reads 00's results, 09 reads 07's
+    # the tests' level reaches both notebooks testing claims, without 03
+    assert [s.bound["alpha"] for s in planned.steps if "alpha" in s.declared] == [0.01, 0.01]
+    (folder / "claims.yaml").unlink()
+    assert runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})[0] == respondents
+    (folder / "responses.csv").unlink()  # published percentages (their file is not read here)
+    names, _, _ = runner.survey_run(LAYOUT, [], {"survey_dir": str(folder)})
+    assert names == [n for n, s in steps.items() if s.serves_any(["percentages"])]
+    assert "09_survey_tables" not in names
+    assert {"02_audit_reported_percentages", "08_survey_report"} <= set(names)
+
+
 def test_a_survey_run_never_writes_into_the_raw_data(tmp_path):
     folder = _survey(tmp_path / "s", ["ngo"] * 15, "x")
     with pytest.raises(ParameterError, match="inside data/raw"):
@@ -121,10 +150,9 @@ def test_a_bad_survey_claims_registry_is_refused_before_any_kernel(
     before = _outputs(folder)
     assert cli.main(["run", "-p", "survey_dir", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(
-        f"error: claims_file {folder.resolve() / 'claims.yaml'} "
-        f"(read by 03_test_claims, 07_survey_analyses, 09_survey_tables): {message}"
-    )
+    # 03 reads it too when the run serves published percentages (claims with evidence: survey)
+    assert err.startswith(f"error: claims_file {folder.resolve() / 'claims.yaml'} (read by ")
+    assert f"07_survey_analyses, 09_survey_tables): {message}" in err
     assert err.count("\n") == 1
     assert "papermill" not in sys.modules  # no kernel started
     assert not (folder / "output").exists()
@@ -157,9 +185,12 @@ def test_a_grouping_question_not_in_the_survey_is_refused_before_any_kernel(
 
 
 @pytest.mark.slow
-def _without_analyst_files(data: bytes, out: Path) -> object:
-    """A run manifest with the entries of the analyst's own files left out."""
-    prefixes = tuple(f"{out}/{p}" for p in report_tables.ANALYST_ONLY)
+def _without_analyst_files(data: bytes) -> object:
+    """A run manifest with the entries of the analyst's own files left out.
+
+    The manifest in ``OUT/results`` names them relative to itself (``../tables/analysis_x.csv``).
+    """
+    prefixes = tuple(f"../{p}" for p in report_tables.ANALYST_ONLY)
 
     def kept(value: object) -> object:
         if isinstance(value, dict):
@@ -205,8 +236,8 @@ def test_small_cells_cannot_leak_through_any_output(tmp_path):
     assert "survey_analysis.html" in private
     assert "survey_shared.html" in first
     # the run manifest records those files' hashes (which proves a rerun may replace them)
-    assert _without_analyst_files(first["results/manifest.json"], out) == (
-        _without_analyst_files(second["results/manifest.json"], out)
+    assert _without_analyst_files(first["results/manifest.json"]) == (
+        _without_analyst_files(second["results/manifest.json"])
     )
     private.append("results/manifest.json")
     assert [name for name in differing if name not in private] == []
@@ -255,11 +286,15 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     """5,000 respondents (25 times the default n_max): n is counted, nothing searched."""
     codebook = [row[:4] for row in QUESTIONS[:3]]  # role (single), help (multiple)
     folder = _large_survey(tmp_path / "field study 2024", 5_000, codebook)
+    # a claim with evidence: survey: the notebooks for published percentages run too (02 audits)
+    (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
     out = folder / "output"
     result = run_cli("run", "-p", "survey_dir", str(folder), root=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     pages = [line for line in result.stdout.splitlines() if line.startswith("report page: ")]
-    assert pages[0] == f"report page: {out / 'survey_report.html'}"
+    named = ("survey_report.html", "survey_shared.html", "survey_analysis.html")
+    assert sorted(pages) == sorted(f"report page: {out / name}" for name in named)
+    assert pages[-1] == f"report page: {out / 'survey_analysis.html'}"  # the one to open
     assert (out / "survey_analysis.html").is_file()
     assert (out / "survey_shared.html").is_file()
     audit = json.loads((out / "results" / "02_audit_reported_percentages.json").read_text())
@@ -278,11 +313,14 @@ def test_a_large_survey_runs_without_a_search_and_a_rerun_replaces_its_output(tm
     assert "article" not in page.lower()
     assert page.count('<img src="data:image/svg+xml;base64,') == 2
     assert "href=" not in page
-    # the output folder inside the survey folder is not read with the survey folder
+    # the output folder inside the survey folder is not read with the survey folder (the
+    # manifest in output/results names the survey's files ../../NAME, its own ./NAME)
     records = json.loads((out / "results" / "manifest.json").read_text())
-    assert [p for p in records["00_clean_survey"]["inputs"] if "/output/" in p] == []
-    assert [p for p in records["07_survey_analyses"]["inputs"] if "/output/" in p] == [
-        f"{out}/results/{name}.json" for name in ("00_clean_survey", "03_test_claims")
+    survey_files = [p for p in records["00_clean_survey"]["inputs"] if p.startswith("../../")]
+    assert survey_files == list(records["00_clean_survey"]["inputs"])
+    assert not [p for p in survey_files if p.startswith("../../output/")]
+    assert [p for p in records["07_survey_analyses"]["inputs"] if not p.startswith("../../")] == [
+        "./00_clean_survey.json"
     ]
     assert "do not all come from one run" not in page
     # the question 'help' removed: its figure goes with the rerun, nothing else stays behind

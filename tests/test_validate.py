@@ -152,3 +152,21 @@ def test_the_quick_check_passes_valid_tables_without_row_by_row_validation(cells
     rows = [header] + [[f"r{i}", *row, str(i)] for i, row in enumerate(cells)]
     assert not _frictionless_errors(rows, _SCHEMA)
     assert _plainly_valid(rows, Schema.from_descriptor(whole_patterns(_SCHEMA)))
+
+
+def test_validating_a_table_imports_jsonschema_without_its_iri_grammar(tmp_path):
+    """rfc3987-syntax builds an Earley grammar when imported (seconds): kept out, not blocked."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from analysis_utils.core import validate\n"
+        "validate.validate_rows([['a'], ['1']], {'fields': [{'name': 'a', 'type': 'integer'}]},"
+        " shown='t.csv')\n"
+        "print('jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "False"]  # imported, the grammar not, nor blocked

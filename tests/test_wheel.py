@@ -169,13 +169,18 @@ def test_the_installed_wheel_runs_a_survey_outside_any_checkout(tmp_path):
     done = cli("run", "-p", "survey_dir", "S")
     assert done.returncode == 0, done.stderr
     out = survey.resolve() / "output"
-    assert done.stdout.splitlines()[-1] == f"report page: {out / 'survey_report.html'}"
+    # respondent-level answers: the analysis report (named last, the one to open) and the shared
+    assert done.stdout.splitlines()[-2:] == [
+        f"report page: {out / 'survey_shared.html'}",
+        f"report page: {out / 'survey_analysis.html'}",
+    ]
     for written in (
-        "survey_report.html",
+        "survey_analysis.html",
+        "survey_shared.html",
         "processed/survey_items.csv",
-        "tables/verdicts.csv",
+        "tables/respondent_verdicts.csv",
         "results/manifest.json",
-        "executed/04_reproduce_figures.html",
+        "executed/09_survey_tables.html",
     ):
         assert (out / written).is_file(), written
     assert sorted(p.name for p in work.iterdir()) == ["S"]

@@ -28,6 +28,9 @@ NEEDS_CHECKOUT = (
 )
 
 
+#: The page a run names last, the one to open: the study's, a student's analysis report.
+MAIN_PAGES = frozenset({"index.html", "survey_analysis.html"})
+
 #: Libraries of the ``sweeps`` extra, imported only by the sweep and certificate commands.
 SWEEPS_EXTRA = frozenset({"distributed", "dask", "cryptography"})
 
@@ -101,7 +104,7 @@ def _pages(tree: Layout, pages: Sequence[str], given: Mapping[str, Any]) -> list
     where the executed notebooks' pages are.
     """
     if pages:
-        ordered = sorted(pages, key=lambda page: Path(page).name == "index.html")
+        ordered = sorted(pages, key=lambda page: Path(page).name in MAIN_PAGES)
         return [f"report page: {page}" for page in ordered]
     if "survey_dir" in given:
         survey = Path(str(given["survey_dir"])).expanduser()

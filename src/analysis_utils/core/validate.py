@@ -9,6 +9,7 @@ mixed units) are run as Frictionless row checks.
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,30 @@ from analysis_utils.core.errors import InputError, Problem
 
 #: Row rules beyond a package's table schemas: resource name -> [(column, formula, rule text)].
 RowRules = Mapping[str, Sequence[tuple[str, str, str]]]
+
+#: An optional module of jsonschema's format checks that builds a grammar when imported.
+IRI_GRAMMAR = "rfc3987_syntax"
+
+
+def import_jsonschema() -> None:
+    """Import jsonschema, which Frictionless checks descriptors with, without its IRI grammar.
+
+    jsonschema checks the formats ``iri`` and ``iri-reference`` with the optional
+    ``rfc3987-syntax`` when installed (Jupyter's ``jupyter-events`` installs it), which
+    builds its Earley grammar when imported: 1.5-3 s in every process that validates a
+    table, for formats no Table Schema or descriptor here uses. It is kept out while
+    jsonschema is imported (that format check is then absent) and importable again after.
+    """
+    if "jsonschema" in sys.modules:
+        return
+    blocked = IRI_GRAMMAR not in sys.modules
+    if blocked:
+        sys.modules[IRI_GRAMMAR] = None  # type: ignore[assignment]  # import refused
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if blocked:
+            del sys.modules[IRI_GRAMMAR]
 
 
 def _encoding_location(path: Path) -> tuple[int | None, str]:
@@ -126,6 +151,7 @@ def validate_package(
     InputError
         Listing every problem found, each with file, row, column and rule.
     """
+    import_jsonschema()
     from frictionless import Checklist, Package, checks
 
     base = descriptor.parent
@@ -194,6 +220,7 @@ def validate_table(path: Path, schema: dict[str, Any], *, shown: str | None = No
     InputError
         Listing every problem found.
     """
+    import_jsonschema()
     from frictionless import Resource, Schema
 
     described = Schema.from_descriptor(whole_patterns(schema))
@@ -235,6 +262,7 @@ def validate_rows(rows: Sequence[Sequence[str]], schema: dict[str, Any], *, show
     InputError
         Listing every problem found.
     """
+    import_jsonschema()
     from frictionless import Resource, Schema
 
     described = Schema.from_descriptor(whole_patterns(schema))
@@ -275,6 +303,7 @@ def _plainly_valid(rows: Sequence[Sequence[str]], schema: Any) -> bool:
     bool
         True if the table is valid; False if it may not be.
     """
+    import_jsonschema()
     from frictionless import Resource
 
     if len(rows) < 2:

@@ -31,6 +31,7 @@ from analysis_utils.pipeline.declared_figures import (
     figures_written,
     registered_figures,
 )
+from analysis_utils.pipeline.survey_kinds import served
 
 #: Parameters naming a folder a notebook writes to; a sweep or a survey run points them elsewhere.
 OUTPUT_PARAMETERS: tuple[str, ...] = (
@@ -90,6 +91,12 @@ class Step:
     survey : bool
         Whether it is a survey notebook: one that runs on any survey in the
         documented format (``run -p survey_dir PATH``).
+    serves : tuple of str
+        The kinds of survey input a survey notebook serves
+        (:mod:`~analysis_utils.pipeline.survey_kinds`); empty for the others.
+    may_write : tuple of str
+        Files it writes for some inputs only, as patterns (``analysis_*.svg``):
+        recorded in the run manifest when written, never required nor read.
     """
 
     name: str
@@ -98,6 +105,12 @@ class Step:
     writes: tuple[str, ...]
     description: str
     survey: bool = False
+    serves: tuple[str, ...] = ()
+    may_write: tuple[str, ...] = ()
+
+    def serves_any(self, inputs: Iterable[str]) -> bool:
+        """Whether it is a survey notebook serving one of these kinds of input."""
+        return self.survey and bool(set(self.serves) & set(inputs))
 
 
 def parameters_cells(notebook: Mapping[str, Any]) -> list[int]:
@@ -297,6 +310,7 @@ def load_pipeline(pipeline: Path, *, figures: FigureStems = registered_figures) 
             raise ValueError(f"{pipeline.name}: {name}: notebook {path.name} not found")
         if not isinstance(entry, dict) or "reads" not in entry or "writes" not in entry:
             raise ValueError(f"{pipeline.name}: {name}: needs 'reads' and 'writes' lists")
+        serves = served(f"{pipeline.name}: {name}", entry.get("survey", False))
         steps[name] = Step(
             name,
             path,
@@ -304,7 +318,9 @@ def load_pipeline(pipeline: Path, *, figures: FigureStems = registered_figures) 
             figures_written(pipeline.name, name, entry.get("figures"), tuple(figures(name)))
             + tuple(entry["writes"]),
             str(entry.get("description", "")),
-            bool(entry.get("survey", False)),
+            bool(serves),
+            serves,
+            tuple(entry.get("may_write") or ()),
         )
     return steps
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from analysis_utils.pipeline.portable import relative_texts
 
 
 @dataclass(frozen=True)
@@ -180,15 +183,35 @@ def as_html(executed: Path) -> bytes:
     return body.encode("utf-8")
 
 
-def strip_run_metadata(executed: Path) -> bytes:
+def strip_run_metadata(
+    executed: Path, *, places: Iterable[str] = (), folder: Path | None = None
+) -> bytes:
     """Return an executed notebook that is the same every run.
 
     Papermill's per-run timestamps are dropped, the cell of injected
     parameters gets a fixed id instead of a random one, and consecutive stream
     outputs of the same name are merged (the kernel splits them at random
-    points), so an unchanged notebook re-executes to the same file.
+    points), so an unchanged notebook re-executes to the same file. The
+    absolute paths ``places`` (a survey run's folders, given to the notebook
+    as parameters) are written relative to ``folder``, where the copy is kept
+    (:func:`~analysis_utils.pipeline.portable.relative_texts`): the copy holds
+    no path of the machine it ran on.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook.
+    places : iterable of str
+        Absolute paths to write relative to ``folder``.
+    folder : Path, optional
+        The folder the copy is kept in (default: ``executed``'s).
+
+    Returns
+    -------
+    bytes
     """
     notebook = json.loads(executed.read_text(encoding="utf-8"))
+    notebook = relative_texts(notebook, places, (folder or executed.parent).resolve())
     notebook.get("metadata", {}).pop("papermill", None)
     for cell in notebook.get("cells", []):
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):

@@ -1,12 +1,14 @@
 """Executing a checked run plan: each notebook skipped, or run and kept, in dependency order.
 
 :func:`execute` runs the notebooks of a :class:`~analysis_utils.pipeline.plan.RunPlan`
-one after the other, or up to ``jobs`` at a time
+one after the other (``jobs`` 1, or notebooks of which no two can run at once:
+:meth:`~analysis_utils.pipeline.plan.RunPlan.concurrent`), or up to ``jobs`` at a time
 (:func:`~analysis_utils.pipeline.parallel.run_parallel`), in a fresh staging
 folder; an :class:`Execution` says for each notebook whether it can be skipped
 (:func:`~analysis_utils.pipeline.records.unchanged`), what its executor is
-given, and what becomes of its outcome: the executed copy kept (and rendered
-as HTML), its run manifest record written; a failed one kept in a private
+given, and what becomes of its outcome: the executed copy kept (its paths
+outside the project written relative to it: :mod:`~analysis_utils.pipeline.portable`;
+and rendered as HTML), its run manifest record written; a failed one kept in a private
 folder.
 """
 
@@ -25,6 +27,7 @@ from analysis_utils.core.io import atomic_write_bytes
 from analysis_utils.pipeline.executed import Outcome, as_html, strip_run_metadata
 from analysis_utils.pipeline.parallel import run_parallel
 from analysis_utils.pipeline.plan import PlannedStep, RunPlan
+from analysis_utils.pipeline.portable import is_path_parameter
 from analysis_utils.pipeline.records import record_run, still_valid
 from analysis_utils.pipeline.staging import (
     STAGING_PREFIX,
@@ -69,6 +72,15 @@ class Execution:
         self.log = log
         self.executor = executor
         self.outcomes: list[Outcome] = []
+        # where the run's files are on this machine: written relative to the executed copies
+        self.places = sorted(
+            {
+                value
+                for step in plan.steps
+                for key, value in step.used().items()
+                if is_path_parameter(key) and isinstance(value, str) and os.path.isabs(value)
+            }
+        )
         # The HTML pages are rendered beside the run (a second or so each, nbconvert), so
         # the notebooks waiting for one that finished start at once; the run waits at its end.
         self.pages = ThreadPoolExecutor(max_workers=1, thread_name_prefix="executed-html")
@@ -109,7 +121,7 @@ class Execution:
             self._say(f"[{done}/{total}] {outcome.name} unchanged (run manifest): not run again")
         elif outcome.ok:
             executed = self.staging / f"{outcome.name}.ipynb"
-            tidy = strip_run_metadata(executed)
+            tidy = strip_run_metadata(executed, places=self.places, folder=plan.executed)
             executed.write_bytes(tidy)
             atomic_write_bytes(plan.executed / executed.name, tidy)
             if plan.html:
@@ -161,11 +173,10 @@ def execute(plan: RunPlan, *, log: TextIO, executor: Callable[..., Outcome]) -> 
     (staging / "runtime").mkdir()
     tempfile.tempdir = str(staging / "runtime")
     execution = Execution(plan, staging, Path(temporary), log, executor)
-    print(
-        f"running {len(plan.steps)} notebook(s), up to {plan.jobs} at a time", file=log, flush=True
-    )
+    jobs = plan.concurrent()
+    print(f"running {len(plan.steps)} notebook(s), up to {jobs} at a time", file=log, flush=True)
     try:
-        if plan.jobs == 1:
+        if jobs == 1:
             for step in plan.steps:
                 started = execution.skip(step) or executor(*execution.arguments(step))
                 if not execution.finish(started).ok:

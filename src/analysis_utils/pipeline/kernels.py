@@ -41,11 +41,16 @@ KERNEL = "python3"
 #: side by side on two cores) a kernel has been seen to take longer; waiting is harmless.
 START_TIMEOUT = 300
 
-#: What a waiting kernel imports before its notebook arrives.
+#: What a waiting kernel imports before its notebook arrives: what most notebooks import, and
+#: Frictionless with jsonschema (without its IRI grammar:
+#: :func:`analysis_utils.core.validate.import_jsonschema`), which check every table written;
+#: not pyplot (nor seaborn, which imports it), whose import sets the kernel's figure display.
 WARM_UP = (
-    "import numpy, pandas, scipy.stats, matplotlib, "
-    "analysis_utils.core.io, analysis_utils.survey.schemas, "
-    "analysis_utils.audit.results, analysis_utils.pipeline.notebook_parameters"
+    "import numpy, pandas, scipy.stats, matplotlib, frictionless, statsmodels.stats.proportion, "
+    "analysis_utils.core.io, analysis_utils.core.validate, analysis_utils.survey.read, "
+    "analysis_utils.survey.schemas, "
+    "analysis_utils.audit.results, analysis_utils.pipeline.notebook_parameters; "
+    "analysis_utils.core.validate.import_jsonschema()"
 )
 
 #: This worker's waiting kernel: (working directory, manager, client); empty when none.

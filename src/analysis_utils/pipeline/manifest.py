@@ -8,9 +8,10 @@ The record is the one description of an output's making: the report pages
 check it (:func:`check`: outputs of one run or a mix), and its :attr:`Record.key`
 says whether a notebook would compute anything new.
 
-Paths are recorded relative to the project root where they are inside it. The
-manifest holds no time stamp, so two runs of the same inputs write the same
-bytes.
+Paths are recorded relative to the project root where they are inside it, and
+relative to the manifest's own folder where they are not (a survey folder of
+one's own: :mod:`~analysis_utils.pipeline.portable`). The manifest holds no
+time stamp, so two runs of the same inputs write the same bytes.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.io import atomic_write_bytes, json_bytes, sha256
 from analysis_utils.core.paths import shown
+from analysis_utils.pipeline import portable
 from analysis_utils.pipeline.contract import load_pipeline, with_producers
+from analysis_utils.pipeline.portable import is_path_parameter
 
 #: File name of the manifest in a results folder.
 MANIFEST = "manifest.json"
@@ -34,6 +38,9 @@ MANIFEST = "manifest.json"
 #: What a withheld input records instead of its hash: a hash of respondent-level
 #: answers would let anyone confirm a guess of them.
 WITHHELD = "withheld: respondent-level answers"
+
+#: What makes the last part of a declared path a pattern (``may_write`` in ``pipeline.yaml``).
+PATTERN = re.compile(r"[*?\[]")
 
 #: The library whose source is hashed into every record.
 LIBRARY = Path(__file__).resolve().parents[1]
@@ -126,6 +133,9 @@ def hashes(
     Parameters
     ----------
     paths : iterable of str
+        A path's last part may be a pattern (``analysis_*.csv``: ``*``, ``?``
+        and ``[...]`` as :meth:`pathlib.Path.glob` reads them): every file it
+        matches.
     root : Path
     withheld : iterable of str
         File names recorded as :data:`WITHHELD` instead of hashed.
@@ -149,7 +159,12 @@ def hashes(
 
     for path in paths:
         full = root / path
-        files = sorted(p for p in full.rglob("*") if kept(p, full)) if full.is_dir() else [full]
+        if PATTERN.search(full.name):
+            files = sorted(full.parent.glob(full.name)) if full.parent.is_dir() else []
+        elif full.is_dir():
+            files = sorted(p for p in full.rglob("*") if kept(p, full))
+        else:
+            files = [full]
         for file in files:
             if file.is_file():
                 found[shown(file, root)] = WITHHELD if file.name in private else sha256(file)
@@ -227,13 +242,34 @@ def code_hashes(notebook: Path, lock: Path) -> dict[str, str]:
     return {"notebook": sha256(notebook), **environment_hashes(lock)}
 
 
-def load(folder: Path) -> dict[str, Record]:
+def _moved(record: Record, move: Callable[[str], str]) -> Record:
+    """Return ``record`` with its files' paths and its path parameters' values moved."""
+    return Record(
+        record.notebook,
+        {
+            key: move(value) if isinstance(value, str) and is_path_parameter(key) else value
+            for key, value in record.parameters.items()
+        },
+        {move(path): digest for path, digest in record.inputs.items()},
+        {move(path): digest for path, digest in record.outputs.items()},
+        record.code,
+    )
+
+
+def load(folder: Path, *, base: Path | None = None) -> dict[str, Record]:
     """Read the manifest of a results folder (empty if there is none).
+
+    Paths recorded relative to the manifest's folder
+    (:func:`~analysis_utils.pipeline.portable.relative`: outside the project)
+    are read back as absolute paths.
 
     Parameters
     ----------
     folder : Path
         The results folder.
+    base : Path, optional
+        Where the folder was when the manifest was written (default ``folder``):
+        a run's set-aside previous contents are read as the folder they were.
 
     Returns
     -------
@@ -244,11 +280,19 @@ def load(folder: Path) -> dict[str, Record]:
     if not path.is_file():
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {name: Record(**fields) for name, fields in data.items()}
+    where = (folder if base is None else base).resolve()
+    return {
+        name: _moved(Record(**fields), lambda p: portable.absolute(p, where))
+        for name, fields in data.items()
+    }
 
 
 def write(folder: Path, records: Mapping[str, Record]) -> Path:
     """Write the manifest of a results folder whole (sorted, deterministic).
+
+    A path outside the project (absolute in a record) is written relative to
+    ``folder`` (:func:`~analysis_utils.pipeline.portable.relative`), so that
+    the manifest holds no path of the machine it was made on.
 
     Parameters
     ----------
@@ -261,7 +305,11 @@ def write(folder: Path, records: Mapping[str, Record]) -> Path:
     Path
     """
     path = folder / MANIFEST
-    data = {name: dataclasses.asdict(records[name]) for name in sorted(records)}
+    where = folder.resolve()
+    data = {
+        name: dataclasses.asdict(_moved(records[name], lambda p: portable.relative(p, where)))
+        for name in sorted(records)
+    }
     atomic_write_bytes(path, json_bytes(data))
     return path
 

@@ -83,12 +83,16 @@ def read_journal(path: Path, output: Path) -> dict[str, str]:
     return {name: digest for name, digest in last.items() if _sha(output / name) == digest}
 
 
-def _records(tree: Path) -> dict[str, manifest.Record] | None:
-    """Return the run manifest in ``tree``, or None when there is none or it reads as none."""
+def _records(tree: Path, output: Path | None = None) -> dict[str, manifest.Record] | None:
+    """Return the run manifest in ``tree``, or None when there is none or it reads as none.
+
+    Its paths are read as the manifest of ``output`` (default ``tree``): a
+    set-aside tree's manifest names the files where they were.
+    """
     if not (tree / MANIFEST).is_file() or (tree / MANIFEST).is_symlink():
         return None
     try:
-        records = manifest.load(tree / RESULTS)
+        records = manifest.load(tree / RESULTS, base=(output or tree) / RESULTS)
     except (ValueError, TypeError, AttributeError, OSError):
         return None  # not a manifest a run wrote: it proves nothing
     if not all(isinstance(r.outputs, dict) for r in records.values()):
@@ -98,7 +102,7 @@ def _records(tree: Path) -> dict[str, manifest.Record] | None:
 
 def _recorded(tree: Path, output: Path, root: Path) -> dict[str, str]:
     """Return the outputs in ``output`` that the run manifest in ``tree`` lists (relative)."""
-    records = _records(tree) or {}
+    records = _records(tree, output) or {}
     base = output.resolve()
     listed = {}
     for record in records.values():

@@ -75,7 +75,7 @@ def executed_folder(
 def written_parameters(step: Step, declared: Mapping[str, Parameter]) -> set[str]:
     """Return the output-folder parameters a notebook writes into (not only reads from).
 
-    A path of the notebook's ``writes`` in ``pipeline.yaml`` belongs to the
+    A path of the notebook's ``writes`` (or ``may_write``) in ``pipeline.yaml`` belongs to the
     output-folder parameter whose default folder holds it most closely
     (``reports/tables/x.csv`` to ``tables_dir``, ``reports/index.html`` to
     ``report_dir``).
@@ -94,7 +94,7 @@ def written_parameters(step: Step, declared: Mapping[str, Parameter]) -> set[str
         key: str(declared[key].default).rstrip("/") for key in OUTPUT_PARAMETERS if key in declared
     }
     written: set[str] = set()
-    for path in step.writes:
+    for path in step.writes + step.may_write:
         owners = [k for k, d in defaults.items() if path == d or path.startswith(d + "/")]
         if owners:
             written.add(max(owners, key=lambda k: len(defaults[k])))
@@ -246,6 +246,10 @@ class RunPlan:
     output : Path, optional
         A survey run's output folder, when the run writes only inside it and
         so replaces what earlier runs wrote there.
+    serving : tuple of str
+        A survey run's notebooks serving its survey's kind of input
+        (:func:`~analysis_utils.pipeline.surveys.serving`): what a run of
+        the whole survey runs; empty for other runs.
     jobs : int
         Notebooks run at the same time at most.
     html : bool
@@ -265,6 +269,7 @@ class RunPlan:
     environment: Mapping[str, str]
     survey_dir: Path | None = None
     output: Path | None = None
+    serving: tuple[str, ...] = ()
     jobs: int = 1
     html: bool = True
     update_sources: bool = False
@@ -293,6 +298,30 @@ class RunPlan:
             for name, deps in dependencies(self.contract.steps).items()
             if name in order
         }
+
+    def concurrent(self) -> int:
+        """Return how many notebooks run at the same time at most: ``jobs``, or 1 for a chain.
+
+        In a chain (each notebook reads, directly or not, what the one before it
+        writes, as a survey run on respondent-level answers: ``00``, ``07``,
+        ``09``) no two notebooks are ever ready together; running them one
+        after the other spares the kernels a parallel run starts ahead for
+        notebooks that cannot start yet.
+
+        Returns
+        -------
+        int
+        """
+        needs = self.needs()
+        before: dict[str, set[str]] = {}
+        for name in self.order:  # execution order: a notebook's needs come first
+            before[name] = set().union(*({dep} | before[dep] for dep in needs[name]))
+        chain = all(
+            earlier in before[later]
+            for i, later in enumerate(self.order)
+            for earlier in self.order[:i]
+        )
+        return 1 if chain else self.jobs
 
     @property
     def results(self) -> Path:
@@ -329,7 +358,7 @@ def assemble(
         parameters does).
     **options
         The other fields of :class:`RunPlan` (``survey_dir``, ``output``,
-        ``jobs``, ``html``, ``update_sources``, ``force``).
+        ``serving``, ``jobs``, ``html``, ``update_sources``, ``force``).
 
     Returns
     -------

@@ -38,7 +38,10 @@ def _record(
             left_out=[SURVEY_OUTPUT],
         ),
         outputs=(
-            manifest.hashes(manifest.actual_paths(step.step.writes, used, defaults), root)
+            manifest.hashes(
+                manifest.actual_paths(step.step.writes + step.step.may_write, used, defaults),
+                root,
+            )
             if outputs
             else {}
         ),

@@ -40,6 +40,7 @@ from analysis_utils.pipeline.surveys import (
     check_replaceable,
     kept_entries,
     owns_output,
+    serving,
     survey_run,
 )
 
@@ -111,9 +112,11 @@ def plan(
         )
     contract = read_contract(layout.pipeline)
     survey_dir = output = None
+    serves: tuple[str, ...] = ()
     if "survey_dir" in given:
         names, given, executed = survey_run(layout, names, given, contract=contract)
         survey_dir, output = Path(str(given["survey_dir"])), executed.parent
+        serves = tuple(serving(contract.steps, survey_dir))
     bound = bind(contract, names, given)
     if output is not None and not owns_output(output, bound, layout.root):
         output = None  # some outputs go elsewhere (-p): written in place, nothing replaced
@@ -123,6 +126,7 @@ def plan(
         bound,
         survey_dir=survey_dir,
         output=output,
+        serving=serves,
         jobs=jobs,
         html=html,
         update_sources=update_sources,

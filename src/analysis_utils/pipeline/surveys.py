@@ -27,6 +27,7 @@ from analysis_utils.pipeline.locks import LOCK_NAME
 from analysis_utils.pipeline.ownership import EXECUTED, JOURNAL, MANIFEST, proven, read_journal
 from analysis_utils.pipeline.plan import written_parameters
 from analysis_utils.pipeline.staging import PREVIOUS
+from analysis_utils.pipeline.survey_kinds import SURVEY_INPUTS
 
 if TYPE_CHECKING:
     from analysis_utils.pipeline.plan import Contract, RunPlan
@@ -44,6 +45,65 @@ EXECUTED_SUFFIXES = frozenset({".ipynb", ".html"})
 BROWSER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
+def survey_inputs(survey_dir: Path) -> tuple[str, ...]:
+    """Say which kinds of survey input the notebooks of a run on ``survey_dir`` must serve.
+
+    The kinds are those of :data:`~analysis_utils.pipeline.survey_kinds.SURVEY_INPUTS`.
+    Published percentages (no responses file) are served by the notebooks for
+    ``percentages``; respondent-level answers by those for ``respondents``, and
+    by both when the folder's ``claims.yaml`` has claims with ``evidence:
+    survey`` (tested by ``03_test_claims`` on the counts, shown by
+    ``08_survey_report``). Only names are looked at, and the claims file read;
+    a folder or a claims file that the run's checks will refuse gets both (the
+    refusal names the problem before anything runs).
+
+    Parameters
+    ----------
+    survey_dir : Path
+        The survey folder (resolved, an existing folder).
+
+    Returns
+    -------
+    tuple of str
+    """
+    from analysis_utils.audit.registry import load_claims
+    from analysis_utils.survey.folder import contents
+
+    responses, problems = contents(survey_dir)
+    if problems:
+        return SURVEY_INPUTS
+    if responses is None:
+        return ("percentages",)
+    claims = survey_dir / "claims.yaml"
+    if claims.is_file():
+        try:
+            kinds = {claim.evidence for claim in load_claims(claims)}
+        except (OSError, ValueError):
+            return SURVEY_INPUTS
+        if "survey" in kinds:
+            return SURVEY_INPUTS
+    return ("respondents",)
+
+
+def serving(steps: Mapping[str, Step], survey_dir: Path) -> list[str]:
+    """Return the survey notebooks that serve the survey in ``survey_dir`` (:func:`survey_inputs`).
+
+    Parameters
+    ----------
+    steps : mapping
+        The pipeline.
+    survey_dir : Path
+        The survey folder (resolved).
+
+    Returns
+    -------
+    list of str
+        In ``pipeline.yaml`` order: the notebooks a survey run on the folder runs.
+    """
+    inputs = survey_inputs(survey_dir)
+    return [name for name, step in steps.items() if step.serves_any(inputs)]
+
+
 def survey_run(
     layout: Layout,
     names: list[str],
@@ -53,9 +113,10 @@ def survey_run(
 ) -> tuple[list[str], dict[str, Any], Path]:
     """Turn ``survey_dir`` (and ``output_dir``) into the parameters of a survey run.
 
-    The survey notebooks (``survey: true`` in ``pipeline.yaml``) read the survey
-    folder and write everything under the output folder (``output_dir``;
-    default ``SURVEY_DIR/output``): ``processed/``, ``tables/``, ``results/``,
+    The survey notebooks serving the survey's kind of input (``survey:`` in
+    ``pipeline.yaml``, :func:`serving`) read the survey folder and write
+    everything under the output folder (``output_dir``; default
+    ``SURVEY_DIR/output``): ``processed/``, ``tables/``, ``results/``,
     ``figures/``, ``executed/``. The claims tested are ``SURVEY_DIR/claims.yaml``
     if there is one (none otherwise); the article's own claims and subgroup
     questions do not apply; every choice question is drawn (``fig1_<question>``,
@@ -68,7 +129,7 @@ def survey_run(
     ----------
     layout : Layout
     names : list of str
-        Notebooks asked for (empty: the survey notebooks).
+        Notebooks asked for (empty: the survey notebooks serving the survey, :func:`serving`).
     given : mapping
         The user's parameters, with ``survey_dir``.
     contract : Contract, optional
@@ -116,7 +177,7 @@ def survey_run(
 
         contract = read_contract(layout.pipeline)
     steps = contract.steps
-    chosen = names or [name for name, step in steps.items() if step.survey]
+    chosen = names or serving(steps, survey_dir)
     declared = {p for name in resolve(chosen, steps) for p in contract.declared[name]}
     claims = survey_dir / "claims.yaml"
     preset: dict[str, Any] = {
@@ -165,7 +226,7 @@ def written_names(
             for key in OUTPUT_PARAMETERS
             if key in declared[step.name]
         }
-        for path in manifest.actual_paths(step.writes, placed, defaults):
+        for path in manifest.actual_paths(step.writes + step.may_write, placed, defaults):
             parts = PurePosixPath(path).parts
             if parts[0] != "OUT":
                 continue
@@ -327,8 +388,10 @@ def owns_output(output: Path, bound: Mapping[str, Mapping[str, Any]], root: Path
 def kept_entries(plan: RunPlan) -> frozenset[str]:
     """Entries of a survey output folder that a run of only some notebooks keeps.
 
-    A run of every survey notebook writes everything afresh and keeps nothing.
-    A run of some of them keeps what it reads from the others: every
+    A run of every survey notebook serving its survey
+    (:attr:`~analysis_utils.pipeline.plan.RunPlan.serving`) writes everything
+    afresh and keeps nothing, not even what notebooks for another kind of input
+    wrote there. A run of some of them keeps what it reads from the others: every
     subfolder (and the report files) that a notebook outside the run writes
     into.
 
@@ -343,7 +406,7 @@ def kept_entries(plan: RunPlan) -> frozenset[str]:
         Names at the top of the output folder to carry over.
     """
     steps, declared = plan.contract.steps, plan.contract.declared
-    survey = [name for name, step in steps.items() if step.survey]
+    survey = plan.serving or [name for name, step in steps.items() if step.survey]
     others = [name for name in survey if name not in plan.order]
     if not others:
         return frozenset()
