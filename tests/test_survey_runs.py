@@ -184,7 +184,6 @@ def test_a_grouping_question_not_in_the_survey_is_refused_before_any_kernel(
     assert not (folder / "output").exists()
 
 
-@pytest.mark.slow
 def _without_analyst_files(data: bytes) -> object:
     """A run manifest with the entries of the analyst's own files left out.
 
@@ -200,6 +199,7 @@ def _without_analyst_files(data: bytes) -> object:
     return kept(json.loads(data))
 
 
+@pytest.mark.slow
 def test_small_cells_cannot_leak_through_any_output(tmp_path):
     """Two surveys that differ only inside withheld cells give byte-identical outputs.
 
