@@ -170,3 +170,16 @@ def test_percents_sum_to_100_and_chi_square_is_the_sum_over_cells(rows, pair):
     assert e.sum() == pytest.approx(len(rows))
     assert result.n == len(rows)
     assert 0 <= result.cramers_v <= 1 + 1e-12
+
+
+def test_a_monte_carlo_test_of_a_table_with_rows_of_one_respondent_gives_one_p_value():
+    # scipy's fisher_exact gives its p-value as an array of shape (1,) for such a table
+    rows = pd.Series([0.0, 1.0, 2.0])
+    columns = pd.Series([1.0, 0.0, 1.0])
+    result = crosstables.crosstable(rows, columns, resamples=99, seed=0)
+    assert result.test == "monte-carlo"
+    reference = stats.fisher_exact(
+        np.array([[0, 1], [1, 0], [0, 1]]),
+        method=stats.MonteCarloMethod(n_resamples=99, rng=np.random.default_rng(0)),
+    )
+    assert result.p_value == pytest.approx(float(np.squeeze(reference.pvalue)))

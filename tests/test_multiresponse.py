@@ -39,7 +39,7 @@ def _hand():
 
 
 def test_the_placements_are_the_shipped_answers_read_as_yes_or_no():
-    assert (CHOSEN == _hand().astype(int)).all().all()
+    assert (_hand().astype(int) == CHOSEN).all().all()
     assert CHOSEN.sum().tolist() == [
         int((SHIPPED["selfLR"] <= 3).sum()),
         int((SHIPPED["ClinLR"] <= 3).sum()),
@@ -57,9 +57,7 @@ def test_counts_percents_of_responses_and_of_cases_are_pandas():
     assert result.cases == int(cases.sum())
     assert result.n_none == int((~cases).sum())
     assert result.responses == int(counts.sum())
-    assert table["percent_of_responses"].to_numpy() == pytest.approx(
-        100 * counts / counts.sum()
-    )
+    assert table["percent_of_responses"].to_numpy() == pytest.approx(100 * counts / counts.sum())
     assert table["percent_of_cases"].to_numpy() == pytest.approx(100 * counts / cases.sum())
     low, high = proportion_confint(counts, cases.sum(), method="wilson")
     assert table["ci_low"].to_numpy() == pytest.approx(100 * low)

@@ -3,7 +3,8 @@
 The survey is anes96 as a student brings it (tests/anes.py: ``new-survey --from`` an SPSS
 file with a multiple response set, the ordinal scales set, a recode and three models in
 ``analyses.yaml``), run by the survey notebooks grouped by one question (party id): its
-numeric question (age) and its multiple-choice question by group too. The screenshots are written beside the pages.
+numeric question (age) and its multiple-choice question by group too. The screenshots are
+written beside the pages.
 """
 
 import shutil

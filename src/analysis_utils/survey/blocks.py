@@ -55,6 +55,22 @@ class Block:
     result: Any
 
 
+def counted(counts: pd.DataFrame | pd.Series, percents: pd.DataFrame | pd.Series) -> Any:
+    """Write counts with their percents as a page shows them: ``12 (4.5 %)``.
+
+    Parameters
+    ----------
+    counts, percents : DataFrame or Series
+        The same shape.
+
+    Returns
+    -------
+    DataFrame or Series
+        Texts.
+    """
+    return counts.astype(str) + " (" + percents.map(lambda v: f"{v:.1f} %") + ")"
+
+
 def small(counts: Sequence[int] | np.ndarray, min_cell: int) -> int:
     """Count the cells from 1 to ``min_cell - 1``.
 

@@ -232,7 +232,8 @@ def crosstable(
             observed,
             method=stats.MonteCarloMethod(n_resamples=resamples, rng=np.random.default_rng(seed)),
         )
-        p_value = float(simulated.pvalue)
+        # scipy gives a p-value of shape (1,) for some small tables (a row of one respondent)
+        p_value = float(np.squeeze(simulated.pvalue))
         method = (
             "Fisher-Freeman-Halton exact test, p-value by Monte Carlo "
             f"({resamples} tables of the same margins, seed {seed}); statistic: Pearson "

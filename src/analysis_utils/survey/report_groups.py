@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis_utils.survey import group_charts
-from analysis_utils.survey.blocks import Block, small
+from analysis_utils.survey.blocks import Block, counted, small
 from analysis_utils.survey.coded import masks
 from analysis_utils.survey.groupstats import TEST_NAMES, GroupDescription, describe_by
 from analysis_utils.survey.multiresponse import (
@@ -186,12 +186,10 @@ def multiple_display(result: MultipleByGroup) -> pd.DataFrame:
         cases)`` per group, its total, its test, p and Holm's p.
     """
     counts, percents = result.counts, result.percents
-    out = counts.astype(str) + " (" + percents.map(lambda v: f"{v:.1f} %") + ")"
+    out = counted(counts, percents)
     total = counts.sum(axis=1)
     cases = int(result.cases.sum())
-    out["Total"] = (
-        total.astype(str) + " (" + (100 * total / cases).map(lambda v: f"{v:.1f} %") + ")"
-    )
+    out["Total"] = counted(total, 100 * total / cases)
     tests = result.tests.set_index("option_label")
     out["test"] = tests["test"].map(OPTION_TESTS)
     out["p"] = tests["p_value"].map(_fmt)

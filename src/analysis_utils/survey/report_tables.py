@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from analysis_utils.survey import charts
 from analysis_utils.survey.analysis_file import Analyses
-from analysis_utils.survey.blocks import Block, small
+from analysis_utils.survey.blocks import Block, counted, small
 from analysis_utils.survey.crosstables import CrossTable, crosstable
 from analysis_utils.survey.descriptives import Description, describe
 from analysis_utils.survey.frequencies import FrequencyTable, frequency_table
@@ -147,11 +147,9 @@ def crosstab_display(result: CrossTable) -> pd.DataFrame:
     """
     counts = result.counts.T
     shares = result.row_percent.T
-    out = counts.astype(str) + " (" + shares.map(lambda v: f"{v:.1f} %") + ")"
+    out = counted(counts, shares)
     totals = counts.sum(axis=1)
-    out["Total"] = (
-        totals.astype(str) + " (" + (100 * totals / totals.sum()).map(lambda v: f"{v:.1f} %") + ")"
-    )
+    out["Total"] = counted(totals, 100 * totals / totals.sum())
     out.loc["Total"] = [*(f"{int(v)} (100 %)" for v in counts.sum(axis=0)), f"{result.n}"]
     out.index.name = result.column_name
     out.columns.name = result.row_name

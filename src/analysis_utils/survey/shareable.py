@@ -17,14 +17,15 @@ that all of a group gave the other answers, which no count rule withholds).
 A numeric question by group withholds the groups under the threshold whole (their n and every
 statistic) and, so that no such n can be told from the total, the complementary ones
 (:func:`~analysis_utils.survey.disclosure.suppress` on the groups' n), the test with them; every
-minimum and maximum always, and the boxes (whiskers and outliers are single answers). A
-multiple-choice question's option is a yes/no split of the cases: its count is withheld where
-it or its complement (cases who did not choose it) is under the threshold, and then every
-percent of responses and the total (which would tell it); where fewer than the threshold chose
-none, the number of cases and every percent of cases are withheld.
-By group, each option's groups x (chosen, not chosen) table is suppressed as a crosstab
-(:func:`~analysis_utils.survey.suppression.suppress_table`), a group's cases withheld where its
-total is (its cells then show counts without percents), with that option's test.
+minimum and maximum always, and the boxes (whiskers at the 5th and 95th percentiles lie between
+the two smallest or largest answers of a small group). A multiple-choice question's option is
+a yes/no split of the cases: its count is withheld where it or its complement (cases who did
+not choose it) is under the threshold, and then every percent of responses and the total (which
+would tell it); where fewer than the threshold chose none, the number of cases and every
+percent of cases are withheld. By group, each option's groups x (chosen, not chosen) table is
+suppressed as a crosstab (:func:`~analysis_utils.survey.suppression.suppress_table`), a group's
+cases withheld where its total is (its cells then show counts without percents), with that
+option's test.
 
 Each table is protected here on its own; a recode's tables are linked to its source's by sums,
 and :func:`analysis_utils.survey.linked.shared_tables` applies the rules to the page's tables
