@@ -50,6 +50,7 @@ class Page:
     equations: list[tuple[list[int], int]] = field(default_factory=list)
     withheld: list[tuple[str, list[int]]] = field(default_factory=list)
     balances: list[tuple[list[int], int]] = field(default_factory=list)
+    at_most: list[tuple[int, int]] = field(default_factory=list)
 
     def _ids(self, atoms: Iterable[Atom]) -> list[int]:
         return [self.atoms.setdefault(a, len(self.atoms)) for a in atoms]
@@ -115,6 +116,28 @@ class Page:
                 continue
             self.fact(f"{block.key}: n of {label}", self._source(group, label), value)
 
+    def multiple_groups(self, block, display: pd.DataFrame) -> None:
+        """Each option's chosen counts by group, each group's cases (at least every option's)."""
+        question, group = block.question, block.group
+        groups = [c for c in display.columns[1:] if c not in ("Total", "test", "p", "p (Holm)")]
+        for g in groups:
+            pooled = members(self.coded, group, g, self.source)
+            atoms = [(f"{question}: cases", "", s) for s in pooled]
+            self.fact(f"{block.key}: cases x {g}", atoms, display.loc[0, g])
+        every_case = [(f"{question}: cases", "", s) for s in self.labels()]
+        self.fact(f"{block.key}: cases", every_case, display.loc[0, "Total"])
+        for row in range(1, len(display)):
+            option = str(display.iloc[row, 0])
+            for g in groups:
+                pooled = members(self.coded, group, g, self.source)
+                atoms = [(f"{question}: {option}", "", s) for s in pooled]
+                self.fact(f"{block.key}: {option} x {g}", atoms, display.loc[row, g])
+                for s in pooled:
+                    chosen = self._ids([(f"{question}: {option}", "", s)])[0]
+                    self.at_most.append((chosen, self._ids([(f"{question}: cases", "", s)])[0]))
+            every = [(f"{question}: {option}", "", s) for s in self.labels()]
+            self.fact(f"{block.key}: {option} x Total", every, display.loc[row, "Total"])
+
     def add(self, block, version) -> None:
         """Add a shared table's published and withheld counts (a table left out adds none)."""
         if version.left_out:
@@ -125,6 +148,8 @@ class Page:
             self.crosstab(block, version.display)
         elif block.kind == "groups":
             self.groups(block, version.display)
+        elif block.kind == "multiple_groups":
+            self.multiple_groups(block, version.display)
 
     def bounds(self) -> list[tuple[str, int, int]]:
         """Smallest and largest value of each withheld count, given every published one."""
@@ -142,6 +167,12 @@ class Page:
             row[total] -= 1.0
             rows.append(row)
             low.append(0)
+            high.append(0)
+        for chosen, cases in self.at_most:  # an option's choosers are some of the cases
+            row = np.zeros(n)
+            row[chosen], row[cases] = 1.0, -1.0
+            rows.append(row)
+            low.append(-np.inf)
             high.append(0)
         constraint = LinearConstraint(np.array(rows), low, high)
         out = []

@@ -3,7 +3,8 @@
 A reader bounds every withheld count from every count the page publishes, all tables at once,
 by integer programming (tests/linked_bounds.py, scipy's milp), as the referee did: the count
 must be neither determined nor bounded within 1 to ``min_cell - 1``. On anes96 (the ``party``
-recode of ``pid``) and on random surveys with a random recode (hypothesis).
+recode of ``pid``; the multiple-choice question of tests/anes.py) and on random surveys with a
+random recode (hypothesis).
 """
 
 import functools
@@ -33,7 +34,7 @@ MIN_CELL = 5
 
 @pytest.fixture(scope="module")
 def coded(tmp_path_factory):
-    folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes")
+    folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes", multiple=True)
     survey = read.read(folder)
     analyses = analysis_file.read_for(survey)
     return report_answers.coded_answers(survey, analyses), analyses
@@ -79,8 +80,11 @@ def test_a_recodes_crosstab_is_left_out_where_its_sources_withholds_and_the_page
     data, _ = coded
     versions = linked.shared_tables(by_both, data, min_cell=MIN_CELL)
     left = sorted(k for k, v in versions.items() if v.left_out)
-    # every crosstab by pid withholds cells (vote x pid: 3 Strong Democrats voted Dole)
-    assert left == [f"cross_{q}_by_party" for q in ("educ", "income", "selflr", "tvnews", "vote")]
+    # every crosstab by pid withholds cells (vote x pid: 3 Strong Democrats voted Dole), and so
+    # does the multiple-choice question by pid
+    crosstabs = [f"cross_{q}_by_party" for q in ("educ", "income", "selflr", "tvnews", "vote")]
+    assert left == [*crosstabs, "multi_liberal_by_party"]
+    assert versions["multi_liberal_by_pid"].withheld
     note = versions["cross_income_by_party"].left_out
     assert "party is a recode of pid" in note
     assert "cross_income_by_pid" in note
