@@ -12,21 +12,14 @@ import functools
 import numpy as np
 import pandas as pd
 import pytest
-from anes import survey_folder
+from anes import coded_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from linked_bounds import Page, too_narrow
 
 from analysis_utils.core import plotting
 from analysis_utils.report import survey_page
-from analysis_utils.survey import (
-    analysis_file,
-    linked,
-    read,
-    report_answers,
-    report_tables,
-    shareable,
-)
+from analysis_utils.survey import linked, report_answers, report_tables, shareable
 from analysis_utils.survey.crosstables import crosstable
 
 MIN_CELL = 5
@@ -34,10 +27,7 @@ MIN_CELL = 5
 
 @pytest.fixture(scope="module")
 def coded(tmp_path_factory):
-    folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes", multiple=True)
-    survey = read.read(folder)
-    analyses = analysis_file.read_for(survey)
-    return report_answers.coded_answers(survey, analyses), analyses
+    return coded_answers(tmp_path_factory.mktemp("anes") / "anes", multiple=True)
 
 
 @pytest.fixture(scope="module")

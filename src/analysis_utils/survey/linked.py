@@ -39,10 +39,9 @@ import numpy as np
 import pandas as pd
 
 from analysis_utils.survey.blocks import Block
-from analysis_utils.survey.crosstables import crosstable
 from analysis_utils.survey.report_answers import Coded
 from analysis_utils.survey.report_groups import group_description_block, multiple_group_block
-from analysis_utils.survey.report_tables import frequency_block
+from analysis_utils.survey.report_tables import crosstab_block, frequency_block
 from analysis_utils.survey.shareable import Shared, shared, withholds
 from analysis_utils.survey.suppression import suppress_table
 
@@ -71,16 +70,8 @@ def _crosstab_withholds(
     coded: Coded, question: str, group: str, *, totals: str | None, min_cell: int
 ) -> bool:
     """Say whether a crosstab would withhold anything (``totals``: only that side's totals)."""
-    try:
-        result = crosstable(
-            coded.frame[group],
-            coded.frame[question],
-            row_labels=coded.labels[group],
-            column_labels=coded.labels[question],
-            row_missing=coded.missing[group],
-            column_missing=coded.missing[question],
-            test="chi2",
-        )
+    try:  # the counts are what matter here: a quick test
+        result = crosstab_block(coded, question, group, min_cell=min_cell, test="chi2").result
     except ValueError:  # fewer than two answers of one: no table, nothing to link
         return False
     rule = suppress_table(result.counts.to_numpy(dtype=np.int64), min_cell=min_cell)
