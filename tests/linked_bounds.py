@@ -72,7 +72,7 @@ class Page:
     def frequencies(self, block, display: pd.DataFrame) -> None:
         question = block.question
         valid = set(self.coded.labels[question].values())
-        pooled = question == self.source or self.coded.sources.get(question) == self.source
+        pooled = self._family(question)
         every: list[Atom] = []
         for label, value in zip(display["label"], display["frequency"], strict=True):
             if label not in valid:
@@ -86,27 +86,39 @@ class Page:
             every += atoms
             self.fact(f"{block.key}: {label}", atoms, value)
 
+    def _family(self, name: str) -> bool:
+        return name == self.source or self.coded.sources.get(name) == self.source
+
     def crosstab(self, block, display: pd.DataFrame) -> None:
+        """A crosstab of another question by the source or a recode, or the other way round."""
         question, group = block.question, block.group
         answers = list(display.iloc[:-1, 0])
         groups = list(display.columns[1:-1])
+        by_family = self._family(group)
+
+        def cell(answer: str, label: str) -> list[Atom]:
+            if by_family:
+                return [
+                    (question, answer, s) for s in members(self.coded, group, label, self.source)
+                ]
+            pooled = members(self.coded, question, answer, self.source)
+            return [(group, label, s) for s in pooled]
+
         for a, answer in enumerate(answers):
-            for group_label in groups:
-                pooled = members(self.coded, group, group_label, self.source)
-                atoms = [(question, answer, s) for s in pooled]
+            for label in groups:
                 self.fact(
-                    f"{block.key}: {answer} x {group_label}", atoms, display.loc[a, group_label]
+                    f"{block.key}: {answer} x {label}", cell(answer, label), display.loc[a, label]
                 )
-            atoms = [(question, answer, s) for s in self.labels()]
+            atoms = [atom for label in groups for atom in cell(answer, label)]
             self.fact(f"{block.key}: {answer} x Total", atoms, display.loc[a, "Total"])
-        for group_label in groups:
-            pooled = members(self.coded, group, group_label, self.source)
-            atoms = [(question, answer, s) for answer in answers for s in pooled]
-            self.fact(f"{block.key}: Total x {group_label}", atoms, display.iloc[-1][group_label])
-        every = [(question, answer, s) for answer in answers for s in self.labels()]
+        for label in groups:
+            atoms = [atom for answer in answers for atom in cell(answer, label)]
+            self.fact(f"{block.key}: Total x {label}", atoms, display.iloc[-1][label])
+        every = [atom for answer in answers for label in groups for atom in cell(answer, label)]
         self.fact(f"{block.key}: Total", every, display.iloc[-1]["Total"])
+        other, labels = (question, answers) if by_family else (group, groups)
         for s in self.labels():  # every respondent in every table: the source's counts
-            ids = self._ids([(question, answer, s) for answer in answers])
+            ids = self._ids([(other, label, s) for label in labels])
             self.balances.append((ids, self._ids([("", "", s)])[0]))
 
     def groups(self, block, display: pd.DataFrame) -> None:

@@ -163,7 +163,7 @@ def test_random_recoded_surveys_tell_no_withheld_count(table, data, min_cell):
             lambda p: len(set(p)) >= 2
         )
     )
-    groups = data.draw(st.sampled_from([["s", "r"], ["r"], ["s"]]))
+    groups = data.draw(st.sampled_from([["s", "r"], ["r"], ["s"], ["x"], ["x", "r"]]))
     coded = _survey(counts, pooled)
     with pytest.MonkeyPatch.context() as patch:  # the test's p-value is not what is checked
         patch.setattr(report_tables, "crosstable", functools.partial(crosstable, test="chi2"))

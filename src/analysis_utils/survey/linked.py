@@ -66,6 +66,14 @@ def _key(block: Block, recode: str, source: str) -> str:
     return f"{block.key.split('_', 1)[0]}_{question}_by_{group}"
 
 
+def _turned(key: str) -> str:
+    """Give the key of a crosstab with its question and grouping question swapped."""
+    if not key.startswith("cross_"):
+        return key
+    question, group = key.removeprefix("cross_").split("_by_", 1)
+    return f"cross_{group}_by_{question}"
+
+
 def _crosstab_withholds(
     coded: Coded, question: str, group: str, *, totals: str | None, min_cell: int
 ) -> bool:
@@ -170,8 +178,9 @@ def shared_tables(blocks: Sequence[Block], coded: Coded, *, min_cell: int) -> di
                 for other, of in coded.sources.items()
                 if of == source and other != recode
             }
-            shown = linked in keys
-            whole = block.kind == "frequencies" or shown or bool(siblings & keys)
+            shown = bool({linked, _turned(linked)} & keys)  # q by g is g by q turned
+            whole = block.kind == "frequencies" or shown
+            whole |= bool((siblings | {_turned(k) for k in siblings}) & keys)
             if _source_withholds(block, coded, recode, source, whole=whole, min_cell=min_cell):
                 out[block.key] = left_out(block, recode, source, linked, shown=shown)
                 break

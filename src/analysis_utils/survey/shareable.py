@@ -45,7 +45,7 @@ from analysis_utils.survey.disclosure import suppress
 from analysis_utils.survey.frequencies import FrequencyTable
 from analysis_utils.survey.groupstats import GroupDescription
 from analysis_utils.survey.multiresponse import MultipleByGroup, MultipleResponse
-from analysis_utils.survey.suppression import suppress_table
+from analysis_utils.survey.suppression import TableSuppression, suppress_table
 
 #: What a withheld cell shows.
 WITHHELD = "withheld"
@@ -141,6 +141,9 @@ def _total(label: str) -> bool:
 def _crosstab(block: Block, result: CrossTable, min_cell: int) -> Shared:
     counts = result.counts.to_numpy(dtype=np.int64)  # groups x answers
     rule = suppress_table(counts, min_cell=min_cell)
+    if str(result.row_name) > str(result.column_name):  # one rule for q by g and g by q
+        turned = suppress_table(counts.T, min_cell=min_cell)
+        rule = TableSuppression(turned.cells.T, turned.columns, turned.rows)
     display = block.display.astype(object)
     groups = [str(g) for g in result.counts.index]
     answers = [str(a) for a in result.counts.columns]
