@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,8 @@ import pytest
 
 from analysis_utils.audit import figure_registry as survey_figures
 from analysis_utils.audit import tables
+from analysis_utils.core import paths
+from analysis_utils.pipeline import runner
 from analysis_utils.pipeline.contract import load_pipeline, read_parameters
 from analysis_utils.study import constants, page
 from analysis_utils.study import figure_registry as study_figures
@@ -19,22 +23,93 @@ ROOT = Path(__file__).parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def _declared_figures() -> dict[str, set[str]]:
-    steps = load_pipeline(NOTEBOOKS / "pipeline.yaml")
+def _planned_figures() -> dict[str, set[str]]:
+    """The figure files each notebook of a whole run of the study writes, as its plan says."""
+    planned = runner.plan(paths.layout(), [], {}, html=False)
     return {
-        name: {w for w in step.writes if w.startswith("reports/figures/")}
-        for name, step in steps.items()
-        if any(w.startswith("reports/figures/") for w in step.writes)
+        step.name: {w for w in step.step.writes if w.startswith("reports/figures/")}
+        for step in planned.steps
+        if any(w.startswith("reports/figures/") for w in step.step.writes)
     }
 
 
-def test_pipeline_yaml_declares_each_registered_figure_under_its_notebook_and_no_other():
+def _registered() -> dict[str, set[str]]:
     registered: dict[str, set[str]] = {}
     for figure in study_figures.FIGURES:
         registered.setdefault(figure.notebook, set()).update(
             f"reports/figures/{figure.stem}.{ending}" for ending in ("svg", "png")
         )
-    assert _declared_figures() == registered
+    return registered
+
+
+def test_the_run_plan_writes_each_registered_figure_under_its_notebook_and_no_other():
+    # what the run manifest records and a survey run's ownership proves: a figure missing
+    # here would be written by no declared step
+    assert _planned_figures() == _registered()
+    assert {"fig1_causes.svg", "fig4_funding_2010.png"} <= {
+        Path(f).name for files in _planned_figures().values() for f in files
+    }
+
+
+def test_pipeline_yaml_names_no_figure_file_itself():
+    text = (NOTEBOOKS / "pipeline.yaml").read_text(encoding="utf-8")
+    assert "reports/figures/fig" not in text
+    assert text.count("figures: reports/figures") == len(_registered())
+
+
+def test_a_figure_registered_in_the_test_alone_is_in_the_plan(monkeypatch):
+    added = study_figures.StudyFigure(
+        "fig9_extra", "05_test_external_evidence", "A figure of the test.", ("tip_azerbaijan.csv",)
+    )
+    monkeypatch.setattr(study_figures, "FIGURES", (*study_figures.FIGURES, added))
+    planned = _planned_figures()["05_test_external_evidence"]
+    assert {"reports/figures/fig9_extra.svg", "reports/figures/fig9_extra.png"} <= planned
+
+
+def _one_notebook(tmp_path: Path, entry: str) -> Path:
+    (tmp_path / "01_x.ipynb").write_text("{}", encoding="utf-8")
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(f"notebooks:\n  01_x:\n    reads: []\n{entry}", encoding="utf-8")
+    return pipeline
+
+
+def test_registered_figures_are_written_into_the_folder_named_svg_then_png(tmp_path):
+    pipeline = _one_notebook(tmp_path, "    figures: out/figs\n    writes: [out/r.json]\n")
+    (step,) = load_pipeline(pipeline, figures=lambda name: ("a", "b")).values()
+    assert step.writes == (
+        "out/figs/a.svg",
+        "out/figs/a.png",
+        "out/figs/b.svg",
+        "out/figs/b.png",
+        "out/r.json",
+    )
+
+
+def test_registered_figures_without_a_folder_or_a_folder_without_figures_are_refused(tmp_path):
+    pipeline = _one_notebook(tmp_path, "    writes: []\n")
+    with pytest.raises(ValueError, match="01_x: figures a are registered for it; add 'figures:"):
+        load_pipeline(pipeline, figures=lambda name: ("a",))
+    pipeline = _one_notebook(tmp_path, "    figures: out\n    writes: []\n")
+    with pytest.raises(ValueError, match="01_x: 'figures:' names the folder"):
+        load_pipeline(pipeline, figures=lambda name: ())
+
+
+def test_a_figure_s_name_on_the_report_page_is_its_stem_s_number():
+    assert study_figures.label("fig1_causes") == "Fig. 1"
+    assert study_figures.label("fig12_x") == "Fig. 12"
+    with pytest.raises(ValueError, match="not figN_name"):
+        study_figures.label("causes")
+
+
+def test_the_saved_figures_are_every_registered_one_by_name_or_a_missing_one_is_named(tmp_path):
+    for figure in study_figures.FIGURES:
+        (tmp_path / f"{figure.stem}.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "other.svg").write_text("<svg/>", encoding="utf-8")
+    saved = study_figures.saved(tmp_path)
+    assert [p.name for p in saved] == sorted(f"{f.stem}.svg" for f in study_figures.FIGURES)
+    (tmp_path / "fig4_funding_2010.svg").unlink()
+    with pytest.raises(FileNotFoundError, match=r"fig4_funding_2010.svg \(05_test_external"):
+        study_figures.saved(tmp_path)
 
 
 def test_stems_are_unique_and_numbered_once():
@@ -92,3 +167,19 @@ def test_a_figure_with_nothing_to_show_says_why(nothing):
     sizes, robustness = (entry.draw(nothing) for entry in survey_figures.SURVEY_FIGURES)
     assert sizes == tables.observed_note(12)
     assert robustness == "nothing was swept"
+
+
+def test_reading_the_registry_imports_no_plotting_library():
+    # pipeline.yaml is read on every command (a refused parameter in well under a second)
+    code = (
+        "import sys; from analysis_utils.pipeline import contract; "
+        "contract.load_pipeline(contract.Path(sys.argv[1])); "
+        "print(sorted(m for m in ('matplotlib', 'seaborn', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(NOTEBOOKS / "pipeline.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

@@ -162,3 +162,13 @@ def test_package_schema_updates_replace_fields_and_keep_the_rest(tmp_path):
     assert io.package_schema_updates(package, {"s/q.csv": old}) is None
     with pytest.raises(KeyError, match=r"nope\.csv"):
         io.package_schema_updates(package, {"nope.csv": new})
+
+
+def test_a_table_lacking_a_column_of_its_schema_is_refused_naming_it(tmp_path):
+    schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "boolean"}]}
+    path = tmp_path / "t.csv"
+    path.write_text("a,c\n1,true\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"t.csv: no column 'b' of its schema.*run the notebook"):
+        io.read_table(path, schema)
+    path.write_text("a,b\n1,true\n", encoding="utf-8")
+    assert io.read_table(path, schema)["b"].tolist() == [True]

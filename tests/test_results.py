@@ -154,3 +154,59 @@ def test_the_committed_robustness_rows_are_typed():
         pytest.skip("the study has not been run here (make reproduce)")
     loaded = ClaimTestResults.load(LAYOUT.results)
     assert [dataclasses.asdict(r) for r in loaded.robustness_rows()] == loaded.robustness
+
+
+def test_typed_parts_are_built_from_the_type_hints_and_written_back_as_read(tmp_path):
+    from analysis_utils.audit.results import FigureResults, QuestionFigure
+
+    figure = QuestionFigure(question="causes", reconstructions=21, reported={"c": 44.0})
+    written = write_results(
+        FigureResults(figure_n=9, figures=["a.svg"], survey_figures={"fig1_causes": figure}),
+        tmp_path,
+    )
+    loaded = FigureResults.load(tmp_path)
+    assert loaded.survey_figures["fig1_causes"] == figure
+    assert loaded.survey_figures["fig1_causes"].reported == {"c": 44.0}
+    assert json.loads(written.read_text(encoding="utf-8"))["survey_figures"] == {
+        "fig1_causes": {"question": "causes", "reconstructions": 21, "reported": {"c": 44.0}}
+    }
+    assert write_results(loaded, tmp_path / "again").read_bytes() == written.read_bytes()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Part:
+    x: int
+
+
+def test_typed_builds_dataclasses_inside_dicts_lists_and_optionals_and_leaves_the_rest():
+    from analysis_utils.core.results import typed
+
+    assert typed(_Part, {"x": 1}) == _Part(1)
+    assert typed(dict[str, _Part], {"a": {"x": 2}}) == {"a": _Part(2)}
+    assert typed(list[_Part], [{"x": 3}]) == [_Part(3)]
+    assert typed(_Part | None, None) is None
+    assert typed(_Part | None, {"x": 4}) == _Part(4)
+    assert typed(dict[str, int], {"a": 1}) == {"a": 1}
+    assert typed(int | str, 5) == 5
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "part"),
+    [
+        ("04_reproduce_figures", "survey_figures", "QuestionFigure"),
+        ("05_test_external_evidence", "rate_2010", "ChosenRate"),
+    ],
+)
+def test_the_committed_results_read_back_typed_and_write_the_same_bytes(
+    kind, field, part, tmp_path
+):
+    (cls,) = [k for k in KINDS if kind == k.NOTEBOOK]
+    if not cls.path(LAYOUT.results).is_file():
+        pytest.skip("the study has not been run here (make reproduce)")
+    loaded = cls.load(LAYOUT.results)
+    value = getattr(loaded, field)
+    parts = value.values() if isinstance(value, dict) else [value]
+    assert parts
+    assert all(type(p).__name__ == part for p in parts)
+    again = write_results(loaded, tmp_path)
+    assert again.read_bytes() == cls.path(LAYOUT.results).read_bytes()

@@ -13,9 +13,11 @@ import pytest
 from conftest import run_cli, snapshot
 
 from analysis_utils import cli
+from analysis_utils.audit.results import ClaimTestResults
 from analysis_utils.core import paths
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.pipeline import cluster_certs, locks, sweep, sweep_results
+from analysis_utils.core.results import write_results
+from analysis_utils.pipeline import cluster_certs, locks, sweep, sweep_points, sweep_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,8 +118,26 @@ def test_a_run_that_rebuilds_processed_tables_keeps_them_apart(project, tmp_path
         assert step.given()["processed_dir"] == "reports/sweeps/c/run-000/processed"
 
 
+def _claims(verdicts=None):
+    return ClaimTestResults(
+        candidates=[9],
+        rounding="up",
+        readings=["single"],
+        alpha=0.05,
+        confidence=0.95,
+        prior=1.0,
+        draws=300,
+        seed=1,
+        verdicts=verdicts or {},
+        holds={},
+        mode_test_size_max=None,
+        robustness_n_max=100,
+        robustness=[],
+    )
+
+
 def _result(index, ok=True, verdicts=None):
-    results = {"03_test_claims": {"verdicts": verdicts or {}, "alpha": 0.05, "candidates": [9]}}
+    results = {"03_test_claims": _claims(verdicts)}
     return sweep_results.RunResult(
         index,
         {"rounding": "up", "n_candidates": [9]},
@@ -150,6 +170,15 @@ def test_collect_and_verdicts_are_tidy():
         ["H1", "undetermined"],
     ]
     assert verdicts["label"].iloc[0] == "rounding=up, n_candidates=[9]"
+
+
+def test_a_point_s_results_are_read_through_their_classes_and_written_back_as_read(tmp_path):
+    written = write_results(_claims({"H1": "supported"}), tmp_path / "results")
+    read = sweep_points.read_results(tmp_path, ["02_audit_reported_percentages", "03_test_claims"])
+    assert read == {"03_test_claims": _claims({"H1": "supported"})}
+    assert read["03_test_claims"].verdicts == {"H1": "supported"}
+    run = sweep_results.RunResult(0, {}, True, "", read, 1.0).as_dict()
+    assert run["results"]["03_test_claims"] == json.loads(written.read_text(encoding="utf-8"))
 
 
 SMALL = (

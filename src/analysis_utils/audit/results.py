@@ -119,10 +119,24 @@ class RobustnessRow:
 
 
 @dataclass(frozen=True)
+class QuestionFigure:
+    """The figure of one choice question that ``04_reproduce_figures`` drew."""
+
+    #: The question drawn.
+    question: str
+    #: Count vectors consistent with its reported percentages at the figure's n.
+    reconstructions: int
+    #: Option code to the percentage the source reports (options it reports only).
+    reported: dict[str, float]
+
+
+@dataclass(frozen=True)
 class FigureResults(Results):
     """``04_reproduce_figures``: the figures drawn and the n of their ranges."""
 
     NOTEBOOK: ClassVar[str] = "04_reproduce_figures"
     figure_n: int
+    #: The files written (SVG and PNG), by name.
     figures: list[str]
-    survey_figures: dict[str, Any]
+    #: File stem to the choice question its figure draws, in the order drawn.
+    survey_figures: dict[str, QuestionFigure]

@@ -323,8 +323,20 @@ def read_table(path: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
+
+    Raises
+    ------
+    ValueError
+        If the file lacks a column of its schema (written by an earlier version
+        of the notebook that writes it: run it again).
     """
     frame = read_raw_csv(path)
+    missing = [f["name"] for f in schema["fields"] if f["name"] not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{path}: no column {', '.join(map(repr, missing))} of its schema; it was written by "
+            "an earlier version: run the notebook that writes it again"
+        )
     for field in schema["fields"]:
         name, kind = field["name"], field.get("type", "string")
         if kind == "integer":

@@ -9,13 +9,17 @@ rule, the sample sizes searched, the subgroup questions, the reading drawn for a
 question of unstated type, the disclosure threshold) is a parameter of the one
 notebook that makes it; that notebook records it in its results, and later
 notebooks read it with ``load`` instead of declaring it again, so one run cannot
-mix two assumptions.
+mix two assumptions. A field may hold typed parts (a frozen dataclass, or a
+mapping or list of them): ``load`` builds them from the JSON objects, so they
+are read by attribute too, and they are written back as the same objects.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -80,7 +84,8 @@ class Results:
                 f"{path}: fields {sorted(set(data) ^ fields)} differ from {cls.__name__}; "
                 f"re-run {cls.NOTEBOOK}"
             )
-        return cls(**data)
+        hints = typing.get_type_hints(cls)
+        return cls(**{name: typed(hints[name], value) for name, value in data.items()})
 
     def as_dict(self) -> dict[str, Any]:
         """Return the results as the JSON object written, ``notebook`` included.
@@ -109,3 +114,35 @@ def write_results(results: Results, folder: Path) -> Path:
     path = results.path(folder)
     atomic_write_bytes(path, json_bytes(results.as_dict()))
     return path
+
+
+def typed(hint: Any, value: Any) -> Any:
+    """Build the typed parts of a value read from JSON, as its type hint says.
+
+    A dataclass is built from its JSON object (its own fields typed in turn);
+    ``dict[str, X]``, ``list[X]`` and ``X | None`` build their elements; any
+    other value is returned as read.
+
+    Parameters
+    ----------
+    hint : type
+        The field's type, as :func:`typing.get_type_hints` resolves it.
+    value : object
+        The value as JSON gives it.
+
+    Returns
+    -------
+    object
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        hints = typing.get_type_hints(hint)
+        return hint(**{k: typed(hints[k], v) for k, v in value.items()})
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        return {k: typed(args[1], v) for k, v in value.items()}
+    if origin is list and isinstance(value, list) and len(args) == 1:
+        return [typed(args[0], v) for v in value]
+    if origin in (types.UnionType, typing.Union) and value is not None:
+        parts = [a for a in args if a is not type(None)]
+        return typed(parts[0], value) if len(parts) == 1 else value
+    return value

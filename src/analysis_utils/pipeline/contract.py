@@ -8,7 +8,10 @@ one annotated literal per line with a help comment::
 This module reads that cell with :mod:`ast` (no kernel, no Papermill import),
 so parameters given on the command line are checked in milliseconds. What each
 notebook reads and writes is declared in ``notebooks/pipeline.yaml``; the
-runner orders notebooks from it.
+runner orders notebooks from it. A notebook that draws registered figures says
+so once (``figures: FOLDER``); :func:`load_pipeline` adds the SVG and PNG of
+each figure registered for it (:mod:`.declared_figures`, from the study's
+registry) to what it writes, so a new figure is not declared twice.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils.core.errors import ParameterError
+from analysis_utils.pipeline.declared_figures import (
+    FigureStems,
+    figures_written,
+    registered_figures,
+)
 
 #: Parameters naming a folder a notebook writes to; a sweep or a survey run points them elsewhere.
 OUTPUT_PARAMETERS: tuple[str, ...] = (
@@ -252,13 +260,20 @@ def _scalar(value: Any, element: tuple[type, ...], kind: str, bad: ParameterErro
     return value
 
 
-def load_pipeline(pipeline: Path) -> dict[str, Step]:
+def load_pipeline(pipeline: Path, *, figures: FigureStems = registered_figures) -> dict[str, Step]:
     """Read ``notebooks/pipeline.yaml``.
+
+    A notebook's ``figures: FOLDER`` says that it writes, in ``FOLDER``, the SVG
+    and PNG of every figure registered for it: those files are added to its
+    ``writes``, before the files it lists there.
 
     Parameters
     ----------
     pipeline : Path
         The declaration file; notebooks are looked up beside it.
+    figures : callable, optional
+        ``figures(notebook)``: the stems of the figures registered for a
+        notebook (:func:`registered_figures`, the study's registry).
 
     Returns
     -------
@@ -268,7 +283,9 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
     Raises
     ------
     ValueError
-        If an entry lacks ``reads`` or ``writes`` or names a missing notebook.
+        If an entry lacks ``reads`` or ``writes`` or names a missing notebook,
+        or a notebook with registered figures declares no ``figures:`` folder
+        (or one with none registered declares one).
     """
     from analysis_utils.core import yamlfile
 
@@ -284,7 +301,8 @@ def load_pipeline(pipeline: Path) -> dict[str, Step]:
             name,
             path,
             tuple(entry["reads"]),
-            tuple(entry["writes"]),
+            figures_written(pipeline.name, name, entry.get("figures"), tuple(figures(name)))
+            + tuple(entry["writes"]),
             str(entry.get("description", "")),
             bool(entry.get("survey", False)),
         )

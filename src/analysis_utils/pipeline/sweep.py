@@ -37,7 +37,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -448,7 +448,7 @@ def _execute(
     def report(result: RunResult, state: str) -> None:
         finished.append(result)
         with progress.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(result), sort_keys=True, default=str) + "\n")
+            handle.write(json.dumps(result.as_dict(), sort_keys=True, default=str) + "\n")
         print(
             f"[{len(finished)}/{total}] run {result.index:03d} {result.parameters} {state}",
             file=log,
@@ -468,7 +468,7 @@ def _execute(
     )
     atomic_write_bytes(
         base / "sweep_runs.json",
-        json_bytes([{k: v for k, v in asdict(r).items() if k != "seconds"} for r in finished]),
+        json_bytes([{k: v for k, v in r.as_dict().items() if k != "seconds"} for r in finished]),
     )
     verdicts = verdict_changes(finished)
     if not verdicts.empty:

@@ -16,11 +16,11 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
 
 from analysis_utils.core.io import atomic_write_bytes, json_bytes
 from analysis_utils.core.paths import shown
-from analysis_utils.pipeline import manifest
+from analysis_utils.core.results import Results
+from analysis_utils.pipeline import manifest, notebook_results
 from analysis_utils.pipeline.plan import RunPlan
 from analysis_utils.pipeline.records import record_now
 
@@ -75,8 +75,10 @@ def recall(folder: Path, point_key: str) -> bool:
     return bool(record.get("key") == point_key and record.get("files") == _files(folder))
 
 
-def read_results(folder: Path, names: list[str]) -> dict[str, Any]:
+def read_results(folder: Path, names: list[str]) -> dict[str, Results]:
     """Read the results the notebooks ``names`` of a point wrote (``results/<name>.json``).
+
+    Each through its notebook's results class (:mod:`.notebook_results`).
 
     Parameters
     ----------
@@ -89,9 +91,8 @@ def read_results(folder: Path, names: list[str]) -> dict[str, Any]:
     dict
         Notebook name to its results, for each that wrote them.
     """
-    results = {}
-    for name in names:
-        produced = folder / "results" / f"{name}.json"
-        if produced.is_file():
-            results[name] = json.loads(produced.read_text(encoding="utf-8"))
-    return results
+    return {
+        name: notebook_results.load(name, folder / "results")
+        for name in names
+        if (folder / "results" / f"{name}.json").is_file()
+    }

@@ -7,12 +7,15 @@ sweep writes (``sweep_results.csv`` and the figure ``sweep_verdicts``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from analysis_utils.core.results import Results
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class RunResult:
     error : str
         What failed, naming the notebook and cell.
     results : dict
-        Notebook name to its results JSON.
+        Notebook name to its results (its results class, read by attribute).
     seconds : float
     """
 
@@ -36,8 +39,13 @@ class RunResult:
     parameters: dict[str, Any]
     ok: bool
     error: str
-    results: dict[str, Any]
+    results: dict[str, Results]
     seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the run as JSON objects, each notebook's results as its file holds them."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {**fields, "results": {n: r.as_dict() for n, r in self.results.items()}}
 
 
 def _cell(value: Any) -> Any:
@@ -77,7 +85,7 @@ def collect(results: list[RunResult]) -> pd.DataFrame:
         if not r.results:
             rows.append({**base, "notebook": "", "key": "", "value": ""})
         for notebook, data in sorted(r.results.items()):
-            for key, value in _flatten("", data):
+            for key, value in _flatten("", data.as_dict()):
                 rows.append({**base, "notebook": notebook, "key": key, "value": value})
     return pd.DataFrame(rows)
 
@@ -98,6 +106,7 @@ def verdict_changes(results: list[RunResult]) -> pd.DataFrame:
     for r in results:
         label = ", ".join(f"{k}={_cell(v)}" for k, v in r.parameters.items())
         for data in r.results.values():
-            for claim, verdict in sorted((data.get("verdicts") or {}).items()):
+            verdicts: Mapping[str, str] = getattr(data, "verdicts", {})
+            for claim, verdict in sorted(verdicts.items()):
                 rows.append({"run": r.index, "label": label, "claim": claim, "verdict": verdict})
     return pd.DataFrame(rows, columns=["run", "label", "claim", "verdict"])

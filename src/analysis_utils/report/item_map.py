@@ -3,7 +3,8 @@
 Derived, never typed: the article's items and their output files are the README's
 paper-items table (which tests/test_docs.py checks against
 ``notebooks/pipeline.yaml``), each output's notebook is the one ``pipeline.yaml``
-says writes it, and its cell is the first code cell of the committed notebook whose
+says writes it (a figure's, the notebook the study's figure registry names, whose
+``figures:`` folder holds it), and its cell is the first code cell of the committed notebook whose
 printed output names the file (else whose source names it, the parameters cell
 aside; for a results file, the cell calling ``write_results``): the cell an executed
 notebook shows writing it.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis_utils.core import yamlfile
+from analysis_utils.study import figure_registry
 
 START, END = "<!-- paper-items:start -->", "<!-- paper-items:end -->"
 
@@ -115,7 +117,12 @@ def item_map(root: Path) -> list[dict[str, str]]:
     rows = []
     for item in paper_items(root / "README.md"):
         notebook = item["notebook"]
-        if item["output"] not in (declared.get(notebook) or {}).get("writes", []):
+        entry = declared.get(notebook) or {}
+        figures = entry.get("figures")  # its registered figures' files, there (pipeline.yaml)
+        writes = [*entry.get("writes", [])]
+        if isinstance(figures, str):
+            writes += figure_registry.files(figures, figure_registry.stems(notebook))
+        if item["output"] not in writes:
             cell = "not declared in pipeline.yaml"
         else:
             found = writing_cell(root / "notebooks" / f"{notebook}.ipynb", item["output"])

@@ -8,23 +8,25 @@ evidence, how it is drawn. ``05_test_external_evidence`` draws and saves
 every figure registered for it, in the order registered, from the tables it
 computed (:func:`draw`); ``04_reproduce_figures`` draws the survey's figures,
 which any survey has (:mod:`analysis_utils.audit.figure_registry`), under the
-stems its parameters give, the defaults of which are the stems here. A test
-checks ``notebooks/pipeline.yaml``'s figures against this registry.
+stems its parameters give, the defaults of which are the stems here. The
+files each notebook writes come from here too: ``notebooks/pipeline.yaml`` says
+only ``figures: reports/figures``, and the pipeline adds the SVG and PNG of
+every figure registered for the notebook (:func:`stems`) to what it writes.
 
 A new figure of the study's evidence is a ``plot_*`` function in
-:mod:`.figures` and one entry of :data:`FIGURES` (with its test, and its two
-files under ``writes:`` in ``notebooks/pipeline.yaml``).
+:mod:`.figures` and one entry of :data:`FIGURES`, with its test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-
-from analysis_utils.study import figures
+if TYPE_CHECKING:  # the registry is read without plotting (the run plan, the command line)
+    from matplotlib.figure import Figure
 
 #: What a notebook computed, by name, that the figures it draws are drawn from.
 Drawn = Mapping[str, Any]
@@ -56,7 +58,25 @@ class StudyFigure:
     draw: Callable[[Drawn], Figure] | None = None
 
 
+def _plot(function: str, *names: str) -> Callable[[Drawn], Figure]:
+    """Draw with :mod:`.figures`' ``function`` given what the notebook computed under ``names``.
+
+    The plotting libraries are imported when a figure is drawn, not when the
+    registry is read.
+    """
+
+    def drawing(drawn: Drawn) -> Figure:
+        from analysis_utils.study import figures
+
+        plot: Callable[..., Figure] = getattr(figures, function)
+        return plot(*(drawn[name] for name in names))
+
+    return drawing
+
+
 def _funding(drawn: Drawn) -> Figure:
+    from analysis_utils.study import figures
+
     budget = drawn["budget_row"]
     return figures.plot_funding(
         drawn["in_azn"],
@@ -116,7 +136,7 @@ FIGURES: tuple[StudyFigure, ...] = (
         "Victims identified in Azerbaijan by form of exploitation, from the US Trafficking in "
         "Persons reports (external).",
         ("tip_azerbaijan.csv",),
-        lambda drawn: figures.plot_victims_by_form(drawn["by_form"]),
+        _plot("plot_victims_by_form", "by_form"),
     ),
     StudyFigure(
         "fig4_funding_2010",
@@ -135,7 +155,7 @@ FIGURES: tuple[StudyFigure, ...] = (
         "official consumer price index with its source, so manat amounts either side of the 2015 "
         "devaluations are not deflated and compare only nominally.",
         ("tip_azerbaijan.csv", "exchange_rates.csv"),
-        lambda drawn: figures.plot_funding_per_victim(drawn["per_victim_usd"]),
+        _plot("plot_funding_per_victim", "per_victim_usd"),
     ),
 )
 
@@ -143,6 +163,74 @@ FIGURES: tuple[StudyFigure, ...] = (
 def drawn_in(notebook: str) -> tuple[StudyFigure, ...]:
     """Give the figures a notebook draws, in the order registered."""
     return tuple(f for f in FIGURES if f.notebook == notebook)
+
+
+def stems(notebook: str) -> tuple[str, ...]:
+    """Give the file stems of the figures a notebook draws, in the order registered."""
+    return tuple(f.stem for f in drawn_in(notebook))
+
+
+#: The files a figure is saved as (:func:`analysis_utils.core.plotting.save`), in that order.
+ENDINGS: tuple[str, ...] = ("svg", "png")
+
+
+def files(folder: str, names: Iterable[str]) -> tuple[str, ...]:
+    """Give the files the figures ``names`` (stems) are saved as in ``folder``, SVG then PNG each.
+
+    Parameters
+    ----------
+    folder : str
+        Project-relative folder, as ``figures:`` in ``notebooks/pipeline.yaml`` names it.
+    names : iterable of str
+        File stems.
+
+    Returns
+    -------
+    tuple of str
+    """
+    return tuple(f"{folder.rstrip('/')}/{stem}.{ending}" for stem in names for ending in ENDINGS)
+
+
+def label(stem: str) -> str:
+    """Give a figure's name on the report page from its stem (``fig1_causes``: ``Fig. 1``).
+
+    Raises
+    ------
+    ValueError
+        For a stem not of the form ``figN_...``.
+    """
+    number = re.fullmatch(r"fig(\d+)_\w+", stem)
+    if number is None:
+        raise ValueError(f"figure stem {stem!r} is not figN_name")
+    return f"Fig. {int(number.group(1))}"
+
+
+def saved(folder: Path, *, ending: str = "svg") -> list[Path]:
+    """Give the file of every registered figure in ``folder``, in file name order.
+
+    Parameters
+    ----------
+    folder : Path
+        Where the notebooks saved their figures.
+    ending : str
+        ``svg`` or ``png``.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming each missing figure and the notebook that draws it.
+    """
+    files = {f.stem: folder / f"{f.stem}.{ending}" for f in FIGURES}
+    missing = [f"{f.stem}.{ending} ({f.notebook})" for f in FIGURES if not files[f.stem].is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{folder}: no {', '.join(missing)}; run the notebook that draws each first"
+        )
+    return sorted(files.values(), key=lambda path: path.name)
 
 
 def draw(notebook: str, drawn: Drawn) -> Iterator[tuple[str, Figure]]:

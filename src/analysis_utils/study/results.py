@@ -7,7 +7,7 @@ results JSON by its ``load`` (:class:`analysis_utils.core.results.Results`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from analysis_utils.core.results import Results
 
@@ -30,6 +30,19 @@ class CleanRawResults(Results):
 
 
 @dataclass(frozen=True)
+class ChosenRate:
+    """The manat per US dollar rate the 2010 funding is converted at, and its range."""
+
+    #: Which value of the year's rates converts: ``mean``, ``low`` or ``high``.
+    choice: str
+    #: The rate used, manat per US dollar.
+    azn_per_usd: float
+    #: The lowest and highest rates of the year.
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class ExternalResults(Results):
     """``05_test_external_evidence``: the external verdicts and their statistics."""
 
@@ -43,5 +56,5 @@ class ExternalResults(Results):
     trend_pvalue: float
     dispersion_sexual_share: float
     edition_checks: dict[str, int]
-    rate_2010: dict[str, Any]
+    rate_2010: ChosenRate
     international_share_2010: dict[str, float]

@@ -222,8 +222,8 @@ OPTION_FIELDS: dict[str, tuple[dict[str, Any], bool]] = {
         ),
         False,
     ),
-    "labelled_in_article": (
-        field("labelled_in_article", "boolean", "Whether the source names the option"),
+    "labelled_in_source": (
+        field("labelled_in_source", "boolean", "Whether the source names the option"),
         False,
     ),
     "number_id": (
@@ -336,7 +336,7 @@ NUMERIC_COLUMNS = ("unit", "valid_min", "valid_max")
 #: a file has them).
 _CITATION_COLUMNS = (
     "stated_n_source",
-    "labelled_in_article",
+    "labelled_in_source",
     "number_id",
     MISSING,
     *NUMERIC_COLUMNS,

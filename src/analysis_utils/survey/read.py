@@ -47,6 +47,7 @@ from analysis_utils.survey.format import (
 from analysis_utils.survey.formats import FORMATS
 from analysis_utils.survey.ids import id_problems
 from analysis_utils.survey.missing import blank_undeclared
+from analysis_utils.survey.renamed import with_new_names
 from analysis_utils.survey.sources import read_table
 from analysis_utils.survey.texttable import TextTable, character_problem
 from analysis_utils.survey.weights import parse_weights
@@ -108,7 +109,9 @@ def codebook_schemas(folder: Path) -> dict[str, dict[str, Any]]:
         A codebook file that cannot be read as a CSV file.
     """
     return {
-        name: table_schema(fields, read_table(folder / name, name).header, key=KEYS[name])
+        name: table_schema(
+            fields, with_new_names(read_table(folder / name, name), name).header, key=KEYS[name]
+        )
         for name, fields in ((QUESTIONS, QUESTION_FIELDS), (OPTIONS, OPTION_FIELDS))
         if (folder / name).is_file()
     }
@@ -413,6 +416,7 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
     for name, fields in ((QUESTIONS, QUESTION_FIELDS), (OPTIONS, OPTION_FIELDS)):
         table, found = _load(folder / name, shown[name])
         if table is not None:
+            table = with_new_names(table, name)
             found = _check(table, fields, KEYS[name], KEYS[name])
             tables[name] = table
         problems += found

@@ -33,7 +33,7 @@ SURVEY_ITEMS: dict[str, Any] = {
         field("option_code", "string", "Option identifier", required=True),
         field("option_label", "string", "Option label (artefacts repaired)", required=True),
         field(
-            "labelled_in_article", "boolean", "Whether the source names the option", required=True
+            "labelled_in_source", "boolean", "Whether the source names the option", required=True
         ),
         field(
             "reported_percent_as_printed", "string", "Percentage as printed; empty if unreported"

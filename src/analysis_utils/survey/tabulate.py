@@ -166,7 +166,7 @@ def items(survey: Survey, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
         extra = tally[tally["option_code"] == NO_ANSWER].assign(
             option_label="no answer (blank in responses.csv)",
             reported_percent="",
-            labelled_in_article="false",
+            labelled_in_source="false",
             number_id="",
             source=RESPONSES,
             missing=True,
@@ -203,7 +203,7 @@ def items(survey: Survey, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     out["question_text"] = out["question_text"].map(repair_text)
     out["option_label"] = out["option_label"].map(repair_text)
     out["stated_n"] = out["stated_n"].map(lambda s: int(s) if s else pd.NA).astype("Int64")
-    out["labelled_in_article"] = out["labelled_in_article"].map(lambda s: s != "false")
+    out["labelled_in_source"] = out["labelled_in_source"].map(lambda s: s != "false")
     out["reported_percent_as_printed"] = out["reported_percent"]
     out["reported_percent"] = out["reported_percent"].map(
         lambda s: number_value(Decimal(s)) if s else None
@@ -223,7 +223,7 @@ def items(survey: Survey, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
         "option_position",
         "option_code",
         "option_label",
-        "labelled_in_article",
+        "labelled_in_source",
         "reported_percent_as_printed",
         "reported_percent",
         "decimals",
