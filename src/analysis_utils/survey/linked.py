@@ -13,7 +13,8 @@ The rule (:func:`shared_tables`), the simplest we could prove: a table of or by 
 goes on the shareable page only where the same table of or by its source (computed from
 the answers, whether or not it is on the page) withholds nothing of what it would link:
 
-* when the source's table is on the page too, or another recode's of the same source (two
+* when the source's table is on the page too (either way round: ``pid by vote`` is ``vote
+  by pid`` turned), or another recode's of the same source (two
   poolings of one question tell their differences), the source's table must withhold
   nothing at all. Then every count of the source's table is 0 or at least ``min_cell``;
   every count of the recode's table, and every difference of the two, is a sum of such
