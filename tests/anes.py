@@ -271,3 +271,15 @@ def set_up(folder: Path, *, analyses: str = ANALYSES_YAML) -> Path:
     if analyses:
         (folder / "analyses.yaml").write_text(analyses, encoding="utf-8")
     return folder
+
+
+def coded_answers(folder: Path, *, multiple: bool = False):
+    """Write the survey folder (:func:`survey_folder`) and read its answers as the report does.
+
+    Returns the coded answers (recodes applied) and the folder's ``analyses.yaml``.
+    """
+    from analysis_utils.survey import analysis_file, read, report_answers
+
+    survey = read.read(survey_folder(folder, multiple=multiple))
+    analyses = analysis_file.read_for(survey)
+    return report_answers.coded_answers(survey, analyses), analyses

@@ -175,7 +175,8 @@ def render(
         Block key -> its chart as SVG bytes (a block may have none).
     shared : dict, optional
         Block key -> its shareable version: the page is then the shareable report, each
-        table as shared and a chart only where nothing is withheld.
+        table as shared (or the note of a table it leaves out) and a chart only where it
+        shows nothing withheld.
 
     Returns
     -------
@@ -199,6 +200,7 @@ def render(
                 "small": block.small if version is None else 0,
                 "withheld": version.withheld if version else (),
                 "figure": svg_uri(figures[block.key]) if chart else "",
+                "left_out": version.left_out if version else "",
             }
         )
     environment = jinja2.Environment(

@@ -174,7 +174,9 @@ def _crossable(coded: Coded, question: str, group: str) -> bool:
     )
 
 
-def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) -> Block:
+def crosstab_block(
+    coded: Coded, question: str, group: str, *, min_cell: int, test: str = "auto"
+) -> Block:
     """Cross one question with a grouping question (SPSS's Crosstabs with its test).
 
     Parameters
@@ -182,6 +184,9 @@ def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) ->
     coded : Coded
     question, group : str
     min_cell : int
+    test : str
+        As :func:`~analysis_utils.survey.crosstables.crosstable` (``auto``: as the expected
+        counts call for).
 
     Returns
     -------
@@ -194,6 +199,7 @@ def crosstab_block(coded: Coded, question: str, group: str, *, min_cell: int) ->
         column_labels=coded.labels[question],
         row_missing=coded.missing[group],
         column_missing=coded.missing[question],
+        test=test,
     )
     result = CrossTable(**{**result.__dict__, "row_name": group, "column_name": question})
     export = result.table.assign(

@@ -9,18 +9,27 @@ crosstab withholds cells and totals as :func:`analysis_utils.survey.suppression.
 suppress_table` chooses (primary and complementary suppression), the percents of a group
 whose total is withheld, and its test (a statistic of the cells would tell them). A numeric
 question's minimum and maximum (one respondent's answer each) are withheld always, the whole
-description below the threshold. Models and rank correlations are shared as they are.
+description below the threshold, and its chart (a histogram's outer bin edges are the minimum
+and maximum) always. Models and rank correlations are shared as they are. Zeros are shown: the
+threshold withholds counts from 1 to ``min_cell - 1`` (a zero names no respondent; it may tell
+that all of a group gave the other answers, which no count rule withholds).
 
 A numeric question by group withholds the groups under the threshold whole (their n and every
 statistic) and, so that no such n can be told from the total, the complementary ones
 (:func:`~analysis_utils.survey.disclosure.suppress` on the groups' n), the test with them; every
-minimum and maximum always. A multiple-choice question's option is a yes/no split of the cases:
-its count is withheld where it or its complement (cases who did not choose it) is under the
-threshold, and then every percent of responses and the total (which would tell it); where fewer
-than the threshold chose none, the number of cases and every percent of cases are withheld.
-By group, each option's groups x (chosen, not chosen) table is suppressed as a crosstab
-(:func:`~analysis_utils.survey.suppression.suppress_table`), a group's cases withheld where its
-total is (its cells then show counts without percents), with that option's test.
+minimum and maximum always, and the boxes (whiskers at the 5th and 95th percentiles lie between
+the two smallest or largest answers of a small group). A multiple-choice question's option is
+a yes/no split of the cases: its count is withheld where it or its complement (cases who did
+not choose it) is under the threshold, and then every percent of responses and the total (which
+would tell it); where fewer than the threshold chose none, the number of cases and every
+percent of cases are withheld. By group, each option's groups x (chosen, not chosen) table is
+suppressed as a crosstab (:func:`~analysis_utils.survey.suppression.suppress_table`), a group's
+cases withheld where its total is (its cells then show counts without percents), with that
+option's test.
+
+Each table is protected here on its own; a recode's tables are linked to its source's by sums,
+and :func:`analysis_utils.survey.linked.shared_tables` applies the rules to the page's tables
+together.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from analysis_utils.survey.disclosure import suppress
 from analysis_utils.survey.frequencies import FrequencyTable
 from analysis_utils.survey.groupstats import GroupDescription
 from analysis_utils.survey.multiresponse import MultipleByGroup, MultipleResponse
-from analysis_utils.survey.suppression import suppress_table
+from analysis_utils.survey.suppression import TableSuppression, suppress_table
 
 #: What a withheld cell shows.
 WITHHELD = "withheld"
@@ -53,15 +62,44 @@ class Shared:
     withheld : tuple of str
         The cells withheld, by their labels (never their counts).
     chart : bool
-        Whether the table's chart may be shared (nothing withheld).
+        Whether the table's chart may be shared: nothing withheld, and never a numeric
+        question's histogram or boxes (their bins and whiskers show the withheld extremes).
     summary : str
         The block's summary, its test withheld where cells are.
+    left_out : str
+        Why the table is left out of the page (a table linked to another one,
+        :mod:`analysis_utils.survey.linked`); empty where it is shared.
     """
 
     display: pd.DataFrame
     withheld: tuple[str, ...]
     chart: bool
     summary: str
+    left_out: str = ""
+
+
+#: What every numeric description withholds, whatever its counts (one answer each).
+EXTREMES = ("min", "max")
+#: The same, of a numeric question by group.
+GROUP_EXTREMES = "min and max of every group"
+#: Why a numeric question's chart is never shared.
+NO_CHART = "the chart (its bins or whiskers would show the minimum and maximum)"
+
+
+def withholds(version: Shared) -> bool:
+    """Say whether a shared table withholds a count (or a group) by the threshold.
+
+    Parameters
+    ----------
+    version : Shared
+
+    Returns
+    -------
+    bool
+        False where only the extremes every description withholds are withheld.
+    """
+    always = {*EXTREMES, GROUP_EXTREMES, NO_CHART}
+    return bool(version.left_out) or bool(set(version.withheld) - always)
 
 
 def _frequencies(block: Block, result: FrequencyTable, min_cell: int) -> Shared:
@@ -103,6 +141,9 @@ def _total(label: str) -> bool:
 def _crosstab(block: Block, result: CrossTable, min_cell: int) -> Shared:
     counts = result.counts.to_numpy(dtype=np.int64)  # groups x answers
     rule = suppress_table(counts, min_cell=min_cell)
+    if str(result.row_name) > str(result.column_name):  # one rule for q by g and g by q
+        turned = suppress_table(counts.T, min_cell=min_cell)
+        rule = TableSuppression(turned.cells.T, turned.columns, turned.rows)
     display = block.display.astype(object)
     groups = [str(g) for g in result.counts.index]
     answers = [str(a) for a in result.counts.columns]
@@ -133,8 +174,8 @@ def _description(block: Block, min_cell: int) -> Shared:
     if 0 < n < min_cell:
         display.loc[:, [c for c in display.columns if c != "n"]] = WITHHELD
         return Shared(display, ("every statistic",), False, block.summary)
-    display.loc[:, [c for c in ("min", "max") if c in display.columns]] = WITHHELD
-    return Shared(display, ("min", "max"), block.small == 0, block.summary)
+    display.loc[:, [c for c in EXTREMES if c in display.columns]] = WITHHELD
+    return Shared(display, (*EXTREMES, NO_CHART), False, block.summary)
 
 
 def _groups(block: Block, result: GroupDescription, min_cell: int) -> Shared:
@@ -151,7 +192,7 @@ def _groups(block: Block, result: GroupDescription, min_cell: int) -> Shared:
     summary = block.summary
     if names:
         summary = f"{summary.split(';')[0]}; tests withheld with the groups they rest on"
-    return Shared(display, (*names, "min and max of every group"), not names, summary)
+    return Shared(display, (*names, GROUP_EXTREMES, NO_CHART), False, summary)
 
 
 def _multiple(block: Block, result: MultipleResponse, min_cell: int) -> Shared:

@@ -34,7 +34,11 @@ bridge: for the first bridge (row-major), withhold the smallest published
 non-zero cell that joins the two sides the bridge separates, or, if there is
 none, the smallest published non-zero cell in the bridge's row or column line
 (zeros only when no non-zero cell is left), which grows a side until a joining
-cell exists. Each step withholds one more cell, so the rule ends.
+cell exists; (3) no withheld row or column total is told (:func:`told_totals`:
+equal smallest and largest value, or both from 1 to ``min_cell - 1``; a
+withheld total whose cells are all published is its published cells' sum): for
+the first, withhold the smallest published non-zero cell of its line (else any
+published cell). Each step withholds one more cell, so the rule ends.
 """
 
 from __future__ import annotations
@@ -272,9 +276,25 @@ def suppress_table(
     while not hidden.all():
         pick = _sum_rule(table, hidden, lines, min_cell) or _bridge_rule(table, hidden, lines)
         if pick is None:
-            break
+            result = TableSuppression(hidden, tuple(rows), tuple(columns), by_row, by_column)
+            pick = _total_rule(table, hidden, told_totals(table, result, min_cell))
+            if pick is None:
+                break
         hidden[pick] = True
     return TableSuppression(hidden, tuple(rows), tuple(columns), by_row, by_column)
+
+
+def _total_rule(
+    table: np.ndarray, hidden: np.ndarray, told: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Pick a cell to withhold so that the first withheld total told is told no more."""
+    if not told:
+        return None
+    axis, k = told[0]
+    shown = [(int(i), int(j)) for i, j in zip(*np.nonzero(~hidden), strict=True)]
+    line = [cell for cell in shown if cell[axis] == k]
+    nonzero = [cell for cell in line if table[cell] > 0]
+    return _smallest(table, nonzero) or _smallest(table, line) or _smallest(table, shown)
 
 
 def protection_intervals(
@@ -302,16 +322,28 @@ def protection_intervals(
         Shape ``(rows, columns, 2)``: low and high bound of each withheld cell,
         NaN for published cells.
     """
-    from scipy.optimize import linprog
-
     table = _check(counts, 1)
+    r, c = table.shape
+    out = np.full((r, c, 2), np.nan)
+    free, equations, totals = _programme(table, suppression)
+    for index, cell in enumerate(free):
+        objective = np.zeros(len(free))
+        objective[index] = 1.0
+        out[cell[0], cell[1]] = _bound(objective, equations, totals)
+    return out
+
+
+def _programme(
+    table: np.ndarray, suppression: TableSuppression
+) -> tuple[list[tuple[int, int]], list[list[float]], list[float]]:
+    """Give the withheld cells and the published equations on them."""
     r, c = table.shape
     hidden = np.asarray(suppression.cells, dtype=bool)
     free = [(int(i), int(j)) for i, j in zip(*np.nonzero(hidden), strict=True)]
-    out = np.full((r, c, 2), np.nan)
+    equations: list[list[float]] = []
+    totals: list[float] = []
     if not free:
-        return out
-    equations, totals = [], []
+        return free, equations, totals
     for margin, withheld, parts, axis in (
         (table.sum(axis=1), suppression.rows, suppression.row_parts, 0),
         (table.sum(axis=0), suppression.columns, suppression.column_parts, 1),
@@ -330,12 +362,56 @@ def protection_intervals(
                 if not hidden[i, j] and (i, j)[axis] in group
             )
             totals.append(float(sum(int(margin[k]) for k in group) - shown))
-    for index, cell in enumerate(free):
-        for bound, sign in ((0, 1.0), (1, -1.0)):
-            objective = np.zeros(len(free))
-            objective[index] = sign
-            result = linprog(objective, A_eq=equations, b_eq=totals, bounds=(0, None))
-            if not result.success:
-                raise ValueError(f"the published table is infeasible: {result.message}")
-            out[cell[0], cell[1], bound] = round(sign * result.fun)
-    return out
+    return free, equations, totals
+
+
+def _bound(objective: np.ndarray, equations: list[list[float]], totals: list[float]) -> list[int]:
+    """Smallest and largest value of ``objective`` times the withheld cells (two programmes)."""
+    from scipy.optimize import linprog
+
+    found = []
+    for sign in (1.0, -1.0):
+        result = linprog(sign * objective, A_eq=equations, b_eq=totals, bounds=(0, None))
+        if not result.success:
+            raise ValueError(f"the published table is infeasible: {result.message}")
+        found.append(round(sign * result.fun))
+    return found
+
+
+def told_totals(
+    counts: Sequence[Sequence[int]] | np.ndarray, suppression: TableSuppression, min_cell: int
+) -> list[tuple[int, int]]:
+    """Find the withheld totals a reader tells from what is published.
+
+    A withheld row (column) total is its published cells plus its withheld
+    ones; it is *told* where its smallest and largest value (linear
+    programmes, as :func:`protection_intervals`) are equal, or both within 1
+    to ``min_cell - 1``.
+
+    Parameters
+    ----------
+    counts : 2-D array of int
+    suppression : TableSuppression
+    min_cell : int
+
+    Returns
+    -------
+    list of (int, int)
+        ``(0, i)`` for row ``i``, ``(1, j)`` for column ``j``.
+    """
+    table = _check(counts, 1)
+    free, equations, totals = _programme(table, suppression)
+    hidden = np.asarray(suppression.cells, dtype=bool)
+    told = []
+    for axis, withheld in ((0, suppression.rows), (1, suppression.columns)):
+        for k in (k for k, h in enumerate(withheld) if h):
+            objective = np.array([1.0 if cell[axis] == k else 0.0 for cell in free])
+            line = table[k] if axis == 0 else table[:, k]
+            shown = int(line[~(hidden[k] if axis == 0 else hidden[:, k])].sum())
+            if not objective.any():
+                told.append((axis, k))
+                continue
+            low, high = (shown + b for b in _bound(objective, equations, totals))
+            if low == high or (low >= 1 and high <= min_cell - 1):
+                told.append((axis, k))
+    return told
