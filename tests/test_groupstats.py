@@ -78,6 +78,20 @@ def test_one_way_anova_and_welchs_are_the_sums_of_squares_and_scipys():
     assert (result.welch_f, result.welch_p) == pytest.approx((welch.statistic, welch.pvalue))
 
 
+def test_a_group_whose_answers_are_all_alike_has_no_welch_f_but_keeps_the_others():
+    # the ages of the first three Strong Democrats, set alike: that group's variance is 0
+    ages = DATA["age"].copy()
+    first = DATA.index[DATA["PID"] == 0][:3]
+    ages[DATA["PID"] == 0] = np.nan
+    ages[first] = 40
+    result = describe_by(ages, DATA["PID"], group_labels=PID)
+    assert math.isnan(result.welch_f)
+    assert math.isnan(result.welch_p)
+    samples = [g.dropna().to_numpy() for _, g in ages.groupby(DATA["PID"])]
+    assert result.anova_f == pytest.approx(stats.f_oneway(*samples).statistic)
+    assert result.statistic == pytest.approx(stats.kruskal(*samples).statistic)
+
+
 def test_two_groups_are_compared_by_the_wilcoxon_rank_sum_test():
     result = describe_by(DATA["age"], DATA["vote"], group_labels={0: "Clinton", 1: "Dole"})
     clinton = DATA.loc[DATA["vote"] == 0, "age"].to_numpy()

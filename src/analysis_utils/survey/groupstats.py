@@ -132,7 +132,9 @@ def _tests(samples: list[np.ndarray]) -> tuple[str, float, float, float]:
 
 def _anova(samples: list[np.ndarray], *, equal_var: bool) -> tuple[float, float]:
     usable = len(samples) >= 2 and all(len(s) >= 2 for s in samples)
-    if not usable or all(np.ptp(s) == 0 for s in samples):
+    alike = [np.ptp(s) == 0 for s in samples]
+    # Welch's F weighs each group by n / variance: a group whose answers are all alike has none
+    if not usable or all(alike) or (not equal_var and any(alike)):
         return math.nan, math.nan
     result = stats.f_oneway(*samples, equal_var=equal_var)
     return float(result.statistic), float(result.pvalue)

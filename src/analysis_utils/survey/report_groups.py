@@ -63,9 +63,16 @@ def group_summary(result: GroupDescription) -> str:
     df = f", df = {result.df:.0f}" if result.test == "kruskal" else ""
     return (
         f"{text}; {name} = {_fmt(result.statistic)}{df}, {p_equation(result.p_value)}; "
-        f"one-way ANOVA F = {_fmt(result.anova_f)}, {p_equation(result.anova_p)}; "
-        f"Welch's F = {_fmt(result.welch_f)}, {p_equation(result.welch_p)}"
+        + _f_test("one-way ANOVA", result.anova_f, result.anova_p)
+        + "; "
+        + _f_test("Welch's", result.welch_f, result.welch_p)
     )
+
+
+def _f_test(name: str, f: float, p: float) -> str:
+    if np.isnan(f):
+        return f"{name} F not computed (a group's answers all alike, or a group of one)"
+    return f"{name} F = {_fmt(f)}, {p_equation(p)}"
 
 
 def group_description_block(coded: Coded, question: str, group: str, *, min_cell: int) -> Block:
