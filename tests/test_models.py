@@ -120,6 +120,14 @@ def test_weighted_logit_is_the_pseudo_likelihood_sandwich_by_hand():
     )
 
 
+@given(st.lists(st.floats(min_value=-700, max_value=700), min_size=1, max_size=50))
+def test_the_ordered_logits_cdf_and_pdf_are_scipys_logistic(points):
+    model = models.LogisticOrderedModel.from_formula("educ ~ age", DATA, distr="logit")
+    x = np.asarray(points)
+    np.testing.assert_allclose(model.cdf(x), stats.logistic.cdf(x), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(model.pdf(x), stats.logistic.pdf(x), rtol=1e-9, atol=1e-300)
+
+
 def test_ordered_logit_is_ordered_model_with_its_cut_points():
     fit = models.fit_model(DATA, "educ ~ age + PID", kind="ordered_logit")
     model = OrderedModel.from_formula("educ ~ age + PID", DATA, distr="logit")

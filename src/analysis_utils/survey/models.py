@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-from scipy import stats
+from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from analysis_utils.survey.coded import Labels, masks, weights_of
@@ -241,6 +241,25 @@ def fit_model(
     )
 
 
+class LogisticOrderedModel(OrderedModel):  # type: ignore[misc]  # statsmodels is untyped
+    """statsmodels' ordered logit with the logistic cdf and pdf evaluated by ``scipy.special``.
+
+    ``OrderedModel(distr="logit")`` evaluates them through ``scipy.stats.logistic``, whose
+    argument checks cost more than the function itself: its likelihood is evaluated some 900
+    times in a fit (numerical gradients), which took 4 of the 6 s of a fit on 100,000
+    respondents. ``expit(x)`` is the same function (``1 / (1 + exp(-x))``), and its derivative
+    ``expit(x) expit(-x)`` the logistic density; everything else is statsmodels' own.
+    """
+
+    def cdf(self, x: Any) -> Any:
+        """Give the logistic cdf at ``x`` (``scipy.special.expit``)."""
+        return special.expit(x)
+
+    def pdf(self, x: Any) -> Any:
+        """Give the logistic density at ``x``."""
+        return special.expit(x) * special.expit(-np.asarray(x))
+
+
 def _fit(frame: pd.DataFrame, formula: str, kind: str, weights: pd.Series | None) -> Any:
     """Fit the model of a kind, weighted or not (see :data:`KINDS`)."""
     if kind == "ols":
@@ -252,7 +271,7 @@ def _fit(frame: pd.DataFrame, formula: str, kind: str, weights: pd.Series | None
             return smf.logit(formula, frame).fit(disp=False)
         family = sm.families.Binomial()
         return smf.glm(formula, frame, family=family, var_weights=weights).fit(cov_type="HC0")
-    model = OrderedModel.from_formula(formula, frame, distr="logit")
+    model = LogisticOrderedModel.from_formula(formula, frame, distr="logit")
     return model.fit(method="bfgs", disp=False, maxiter=1000)
 
 
