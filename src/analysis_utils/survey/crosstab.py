@@ -275,15 +275,25 @@ def crosstab(
     w = None if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
     if w is not None and (len(w) != len(answers) or not np.all(np.isfinite(w)) or np.any(w < 0)):
         raise ValueError(f"weights must be {len(answers)} finite numbers >= 0, one per respondent")
-    row_of = {code: i for i, code in enumerate(rows)}
-    column_of = {code: j for j, code in enumerate(columns)}
-    counts = np.zeros((len(rows), len(columns)), dtype=np.int64)
-    weighted = None if w is None else np.zeros(counts.shape)
-    for k, (g, a) in enumerate(zip(answers[group_id], answers[question_id], strict=True)):
-        cell = row_of[g or NO_ANSWER], column_of[a or NO_ANSWER]
-        counts[cell] += 1
-        if weighted is not None and w is not None:
-            weighted[cell] += w[k]
+    # each respondent's cell, a blank answer counted as NO_ANSWER; one bincount over the cells
+    # (the weights summed in the respondents' order, as one pass adding them would)
+    at = [
+        pd.Index(codes).get_indexer(
+            answers[column].astype(object).where(answers[column] != "", NO_ANSWER)
+        )
+        for codes, column in ((rows, group_id), (columns, question_id))
+    ]
+    for found, column in zip(at, (group_id, question_id), strict=True):
+        if (found < 0).any():
+            raise KeyError(f"an answer to {column!r} outside its codebook")
+    shape = (len(rows), len(columns))
+    cell = at[0] * shape[1] + at[1]
+    counts = np.bincount(cell, minlength=shape[0] * shape[1]).astype(np.int64).reshape(shape)
+    weighted = (
+        None
+        if w is None
+        else np.bincount(cell, weights=w, minlength=shape[0] * shape[1]).reshape(shape)
+    )
     return Crosstab(
         question_id,
         group_id,
