@@ -120,9 +120,18 @@ def test_only_the_answers_the_tables_need_are_read(tmp_path):
     bare = read.read(survey.folder, only=())
     assert list(bare.responses.columns) == ["respondent_id"]
     assert bare.questions.equals(survey.questions)  # the codebook is whole
-    assert analyses.needed(bare) == ["agree"]  # the ordinal question
-    assert analyses.needed(bare, group_by="sector") == ["sector", "agree", "role"]
-    assert analyses.needed(bare, claimed=["role"]) == ["agree", "role"]
+    header = ["respondent_id", "sector", "agree", "role"]
+    assert analyses.needed()(bare.questions, header) == ["agree"]  # the ordinal question
+    chosen = analyses.needed(group_by="sector")(bare.questions, header)
+    assert chosen == ["sector", "agree", "role"]
+    assert analyses.needed(claimed=["role"])(bare.questions, header) == ["agree", "role"]
+    # with weights, every choice question (the weighted shares)
+    assert analyses.needed()(bare.questions, [*header, "respondent_weight"]) == [
+        q for q in bare.questions["question_id"] if q in {"sector", "agree", "role"}
+    ]
+    # read.read asks the chooser with the codebook and the answers' header
+    chosen_read = read.read(survey.folder, only=analyses.needed(group_by="sector"))
+    assert list(chosen_read.responses.columns) == ["respondent_id", "sector", "agree", "role"]
     assert analyses.ordinal_tables(bare)[1].empty  # no answers read, nothing tabulated
     some = read.read(survey.folder, only=["agree"])
     assert list(some.responses.columns) == ["respondent_id", "agree"]

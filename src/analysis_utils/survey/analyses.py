@@ -18,7 +18,7 @@ The schemas of the tables are here too (:data:`SCHEMAS`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from analysis_utils.survey.disclosure import DEFAULT_MIN_CELL
 from analysis_utils.survey.format import MISSING, NO_ANSWER, QUESTIONS, RESPONSES, WEIGHT, Survey
 from analysis_utils.survey.missing import missing_options
 from analysis_utils.survey.ordinal import DEFAULT_TOP, distribution, median, missing_rows, top_box
+from analysis_utils.survey.read import Chooser
 from analysis_utils.survey.weights import parse_weights, weighted_shares
 
 #: Defaults of ``07_survey_analyses``: no grouping question; the top box of
@@ -162,14 +163,11 @@ def _options(survey: Survey, question_id: str) -> pd.DataFrame:
     return survey.options[survey.options["question_id"] == question_id]
 
 
-def needed(survey: Survey, *, group_by: str = "", claimed: Collection[str] = ()) -> list[str]:
+def needed(*, group_by: str = "", claimed: Collection[str] = ()) -> Chooser:
     """Name the questions whose answers the course tables and claims need.
 
     Parameters
     ----------
-    survey : Survey
-        Its codebook (the answers may be reduced to the ids and weights:
-        :func:`analysis_utils.survey.read.read` with ``only=()``).
     group_by : str
         The grouping question, if any: every single-choice question is crossed by it.
     claimed : collection of str
@@ -177,22 +175,26 @@ def needed(survey: Survey, *, group_by: str = "", claimed: Collection[str] = ())
 
     Returns
     -------
-    list of str
-        Empty when nothing is to be tabulated (no ordinal question, grouping,
-        weight or claim): the answers need not be read.
+    callable
+        Given the codebook's questions and the answers' header, the questions to read
+        (``read.read(folder, only=needed(...))``): every choice question when the
+        answers carry weights, else the single-choice questions on an ordinal scale, those
+        claimed and, with a grouping question, every single-choice question.
     """
-    if survey.responses is None:
-        return []
-    questions = survey.questions
-    if WEIGHT in survey.responses.columns:
-        return list(questions.loc[questions["choice"].isin(["single", "multiple"]), "question_id"])
-    ordered = questions.get("scale", pd.Series("", index=questions.index)) == "ordinal"
-    wanted = set(claimed) | set(
-        questions.loc[ordered & (questions["choice"] == "single"), "question_id"]
-    )
-    if group_by:
-        wanted |= set(questions.loc[questions["choice"] == "single", "question_id"])
-    return [q for q in questions["question_id"] if q in wanted]
+
+    def chosen(questions: pd.DataFrame, header: Sequence[str]) -> list[str]:
+        if WEIGHT in header:
+            choice = questions["choice"].isin(["single", "multiple"])
+            return list(questions.loc[choice, "question_id"])
+        ordered = questions.get("scale", pd.Series("", index=questions.index)) == "ordinal"
+        wanted = set(claimed) | set(
+            questions.loc[ordered & (questions["choice"] == "single"), "question_id"]
+        )
+        if group_by:
+            wanted |= set(questions.loc[questions["choice"] == "single", "question_id"])
+        return [q for q in questions["question_id"] if q in wanted]
+
+    return chosen
 
 
 def ordinal_tables(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -360,7 +360,13 @@ def _columns(table: TextTable, questions: pd.DataFrame) -> TextTable:
     )
 
 
-def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None = None) -> Survey:
+#: Names the questions to read from the codebook's questions and the answers' header.
+Chooser = Callable[[pd.DataFrame, Sequence[str]], Collection[str]]
+
+
+def read(
+    folder: Path, *, root: Path | None = None, only: Collection[str] | Chooser | None = None
+) -> Survey:
     """Read and check a survey folder; nothing is written.
 
     Parameters
@@ -368,11 +374,13 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
     folder : Path
     root : Path, optional
         File names in messages are shown relative to this folder when inside it.
-    only : collection of str, optional
+    only : collection of str or callable, optional
         Read only the answers to these questions (with the respondent ids and
         weights): the answers to the others are neither checked nor kept; the
         codebook is whole. For a notebook that needs a few columns of a large
-        survey whose whole answers the runner has already checked.
+        survey whose whole answers the runner has already checked. A callable
+        is given the codebook's questions and the answers' header and names
+        them (:func:`analysis_utils.survey.analyses.needed` says which).
 
     Returns
     -------
@@ -434,6 +442,8 @@ def read(folder: Path, *, root: Path | None = None, only: Collection[str] | None
         if table is None:
             raise InputError(problems)
         shown[RESPONSES] = table.shown
+        if callable(only):
+            only = only(questions, table.header)
         if only is None:
             responses = _responses(table, questions, options)
         else:
