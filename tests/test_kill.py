@@ -173,10 +173,15 @@ def _signal_self(kind: signal.Signals, wait: float = 5.0) -> None:
 
 def test_sigterm_and_sighup_stop_the_command_as_an_exception():
     before = signal.getsignal(signal.SIGTERM)
-    for kind in (signal.SIGTERM, signal.SIGHUP):
-        with lifeline.stopping_on_signals(), pytest.raises(lifeline.Stopped) as stopped:
-            _signal_self(kind)
-        assert stopped.value.name == kind.name
+    # SIGHUP as a terminal leaves it (under nohup it is ignored, and stays so: the next test)
+    hangup = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        for kind in (signal.SIGTERM, signal.SIGHUP):
+            with lifeline.stopping_on_signals(), pytest.raises(lifeline.Stopped) as stopped:
+                _signal_self(kind)
+            assert stopped.value.name == kind.name
+    finally:
+        signal.signal(signal.SIGHUP, hangup)
     assert signal.getsignal(signal.SIGTERM) == before
 
 
