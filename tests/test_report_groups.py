@@ -6,15 +6,12 @@ disclosure rules for every input (hypothesis).
 import numpy as np
 import pandas as pd
 import pytest
-from anes import LIBERAL, answers, liberal_placements, survey_folder
+from anes import LIBERAL, answers, coded_answers, liberal_placements
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis_utils.report import survey_page
 from analysis_utils.survey import (
-    analysis_file,
-    read,
-    report_answers,
     report_groups,
     report_tables,
     shareable,
@@ -29,10 +26,7 @@ AGES = answers()["age"]
 
 @pytest.fixture(scope="module")
 def coded(tmp_path_factory):
-    folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes", multiple=True)
-    survey = read.read(folder)
-    analyses = analysis_file.read_for(survey)
-    return report_answers.coded_answers(survey, analyses), analyses
+    return coded_answers(tmp_path_factory.mktemp("anes") / "anes", multiple=True)
 
 
 @pytest.fixture(scope="module")

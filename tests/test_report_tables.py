@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from anes import answers, survey_folder
+from anes import answers, coded_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
 from analysis_utils.core import plotting
 from analysis_utils.core.errors import ParameterError
-from analysis_utils.survey import analysis_file, read, report_answers, report_tables, shareable
+from analysis_utils.survey import report_answers, report_tables, shareable
 from analysis_utils.survey.crosstables import crosstable
 from analysis_utils.survey.frequencies import frequency_table
 from analysis_utils.survey.shareable import WITHHELD
@@ -28,10 +28,7 @@ PARTY = {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 3, 6: 3}
 
 @pytest.fixture(scope="module")
 def coded(tmp_path_factory):
-    folder = survey_folder(tmp_path_factory.mktemp("anes") / "anes")
-    survey = read.read(folder)
-    analyses = analysis_file.read_for(survey)
-    return report_answers.coded_answers(survey, analyses), analyses
+    return coded_answers(tmp_path_factory.mktemp("anes") / "anes")
 
 
 @pytest.fixture(scope="module")
