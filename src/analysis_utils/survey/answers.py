@@ -258,18 +258,28 @@ def decimal_point_columns(table: TextTable, rows: list[list[str]]) -> list[list[
     """
     if not table.decimal_comma:
         return rows
-    columns = [
-        k
-        for k in range(len(table.header))
-        if any(_DECIMAL_COMMA.fullmatch(row[k]) for row in rows)
-        and all(_NUMBER.fullmatch(row[k]) for row in rows if row[k] != "")
-    ]
+    columns = list(_decimal_comma_columns(table, rows))
     if not columns:
         return rows
     return [
         [cell.replace(",", ".") if k in columns else cell for k, cell in enumerate(row)]
         for row in rows
     ]
+
+
+def _decimal_comma_columns(table: TextTable, rows: list[list[str]]) -> dict[int, int]:
+    """Give the columns of numbers, one at least written with a decimal comma.
+
+    Column index -> the index of its first row so written; a column qualifies when
+    every cell that is not empty is a number (``0,85``, ``4,0``, ``4``).
+    """
+    found = {}
+    for k in range(len(table.header)):
+        cells = [row[k] for row in rows]
+        first = next((n for n, c in enumerate(cells) if _DECIMAL_COMMA.fullmatch(c)), None)
+        if first is not None and all(_NUMBER.fullmatch(c) for c in cells if c != ""):
+            found[k] = first
+    return found
 
 
 #: What to do about a number written with a decimal comma where the file's numbers take a point.
@@ -304,11 +314,8 @@ def decimal_comma_problems(table: TextTable, rows: list[list[str]]) -> list[Prob
     if table.decimal_comma:
         return []
     problems = []
-    for k, column in enumerate(table.header):
-        cells = [row[k] for row in rows]
-        first = next((n for n, c in enumerate(cells) if _DECIMAL_COMMA.fullmatch(c)), None)
-        if first is None or not all(_NUMBER.fullmatch(c) for c in cells if c != ""):
-            continue
+    for k, first in _decimal_comma_columns(table, rows).items():
+        column, cells = table.header[k], [row[k] for row in rows]
         problems.append(
             table.place(
                 Problem(
